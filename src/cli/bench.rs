@@ -1,0 +1,73 @@
+//! `kiosk bench …`: measurements recorded in the README (run with `/usr/bin/time -v`).
+
+use super::{CmdResult, Context, Failure, print_json};
+use crate::lang::Lang;
+use crate::queue::ServiceCode;
+use clap::Subcommand;
+use std::io::Write;
+use std::time::Instant;
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Issue tickets as fast as possible, each in its own durable transaction.
+    Queue {
+        #[arg(long, default_value_t = 1000)]
+        tickets: u32,
+        /// Print each ticket as a JSON line once it is committed (the crash test reads these).
+        #[arg(long)]
+        report_each: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(serde::Serialize)]
+struct LatencyReport {
+    tickets: u32,
+    p50_us: u128,
+    p99_us: u128,
+    max_us: u128,
+    tickets_per_second: f64,
+}
+
+pub fn run(ctx: &Context, cmd: BenchCommand) -> CmdResult {
+    let BenchCommand::Queue { tickets, report_each, json } = cmd;
+    let mut queue = ctx.open_queue()?;
+    let services: Vec<ServiceCode> = queue.config().services.iter().map(|s| s.code).collect();
+    let mut latencies = Vec::with_capacity(tickets as usize);
+    let mut out = std::io::stdout().lock();
+    let started = Instant::now();
+    for i in 0..tickets {
+        let service = services[i as usize % services.len()];
+        let t0 = Instant::now();
+        let ticket = queue.issue(service, None, Lang::ZhCn)?;
+        latencies.push(t0.elapsed().as_micros());
+        if report_each {
+            let line = serde_json::json!({ "id": ticket.id, "number": ticket.number });
+            writeln!(out, "{line}")
+                .and_then(|()| out.flush())
+                .map_err(|e| Failure::failed(format!("cannot write to stdout: {e}")))?;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    drop(out);
+    latencies.sort_unstable();
+    let pick = |q: f64| latencies.get(((latencies.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0);
+    let report = LatencyReport {
+        tickets,
+        p50_us: pick(0.50),
+        p99_us: pick(0.99),
+        max_us: latencies.last().copied().unwrap_or(0),
+        tickets_per_second: if elapsed > 0.0 { f64::from(tickets) / elapsed } else { 0.0 },
+    };
+    if json {
+        return print_json(&report);
+    }
+    if !report_each {
+        println!(
+            "{} tickets: p50 {} µs, p99 {} µs, max {} µs, {:.0} tickets/s",
+            report.tickets, report.p50_us, report.p99_us, report.max_us, report.tickets_per_second
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! `kiosk doctor`: what a technician checks first. Each check says ok, warn, fail or
+//! not_configured, and what to do about anything but ok.
+
+use super::{CmdResult, Context, Failure, print_json};
+use crate::config::{Config, ConfigSource};
+use crate::store::Store;
+use chrono::{DateTime, Datelike, Utc};
+use serde::Serialize;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Status {
+    Ok,
+    Warn,
+    Fail,
+    NotConfigured,
+}
+
+#[derive(Debug, Serialize)]
+struct Check {
+    name: &'static str,
+    status: Status,
+    detail: String,
+}
+
+fn check(name: &'static str, status: Status, detail: impl Into<String>) -> Check {
+    Check { name, status, detail: detail.into() }
+}
+
+/// The clock of a terminal that lost its battery reads 1970 or the firmware's build year.
+const EARLIEST_PLAUSIBLE_YEAR: i32 = 2026;
+const DISK_WARN_BYTES: u64 = 500 * 1024 * 1024;
+const DISK_FAIL_BYTES: u64 = 50 * 1024 * 1024;
+
+pub fn run(ctx: &Context, json: bool) -> CmdResult {
+    let mut checks = Vec::new();
+    let config = match ctx.load_config() {
+        Ok((config, source)) => {
+            let detail = match &source {
+                ConfigSource::File(p) => format!("{} is valid (hall {}, terminal {})", p.display(), config.hall.id, config.terminal.id),
+                ConfigSource::EmbeddedDefaults => "not provisioned: running on built-in defaults (run `kiosk provision`)".into(),
+            };
+            let status = if source == ConfigSource::EmbeddedDefaults { Status::Warn } else { Status::Ok };
+            checks.push(check("config", status, detail));
+            Some(config)
+        }
+        Err(f) => {
+            checks.push(check("config", Status::Fail, f.message));
+            None
+        }
+    };
+    checks.push(database(&ctx.data_dir));
+    checks.push(disk(&ctx.data_dir));
+    checks.push(clock(ctx.clock.now(), config.as_ref()));
+    checks.push(check("printer", Status::NotConfigured, "printer checks arrive with receipt printing"));
+    checks.push(check("audio", Status::NotConfigured, "audio checks arrive with the speech guide"));
+    let agency = match config.as_ref().and_then(|c| c.agency.as_ref()) {
+        Some(a) => format!("endpoint {} provisioned; delivery checks arrive with the outbox", a.url),
+        None => "no agency endpoint provisioned (kiosk provision --agency-url … --agency-key-file …)".into(),
+    };
+    checks.push(check("agency", Status::NotConfigured, agency));
+
+    let failed = checks.iter().any(|c| c.status == Status::Fail);
+    if json {
+        print_json(&serde_json::json!({ "healthy": !failed, "checks": checks }))?;
+    } else {
+        for c in &checks {
+            let mark = match c.status {
+                Status::Ok => "ok  ",
+                Status::Warn => "WARN",
+                Status::Fail => "FAIL",
+                Status::NotConfigured => "--  ",
+            };
+            println!("{mark} {:<9} {}", c.name, c.detail);
+        }
+    }
+    if failed { Err(Failure::failed("some checks failed (see above)")) } else { Ok(()) }
+}
+
+fn database(data_dir: &Path) -> Check {
+    let health = Store::open_in(data_dir).map_err(|e| e.to_string()).and_then(|s| {
+        let path = s.path().display().to_string();
+        s.health().map(|h| (path, h)).map_err(|e| e.to_string())
+    });
+    match health {
+        Ok((path, h)) if h.integrity == "ok" && h.journal_mode == "wal" && h.synchronous_full => check(
+            "database",
+            Status::Ok,
+            format!("{path}: integrity ok, WAL, synchronous=FULL, schema {}", h.schema_version),
+        ),
+        Ok((path, h)) => check(
+            "database",
+            Status::Fail,
+            format!(
+                "{path}: integrity '{}', journal {}, synchronous full: {} — restore from backup or call support",
+                h.integrity, h.journal_mode, h.synchronous_full
+            ),
+        ),
+        Err(e) => check("database", Status::Fail, e),
+    }
+}
+
+fn disk(data_dir: &Path) -> Check {
+    match rustix::fs::statvfs(data_dir) {
+        Ok(s) => {
+            let free = s.f_bavail.saturating_mul(s.f_frsize);
+            let mib = free / (1024 * 1024);
+            let status = match free {
+                f if f < DISK_FAIL_BYTES => Status::Fail,
+                f if f < DISK_WARN_BYTES => Status::Warn,
+                _ => Status::Ok,
+            };
+            let advice = if status == Status::Ok { "" } else { " — free space: old receipt previews and logs can go" };
+            check("disk", status, format!("{mib} MiB free in {}{advice}", data_dir.display()))
+        }
+        Err(e) => check("disk", Status::Fail, format!("cannot read free space of {}: {e}", data_dir.display())),
+    }
+}
+
+fn clock(now: DateTime<Utc>, config: Option<&Config>) -> Check {
+    let fallback = Config::default();
+    let config = config.unwrap_or(&fallback);
+    let tz = config.time_zone();
+    let local = now.with_timezone(&tz);
+    let day = crate::queue::business_day(now, tz, config.rollover_time());
+    let detail = format!("{} ({}), business day {day}", local.format("%Y-%m-%d %H:%M:%S %Z"), tz.name());
+    if now.year() < EARLIEST_PLAUSIBLE_YEAR || now.year() > 2100 {
+        return check("clock", Status::Fail, format!("{detail} — the clock is wrong; set it or enable time sync (NTP)"));
+    }
+    check("clock", Status::Ok, detail)
+}

@@ -1,0 +1,166 @@
+//! Command-line contract (DESIGN.md §4). Every data command takes `--json`; exit codes:
+//! 0 done, 1 the operation failed (state, device, storage), 2 bad input (arguments, config).
+
+mod bench;
+mod doctor;
+mod provision;
+mod queue_cmd;
+mod serve;
+
+use crate::clock::{Clock, ManualClock, SystemClock};
+use crate::config::{Config, ConfigError, ConfigSource};
+use crate::queue_service::{OpError, QueueService};
+use crate::store::Store;
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser, Debug)]
+#[command(name = "kiosk", version, about = "Legal aid lobby terminal", propagate_version = true)]
+pub struct Cli {
+    /// Provisioning file (default: <data-dir>/config.toml if present, else built-in defaults).
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Where the queue database, receipts and logs live.
+    #[arg(long, global = true, value_name = "DIR", env = "KIOSK_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Pretend the time is this (RFC 3339); for tests and rehearsals.
+    #[arg(long, global = true, hide = true, value_name = "TIME")]
+    now: Option<DateTime<Utc>>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// The visitor kiosk (the default command).
+    Run,
+    /// The hall host without a user interface.
+    Serve,
+    /// Create, check or change this terminal's provisioning file.
+    Provision(provision::ProvisionArgs),
+    /// Check configuration, database, disk and clock.
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Queue tickets and counters.
+    #[command(subcommand)]
+    Queue(queue_cmd::QueueCommand),
+    /// Measurements for the README.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+/// A failure with the exit code it deserves.
+pub(crate) struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    pub(crate) fn bad_input(message: impl Into<String>) -> Self {
+        Self { code: 2, message: message.into() }
+    }
+    pub(crate) fn failed(message: impl Into<String>) -> Self {
+        Self { code: 1, message: message.into() }
+    }
+}
+
+impl From<OpError> for Failure {
+    fn from(e: OpError) -> Self {
+        let code = if e.is_bad_input() { 2 } else { 1 };
+        Self { code, message: e.to_string() }
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        Self::bad_input(e.to_string())
+    }
+}
+
+impl From<crate::store::StoreError> for Failure {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::failed(e.to_string())
+    }
+}
+
+pub(crate) type CmdResult = Result<(), Failure>;
+
+/// Everything a command needs to know about where it runs.
+pub(crate) struct Context {
+    pub config_path: Option<PathBuf>,
+    pub data_dir: PathBuf,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Context {
+    pub(crate) fn load_config(&self) -> Result<(Config, ConfigSource), Failure> {
+        Ok(Config::locate(self.config_path.as_deref(), &self.data_dir)?)
+    }
+
+    pub(crate) fn open_queue(&self) -> Result<QueueService, Failure> {
+        let (config, _) = self.load_config()?;
+        let store = Store::open_in(&self.data_dir)?;
+        Ok(QueueService::new(store, Arc::new(config), self.clock.clone())?)
+    }
+}
+
+/// The default data directory: `$XDG_DATA_HOME/legal-aid-kiosk`, else under `$HOME`.
+fn default_data_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")));
+    base.map_or_else(|| PathBuf::from("kiosk-data"), |b| b.join("legal-aid-kiosk"))
+}
+
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> CmdResult {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::failed(format!("cannot encode JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+fn init_logging(default_level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KIOSK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let long_running = matches!(cli.command, None | Some(Command::Run | Command::Serve));
+    init_logging(if long_running { "info" } else { "warn" });
+    let clock: Arc<dyn Clock> = match cli.now {
+        Some(at) => Arc::new(ManualClock::new(at)),
+        None => Arc::new(SystemClock),
+    };
+    let ctx = Context {
+        config_path: cli.config,
+        data_dir: cli.data_dir.unwrap_or_else(default_data_dir),
+        clock,
+    };
+    let result = match cli.command.unwrap_or(Command::Run) {
+        Command::Run => serve::run_kiosk(&ctx),
+        Command::Serve => serve::serve(&ctx),
+        Command::Provision(args) => provision::run(&ctx, args),
+        Command::Doctor { json } => doctor::run(&ctx, json),
+        Command::Queue(cmd) => queue_cmd::run(&ctx, cmd),
+        Command::Bench(cmd) => bench::run(&ctx, cmd),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("kiosk: {}", f.message.trim_end());
+            ExitCode::from(f.code)
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! `kiosk provision`: create, check and change the provisioning file without an editor.
+
+use super::{CmdResult, Context, Failure, print_json};
+use crate::config::{Config, CounterSpec, FlowControl, PrinterKind, ProvisionChanges, Role, ServiceSpec, default_config_path};
+use crate::queue::ServiceCode;
+use clap::Args;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Args, Debug)]
+pub struct ProvisionArgs {
+    /// Only check the file and report problems; change nothing.
+    #[arg(long)]
+    check: bool,
+    /// Print the resulting configuration.
+    #[arg(long)]
+    show: bool,
+    #[arg(long)]
+    json: bool,
+    /// Start from the built-in defaults even if the file exists.
+    #[arg(long)]
+    reset: bool,
+    /// One of the city's halls, e.g. gz-tianhe.
+    #[arg(long, value_name = "ID")]
+    hall: Option<String>,
+    #[arg(long, value_name = "ID")]
+    terminal: Option<String>,
+    #[arg(long, value_enum)]
+    role: Option<RoleArg>,
+    /// The hall host's API address (for every role but the hall host).
+    #[arg(long, value_name = "URL")]
+    hall_host: Option<String>,
+    /// Add or change a service: "CODE;zh-CN=…;en=…;ug=…;priority=yes|no;minutes=N".
+    #[arg(long, value_name = "SPEC")]
+    service: Vec<ServiceSpec>,
+    #[arg(long, value_name = "CODE")]
+    remove_service: Vec<ServiceCode>,
+    /// Add or change a counter: "ID;services=A,B;zh-CN=…;en=…;ug=…".
+    #[arg(long, value_name = "SPEC")]
+    counter: Vec<CounterSpec>,
+    #[arg(long, value_name = "ID")]
+    remove_counter: Vec<u32>,
+    #[arg(long, value_enum)]
+    printer: Option<PrinterArg>,
+    /// Serial device of the printer, e.g. /dev/ttyUSB0.
+    #[arg(long, value_name = "PATH")]
+    printer_device: Option<String>,
+    #[arg(long, value_name = "BAUD")]
+    printer_baud: Option<u32>,
+    #[arg(long, value_enum)]
+    printer_flow_control: Option<FlowArg>,
+    #[arg(long, value_name = "HOST")]
+    printer_host: Option<String>,
+    #[arg(long, value_name = "PORT")]
+    printer_port: Option<u16>,
+    /// Output directory of the file printer.
+    #[arg(long, value_name = "DIR")]
+    printer_dir: Option<PathBuf>,
+    /// 58 or 80.
+    #[arg(long, value_name = "MM")]
+    paper_width: Option<u32>,
+    #[arg(long, value_name = "URL")]
+    agency_url: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    agency_key_file: Option<PathBuf>,
+    /// Read a new technician PIN (4 to 12 digits) from standard input.
+    #[arg(long)]
+    technician_pin_stdin: bool,
+    /// Local time the business day changes, HH:MM.
+    #[arg(long, value_name = "HH:MM")]
+    rollover: Option<String>,
+    #[arg(long, value_name = "ZONE")]
+    time_zone: Option<String>,
+    #[arg(long, value_name = "N")]
+    max_priority_streak: Option<u32>,
+    #[arg(long, value_name = "MINUTES")]
+    rejoin_window: Option<u32>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum RoleArg {
+    HallHost,
+    SecondaryKiosk,
+    Counter,
+    Display,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum PrinterArg {
+    Serial,
+    Tcp,
+    File,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum FlowArg {
+    None,
+    Hardware,
+    Software,
+}
+
+pub fn run(ctx: &Context, args: ProvisionArgs) -> CmdResult {
+    let path = ctx.config_path.clone().unwrap_or_else(|| default_config_path(&ctx.data_dir));
+    let exists = path.exists();
+    if args.check {
+        let config = Config::from_file(&path)?;
+        return report(&config, &path, args.json, "is valid");
+    }
+    let mut config = if exists && !args.reset {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Failure::failed(format!("cannot read {}: {e}", path.display())))?;
+        Config::from_toml(&text)?
+    } else {
+        Config::default()
+    };
+    let changes = changes_from(&args)?;
+    changes.apply(&mut config).map_err(Failure::bad_input)?;
+    config.validate(path.parent())?;
+    write_atomically(&path, &config.to_toml())?;
+    tracing::info!(path = %path.display(), "provisioning file written");
+    report(&config, &path, args.json, if exists { "updated" } else { "created" })
+}
+
+fn report(config: &Config, path: &Path, json: bool, what: &str) -> CmdResult {
+    if json {
+        return print_json(&serde_json::json!({ "path": path, "status": what, "config": config }));
+    }
+    println!("{} {what}", path.display());
+    Ok(())
+}
+
+fn changes_from(a: &ProvisionArgs) -> Result<ProvisionChanges, Failure> {
+    let technician_pin_hash = if a.technician_pin_stdin { Some(hash_pin_from_stdin()?) } else { None };
+    Ok(ProvisionChanges {
+        hall_id: a.hall.clone(),
+        terminal_id: a.terminal.clone(),
+        role: a.role.map(|r| match r {
+            RoleArg::HallHost => Role::HallHost,
+            RoleArg::SecondaryKiosk => Role::SecondaryKiosk,
+            RoleArg::Counter => Role::Counter,
+            RoleArg::Display => Role::Display,
+        }),
+        hall_host: a.hall_host.clone(),
+        services: a.service.clone(),
+        remove_services: a.remove_service.clone(),
+        counters: a.counter.clone(),
+        remove_counters: a.remove_counter.clone(),
+        printer_kind: a.printer.map(|p| match p {
+            PrinterArg::Serial => PrinterKind::Serial,
+            PrinterArg::Tcp => PrinterKind::Tcp,
+            PrinterArg::File => PrinterKind::File,
+        }),
+        printer_device: a.printer_device.clone(),
+        printer_baud: a.printer_baud,
+        printer_flow_control: a.printer_flow_control.map(|f| match f {
+            FlowArg::None => FlowControl::None,
+            FlowArg::Hardware => FlowControl::Hardware,
+            FlowArg::Software => FlowControl::Software,
+        }),
+        printer_host: a.printer_host.clone(),
+        printer_port: a.printer_port,
+        printer_dir: a.printer_dir.clone(),
+        paper_width_mm: a.paper_width,
+        agency_url: a.agency_url.clone(),
+        agency_key_file: a.agency_key_file.clone(),
+        technician_pin_hash,
+        rollover: a.rollover.clone(),
+        time_zone: a.time_zone.clone(),
+        max_priority_streak: a.max_priority_streak,
+        rejoin_window_minutes: a.rejoin_window,
+    })
+}
+
+fn hash_pin_from_stdin() -> Result<String, Failure> {
+    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    let mut pin = String::new();
+    std::io::stdin()
+        .read_to_string(&mut pin)
+        .map_err(|e| Failure::bad_input(format!("cannot read the PIN from standard input: {e}")))?;
+    let pin = pin.trim();
+    if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Failure::bad_input("the technician PIN must be 4 to 12 digits"));
+    }
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Failure::failed(format!("cannot hash the PIN: {e}")))
+}
+
+/// Writes next to the target, syncs, then renames: a power cut leaves the old or the new file.
+fn write_atomically(path: &Path, text: &str) -> CmdResult {
+    let fail = |e: std::io::Error| Failure::failed(format!("cannot write {}: {e}", path.display()));
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let tmp = path.with_extension("toml.tmp");
+    let mut file = std::fs::File::create(&tmp).map_err(fail)?;
+    file.write_all(text.as_bytes()).map_err(fail)?;
+    file.sync_all().map_err(fail)?;
+    std::fs::rename(&tmp, path).map_err(fail)?;
+    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(fail)?;
+    Ok(())
+}

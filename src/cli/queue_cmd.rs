@@ -1,0 +1,174 @@
+//! `kiosk queue …`: what counter staff and scripts do to the hall queue.
+
+use super::{CmdResult, Context, Failure, print_json};
+use crate::lang::Lang;
+use crate::queue::{DisplayNumber, PriorityReason, ServiceCode};
+use crate::queue_service::{CallResult, CounterStatus, HallStatus, TicketRef, TicketView};
+use clap::{Args, Subcommand};
+
+#[derive(Subcommand, Debug)]
+pub enum QueueCommand {
+    /// Issue a ticket (what the kiosk does when a visitor taps a service).
+    Issue {
+        #[arg(long, value_name = "CODE")]
+        service: ServiceCode,
+        /// Green channel: elderly, disabled, pregnant, minor, police_military_family.
+        #[arg(long, value_name = "REASON")]
+        priority: Option<PriorityReason>,
+        #[arg(long, value_name = "L", default_value = "zh-CN")]
+        lang: Lang,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Call the next visitor to a counter (completes the one it had).
+    Call(CounterArg),
+    /// Call a given number to a counter.
+    CallNumber {
+        #[arg(long, value_name = "N")]
+        counter: u32,
+        #[arg(long, value_name = "NUMBER")]
+        number: DisplayNumber,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Call the counter's current visitor again.
+    Recall(CounterArg),
+    /// The called visitor did not come (they may rejoin within the window).
+    Skip(CounterArg),
+    /// Put a skipped visitor back, right after the current call.
+    Rejoin {
+        #[arg(long, value_name = "NUMBER")]
+        number: DisplayNumber,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a ticket to another service; it keeps its place by arrival time.
+    Transfer {
+        /// The ticket currently called at this counter…
+        #[arg(long, value_name = "N", conflicts_with = "number", required_unless_present = "number")]
+        counter: Option<u32>,
+        /// …or a ticket by number.
+        #[arg(long, value_name = "NUMBER")]
+        number: Option<DisplayNumber>,
+        #[arg(long, value_name = "CODE")]
+        to: ServiceCode,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The counter has finished with its visitor.
+    Complete(CounterArg),
+    /// Stop calling at a counter (break, closing).
+    Pause(CounterArg),
+    /// Start calling again at a paused counter.
+    Resume(CounterArg),
+    /// One ticket of today, with its place in the queue.
+    Show {
+        #[arg(long, value_name = "NUMBER")]
+        number: DisplayNumber,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The whole state of today's queue.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct CounterArg {
+    #[arg(long, value_name = "N")]
+    counter: u32,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(ctx: &Context, cmd: QueueCommand) -> CmdResult {
+    let mut q = ctx.open_queue()?;
+    match cmd {
+        QueueCommand::Issue { service, priority, lang, json } => ticket_out(&q.issue(service, priority, lang)?, json),
+        QueueCommand::Call(a) => call_out(&q.call_next(a.counter)?, a.json),
+        QueueCommand::CallNumber { counter, number, json } => call_out(&q.call_number(counter, number)?, json),
+        QueueCommand::Recall(a) => ticket_out(&q.recall(a.counter)?, a.json),
+        QueueCommand::Skip(a) => ticket_out(&q.skip(a.counter)?, a.json),
+        QueueCommand::Rejoin { number, json } => ticket_out(&q.rejoin(number)?, json),
+        QueueCommand::Transfer { counter, number, to, json } => {
+            let which = match (counter, number) {
+                (Some(c), _) => TicketRef::AtCounter(c),
+                (None, Some(n)) => TicketRef::Number(n),
+                (None, None) => return Err(Failure::bad_input("say which ticket: --counter N or --number A012")),
+            };
+            ticket_out(&q.transfer(which, to)?, json)
+        }
+        QueueCommand::Complete(a) => ticket_out(&q.complete(a.counter)?, a.json),
+        QueueCommand::Pause(a) => counter_out(&q.set_paused(a.counter, true)?, a.json),
+        QueueCommand::Resume(a) => counter_out(&q.set_paused(a.counter, false)?, a.json),
+        QueueCommand::Show { number, json } => ticket_out(&q.ticket(number)?, json),
+        QueueCommand::Status { json } => status_out(&q.status()?, json),
+    }
+}
+
+fn ticket_line(t: &TicketView) -> String {
+    let mut line = format!("{}  {} {}  {}", t.number, t.service, t.service_name, t.state.as_str());
+    if let Some(p) = t.priority {
+        line.push_str(&format!("  green channel: {p}"));
+    }
+    if let Some(c) = t.counter {
+        line.push_str(&format!("  counter {c}"));
+    }
+    if let Some(ahead) = t.people_ahead {
+        let wait = t.estimated_wait_minutes.map_or("no counter open".to_string(), |m| format!("about {m} min"));
+        line.push_str(&format!("  ahead: {ahead}  wait: {wait}"));
+    }
+    line
+}
+
+fn ticket_out(t: &TicketView, json: bool) -> CmdResult {
+    if json {
+        return print_json(t);
+    }
+    println!("{}", ticket_line(t));
+    Ok(())
+}
+
+fn call_out(r: &CallResult, json: bool) -> CmdResult {
+    if json {
+        return print_json(r);
+    }
+    if let Some(done) = &r.completed {
+        println!("completed {}", done.number);
+    }
+    match &r.called {
+        Some(t) => println!("counter {} calls {}", r.counter, ticket_line(t)),
+        None => println!("counter {}: nobody is waiting for its services", r.counter),
+    }
+    Ok(())
+}
+
+fn counter_out(c: &CounterStatus, json: bool) -> CmdResult {
+    if json {
+        return print_json(c);
+    }
+    println!("counter {} {}", c.id, if c.paused { "paused" } else { "open" });
+    Ok(())
+}
+
+fn status_out(s: &HallStatus, json: bool) -> CmdResult {
+    if json {
+        return print_json(s);
+    }
+    println!("business day {}", s.business_day);
+    for svc in &s.services {
+        let wait = svc.estimated_wait_minutes.map_or("-".to_string(), |m| format!("{m} min"));
+        println!(
+            "  service {} {}: {} waiting ({} green channel), {} no-show, {} counters open, new ticket waits {}",
+            svc.code, svc.name, svc.waiting, svc.priority_waiting, svc.no_show, svc.open_counters, wait
+        );
+    }
+    for c in &s.counters {
+        let current = c.current.as_ref().map_or("-".to_string(), |t| t.number.clone());
+        println!("  counter {} {}: {}, serving {}", c.id, c.name, if c.paused { "paused" } else { "open" }, current);
+    }
+    println!("  {} tickets today", s.tickets.len());
+    Ok(())
+}

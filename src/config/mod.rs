@@ -1,0 +1,369 @@
+//! The provisioning file: which hall and terminal this is, its services, counters, printer,
+//! agency endpoint and queue policy. Unprovisioned terminals run on `Config::default()`.
+//!
+//! Validation collects every problem at once, each naming the field and the fix, because the
+//! person reading it is a technician at a kiosk with a laptop, not a developer.
+
+pub mod halls;
+mod provision;
+mod validate;
+
+pub use provision::{CounterSpec, ProvisionChanges, ServiceSpec};
+pub use validate::{ConfigError, Problem};
+
+use crate::lang::Names;
+use crate::queue::ServiceCode;
+use chrono::NaiveTime;
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub hall: HallConfig,
+    pub terminal: TerminalConfig,
+    #[serde(rename = "service")]
+    pub services: Vec<ServiceConfig>,
+    #[serde(rename = "counter", default)]
+    pub counters: Vec<CounterConfig>,
+    pub printer: PrinterConfig,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<AgencyConfig>,
+    #[serde(default)]
+    pub technician: TechnicianConfig,
+    #[serde(default)]
+    pub queue: QueueConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HallConfig {
+    /// One of `halls::HALLS`.
+    pub id: String,
+    /// Overrides the catalogue's names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Names>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Owns the queue database and serves the hall API.
+    HallHost,
+    /// Another lobby terminal; issues tickets through the hall host.
+    SecondaryKiosk,
+    /// A staff counter console.
+    Counter,
+    /// The calling display (TV).
+    Display,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerminalConfig {
+    pub id: String,
+    pub role: Role,
+    /// Base URL of the hall host's API, for every role except the hall host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hall_host: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    pub code: ServiceCode,
+    pub name: Names,
+    #[serde(default = "yes")]
+    pub priority_allowed: bool,
+    /// Used for wait estimates until the service has recent history.
+    #[serde(default = "default_service_minutes")]
+    pub default_service_minutes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CounterConfig {
+    pub id: u32,
+    pub name: Names,
+    /// In order of preference: the counter serves the first service with someone waiting.
+    pub services: Vec<ServiceCode>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterKind {
+    Serial,
+    Tcp,
+    File,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowControl {
+    #[default]
+    None,
+    Hardware,
+    Software,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterConfig {
+    pub kind: PrinterKind,
+    /// Serial device, e.g. /dev/ttyUSB0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baud: Option<u32>,
+    #[serde(default)]
+    pub flow_control: FlowControl,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// File printer output; relative paths are under the data directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dir: Option<PathBuf>,
+    pub paper_width_mm: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyConfig {
+    pub url: String,
+    /// The terminal's HMAC key; relative paths are relative to the config file.
+    pub key_file: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TechnicianConfig {
+    /// Argon2 PHC string of the technician PIN (`kiosk provision --technician-pin-stdin`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueueConfig {
+    /// Local time ("HH:MM") at which the business day changes and leftover tickets expire.
+    pub business_day_rollover: String,
+    pub time_zone: String,
+    /// Green-channel calls in a row before a waiting normal ticket goes next (0: no precedence).
+    pub max_priority_streak: u32,
+    /// How long after a skipped call a visitor may rejoin, placed right after the current call.
+    pub rejoin_window_minutes: u32,
+    /// How many recent service times per service feed the wait estimate.
+    pub service_time_samples: u32,
+}
+
+impl Default for QueueConfig {
+    fn default() -> Self {
+        Self {
+            business_day_rollover: "03:00".into(),
+            time_zone: "Asia/Shanghai".into(),
+            max_priority_streak: 2,
+            rejoin_window_minutes: 30,
+            service_time_samples: 20,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_service_minutes() -> u32 {
+    10
+}
+
+fn service(code: char, zh: &str, en: &str, ug: &str, minutes: u32) -> ServiceConfig {
+    ServiceConfig {
+        code: code.to_string().parse().expect("built-in service code is a capital letter"),
+        name: Names::new(zh, en, ug),
+        priority_allowed: true,
+        default_service_minutes: minutes,
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let services = vec![
+            service('A', "法律咨询", "Legal consultation", "قانۇن مەسلىھەتى", 10),
+            service('B', "申请法律援助", "Apply for legal aid", "قانۇن ياردىمى ئىلتىماس قىلىش", 20),
+            service('C', "刑事与值班律师", "Criminal cases and duty lawyer", "جىنايى ئىشلار ۋە نۆۋەتچى ئادۋوكات", 20),
+            service('D', "劳动争议", "Labour disputes", "ئەمگەك ماجىرالىرى", 20),
+            service('E', "补充材料与进度查询", "Documents and progress", "ماتېرىيال تولۇقلاش ۋە جەريان سوراش", 5),
+        ];
+        let all: Vec<ServiceCode> = services.iter().map(|s| s.code).collect();
+        let counters = (1..=3)
+            .map(|id| CounterConfig {
+                id,
+                name: Names::new(
+                    &format!("{id}号窗口"),
+                    &format!("Counter {id}"),
+                    &format!("{id}-كۆزنەك"),
+                ),
+                services: all.clone(),
+            })
+            .collect();
+        Self {
+            hall: HallConfig {
+                id: "gz-city".into(),
+                name: None,
+            },
+            terminal: TerminalConfig {
+                id: "kiosk-1".into(),
+                role: Role::HallHost,
+                hall_host: None,
+            },
+            services,
+            counters,
+            printer: PrinterConfig {
+                kind: PrinterKind::File,
+                device: None,
+                baud: None,
+                flow_control: FlowControl::None,
+                host: None,
+                port: None,
+                dir: Some(PathBuf::from("receipts")),
+                paper_width_mm: 80,
+            },
+            agency: None,
+            technician: TechnicianConfig::default(),
+            queue: QueueConfig::default(),
+        }
+    }
+}
+
+/// Where the running configuration came from, for `doctor` and logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "path", rename_all = "snake_case")]
+pub enum ConfigSource {
+    File(PathBuf),
+    EmbeddedDefaults,
+}
+
+impl Config {
+    /// Reads and validates a provisioning file.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::single(
+                &path.display().to_string(),
+                &format!("cannot be read: {e}"),
+                "check the path given with --config, or run `kiosk provision` to create it",
+            )
+        })?;
+        let config = Self::from_toml(&text)?;
+        config.validate(path.parent())?;
+        Ok(config)
+    }
+
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(ConfigError::from_toml)
+    }
+
+    /// The configuration to run with: `--config` when given (it must exist), otherwise
+    /// `<data-dir>/config.toml` when present, otherwise the embedded defaults.
+    pub fn locate(explicit: Option<&Path>, data_dir: &Path) -> Result<(Self, ConfigSource), ConfigError> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let p = default_config_path(data_dir);
+                if !p.exists() {
+                    return Ok((Self::default(), ConfigSource::EmbeddedDefaults));
+                }
+                p
+            }
+        };
+        let config = Self::from_file(&path)?;
+        Ok((config, ConfigSource::File(path)))
+    }
+
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string(self).unwrap_or_else(|e| format!("# could not serialise: {e}\n"));
+        format!(
+            "# Legal aid lobby terminal provisioning file.\n\
+             # Edit with `kiosk provision …` or by hand, then check with `kiosk provision --check`.\n\n{body}"
+        )
+    }
+
+    pub fn hall_names(&self) -> Names {
+        self.hall
+            .name
+            .clone()
+            .or_else(|| halls::find(&self.hall.id).map(|h| h.names()))
+            .unwrap_or_else(|| Names::new(&self.hall.id, &self.hall.id, &self.hall.id))
+    }
+
+    pub fn service(&self, code: ServiceCode) -> Option<&ServiceConfig> {
+        self.services.iter().find(|s| s.code == code)
+    }
+
+    pub fn counter(&self, id: u32) -> Option<&CounterConfig> {
+        self.counters.iter().find(|c| c.id == id)
+    }
+
+    /// Valid after `validate`; falls back to Shanghai so a caller never panics.
+    pub fn time_zone(&self) -> Tz {
+        self.queue.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+
+    /// Valid after `validate`; falls back to 03:00.
+    pub fn rollover_time(&self) -> NaiveTime {
+        parse_hhmm(&self.queue.business_day_rollover)
+            .unwrap_or(NaiveTime::from_hms_opt(3, 0, 0).unwrap_or(NaiveTime::MIN))
+    }
+
+    /// Where the file printer writes, resolved against the data directory.
+    pub fn printer_dir(&self, data_dir: &Path) -> PathBuf {
+        let dir = self.printer.dir.clone().unwrap_or_else(|| PathBuf::from("receipts"));
+        if dir.is_absolute() { dir } else { data_dir.join(dir) }
+    }
+}
+
+pub fn default_config_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("config.toml")
+}
+
+pub(crate) fn parse_hhmm(s: &str) -> Option<NaiveTime> {
+    let (h, m) = s.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_round_trip_through_toml() {
+        let config = Config::default();
+        config.validate(None).unwrap();
+        let back = Config::from_toml(&config.to_toml()).unwrap();
+        assert_eq!(back, config);
+        let codes: String = config.services.iter().map(|s| s.code.letter()).collect();
+        assert_eq!(codes, "ABCDE");
+        assert_eq!(config.services[1].name.zh, "申请法律援助");
+        assert_eq!(config.counters.len(), 3);
+        assert_eq!(config.hall_names().en, "Guangzhou Legal Aid Office");
+    }
+
+    #[test]
+    fn a_typo_in_a_key_is_named() {
+        let text = Config::default().to_toml().replace("paper_width_mm", "paper_widht_mm");
+        let err = Config::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("paper_widht_mm"), "{err}");
+    }
+
+    #[test]
+    fn rollover_parses_only_hh_mm() {
+        assert_eq!(parse_hhmm("03:00"), NaiveTime::from_hms_opt(3, 0, 0));
+        assert_eq!(parse_hhmm("23:59"), NaiveTime::from_hms_opt(23, 59, 0));
+        for bad in ["3:00", "24:00", "03:60", "0300", "ab:cd"] {
+            assert_eq!(parse_hhmm(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Non-interactive edits of the provisioning file (`kiosk provision --flag …`).
+
+use super::{AgencyConfig, Config, CounterConfig, FlowControl, PrinterKind, Role, ServiceConfig};
+use crate::lang::Names;
+use crate::queue::ServiceCode;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// `CODE;zh-CN=…;en=…;ug=…;priority=yes|no;minutes=N` — adds a service or updates the given fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceSpec {
+    pub code: ServiceCode,
+    pub names: NameParts,
+    pub priority_allowed: Option<bool>,
+    pub minutes: Option<u32>,
+}
+
+/// `ID;services=A,B;zh-CN=…;en=…;ug=…` — adds a counter or updates the given fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CounterSpec {
+    pub id: u32,
+    pub names: NameParts,
+    pub services: Option<Vec<ServiceCode>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NameParts {
+    zh: Option<String>,
+    en: Option<String>,
+    ug: Option<String>,
+}
+
+impl NameParts {
+    fn take(&mut self, key: &str, value: &str) -> bool {
+        let slot = match key {
+            "zh-CN" | "zh" => &mut self.zh,
+            "en" => &mut self.en,
+            "ug" => &mut self.ug,
+            _ => return false,
+        };
+        *slot = Some(value.to_owned());
+        true
+    }
+
+    fn merge_into(&self, names: &mut Names) {
+        for (part, slot) in [(&self.zh, &mut names.zh), (&self.en, &mut names.en), (&self.ug, &mut names.ug)] {
+            if let Some(v) = part {
+                slot.clone_from(v);
+            }
+        }
+    }
+
+    fn complete(&self) -> Option<Names> {
+        Some(Names::new(self.zh.as_deref()?, self.en.as_deref()?, self.ug.as_deref()?))
+    }
+}
+
+fn key_values(spec: &str) -> Result<(&str, Vec<(&str, &str)>), String> {
+    let mut parts = spec.split(';');
+    let head = parts.next().unwrap_or("").trim();
+    let pairs = parts
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.split_once('=').map(|(k, v)| (k.trim(), v.trim())).ok_or_else(|| format!("'{p}' is not key=value")))
+        .collect::<Result<_, _>>()?;
+    Ok((head, pairs))
+}
+
+fn yes_no(key: &str, v: &str) -> Result<bool, String> {
+    match v {
+        "yes" | "true" => Ok(true),
+        "no" | "false" => Ok(false),
+        _ => Err(format!("{key}={v}: write yes or no")),
+    }
+}
+
+impl FromStr for ServiceSpec {
+    type Err = String;
+    fn from_str(spec: &str) -> Result<Self, Self::Err> {
+        let (head, pairs) = key_values(spec)?;
+        let mut out = ServiceSpec {
+            code: head.parse()?,
+            names: NameParts::default(),
+            priority_allowed: None,
+            minutes: None,
+        };
+        for (k, v) in pairs {
+            match k {
+                "priority" => out.priority_allowed = Some(yes_no(k, v)?),
+                "minutes" => out.minutes = Some(v.parse().map_err(|_| format!("minutes={v}: write a whole number"))?),
+                _ if out.names.take(k, v) => {}
+                _ => return Err(format!("unknown key '{k}'; use zh-CN, en, ug, priority or minutes")),
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromStr for CounterSpec {
+    type Err = String;
+    fn from_str(spec: &str) -> Result<Self, Self::Err> {
+        let (head, pairs) = key_values(spec)?;
+        let id = head.parse().map_err(|_| format!("'{head}' is not a counter number"))?;
+        let mut out = CounterSpec { id, names: NameParts::default(), services: None };
+        for (k, v) in pairs {
+            match k {
+                "services" => {
+                    out.services = Some(v.split(',').map(|c| c.trim().parse()).collect::<Result<_, _>>()?);
+                }
+                _ if out.names.take(k, v) => {}
+                _ => return Err(format!("unknown key '{k}'; use zh-CN, en, ug or services")),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Everything `kiosk provision` can change. `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ProvisionChanges {
+    pub hall_id: Option<String>,
+    pub terminal_id: Option<String>,
+    pub role: Option<Role>,
+    pub hall_host: Option<String>,
+    pub services: Vec<ServiceSpec>,
+    pub remove_services: Vec<ServiceCode>,
+    pub counters: Vec<CounterSpec>,
+    pub remove_counters: Vec<u32>,
+    pub printer_kind: Option<PrinterKind>,
+    pub printer_device: Option<String>,
+    pub printer_baud: Option<u32>,
+    pub printer_flow_control: Option<FlowControl>,
+    pub printer_host: Option<String>,
+    pub printer_port: Option<u16>,
+    pub printer_dir: Option<PathBuf>,
+    pub paper_width_mm: Option<u32>,
+    pub agency_url: Option<String>,
+    pub agency_key_file: Option<PathBuf>,
+    pub technician_pin_hash: Option<String>,
+    pub rollover: Option<String>,
+    pub time_zone: Option<String>,
+    pub max_priority_streak: Option<u32>,
+    pub rejoin_window_minutes: Option<u32>,
+}
+
+fn set<T>(slot: &mut T, value: &Option<T>)
+where
+    T: Clone,
+{
+    if let Some(v) = value {
+        *slot = v.clone();
+    }
+}
+
+impl ProvisionChanges {
+    /// Applies the changes; validation happens afterwards on the whole result.
+    pub fn apply(&self, config: &mut Config) -> Result<(), String> {
+        set(&mut config.hall.id, &self.hall_id);
+        set(&mut config.terminal.id, &self.terminal_id);
+        set(&mut config.terminal.role, &self.role);
+        if self.hall_host.is_some() {
+            config.terminal.hall_host.clone_from(&self.hall_host);
+        }
+        config.services.retain(|s| !self.remove_services.contains(&s.code));
+        for c in &mut config.counters {
+            c.services.retain(|s| !self.remove_services.contains(s));
+        }
+        for spec in &self.services {
+            apply_service(config, spec)?;
+        }
+        config.counters.retain(|c| !self.remove_counters.contains(&c.id));
+        for spec in &self.counters {
+            apply_counter(config, spec)?;
+        }
+        let pr = &mut config.printer;
+        set(&mut pr.kind, &self.printer_kind);
+        set(&mut pr.flow_control, &self.printer_flow_control);
+        set(&mut pr.paper_width_mm, &self.paper_width_mm);
+        for (slot, v) in [(&mut pr.device, &self.printer_device), (&mut pr.host, &self.printer_host)] {
+            if v.is_some() {
+                slot.clone_from(v);
+            }
+        }
+        if self.printer_baud.is_some() {
+            pr.baud = self.printer_baud;
+        }
+        if self.printer_port.is_some() {
+            pr.port = self.printer_port;
+        }
+        if self.printer_dir.is_some() {
+            pr.dir.clone_from(&self.printer_dir);
+        }
+        match (&self.agency_url, &self.agency_key_file, &mut config.agency) {
+            (None, None, _) => {}
+            (url, key, Some(agency)) => {
+                set(&mut agency.url, url);
+                set(&mut agency.key_file, key);
+            }
+            (Some(url), Some(key), slot @ None) => {
+                *slot = Some(AgencyConfig { url: url.clone(), key_file: key.clone() });
+            }
+            (_, _, None) => return Err("give both --agency-url and --agency-key-file the first time".into()),
+        }
+        if self.technician_pin_hash.is_some() {
+            config.technician.pin_hash.clone_from(&self.technician_pin_hash);
+        }
+        let q = &mut config.queue;
+        set(&mut q.business_day_rollover, &self.rollover);
+        set(&mut q.time_zone, &self.time_zone);
+        set(&mut q.max_priority_streak, &self.max_priority_streak);
+        set(&mut q.rejoin_window_minutes, &self.rejoin_window_minutes);
+        Ok(())
+    }
+}
+
+fn apply_service(config: &mut Config, spec: &ServiceSpec) -> Result<(), String> {
+    if let Some(existing) = config.services.iter_mut().find(|s| s.code == spec.code) {
+        spec.names.merge_into(&mut existing.name);
+        set(&mut existing.priority_allowed, &spec.priority_allowed);
+        set(&mut existing.default_service_minutes, &spec.minutes);
+        return Ok(());
+    }
+    let name = spec
+        .names
+        .complete()
+        .ok_or_else(|| format!("new service {} needs zh-CN=, en= and ug= names", spec.code))?;
+    config.services.push(ServiceConfig {
+        code: spec.code,
+        name,
+        priority_allowed: spec.priority_allowed.unwrap_or(true),
+        default_service_minutes: spec.minutes.unwrap_or(10),
+    });
+    Ok(())
+}
+
+fn apply_counter(config: &mut Config, spec: &CounterSpec) -> Result<(), String> {
+    if let Some(existing) = config.counters.iter_mut().find(|c| c.id == spec.id) {
+        spec.names.merge_into(&mut existing.name);
+        set(&mut existing.services, &spec.services);
+        return Ok(());
+    }
+    let id = spec.id;
+    let mut name = Names::new(&format!("{id}号窗口"), &format!("Counter {id}"), &format!("{id}-كۆزنەك"));
+    spec.names.merge_into(&mut name);
+    let services = spec
+        .services
+        .clone()
+        .ok_or_else(|| format!("new counter {id} needs services=…"))?;
+    config.counters.push(CounterConfig { id, name, services });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_and_merge() {
+        let mut config = Config::default();
+        let changes = ProvisionChanges {
+            services: vec![
+                "F;zh-CN=公证;en=Notary;ug=نوتارىئۇس;priority=no;minutes=15".parse().unwrap(),
+                "A;en=Free legal advice".parse().unwrap(),
+            ],
+            counters: vec!["4;services=F,A".parse().unwrap(), "1;services=B".parse().unwrap()],
+            remove_counters: vec![3],
+            ..Default::default()
+        };
+        changes.apply(&mut config).unwrap();
+        config.validate(None).unwrap();
+        let f = config.service("F".parse().unwrap()).unwrap();
+        assert!(!f.priority_allowed);
+        assert_eq!(f.default_service_minutes, 15);
+        assert_eq!(config.services[0].name.en, "Free legal advice");
+        assert_eq!(config.services[0].name.zh, "法律咨询");
+        assert_eq!(config.counter(4).unwrap().name.en, "Counter 4");
+        assert_eq!(config.counter(1).unwrap().services.len(), 1);
+        assert!(config.counter(3).is_none());
+    }
+
+    #[test]
+    fn bad_specs_say_what_is_wrong() {
+        let mut config = Config::default();
+        let changes = ProvisionChanges {
+            services: vec!["F;zh-CN=x".parse().unwrap()],
+            ..Default::default()
+        };
+        assert!(changes.apply(&mut config).unwrap_err().contains("needs zh-CN=, en= and ug="));
+        assert!("F;colour=red".parse::<ServiceSpec>().unwrap_err().contains("unknown key 'colour'"));
+        assert!("x;services=A".parse::<CounterSpec>().unwrap_err().contains("not a counter number"));
+        assert!("2;services=A,9".parse::<CounterSpec>().unwrap_err().contains("'9'"));
+    }
+}

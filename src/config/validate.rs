@@ -1,0 +1,327 @@
+use super::{Config, PrinterKind, Role, halls, parse_hhmm};
+use crate::lang::Names;
+use std::collections::HashSet;
+use std::fmt;
+use std::path::Path;
+
+/// One thing wrong with the configuration, in the technician's terms.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    pub field: String,
+    pub problem: String,
+    pub fix: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ConfigError {
+    pub problems: Vec<Problem>,
+}
+
+impl ConfigError {
+    pub fn single(field: &str, problem: &str, fix: &str) -> Self {
+        Self {
+            problems: vec![Problem {
+                field: field.into(),
+                problem: problem.into(),
+                fix: fix.into(),
+            }],
+        }
+    }
+
+    pub(super) fn from_toml(e: toml::de::Error) -> Self {
+        Self::single(
+            "provisioning file",
+            e.to_string().trim(),
+            "correct the line shown (field names are listed in README.md, section Provisioning)",
+        )
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        writeln!(f, "the configuration has {n} problem{}:", if n == 1 { "" } else { "s" })?;
+        for p in &self.problems {
+            writeln!(f, "  - {}: {}. Fix: {}", p.field, p.problem, p.fix)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Default)]
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn add(&mut self, field: impl Into<String>, problem: impl Into<String>, fix: impl Into<String>) {
+        self.0.push(Problem {
+            field: field.into(),
+            problem: problem.into(),
+            fix: fix.into(),
+        });
+    }
+
+    fn names(&mut self, field: &str, names: &Names) {
+        for (lang, text) in [("zh-CN", &names.zh), ("en", &names.en), ("ug", &names.ug)] {
+            if text.trim().is_empty() {
+                self.add(
+                    format!("{field}.{lang}"),
+                    "is empty",
+                    "give the name in all three languages (zh-CN, en, ug)",
+                );
+            }
+        }
+    }
+}
+
+const BAUD_RATES: [u32; 8] = [2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400];
+
+impl Config {
+    /// Checks everything the terminal relies on. `config_dir` resolves relative key paths.
+    pub fn validate(&self, config_dir: Option<&Path>) -> Result<(), ConfigError> {
+        let mut p = Problems::default();
+        self.check_identity(&mut p);
+        self.check_services_and_counters(&mut p);
+        self.check_printer(&mut p);
+        self.check_agency(&mut p, config_dir);
+        self.check_queue(&mut p);
+        if let Some(hash) = &self.technician.pin_hash {
+            if argon2::password_hash::PasswordHash::new(hash).is_err() {
+                p.add(
+                    "technician.pin_hash",
+                    "is not a password hash",
+                    "set the PIN with `kiosk provision --technician-pin-stdin` instead of editing the hash",
+                );
+            }
+        }
+        if p.0.is_empty() { Ok(()) } else { Err(ConfigError { problems: p.0 }) }
+    }
+
+    fn check_identity(&self, p: &mut Problems) {
+        if halls::find(&self.hall.id).is_none() {
+            p.add(
+                "hall.id",
+                format!("'{}' is not one of the city's halls", self.hall.id),
+                format!("use one of {}", halls::ids().join(", ")),
+            );
+        }
+        if let Some(names) = &self.hall.name {
+            p.names("hall.name", names);
+        }
+        let id = &self.terminal.id;
+        let id_ok = !id.is_empty()
+            && id.len() <= 32
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !id_ok {
+            p.add(
+                "terminal.id",
+                format!("'{id}' is not a usable terminal id"),
+                "use 1 to 32 letters, digits, '-' or '_' (for example kiosk-2)",
+            );
+        }
+        match (self.terminal.role, &self.terminal.hall_host) {
+            (Role::HallHost, _) => {}
+            (_, None) => p.add(
+                "terminal.hall_host",
+                "is missing; this role works through the hall host",
+                "set it to the hall host's API address, e.g. http://192.0.2.10:8080",
+            ),
+            (_, Some(url)) if !(url.starts_with("http://") || url.starts_with("https://")) => p.add(
+                "terminal.hall_host",
+                format!("'{url}' is not an http(s) address"),
+                "write it like http://192.0.2.10:8080",
+            ),
+            _ => {}
+        }
+    }
+
+    fn check_services_and_counters(&self, p: &mut Problems) {
+        if self.services.is_empty() {
+            p.add("service", "no service is defined", "add at least one [[service]] table");
+        }
+        let mut codes = HashSet::new();
+        for (i, s) in self.services.iter().enumerate() {
+            let field = format!("service[{i}] ({})", s.code);
+            if !codes.insert(s.code) {
+                p.add(field.clone(), "the code is used twice", "give every service its own letter");
+            }
+            p.names(&format!("{field}.name"), &s.name);
+            if !(1..=240).contains(&s.default_service_minutes) {
+                p.add(
+                    format!("{field}.default_service_minutes"),
+                    format!("{} is out of range", s.default_service_minutes),
+                    "use 1 to 240 minutes",
+                );
+            }
+        }
+        let mut ids = HashSet::new();
+        let mut served = HashSet::new();
+        for (i, c) in self.counters.iter().enumerate() {
+            let field = format!("counter[{i}] (id {})", c.id);
+            if !(1..=99).contains(&c.id) {
+                p.add(field.clone(), "the id is out of range", "number counters 1 to 99");
+            }
+            if !ids.insert(c.id) {
+                p.add(field.clone(), "the id is used twice", "give every counter its own number");
+            }
+            p.names(&format!("{field}.name"), &c.name);
+            if c.services.is_empty() {
+                p.add(format!("{field}.services"), "is empty", "list the service codes this counter serves");
+            }
+            let mut seen = HashSet::new();
+            for code in &c.services {
+                if !seen.insert(*code) {
+                    p.add(format!("{field}.services"), format!("lists {code} twice"), "list each service once");
+                }
+                if !codes.contains(code) {
+                    p.add(
+                        format!("{field}.services"),
+                        format!("unknown service code {code}"),
+                        "use codes defined in [[service]] tables, or add the service",
+                    );
+                }
+                served.insert(*code);
+            }
+        }
+        if self.terminal.role == Role::HallHost {
+            if self.counters.is_empty() {
+                p.add("counter", "no counter is defined", "add at least one [[counter]] table");
+            }
+            for s in &self.services {
+                if !served.contains(&s.code) {
+                    p.add(
+                        format!("service {}", s.code),
+                        "no counter serves it, so its visitors would never be called",
+                        "add the code to a counter's services, or remove the service",
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_printer(&self, p: &mut Problems) {
+        let pr = &self.printer;
+        if ![58, 80].contains(&pr.paper_width_mm) {
+            p.add("printer.paper_width_mm", format!("{} is not a supported width", pr.paper_width_mm), "use 58 or 80");
+        }
+        match pr.kind {
+            PrinterKind::Serial => {
+                if pr.device.as_deref().unwrap_or("").is_empty() {
+                    p.add("printer.device", "is missing for a serial printer", "set it, e.g. /dev/ttyUSB0");
+                }
+                if let Some(b) = pr.baud.filter(|b| !BAUD_RATES.contains(b)) {
+                    p.add("printer.baud", format!("{b} is not a standard rate"), "use 9600, 19200, 38400 or 115200 as set on the printer");
+                }
+            }
+            PrinterKind::Tcp => {
+                if pr.host.as_deref().unwrap_or("").is_empty() {
+                    p.add("printer.host", "is missing for a network printer", "set the printer's address");
+                }
+                if pr.port == Some(0) {
+                    p.add("printer.port", "0 is not a port", "leave it out for 9100, or set the printer's port");
+                }
+            }
+            PrinterKind::File => {}
+        }
+    }
+
+    fn check_agency(&self, p: &mut Problems, config_dir: Option<&Path>) {
+        let Some(agency) = &self.agency else { return };
+        let url = agency.url.as_str();
+        let loopback = ["http://127.", "http://localhost", "http://[::1]"].iter().any(|pre| url.starts_with(pre));
+        if !url.starts_with("https://") && !loopback {
+            p.add(
+                "agency.url",
+                format!("'{url}' is not an https address"),
+                "use the https address the agency gave (plain http is only allowed to 127.0.0.1 for tests)",
+            );
+        }
+        let key = match config_dir {
+            Some(dir) if agency.key_file.is_relative() => dir.join(&agency.key_file),
+            _ => agency.key_file.clone(),
+        };
+        match std::fs::metadata(&key) {
+            Ok(m) if m.len() > 0 => {}
+            Ok(_) => p.add("agency.key_file", format!("{} is empty", key.display()), "copy the key file the agency issued"),
+            Err(e) => p.add("agency.key_file", format!("{} cannot be read: {e}", key.display()), "copy the key file the agency issued to that path"),
+        }
+    }
+
+    fn check_queue(&self, p: &mut Problems) {
+        let q = &self.queue;
+        if parse_hhmm(&q.business_day_rollover).is_none() {
+            p.add(
+                "queue.business_day_rollover",
+                format!("'{}' is not a time", q.business_day_rollover),
+                "write it as HH:MM in 24-hour time, e.g. 03:00",
+            );
+        }
+        if q.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            p.add("queue.time_zone", format!("'{}' is not a known time zone", q.time_zone), "use an IANA name such as Asia/Shanghai");
+        }
+        if q.max_priority_streak > 10 {
+            p.add("queue.max_priority_streak", format!("{} would starve normal tickets", q.max_priority_streak), "use 0 to 10 (2 is usual)");
+        }
+        if q.rejoin_window_minutes > 240 {
+            p.add("queue.rejoin_window_minutes", format!("{} is longer than a half day", q.rejoin_window_minutes), "use 0 to 240 minutes");
+        }
+        if !(1..=500).contains(&q.service_time_samples) {
+            p.add("queue.service_time_samples", format!("{} is out of range", q.service_time_samples), "use 1 to 500");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(c: &Config) -> Vec<String> {
+        c.validate(None).unwrap_err().problems.into_iter().map(|p| p.field).collect()
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_field() {
+        let mut c = Config::default();
+        c.hall.id = "gz-nowhere".into();
+        c.terminal.id = "has space".into();
+        c.printer.paper_width_mm = 70;
+        c.queue.time_zone = "Mars/Olympus".into();
+        c.queue.business_day_rollover = "3am".into();
+        c.counters[0].services.push("Z".parse().unwrap());
+        let f = fields(&c);
+        for want in [
+            "hall.id",
+            "terminal.id",
+            "printer.paper_width_mm",
+            "queue.time_zone",
+            "queue.business_day_rollover",
+            "counter[0] (id 1).services",
+        ] {
+            assert!(f.iter().any(|x| x == want), "{want} missing from {f:?}");
+        }
+        let text = c.validate(None).unwrap_err().to_string();
+        assert!(text.contains("use one of gz-city"), "{text}");
+    }
+
+    #[test]
+    fn unserved_services_and_missing_devices_are_caught() {
+        let mut c = Config::default();
+        for counter in &mut c.counters {
+            counter.services.retain(|s| s.letter() != 'E');
+        }
+        c.printer.kind = PrinterKind::Serial;
+        let f = fields(&c);
+        assert!(f.contains(&"service E".to_string()), "{f:?}");
+        assert!(f.contains(&"printer.device".to_string()), "{f:?}");
+    }
+
+    #[test]
+    fn non_host_roles_need_the_hall_host() {
+        let mut c = Config::default();
+        c.terminal.role = Role::Counter;
+        assert_eq!(fields(&c), vec!["terminal.hall_host".to_string()]);
+        c.terminal.hall_host = Some("http://192.0.2.10:8080".into());
+        c.validate(None).unwrap();
+    }
+}

@@ -1,0 +1,9 @@
+//! Legal aid lobby terminal. See ARCHITECTURE.md for the map of modules and their invariants.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod lang;
+pub mod queue;
+pub mod queue_service;
+pub mod store;

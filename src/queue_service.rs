@@ -1,0 +1,544 @@
+//! The hall queue as an application service: each operation is one durable SQLite transaction
+//! in which the pure rules of `crate::queue` decide and `crate::store` reads and writes.
+//!
+//! Invariants kept here: a ticket exists once `issue` returns (its transaction committed); every
+//! state change writes a transition row in the same transaction; leftovers from earlier business
+//! days are expired before any operation looks at today's queue.
+
+use crate::config::Config;
+use crate::clock::Clock;
+use crate::lang::Lang;
+use crate::queue::{
+    self, Action, Candidate, DisplayNumber, FairnessRule, PriorityReason, QueueError, ServiceCode, Ticket,
+    TicketState,
+};
+use crate::store::queue_tables::{self as tables, TransitionRecord};
+use crate::store::Store;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+    /// The request names something that does not exist or is not allowed (exit code 2).
+    #[error("{0}")]
+    BadInput(String),
+    /// The queue's rules refuse the request in the current state.
+    #[error(transparent)]
+    Rule(#[from] QueueError),
+    /// The counter is not in a state to do this (nothing called, paused).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("queue database: {0}")]
+    Storage(#[from] rusqlite::Error),
+}
+
+impl OpError {
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, OpError::BadInput(_))
+    }
+}
+
+/// A ticket as the visitor and staff see it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TicketView {
+    pub id: String,
+    pub number: String,
+    pub service: ServiceCode,
+    pub service_name: String,
+    pub priority: Option<PriorityReason>,
+    pub state: TicketState,
+    pub language: String,
+    pub business_day: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+    pub counter: Option<u32>,
+    pub recalls: u32,
+    /// For waiting tickets: how many are ahead in the same service.
+    pub people_ahead: Option<usize>,
+    /// For waiting tickets: minutes, or null when no open counter serves the service.
+    pub estimated_wait_minutes: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CallResult {
+    pub counter: u32,
+    pub called: Option<TicketView>,
+    /// The ticket the counter had, completed automatically by calling the next one.
+    pub completed: Option<TicketView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceStatus {
+    pub code: ServiceCode,
+    pub name: String,
+    pub waiting: usize,
+    pub priority_waiting: usize,
+    pub no_show: usize,
+    pub open_counters: usize,
+    pub typical_service_minutes: u32,
+    /// What a ticket issued now would be told.
+    pub estimated_wait_minutes: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CounterStatus {
+    pub id: u32,
+    pub name: String,
+    pub paused: bool,
+    pub services: Vec<ServiceCode>,
+    pub current: Option<TicketView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HallStatus {
+    pub business_day: NaiveDate,
+    pub now: DateTime<Utc>,
+    pub services: Vec<ServiceStatus>,
+    pub counters: Vec<CounterStatus>,
+    pub tickets: Vec<TicketView>,
+}
+
+/// Which ticket an operation is about.
+#[derive(Debug, Clone, Copy)]
+pub enum TicketRef {
+    AtCounter(u32),
+    Number(DisplayNumber),
+}
+
+pub struct QueueService {
+    store: Store,
+    config: Arc<Config>,
+    clock: Arc<dyn Clock>,
+}
+
+impl QueueService {
+    pub fn new(store: Store, config: Arc<Config>, clock: Arc<dyn Clock>) -> Result<Self, OpError> {
+        let mut service = Self { store, config, clock };
+        let ids: Vec<u32> = service.config.counters.iter().map(|c| c.id).collect();
+        service.store.write(|tx| tables::ensure_counters(tx, ids))?;
+        Ok(service)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn business_day(&self, at: DateTime<Utc>) -> NaiveDate {
+        queue::business_day(at, self.config.time_zone(), self.config.rollover_time())
+    }
+
+    /// Issues a ticket. When this returns, the ticket is committed to disk.
+    pub fn issue(&mut self, service: ServiceCode, priority: Option<PriorityReason>, lang: Lang) -> Result<TicketView, OpError> {
+        let svc = self.config.service(service).ok_or_else(|| self.unknown_service(service))?;
+        if priority.is_some() && !svc.priority_allowed {
+            return Err(OpError::BadInput(format!(
+                "service {service} does not take green-channel tickets; issue a normal ticket or choose another service"
+            )));
+        }
+        let now = self.clock.now();
+        let day = self.business_day(now);
+        let (config, store) = (&self.config, &mut self.store);
+        store.write(|tx| {
+            expire_stale(tx, day, now)?;
+            let seq = tables::next_seq(tx, day, service)?;
+            let ticket = Ticket {
+                id: uuid::Uuid::now_v7().to_string(),
+                business_day: day,
+                number: DisplayNumber { service, seq },
+                service,
+                priority,
+                language: lang.code().to_owned(),
+                arrived_at: now,
+                state: TicketState::Waiting,
+                counter: None,
+                called_at: None,
+                recalls: 0,
+                skipped_at: None,
+                rejoined_at: None,
+                finished_at: None,
+            };
+            tables::insert_ticket(tx, &ticket)?;
+            record(tx, &ticket, now, Action::Issue, None, None, priority.map(|p| p.as_str().to_owned()))?;
+            view_with_wait(tx, config, &ticket)
+        })
+    }
+
+    /// Calls the next visitor to a counter, completing the one it had.
+    pub fn call_next(&mut self, counter: u32) -> Result<CallResult, OpError> {
+        self.call(counter, None)
+    }
+
+    /// Calls a given number (waiting, or a no-show who came back) to a counter.
+    pub fn call_number(&mut self, counter: u32, number: DisplayNumber) -> Result<CallResult, OpError> {
+        self.call(counter, Some(number))
+    }
+
+    fn call(&mut self, counter: u32, number: Option<DisplayNumber>) -> Result<CallResult, OpError> {
+        let services = self.counter_services(counter)?;
+        let now = self.clock.now();
+        let day = self.business_day(now);
+        let rule = FairnessRule { max_priority_streak: self.config.queue.max_priority_streak };
+        let (config, store) = (&self.config, &mut self.store);
+        store.write(|tx| {
+            expire_stale(tx, day, now)?;
+            if tables::paused_counters(tx)?.contains(&counter) {
+                return Err(OpError::Conflict(format!("counter {counter} is paused; resume it before calling")));
+            }
+            let mut next = match number {
+                Some(n) => Some(find_number(tx, day, n)?),
+                None => {
+                    let waiting = tables::tickets_in_state(tx, day, TicketState::Waiting)?;
+                    let candidates: Vec<Candidate> = waiting.iter().map(Ticket::candidate).collect();
+                    let streak = tables::priority_streak(tx, day, rule.max_priority_streak.max(1))?;
+                    queue::choose_next(&candidates, &services, rule, streak)
+                        .and_then(|c| waiting.iter().find(|t| t.id == c.id).cloned())
+                }
+            };
+            if let Some(t) = &next {
+                // Fail before touching the current ticket if the requested one cannot be called.
+                queue::next_state(&t.number.to_string(), t.state, Action::Call)?;
+            }
+            let completed = match tables::called_at_counter(tx, counter)? {
+                Some(mut current) => {
+                    finish(tx, &mut current, now, counter)?;
+                    if next.as_ref().is_some_and(|n| n.id == current.id) {
+                        next = None;
+                    }
+                    Some(view(config, &current))
+                }
+                None => None,
+            };
+            let called = match next {
+                Some(mut t) => {
+                    let from = t.state;
+                    t.state = queue::next_state(&t.number.to_string(), from, Action::Call)?;
+                    t.counter = Some(counter);
+                    t.called_at = Some(now);
+                    t.recalls = 0;
+                    t.rejoined_at = None;
+                    tables::update_ticket(tx, &t)?;
+                    let how = if number.is_some() { "direct" } else { "next" };
+                    record(tx, &t, now, Action::Call, Some(from), Some(counter), Some(how.into()))?;
+                    Some(view(config, &t))
+                }
+                None => None,
+            };
+            Ok(CallResult { counter, called, completed })
+        })
+    }
+
+    /// Calls the counter's current visitor again (counted).
+    pub fn recall(&mut self, counter: u32) -> Result<TicketView, OpError> {
+        self.counter_services(counter)?;
+        self.with_current(counter, Action::Recall, |t, _| {
+            t.recalls += 1;
+            Some(format!("recall {}", t.recalls))
+        })
+    }
+
+    /// The called visitor did not come: a no-show who may rejoin within the window.
+    pub fn skip(&mut self, counter: u32) -> Result<TicketView, OpError> {
+        self.counter_services(counter)?;
+        self.with_current(counter, Action::Skip, |t, now| {
+            t.skipped_at = Some(now);
+            t.counter = None;
+            None
+        })
+    }
+
+    pub fn complete(&mut self, counter: u32) -> Result<TicketView, OpError> {
+        self.counter_services(counter)?;
+        self.with_current(counter, Action::Complete, |t, now| {
+            t.finished_at = Some(now);
+            None
+        })
+    }
+
+    fn with_current(
+        &mut self,
+        counter: u32,
+        action: Action,
+        change: impl FnOnce(&mut Ticket, DateTime<Utc>) -> Option<String>,
+    ) -> Result<TicketView, OpError> {
+        let now = self.clock.now();
+        let day = self.business_day(now);
+        let (config, store) = (&self.config, &mut self.store);
+        store.write(|tx| {
+            expire_stale(tx, day, now)?;
+            let mut t = tables::called_at_counter(tx, counter)?.ok_or_else(|| {
+                OpError::Conflict(format!("counter {counter} has no visitor called; call one first"))
+            })?;
+            let from = t.state;
+            t.state = queue::next_state(&t.number.to_string(), from, action)?;
+            let detail = change(&mut t, now);
+            tables::update_ticket(tx, &t)?;
+            record(tx, &t, now, action, Some(from), Some(counter), detail)?;
+            Ok(view(config, &t))
+        })
+    }
+
+    /// A no-show who comes back within the window goes right after the current call.
+    pub fn rejoin(&mut self, number: DisplayNumber) -> Result<TicketView, OpError> {
+        let now = self.clock.now();
+        let day = self.business_day(now);
+        let window = self.config.queue.rejoin_window_minutes;
+        let (config, store) = (&self.config, &mut self.store);
+        store.write(|tx| {
+            expire_stale(tx, day, now)?;
+            let mut t = find_number(tx, day, number)?;
+            let from = t.state;
+            t.state = queue::next_state(&number.to_string(), from, Action::Rejoin)?;
+            let skipped = t.skipped_at.unwrap_or(now);
+            if now - skipped > Duration::minutes(i64::from(window)) {
+                return Err(QueueError::RejoinWindowClosed { number: number.to_string(), window_minutes: window }.into());
+            }
+            t.rejoined_at = Some(now);
+            tables::update_ticket(tx, &t)?;
+            record(tx, &t, now, Action::Rejoin, Some(from), None, None)?;
+            view_with_wait(tx, config, &t)
+        })
+    }
+
+    /// Moves a ticket to another service's queue; it keeps its number and its arrival time.
+    pub fn transfer(&mut self, which: TicketRef, to: ServiceCode) -> Result<TicketView, OpError> {
+        if self.config.service(to).is_none() {
+            return Err(self.unknown_service(to));
+        }
+        if let TicketRef::AtCounter(c) = which {
+            self.counter_services(c)?;
+        }
+        let now = self.clock.now();
+        let day = self.business_day(now);
+        let (config, store) = (&self.config, &mut self.store);
+        store.write(|tx| {
+            expire_stale(tx, day, now)?;
+            let mut t = match which {
+                TicketRef::Number(n) => find_number(tx, day, n)?,
+                TicketRef::AtCounter(c) => tables::called_at_counter(tx, c)?
+                    .ok_or_else(|| OpError::Conflict(format!("counter {c} has no visitor called; nothing to transfer")))?,
+            };
+            if t.service == to {
+                return Err(OpError::BadInput(format!("ticket {} is already in service {to}", t.number)));
+            }
+            let from = t.state;
+            let from_counter = t.counter;
+            t.state = queue::next_state(&t.number.to_string(), from, Action::Transfer)?;
+            let detail = format!("{} -> {to}", t.service);
+            t.service = to;
+            t.counter = None;
+            t.called_at = None;
+            t.recalls = 0;
+            t.rejoined_at = None;
+            tables::update_ticket(tx, &t)?;
+            record(tx, &t, now, Action::Transfer, Some(from), from_counter, Some(detail))?;
+            view_with_wait(tx, config, &t)
+        })
+    }
+
+    pub fn set_paused(&mut self, counter: u32, paused: bool) -> Result<CounterStatus, OpError> {
+        let services = self.counter_services(counter)?;
+        let now = self.clock.now();
+        let (config, store) = (&self.config, &mut self.store);
+        store.write(|tx| {
+            tables::set_counter_paused(tx, counter, paused, now)?;
+            let current = tables::called_at_counter(tx, counter)?.map(|t| view(config, &t));
+            Ok(CounterStatus { id: counter, name: counter_name(config, counter), paused, services, current })
+        })
+    }
+
+    /// Expires what earlier business days left open. Returns how many tickets expired.
+    pub fn roll_over(&mut self) -> Result<usize, OpError> {
+        let now = self.clock.now();
+        let day = self.business_day(now);
+        self.store.write(|tx| expire_stale(tx, day, now))
+    }
+
+    /// The whole state of today's queue.
+    pub fn status(&mut self) -> Result<HallStatus, OpError> {
+        let now = self.clock.now();
+        let day = self.business_day(now);
+        let (config, store) = (&self.config, &mut self.store);
+        store.write(|tx| {
+            expire_stale(tx, day, now)?;
+            let tickets = tables::tickets_of_day(tx, day)?;
+            let paused = tables::paused_counters(tx)?;
+            let waiting: Vec<Candidate> =
+                tickets.iter().filter(|t| t.state == TicketState::Waiting).map(Ticket::candidate).collect();
+            let mut services = Vec::new();
+            for s in &config.services {
+                let est = Estimator::load(tx, config, s.code, &paused)?;
+                let of = |state| tickets.iter().filter(move |t| t.service == s.code && t.state == state);
+                services.push(ServiceStatus {
+                    code: s.code,
+                    name: s.name.zh.clone(),
+                    waiting: of(TicketState::Waiting).count(),
+                    priority_waiting: of(TicketState::Waiting).filter(|t| t.priority.is_some()).count(),
+                    no_show: of(TicketState::NoShow).count(),
+                    open_counters: est.open_counters,
+                    typical_service_minutes: est.typical_seconds.div_ceil(60),
+                    estimated_wait_minutes: est.minutes(of(TicketState::Waiting).count()),
+                });
+            }
+            let counters = config
+                .counters
+                .iter()
+                .map(|c| CounterStatus {
+                    id: c.id,
+                    name: c.name.zh.clone(),
+                    paused: paused.contains(&c.id),
+                    services: c.services.clone(),
+                    current: tickets
+                        .iter()
+                        .find(|t| t.state == TicketState::Called && t.counter == Some(c.id))
+                        .map(|t| view(config, t)),
+                })
+                .collect();
+            let mut views = Vec::with_capacity(tickets.len());
+            for t in &tickets {
+                let mut v = view(config, t);
+                if t.state == TicketState::Waiting {
+                    let ahead = queue::people_ahead(&t.candidate(), &waiting);
+                    v.people_ahead = Some(ahead);
+                    v.estimated_wait_minutes = Estimator::load(tx, config, t.service, &paused)?.minutes(ahead);
+                }
+                views.push(v);
+            }
+            Ok(HallStatus { business_day: day, now, services, counters, tickets: views })
+        })
+    }
+
+    /// A ticket of today by its number, with its place in the queue when waiting.
+    pub fn ticket(&mut self, number: DisplayNumber) -> Result<TicketView, OpError> {
+        let now = self.clock.now();
+        let day = self.business_day(now);
+        let config = &self.config;
+        self.store.read(|tx| {
+            let t = find_number(tx, day, number)?;
+            view_with_wait(tx, config, &t)
+        })
+    }
+
+    fn counter_services(&self, counter: u32) -> Result<Vec<ServiceCode>, OpError> {
+        self.config.counter(counter).map(|c| c.services.clone()).ok_or_else(|| {
+            let known: Vec<String> = self.config.counters.iter().map(|c| c.id.to_string()).collect();
+            OpError::BadInput(format!("there is no counter {counter}; this hall has counters {}", known.join(", ")))
+        })
+    }
+
+    fn unknown_service(&self, code: ServiceCode) -> OpError {
+        let known: Vec<String> = self.config.services.iter().map(|s| s.code.to_string()).collect();
+        OpError::BadInput(format!("there is no service {code}; this hall offers {}", known.join(", ")))
+    }
+}
+
+fn find_number(tx: &Connection, day: NaiveDate, number: DisplayNumber) -> Result<Ticket, OpError> {
+    tables::ticket_by_number(tx, day, number)?
+        .ok_or_else(|| OpError::BadInput(format!("there is no ticket {number} today ({day})")))
+}
+
+fn record(
+    tx: &Connection,
+    ticket: &Ticket,
+    at: DateTime<Utc>,
+    event: Action,
+    from: Option<TicketState>,
+    counter: Option<u32>,
+    detail: Option<String>,
+) -> rusqlite::Result<()> {
+    tables::record_transition(tx, &TransitionRecord { ticket, at, event, from, counter, detail })
+}
+
+fn finish(tx: &Connection, t: &mut Ticket, now: DateTime<Utc>, counter: u32) -> Result<(), OpError> {
+    let from = t.state;
+    t.state = queue::next_state(&t.number.to_string(), from, Action::Complete)?;
+    t.finished_at = Some(now);
+    tables::update_ticket(tx, t)?;
+    record(tx, t, now, Action::Complete, Some(from), Some(counter), Some("by next call".into()))?;
+    Ok(())
+}
+
+fn expire_stale(tx: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Result<usize, OpError> {
+    let stale = tables::open_tickets_before(tx, today)?;
+    for mut t in stale.iter().cloned() {
+        let from = t.state;
+        t.state = queue::next_state(&t.number.to_string(), from, Action::Expire)?;
+        t.finished_at = Some(now);
+        tables::update_ticket(tx, &t)?;
+        record(tx, &t, now, Action::Expire, Some(from), t.counter, None)?;
+    }
+    if !stale.is_empty() {
+        tracing::info!(expired = stale.len(), %today, "business day rolled over");
+    }
+    Ok(stale.len())
+}
+
+fn counter_name(config: &Config, id: u32) -> String {
+    config.counter(id).map(|c| c.name.zh.clone()).unwrap_or_default()
+}
+
+fn view(config: &Config, t: &Ticket) -> TicketView {
+    let lang = t.language.parse().unwrap_or_default();
+    TicketView {
+        id: t.id.clone(),
+        number: t.number.to_string(),
+        service: t.service,
+        service_name: config.service(t.service).map(|s| s.name.get(lang).to_owned()).unwrap_or_default(),
+        priority: t.priority,
+        state: t.state,
+        language: t.language.clone(),
+        business_day: t.business_day,
+        issued_at: t.arrived_at,
+        counter: t.counter,
+        recalls: t.recalls,
+        people_ahead: None,
+        estimated_wait_minutes: None,
+    }
+}
+
+fn view_with_wait(tx: &Connection, config: &Config, t: &Ticket) -> Result<TicketView, OpError> {
+    let mut v = view(config, t);
+    if t.state == TicketState::Waiting {
+        let waiting: Vec<Candidate> = tables::tickets_in_state(tx, t.business_day, TicketState::Waiting)?
+            .iter()
+            .map(Ticket::candidate)
+            .collect();
+        let ahead = queue::people_ahead(&t.candidate(), &waiting);
+        let paused = tables::paused_counters(tx)?;
+        v.people_ahead = Some(ahead);
+        v.estimated_wait_minutes = Estimator::load(tx, config, t.service, &paused)?.minutes(ahead);
+    }
+    Ok(v)
+}
+
+/// What the wait estimate of one service is built from.
+struct Estimator {
+    typical_seconds: u32,
+    open_counters: usize,
+}
+
+impl Estimator {
+    fn load(
+        tx: &Connection,
+        config: &Config,
+        service: ServiceCode,
+        paused: &std::collections::HashSet<u32>,
+    ) -> rusqlite::Result<Self> {
+        let default_seconds = config.service(service).map_or(600, |s| s.default_service_minutes * 60);
+        let samples = tables::recent_service_seconds(tx, service, config.queue.service_time_samples)?;
+        let open_counters = config
+            .counters
+            .iter()
+            .filter(|c| !paused.contains(&c.id) && c.services.contains(&service))
+            .count();
+        Ok(Self { typical_seconds: queue::typical_service_seconds(&samples, default_seconds), open_counters })
+    }
+
+    fn minutes(&self, ahead: usize) -> Option<u32> {
+        queue::estimate_wait_minutes(ahead, self.typical_seconds, self.open_counters)
+    }
+}

@@ -1,0 +1,99 @@
+//! Numbered schema migrations. `PRAGMA user_version` holds the number of the last one applied.
+//! Append new migrations; never edit one that has shipped.
+
+use super::StoreError;
+use rusqlite::Connection;
+use std::path::Path;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the hall queue.
+    r#"
+    CREATE TABLE tickets (
+        id              TEXT PRIMARY KEY,
+        business_day    TEXT NOT NULL,
+        number          TEXT NOT NULL,
+        issued_service  TEXT NOT NULL,
+        seq             INTEGER NOT NULL CHECK (seq > 0),
+        service         TEXT NOT NULL,
+        priority        TEXT,
+        language        TEXT NOT NULL,
+        arrived_at      INTEGER NOT NULL,
+        state           TEXT NOT NULL
+                        CHECK (state IN ('waiting', 'called', 'no_show', 'completed', 'expired')),
+        counter_id      INTEGER,
+        called_at       INTEGER,
+        recalls         INTEGER NOT NULL DEFAULT 0,
+        skipped_at      INTEGER,
+        rejoined_at     INTEGER,
+        finished_at     INTEGER,
+        UNIQUE (business_day, number),
+        UNIQUE (business_day, issued_service, seq)
+    );
+    CREATE INDEX tickets_by_state ON tickets (state, business_day);
+    -- A counter has at most one visitor called at a time.
+    CREATE UNIQUE INDEX one_call_per_counter ON tickets (counter_id) WHERE state = 'called';
+
+    CREATE TABLE transitions (
+        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        ticket_id     TEXT NOT NULL REFERENCES tickets (id),
+        at            INTEGER NOT NULL,
+        business_day  TEXT NOT NULL,
+        event         TEXT NOT NULL,
+        from_state    TEXT,
+        to_state      TEXT NOT NULL,
+        counter_id    INTEGER,
+        service       TEXT NOT NULL,
+        detail        TEXT
+    );
+    CREATE INDEX transitions_by_day ON transitions (business_day, event);
+
+    CREATE TABLE counters (
+        id      INTEGER PRIMARY KEY,
+        paused  INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE counter_events (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        counter_id  INTEGER NOT NULL,
+        at          INTEGER NOT NULL,
+        event       TEXT NOT NULL CHECK (event IN ('pause', 'resume'))
+    );
+    "#,
+];
+
+pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
+
+pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let ctx = |what| {
+        let path = path.to_path_buf();
+        move |source| StoreError::Sqlite { path, what, source }
+    };
+    let found: u32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(ctx("reading the schema version"))?;
+    if found > LATEST_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known: LATEST_VERSION,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = index as u32 + 1;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(ctx("starting a migration"))?;
+        // Another process may have migrated while we waited for the lock.
+        let now: u32 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(ctx("reading the schema version"))?;
+        if now >= version {
+            continue;
+        }
+        tx.execute_batch(sql).map_err(ctx("applying a migration"))?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(ctx("recording the schema version"))?;
+        tx.commit().map_err(ctx("committing a migration"))?;
+        tracing::info!(version, "database migrated");
+    }
+    Ok(())
+}
