@@ -5,15 +5,15 @@
 //! state change writes a transition row in the same transaction; leftovers from earlier business
 //! days are expired before any operation looks at today's queue.
 
-use crate::config::Config;
 use crate::clock::Clock;
+use crate::config::Config;
 use crate::lang::Lang;
 use crate::queue::{
     self, Action, Candidate, DisplayNumber, FairnessRule, PriorityReason, QueueError, ServiceCode, Ticket,
     TicketState,
 };
-use crate::store::queue_tables::{self as tables, TransitionRecord};
 use crate::store::Store;
+use crate::store::queue_tables::{self as tables, TransitionRecord};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -133,8 +133,16 @@ impl QueueService {
     }
 
     /// Issues a ticket. When this returns, the ticket is committed to disk.
-    pub fn issue(&mut self, service: ServiceCode, priority: Option<PriorityReason>, lang: Lang) -> Result<TicketView, OpError> {
-        let svc = self.config.service(service).ok_or_else(|| self.unknown_service(service))?;
+    pub fn issue(
+        &mut self,
+        service: ServiceCode,
+        priority: Option<PriorityReason>,
+        lang: Lang,
+    ) -> Result<TicketView, OpError> {
+        let svc = self
+            .config
+            .service(service)
+            .ok_or_else(|| self.unknown_service(service))?;
         if priority.is_some() && !svc.priority_allowed {
             return Err(OpError::BadInput(format!(
                 "service {service} does not take green-channel tickets; issue a normal ticket or choose another service"
@@ -163,7 +171,15 @@ impl QueueService {
                 finished_at: None,
             };
             tables::insert_ticket(tx, &ticket)?;
-            record(tx, &ticket, now, Action::Issue, None, None, priority.map(|p| p.as_str().to_owned()))?;
+            record(
+                tx,
+                &ticket,
+                now,
+                Action::Issue,
+                None,
+                None,
+                priority.map(|p| p.as_str().to_owned()),
+            )?;
             view_with_wait(tx, config, &ticket)
         })
     }
@@ -182,12 +198,16 @@ impl QueueService {
         let services = self.counter_services(counter)?;
         let now = self.clock.now();
         let day = self.business_day(now);
-        let rule = FairnessRule { max_priority_streak: self.config.queue.max_priority_streak };
+        let rule = FairnessRule {
+            max_priority_streak: self.config.queue.max_priority_streak,
+        };
         let (config, store) = (&self.config, &mut self.store);
         store.write(|tx| {
             expire_stale(tx, day, now)?;
             if tables::paused_counters(tx)?.contains(&counter) {
-                return Err(OpError::Conflict(format!("counter {counter} is paused; resume it before calling")));
+                return Err(OpError::Conflict(format!(
+                    "counter {counter} is paused; resume it before calling"
+                )));
             }
             let mut next = match number {
                 Some(n) => Some(find_number(tx, day, n)?),
@@ -223,12 +243,24 @@ impl QueueService {
                     t.rejoined_at = None;
                     tables::update_ticket(tx, &t)?;
                     let how = if number.is_some() { "direct" } else { "next" };
-                    record(tx, &t, now, Action::Call, Some(from), Some(counter), Some(how.into()))?;
+                    record(
+                        tx,
+                        &t,
+                        now,
+                        Action::Call,
+                        Some(from),
+                        Some(counter),
+                        Some(how.into()),
+                    )?;
                     Some(view(config, &t))
                 }
                 None => None,
             };
-            Ok(CallResult { counter, called, completed })
+            Ok(CallResult {
+                counter,
+                called,
+                completed,
+            })
         })
     }
 
@@ -295,7 +327,11 @@ impl QueueService {
             t.state = queue::next_state(&number.to_string(), from, Action::Rejoin)?;
             let skipped = t.skipped_at.unwrap_or(now);
             if now - skipped > Duration::minutes(i64::from(window)) {
-                return Err(QueueError::RejoinWindowClosed { number: number.to_string(), window_minutes: window }.into());
+                return Err(QueueError::RejoinWindowClosed {
+                    number: number.to_string(),
+                    window_minutes: window,
+                }
+                .into());
             }
             t.rejoined_at = Some(now);
             tables::update_ticket(tx, &t)?;
@@ -319,11 +355,15 @@ impl QueueService {
             expire_stale(tx, day, now)?;
             let mut t = match which {
                 TicketRef::Number(n) => find_number(tx, day, n)?,
-                TicketRef::AtCounter(c) => tables::called_at_counter(tx, c)?
-                    .ok_or_else(|| OpError::Conflict(format!("counter {c} has no visitor called; nothing to transfer")))?,
+                TicketRef::AtCounter(c) => tables::called_at_counter(tx, c)?.ok_or_else(|| {
+                    OpError::Conflict(format!("counter {c} has no visitor called; nothing to transfer"))
+                })?,
             };
             if t.service == to {
-                return Err(OpError::BadInput(format!("ticket {} is already in service {to}", t.number)));
+                return Err(OpError::BadInput(format!(
+                    "ticket {} is already in service {to}",
+                    t.number
+                )));
             }
             let from = t.state;
             let from_counter = t.counter;
@@ -335,7 +375,15 @@ impl QueueService {
             t.recalls = 0;
             t.rejoined_at = None;
             tables::update_ticket(tx, &t)?;
-            record(tx, &t, now, Action::Transfer, Some(from), from_counter, Some(detail))?;
+            record(
+                tx,
+                &t,
+                now,
+                Action::Transfer,
+                Some(from),
+                from_counter,
+                Some(detail),
+            )?;
             view_with_wait(tx, config, &t)
         })
     }
@@ -347,7 +395,13 @@ impl QueueService {
         store.write(|tx| {
             tables::set_counter_paused(tx, counter, paused, now)?;
             let current = tables::called_at_counter(tx, counter)?.map(|t| view(config, &t));
-            Ok(CounterStatus { id: counter, name: counter_name(config, counter), paused, services, current })
+            Ok(CounterStatus {
+                id: counter,
+                name: counter_name(config, counter),
+                paused,
+                services,
+                current,
+            })
         })
     }
 
@@ -367,12 +421,19 @@ impl QueueService {
             expire_stale(tx, day, now)?;
             let tickets = tables::tickets_of_day(tx, day)?;
             let paused = tables::paused_counters(tx)?;
-            let waiting: Vec<Candidate> =
-                tickets.iter().filter(|t| t.state == TicketState::Waiting).map(Ticket::candidate).collect();
+            let waiting: Vec<Candidate> = tickets
+                .iter()
+                .filter(|t| t.state == TicketState::Waiting)
+                .map(Ticket::candidate)
+                .collect();
             let mut services = Vec::new();
             for s in &config.services {
                 let est = Estimator::load(tx, config, s.code, &paused)?;
-                let of = |state| tickets.iter().filter(move |t| t.service == s.code && t.state == state);
+                let of = |state| {
+                    tickets
+                        .iter()
+                        .filter(move |t| t.service == s.code && t.state == state)
+                };
                 services.push(ServiceStatus {
                     code: s.code,
                     name: s.name.zh.clone(),
@@ -404,11 +465,18 @@ impl QueueService {
                 if t.state == TicketState::Waiting {
                     let ahead = queue::people_ahead(&t.candidate(), &waiting);
                     v.people_ahead = Some(ahead);
-                    v.estimated_wait_minutes = Estimator::load(tx, config, t.service, &paused)?.minutes(ahead);
+                    v.estimated_wait_minutes =
+                        Estimator::load(tx, config, t.service, &paused)?.minutes(ahead);
                 }
                 views.push(v);
             }
-            Ok(HallStatus { business_day: day, now, services, counters, tickets: views })
+            Ok(HallStatus {
+                business_day: day,
+                now,
+                services,
+                counters,
+                tickets: views,
+            })
         })
     }
 
@@ -424,15 +492,24 @@ impl QueueService {
     }
 
     fn counter_services(&self, counter: u32) -> Result<Vec<ServiceCode>, OpError> {
-        self.config.counter(counter).map(|c| c.services.clone()).ok_or_else(|| {
-            let known: Vec<String> = self.config.counters.iter().map(|c| c.id.to_string()).collect();
-            OpError::BadInput(format!("there is no counter {counter}; this hall has counters {}", known.join(", ")))
-        })
+        self.config
+            .counter(counter)
+            .map(|c| c.services.clone())
+            .ok_or_else(|| {
+                let known: Vec<String> = self.config.counters.iter().map(|c| c.id.to_string()).collect();
+                OpError::BadInput(format!(
+                    "there is no counter {counter}; this hall has counters {}",
+                    known.join(", ")
+                ))
+            })
     }
 
     fn unknown_service(&self, code: ServiceCode) -> OpError {
         let known: Vec<String> = self.config.services.iter().map(|s| s.code.to_string()).collect();
-        OpError::BadInput(format!("there is no service {code}; this hall offers {}", known.join(", ")))
+        OpError::BadInput(format!(
+            "there is no service {code}; this hall offers {}",
+            known.join(", ")
+        ))
     }
 }
 
@@ -450,7 +527,17 @@ fn record(
     counter: Option<u32>,
     detail: Option<String>,
 ) -> rusqlite::Result<()> {
-    tables::record_transition(tx, &TransitionRecord { ticket, at, event, from, counter, detail })
+    tables::record_transition(
+        tx,
+        &TransitionRecord {
+            ticket,
+            at,
+            event,
+            from,
+            counter,
+            detail,
+        },
+    )
 }
 
 fn finish(tx: &Connection, t: &mut Ticket, now: DateTime<Utc>, counter: u32) -> Result<(), OpError> {
@@ -458,7 +545,15 @@ fn finish(tx: &Connection, t: &mut Ticket, now: DateTime<Utc>, counter: u32) -> 
     t.state = queue::next_state(&t.number.to_string(), from, Action::Complete)?;
     t.finished_at = Some(now);
     tables::update_ticket(tx, t)?;
-    record(tx, t, now, Action::Complete, Some(from), Some(counter), Some("by next call".into()))?;
+    record(
+        tx,
+        t,
+        now,
+        Action::Complete,
+        Some(from),
+        Some(counter),
+        Some("by next call".into()),
+    )?;
     Ok(())
 }
 
@@ -487,7 +582,10 @@ fn view(config: &Config, t: &Ticket) -> TicketView {
         id: t.id.clone(),
         number: t.number.to_string(),
         service: t.service,
-        service_name: config.service(t.service).map(|s| s.name.get(lang).to_owned()).unwrap_or_default(),
+        service_name: config
+            .service(t.service)
+            .map(|s| s.name.get(lang).to_owned())
+            .unwrap_or_default(),
         priority: t.priority,
         state: t.state,
         language: t.language.clone(),
@@ -503,7 +601,7 @@ fn view(config: &Config, t: &Ticket) -> TicketView {
 fn view_with_wait(tx: &Connection, config: &Config, t: &Ticket) -> Result<TicketView, OpError> {
     let mut v = view(config, t);
     if t.state == TicketState::Waiting {
-        let waiting: Vec<Candidate> = tables::tickets_in_state(tx, t.business_day, TicketState::Waiting)?
+        let waiting: Vec<Candidate> = tables::waiting_in_service(tx, t.business_day, t.service)?
             .iter()
             .map(Ticket::candidate)
             .collect();
@@ -528,14 +626,19 @@ impl Estimator {
         service: ServiceCode,
         paused: &std::collections::HashSet<u32>,
     ) -> rusqlite::Result<Self> {
-        let default_seconds = config.service(service).map_or(600, |s| s.default_service_minutes * 60);
+        let default_seconds = config
+            .service(service)
+            .map_or(600, |s| s.default_service_minutes * 60);
         let samples = tables::recent_service_seconds(tx, service, config.queue.service_time_samples)?;
         let open_counters = config
             .counters
             .iter()
             .filter(|c| !paused.contains(&c.id) && c.services.contains(&service))
             .count();
-        Ok(Self { typical_seconds: queue::typical_service_seconds(&samples, default_seconds), open_counters })
+        Ok(Self {
+            typical_seconds: queue::typical_service_seconds(&samples, default_seconds),
+            open_counters,
+        })
     }
 
     fn minutes(&self, ahead: usize) -> Option<u32> {

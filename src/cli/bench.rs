@@ -31,7 +31,11 @@ struct LatencyReport {
 }
 
 pub fn run(ctx: &Context, cmd: BenchCommand) -> CmdResult {
-    let BenchCommand::Queue { tickets, report_each, json } = cmd;
+    let BenchCommand::Queue {
+        tickets,
+        report_each,
+        json,
+    } = cmd;
     let mut queue = ctx.open_queue()?;
     let services: Vec<ServiceCode> = queue.config().services.iter().map(|s| s.code).collect();
     let mut latencies = Vec::with_capacity(tickets as usize);
@@ -52,13 +56,22 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> CmdResult {
     let elapsed = started.elapsed().as_secs_f64();
     drop(out);
     latencies.sort_unstable();
-    let pick = |q: f64| latencies.get(((latencies.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0);
+    let pick = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or(0)
+    };
     let report = LatencyReport {
         tickets,
         p50_us: pick(0.50),
         p99_us: pick(0.99),
         max_us: latencies.last().copied().unwrap_or(0),
-        tickets_per_second: if elapsed > 0.0 { f64::from(tickets) / elapsed } else { 0.0 },
+        tickets_per_second: if elapsed > 0.0 {
+            f64::from(tickets) / elapsed
+        } else {
+            0.0
+        },
     };
     if json {
         return print_json(&report);

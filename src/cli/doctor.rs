@@ -25,7 +25,11 @@ struct Check {
 }
 
 fn check(name: &'static str, status: Status, detail: impl Into<String>) -> Check {
-    Check { name, status, detail: detail.into() }
+    Check {
+        name,
+        status,
+        detail: detail.into(),
+    }
 }
 
 /// The clock of a terminal that lost its battery reads 1970 or the firmware's build year.
@@ -38,10 +42,21 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
     let config = match ctx.load_config() {
         Ok((config, source)) => {
             let detail = match &source {
-                ConfigSource::File(p) => format!("{} is valid (hall {}, terminal {})", p.display(), config.hall.id, config.terminal.id),
-                ConfigSource::EmbeddedDefaults => "not provisioned: running on built-in defaults (run `kiosk provision`)".into(),
+                ConfigSource::File(p) => format!(
+                    "{} is valid (hall {}, terminal {})",
+                    p.display(),
+                    config.hall.id,
+                    config.terminal.id
+                ),
+                ConfigSource::EmbeddedDefaults => {
+                    "not provisioned: running on built-in defaults (run `kiosk provision`)".into()
+                }
             };
-            let status = if source == ConfigSource::EmbeddedDefaults { Status::Warn } else { Status::Ok };
+            let status = if source == ConfigSource::EmbeddedDefaults {
+                Status::Warn
+            } else {
+                Status::Ok
+            };
             checks.push(check("config", status, detail));
             Some(config)
         }
@@ -53,10 +68,21 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
     checks.push(database(&ctx.data_dir));
     checks.push(disk(&ctx.data_dir));
     checks.push(clock(ctx.clock.now(), config.as_ref()));
-    checks.push(check("printer", Status::NotConfigured, "printer checks arrive with receipt printing"));
-    checks.push(check("audio", Status::NotConfigured, "audio checks arrive with the speech guide"));
+    checks.push(check(
+        "printer",
+        Status::NotConfigured,
+        "printer checks arrive with receipt printing",
+    ));
+    checks.push(check(
+        "audio",
+        Status::NotConfigured,
+        "audio checks arrive with the speech guide",
+    ));
     let agency = match config.as_ref().and_then(|c| c.agency.as_ref()) {
-        Some(a) => format!("endpoint {} provisioned; delivery checks arrive with the outbox", a.url),
+        Some(a) => format!(
+            "endpoint {} provisioned; delivery checks arrive with the outbox",
+            a.url
+        ),
         None => "no agency endpoint provisioned (kiosk provision --agency-url … --agency-key-file …)".into(),
     };
     checks.push(check("agency", Status::NotConfigured, agency));
@@ -75,7 +101,11 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
             println!("{mark} {:<9} {}", c.name, c.detail);
         }
     }
-    if failed { Err(Failure::failed("some checks failed (see above)")) } else { Ok(()) }
+    if failed {
+        Err(Failure::failed("some checks failed (see above)"))
+    } else {
+        Ok(())
+    }
 }
 
 fn database(data_dir: &Path) -> Check {
@@ -87,7 +117,10 @@ fn database(data_dir: &Path) -> Check {
         Ok((path, h)) if h.integrity == "ok" && h.journal_mode == "wal" && h.synchronous_full => check(
             "database",
             Status::Ok,
-            format!("{path}: integrity ok, WAL, synchronous=FULL, schema {}", h.schema_version),
+            format!(
+                "{path}: integrity ok, WAL, synchronous=FULL, schema {}",
+                h.schema_version
+            ),
         ),
         Ok((path, h)) => check(
             "database",
@@ -111,10 +144,22 @@ fn disk(data_dir: &Path) -> Check {
                 f if f < DISK_WARN_BYTES => Status::Warn,
                 _ => Status::Ok,
             };
-            let advice = if status == Status::Ok { "" } else { " — free space: old receipt previews and logs can go" };
-            check("disk", status, format!("{mib} MiB free in {}{advice}", data_dir.display()))
+            let advice = if status == Status::Ok {
+                ""
+            } else {
+                " — free space: old receipt previews and logs can go"
+            };
+            check(
+                "disk",
+                status,
+                format!("{mib} MiB free in {}{advice}", data_dir.display()),
+            )
         }
-        Err(e) => check("disk", Status::Fail, format!("cannot read free space of {}: {e}", data_dir.display())),
+        Err(e) => check(
+            "disk",
+            Status::Fail,
+            format!("cannot read free space of {}: {e}", data_dir.display()),
+        ),
     }
 }
 
@@ -124,9 +169,17 @@ fn clock(now: DateTime<Utc>, config: Option<&Config>) -> Check {
     let tz = config.time_zone();
     let local = now.with_timezone(&tz);
     let day = crate::queue::business_day(now, tz, config.rollover_time());
-    let detail = format!("{} ({}), business day {day}", local.format("%Y-%m-%d %H:%M:%S %Z"), tz.name());
+    let detail = format!(
+        "{} ({}), business day {day}",
+        local.format("%Y-%m-%d %H:%M:%S %Z"),
+        tz.name()
+    );
     if now.year() < EARLIEST_PLAUSIBLE_YEAR || now.year() > 2100 {
-        return check("clock", Status::Fail, format!("{detail} — the clock is wrong; set it or enable time sync (NTP)"));
+        return check(
+            "clock",
+            Status::Fail,
+            format!("{detail} — the clock is wrong; set it or enable time sync (NTP)"),
+        );
     }
     check("clock", Status::Ok, detail)
 }

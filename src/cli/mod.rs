@@ -18,7 +18,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser, Debug)]
-#[command(name = "kiosk", version, about = "Legal aid lobby terminal", propagate_version = true)]
+#[command(
+    name = "kiosk",
+    version,
+    about = "Legal aid lobby terminal",
+    propagate_version = true
+)]
 pub struct Cli {
     /// Provisioning file (default: <data-dir>/config.toml if present, else built-in defaults).
     #[arg(long, global = true, value_name = "PATH")]
@@ -40,7 +45,7 @@ enum Command {
     /// The hall host without a user interface.
     Serve,
     /// Create, check or change this terminal's provisioning file.
-    Provision(provision::ProvisionArgs),
+    Provision(Box<provision::ProvisionArgs>),
     /// Check configuration, database, disk and clock.
     Doctor {
         #[arg(long)]
@@ -62,17 +67,26 @@ pub(crate) struct Failure {
 
 impl Failure {
     pub(crate) fn bad_input(message: impl Into<String>) -> Self {
-        Self { code: 2, message: message.into() }
+        Self {
+            code: 2,
+            message: message.into(),
+        }
     }
     pub(crate) fn failed(message: impl Into<String>) -> Self {
-        Self { code: 1, message: message.into() }
+        Self {
+            code: 1,
+            message: message.into(),
+        }
     }
 }
 
 impl From<OpError> for Failure {
     fn from(e: OpError) -> Self {
         let code = if e.is_bad_input() { 2 } else { 1 };
-        Self { code, message: e.to_string() }
+        Self {
+            code,
+            message: e.to_string(),
+        }
     }
 }
 
@@ -118,7 +132,8 @@ fn default_data_dir() -> PathBuf {
 }
 
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> CmdResult {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::failed(format!("cannot encode JSON: {e}")))?;
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::failed(format!("cannot encode JSON: {e}")))?;
     println!("{text}");
     Ok(())
 }
@@ -126,7 +141,10 @@ pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> CmdResult {
 fn init_logging(default_level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KIOSK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 pub fn main() -> ExitCode {
@@ -151,7 +169,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Run) {
         Command::Run => serve::run_kiosk(&ctx),
         Command::Serve => serve::serve(&ctx),
-        Command::Provision(args) => provision::run(&ctx, args),
+        Command::Provision(args) => provision::run(&ctx, *args),
         Command::Doctor { json } => doctor::run(&ctx, json),
         Command::Queue(cmd) => queue_cmd::run(&ctx, cmd),
         Command::Bench(cmd) => bench::run(&ctx, cmd),

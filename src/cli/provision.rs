@@ -1,7 +1,9 @@
 //! `kiosk provision`: create, check and change the provisioning file without an editor.
 
 use super::{CmdResult, Context, Failure, print_json};
-use crate::config::{Config, CounterSpec, FlowControl, PrinterKind, ProvisionChanges, Role, ServiceSpec, default_config_path};
+use crate::config::{
+    Config, CounterSpec, FlowControl, PrinterKind, ProvisionChanges, Role, ServiceSpec, default_config_path,
+};
 use crate::queue::ServiceCode;
 use clap::Args;
 use std::io::{Read, Write};
@@ -100,7 +102,10 @@ enum FlowArg {
 }
 
 pub fn run(ctx: &Context, args: ProvisionArgs) -> CmdResult {
-    let path = ctx.config_path.clone().unwrap_or_else(|| default_config_path(&ctx.data_dir));
+    let path = ctx
+        .config_path
+        .clone()
+        .unwrap_or_else(|| default_config_path(&ctx.data_dir));
     let exists = path.exists();
     if args.check {
         let config = Config::from_file(&path)?;
@@ -118,7 +123,12 @@ pub fn run(ctx: &Context, args: ProvisionArgs) -> CmdResult {
     config.validate(path.parent())?;
     write_atomically(&path, &config.to_toml())?;
     tracing::info!(path = %path.display(), "provisioning file written");
-    report(&config, &path, args.json, if exists { "updated" } else { "created" })
+    report(
+        &config,
+        &path,
+        args.json,
+        if exists { "updated" } else { "created" },
+    )
 }
 
 fn report(config: &Config, path: &Path, json: bool, what: &str) -> CmdResult {
@@ -130,7 +140,11 @@ fn report(config: &Config, path: &Path, json: bool, what: &str) -> CmdResult {
 }
 
 fn changes_from(a: &ProvisionArgs) -> Result<ProvisionChanges, Failure> {
-    let technician_pin_hash = if a.technician_pin_stdin { Some(hash_pin_from_stdin()?) } else { None };
+    let technician_pin_hash = if a.technician_pin_stdin {
+        Some(hash_pin_from_stdin()?)
+    } else {
+        None
+    };
     Ok(ProvisionChanges {
         hall_id: a.hall.clone(),
         terminal_id: a.terminal.clone(),
@@ -191,13 +205,18 @@ fn hash_pin_from_stdin() -> Result<String, Failure> {
 /// Writes next to the target, syncs, then renames: a power cut leaves the old or the new file.
 fn write_atomically(path: &Path, text: &str) -> CmdResult {
     let fail = |e: std::io::Error| Failure::failed(format!("cannot write {}: {e}", path.display()));
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(fail)?;
     let tmp = path.with_extension("toml.tmp");
     let mut file = std::fs::File::create(&tmp).map_err(fail)?;
     file.write_all(text.as_bytes()).map_err(fail)?;
     file.sync_all().map_err(fail)?;
     std::fs::rename(&tmp, path).map_err(fail)?;
-    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(fail)?;
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(fail)?;
     Ok(())
 }

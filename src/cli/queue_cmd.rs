@@ -45,7 +45,12 @@ pub enum QueueCommand {
     /// Move a ticket to another service; it keeps its place by arrival time.
     Transfer {
         /// The ticket currently called at this counter…
-        #[arg(long, value_name = "N", conflicts_with = "number", required_unless_present = "number")]
+        #[arg(
+            long,
+            value_name = "N",
+            conflicts_with = "number",
+            required_unless_present = "number"
+        )]
         counter: Option<u32>,
         /// …or a ticket by number.
         #[arg(long, value_name = "NUMBER")]
@@ -86,17 +91,35 @@ pub struct CounterArg {
 pub fn run(ctx: &Context, cmd: QueueCommand) -> CmdResult {
     let mut q = ctx.open_queue()?;
     match cmd {
-        QueueCommand::Issue { service, priority, lang, json } => ticket_out(&q.issue(service, priority, lang)?, json),
+        QueueCommand::Issue {
+            service,
+            priority,
+            lang,
+            json,
+        } => ticket_out(&q.issue(service, priority, lang)?, json),
         QueueCommand::Call(a) => call_out(&q.call_next(a.counter)?, a.json),
-        QueueCommand::CallNumber { counter, number, json } => call_out(&q.call_number(counter, number)?, json),
+        QueueCommand::CallNumber {
+            counter,
+            number,
+            json,
+        } => call_out(&q.call_number(counter, number)?, json),
         QueueCommand::Recall(a) => ticket_out(&q.recall(a.counter)?, a.json),
         QueueCommand::Skip(a) => ticket_out(&q.skip(a.counter)?, a.json),
         QueueCommand::Rejoin { number, json } => ticket_out(&q.rejoin(number)?, json),
-        QueueCommand::Transfer { counter, number, to, json } => {
+        QueueCommand::Transfer {
+            counter,
+            number,
+            to,
+            json,
+        } => {
             let which = match (counter, number) {
                 (Some(c), _) => TicketRef::AtCounter(c),
                 (None, Some(n)) => TicketRef::Number(n),
-                (None, None) => return Err(Failure::bad_input("say which ticket: --counter N or --number A012")),
+                (None, None) => {
+                    return Err(Failure::bad_input(
+                        "say which ticket: --counter N or --number A012",
+                    ));
+                }
             };
             ticket_out(&q.transfer(which, to)?, json)
         }
@@ -109,7 +132,13 @@ pub fn run(ctx: &Context, cmd: QueueCommand) -> CmdResult {
 }
 
 fn ticket_line(t: &TicketView) -> String {
-    let mut line = format!("{}  {} {}  {}", t.number, t.service, t.service_name, t.state.as_str());
+    let mut line = format!(
+        "{}  {} {}  {}",
+        t.number,
+        t.service,
+        t.service_name,
+        t.state.as_str()
+    );
     if let Some(p) = t.priority {
         line.push_str(&format!("  green channel: {p}"));
     }
@@ -117,7 +146,9 @@ fn ticket_line(t: &TicketView) -> String {
         line.push_str(&format!("  counter {c}"));
     }
     if let Some(ahead) = t.people_ahead {
-        let wait = t.estimated_wait_minutes.map_or("no counter open".to_string(), |m| format!("about {m} min"));
+        let wait = t
+            .estimated_wait_minutes
+            .map_or("no counter open".to_string(), |m| format!("about {m} min"));
         line.push_str(&format!("  ahead: {ahead}  wait: {wait}"));
     }
     line
@@ -159,7 +190,9 @@ fn status_out(s: &HallStatus, json: bool) -> CmdResult {
     }
     println!("business day {}", s.business_day);
     for svc in &s.services {
-        let wait = svc.estimated_wait_minutes.map_or("-".to_string(), |m| format!("{m} min"));
+        let wait = svc
+            .estimated_wait_minutes
+            .map_or("-".to_string(), |m| format!("{m} min"));
         println!(
             "  service {} {}: {} waiting ({} green channel), {} no-show, {} counters open, new ticket waits {}",
             svc.code, svc.name, svc.waiting, svc.priority_waiting, svc.no_show, svc.open_counters, wait
@@ -167,7 +200,13 @@ fn status_out(s: &HallStatus, json: bool) -> CmdResult {
     }
     for c in &s.counters {
         let current = c.current.as_ref().map_or("-".to_string(), |t| t.number.clone());
-        println!("  counter {} {}: {}, serving {}", c.id, c.name, if c.paused { "paused" } else { "open" }, current);
+        println!(
+            "  counter {} {}: {}, serving {}",
+            c.id,
+            c.name,
+            if c.paused { "paused" } else { "open" },
+            current
+        );
     }
     println!("  {} tickets today", s.tickets.len());
     Ok(())

@@ -40,7 +40,10 @@ async fn rollover_loop(ctx: &Context, queue: QueueService) -> CmdResult {
         };
         let next = queue::next_rollover(now, tz, at);
         // Re-check at least hourly so a clock correction does not leave the day stale.
-        let wait = (next - now).to_std().unwrap_or_default().min(std::time::Duration::from_secs(3600));
+        let wait = (next - now)
+            .to_std()
+            .unwrap_or_default()
+            .min(std::time::Duration::from_secs(3600));
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = shutdown_signal() => {

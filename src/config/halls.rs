@@ -12,18 +12,78 @@ pub struct HallEntry {
 }
 
 pub const HALLS: [HallEntry; 12] = [
-    hall("gz-city", "广州市法律援助处", "Guangzhou Legal Aid Office", "گۇاڭجۇ شەھەرلىك قانۇن ياردەم ئىشخانىسى"),
-    hall("gz-yuexiu", "越秀区法律援助处", "Yuexiu District Legal Aid Office", "يۆشيۇ رايونلۇق قانۇن ياردەم ئىشخانىسى"),
-    hall("gz-haizhu", "海珠区法律援助处", "Haizhu District Legal Aid Office", "خەيجۇ رايونلۇق قانۇن ياردەم ئىشخانىسى"),
-    hall("gz-liwan", "荔湾区法律援助处", "Liwan District Legal Aid Office", "لىۋەن رايونلۇق قانۇن ياردەم ئىشخانىسى"),
-    hall("gz-tianhe", "天河区法律援助处", "Tianhe District Legal Aid Office", "تيەنخې رايونلۇق قانۇن ياردەم ئىشخانىسى"),
-    hall("gz-baiyun", "白云区法律援助处", "Baiyun District Legal Aid Office", "بەييۈن رايونلۇق قانۇن ياردەم ئىشخانىسى"),
-    hall("gz-huangpu", "黄埔区法律援助处", "Huangpu District Legal Aid Office", "خۇاڭپۇ رايونلۇق قانۇن ياردەم ئىشخانىسى"),
-    hall("gz-panyu", "番禺区法律援助处", "Panyu District Legal Aid Office", "پەنيۈ رايونلۇق قانۇن ياردەم ئىشخانىسى"),
-    hall("gz-huadu", "花都区法律援助处", "Huadu District Legal Aid Office", "خۇادۇ رايونلۇق قانۇن ياردەم ئىشخانىسى"),
-    hall("gz-nansha", "南沙区法律援助处", "Nansha District Legal Aid Office", "نەنشا رايونلۇق قانۇن ياردەم ئىشخانىسى"),
-    hall("gz-conghua", "从化区法律援助处", "Conghua District Legal Aid Office", "سۇڭخۇا رايونلۇق قانۇن ياردەم ئىشخانىسى"),
-    hall("gz-zengcheng", "增城区法律援助处", "Zengcheng District Legal Aid Office", "زېڭچېڭ رايونلۇق قانۇن ياردەم ئىشخانىسى"),
+    hall(
+        "gz-city",
+        "广州市法律援助处",
+        "Guangzhou Legal Aid Office",
+        "گۇاڭجۇ شەھەرلىك قانۇن ياردەم ئىشخانىسى",
+    ),
+    hall(
+        "gz-yuexiu",
+        "越秀区法律援助处",
+        "Yuexiu District Legal Aid Office",
+        "يۆشيۇ رايونلۇق قانۇن ياردەم ئىشخانىسى",
+    ),
+    hall(
+        "gz-haizhu",
+        "海珠区法律援助处",
+        "Haizhu District Legal Aid Office",
+        "خەيجۇ رايونلۇق قانۇن ياردەم ئىشخانىسى",
+    ),
+    hall(
+        "gz-liwan",
+        "荔湾区法律援助处",
+        "Liwan District Legal Aid Office",
+        "لىۋەن رايونلۇق قانۇن ياردەم ئىشخانىسى",
+    ),
+    hall(
+        "gz-tianhe",
+        "天河区法律援助处",
+        "Tianhe District Legal Aid Office",
+        "تيەنخې رايونلۇق قانۇن ياردەم ئىشخانىسى",
+    ),
+    hall(
+        "gz-baiyun",
+        "白云区法律援助处",
+        "Baiyun District Legal Aid Office",
+        "بەييۈن رايونلۇق قانۇن ياردەم ئىشخانىسى",
+    ),
+    hall(
+        "gz-huangpu",
+        "黄埔区法律援助处",
+        "Huangpu District Legal Aid Office",
+        "خۇاڭپۇ رايونلۇق قانۇن ياردەم ئىشخانىسى",
+    ),
+    hall(
+        "gz-panyu",
+        "番禺区法律援助处",
+        "Panyu District Legal Aid Office",
+        "پەنيۈ رايونلۇق قانۇن ياردەم ئىشخانىسى",
+    ),
+    hall(
+        "gz-huadu",
+        "花都区法律援助处",
+        "Huadu District Legal Aid Office",
+        "خۇادۇ رايونلۇق قانۇن ياردەم ئىشخانىسى",
+    ),
+    hall(
+        "gz-nansha",
+        "南沙区法律援助处",
+        "Nansha District Legal Aid Office",
+        "نەنشا رايونلۇق قانۇن ياردەم ئىشخانىسى",
+    ),
+    hall(
+        "gz-conghua",
+        "从化区法律援助处",
+        "Conghua District Legal Aid Office",
+        "سۇڭخۇا رايونلۇق قانۇن ياردەم ئىشخانىسى",
+    ),
+    hall(
+        "gz-zengcheng",
+        "增城区法律援助处",
+        "Zengcheng District Legal Aid Office",
+        "زېڭچېڭ رايونلۇق قانۇن ياردەم ئىشخانىسى",
+    ),
 ];
 
 const fn hall(id: &'static str, zh: &'static str, en: &'static str, ug: &'static str) -> HallEntry {

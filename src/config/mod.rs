@@ -179,7 +179,10 @@ fn default_service_minutes() -> u32 {
 
 fn service(code: char, zh: &str, en: &str, ug: &str, minutes: u32) -> ServiceConfig {
     ServiceConfig {
-        code: code.to_string().parse().expect("built-in service code is a capital letter"),
+        code: code
+            .to_string()
+            .parse()
+            .expect("built-in service code is a capital letter"),
         name: Names::new(zh, en, ug),
         priority_allowed: true,
         default_service_minutes: minutes,
@@ -190,10 +193,28 @@ impl Default for Config {
     fn default() -> Self {
         let services = vec![
             service('A', "法律咨询", "Legal consultation", "قانۇن مەسلىھەتى", 10),
-            service('B', "申请法律援助", "Apply for legal aid", "قانۇن ياردىمى ئىلتىماس قىلىش", 20),
-            service('C', "刑事与值班律师", "Criminal cases and duty lawyer", "جىنايى ئىشلار ۋە نۆۋەتچى ئادۋوكات", 20),
+            service(
+                'B',
+                "申请法律援助",
+                "Apply for legal aid",
+                "قانۇن ياردىمى ئىلتىماس قىلىش",
+                20,
+            ),
+            service(
+                'C',
+                "刑事与值班律师",
+                "Criminal cases and duty lawyer",
+                "جىنايى ئىشلار ۋە نۆۋەتچى ئادۋوكات",
+                20,
+            ),
             service('D', "劳动争议", "Labour disputes", "ئەمگەك ماجىرالىرى", 20),
-            service('E', "补充材料与进度查询", "Documents and progress", "ماتېرىيال تولۇقلاش ۋە جەريان سوراش", 5),
+            service(
+                'E',
+                "补充材料与进度查询",
+                "Documents and progress",
+                "ماتېرىيال تولۇقلاش ۋە جەريان سوراش",
+                5,
+            ),
         ];
         let all: Vec<ServiceCode> = services.iter().map(|s| s.code).collect();
         let counters = (1..=3)
@@ -317,8 +338,16 @@ impl Config {
 
     /// Where the file printer writes, resolved against the data directory.
     pub fn printer_dir(&self, data_dir: &Path) -> PathBuf {
-        let dir = self.printer.dir.clone().unwrap_or_else(|| PathBuf::from("receipts"));
-        if dir.is_absolute() { dir } else { data_dir.join(dir) }
+        let dir = self
+            .printer
+            .dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("receipts"));
+        if dir.is_absolute() {
+            dir
+        } else {
+            data_dir.join(dir)
+        }
     }
 }
 
@@ -353,7 +382,9 @@ mod tests {
 
     #[test]
     fn a_typo_in_a_key_is_named() {
-        let text = Config::default().to_toml().replace("paper_width_mm", "paper_widht_mm");
+        let text = Config::default()
+            .to_toml()
+            .replace("paper_width_mm", "paper_widht_mm");
         let err = Config::from_toml(&text).unwrap_err().to_string();
         assert!(err.contains("paper_widht_mm"), "{err}");
     }

@@ -43,7 +43,11 @@ impl NameParts {
     }
 
     fn merge_into(&self, names: &mut Names) {
-        for (part, slot) in [(&self.zh, &mut names.zh), (&self.en, &mut names.en), (&self.ug, &mut names.ug)] {
+        for (part, slot) in [
+            (&self.zh, &mut names.zh),
+            (&self.en, &mut names.en),
+            (&self.ug, &mut names.ug),
+        ] {
             if let Some(v) = part {
                 slot.clone_from(v);
             }
@@ -51,16 +55,27 @@ impl NameParts {
     }
 
     fn complete(&self) -> Option<Names> {
-        Some(Names::new(self.zh.as_deref()?, self.en.as_deref()?, self.ug.as_deref()?))
+        Some(Names::new(
+            self.zh.as_deref()?,
+            self.en.as_deref()?,
+            self.ug.as_deref()?,
+        ))
     }
 }
 
-fn key_values(spec: &str) -> Result<(&str, Vec<(&str, &str)>), String> {
+/// A spec's head (code or id) and its `key=value` pairs.
+type SpecParts<'a> = (&'a str, Vec<(&'a str, &'a str)>);
+
+fn key_values(spec: &str) -> Result<SpecParts<'_>, String> {
     let mut parts = spec.split(';');
     let head = parts.next().unwrap_or("").trim();
     let pairs = parts
         .filter(|p| !p.trim().is_empty())
-        .map(|p| p.split_once('=').map(|(k, v)| (k.trim(), v.trim())).ok_or_else(|| format!("'{p}' is not key=value")))
+        .map(|p| {
+            p.split_once('=')
+                .map(|(k, v)| (k.trim(), v.trim()))
+                .ok_or_else(|| format!("'{p}' is not key=value"))
+        })
         .collect::<Result<_, _>>()?;
     Ok((head, pairs))
 }
@@ -86,9 +101,18 @@ impl FromStr for ServiceSpec {
         for (k, v) in pairs {
             match k {
                 "priority" => out.priority_allowed = Some(yes_no(k, v)?),
-                "minutes" => out.minutes = Some(v.parse().map_err(|_| format!("minutes={v}: write a whole number"))?),
+                "minutes" => {
+                    out.minutes = Some(
+                        v.parse()
+                            .map_err(|_| format!("minutes={v}: write a whole number"))?,
+                    )
+                }
                 _ if out.names.take(k, v) => {}
-                _ => return Err(format!("unknown key '{k}'; use zh-CN, en, ug, priority or minutes")),
+                _ => {
+                    return Err(format!(
+                        "unknown key '{k}'; use zh-CN, en, ug, priority or minutes"
+                    ));
+                }
             }
         }
         Ok(out)
@@ -99,8 +123,14 @@ impl FromStr for CounterSpec {
     type Err = String;
     fn from_str(spec: &str) -> Result<Self, Self::Err> {
         let (head, pairs) = key_values(spec)?;
-        let id = head.parse().map_err(|_| format!("'{head}' is not a counter number"))?;
-        let mut out = CounterSpec { id, names: NameParts::default(), services: None };
+        let id = head
+            .parse()
+            .map_err(|_| format!("'{head}' is not a counter number"))?;
+        let mut out = CounterSpec {
+            id,
+            names: NameParts::default(),
+            services: None,
+        };
         for (k, v) in pairs {
             match k {
                 "services" => {
@@ -160,7 +190,9 @@ impl ProvisionChanges {
         if self.hall_host.is_some() {
             config.terminal.hall_host.clone_from(&self.hall_host);
         }
-        config.services.retain(|s| !self.remove_services.contains(&s.code));
+        config
+            .services
+            .retain(|s| !self.remove_services.contains(&s.code));
         for c in &mut config.counters {
             c.services.retain(|s| !self.remove_services.contains(s));
         }
@@ -175,7 +207,10 @@ impl ProvisionChanges {
         set(&mut pr.kind, &self.printer_kind);
         set(&mut pr.flow_control, &self.printer_flow_control);
         set(&mut pr.paper_width_mm, &self.paper_width_mm);
-        for (slot, v) in [(&mut pr.device, &self.printer_device), (&mut pr.host, &self.printer_host)] {
+        for (slot, v) in [
+            (&mut pr.device, &self.printer_device),
+            (&mut pr.host, &self.printer_host),
+        ] {
             if v.is_some() {
                 slot.clone_from(v);
             }
@@ -196,7 +231,10 @@ impl ProvisionChanges {
                 set(&mut agency.key_file, key);
             }
             (Some(url), Some(key), slot @ None) => {
-                *slot = Some(AgencyConfig { url: url.clone(), key_file: key.clone() });
+                *slot = Some(AgencyConfig {
+                    url: url.clone(),
+                    key_file: key.clone(),
+                });
             }
             (_, _, None) => return Err("give both --agency-url and --agency-key-file the first time".into()),
         }
@@ -239,7 +277,11 @@ fn apply_counter(config: &mut Config, spec: &CounterSpec) -> Result<(), String> 
         return Ok(());
     }
     let id = spec.id;
-    let mut name = Names::new(&format!("{id}号窗口"), &format!("Counter {id}"), &format!("{id}-كۆزنەك"));
+    let mut name = Names::new(
+        &format!("{id}号窗口"),
+        &format!("Counter {id}"),
+        &format!("{id}-كۆزنەك"),
+    );
     spec.names.merge_into(&mut name);
     let services = spec
         .services
@@ -258,7 +300,9 @@ mod tests {
         let mut config = Config::default();
         let changes = ProvisionChanges {
             services: vec![
-                "F;zh-CN=公证;en=Notary;ug=نوتارىئۇس;priority=no;minutes=15".parse().unwrap(),
+                "F;zh-CN=公证;en=Notary;ug=نوتارىئۇس;priority=no;minutes=15"
+                    .parse()
+                    .unwrap(),
                 "A;en=Free legal advice".parse().unwrap(),
             ],
             counters: vec!["4;services=F,A".parse().unwrap(), "1;services=B".parse().unwrap()],
@@ -284,9 +328,29 @@ mod tests {
             services: vec!["F;zh-CN=x".parse().unwrap()],
             ..Default::default()
         };
-        assert!(changes.apply(&mut config).unwrap_err().contains("needs zh-CN=, en= and ug="));
-        assert!("F;colour=red".parse::<ServiceSpec>().unwrap_err().contains("unknown key 'colour'"));
-        assert!("x;services=A".parse::<CounterSpec>().unwrap_err().contains("not a counter number"));
-        assert!("2;services=A,9".parse::<CounterSpec>().unwrap_err().contains("'9'"));
+        assert!(
+            changes
+                .apply(&mut config)
+                .unwrap_err()
+                .contains("needs zh-CN=, en= and ug=")
+        );
+        assert!(
+            "F;colour=red"
+                .parse::<ServiceSpec>()
+                .unwrap_err()
+                .contains("unknown key 'colour'")
+        );
+        assert!(
+            "x;services=A"
+                .parse::<CounterSpec>()
+                .unwrap_err()
+                .contains("not a counter number")
+        );
+        assert!(
+            "2;services=A,9"
+                .parse::<CounterSpec>()
+                .unwrap_err()
+                .contains("'9'")
+        );
     }
 }

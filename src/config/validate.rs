@@ -40,7 +40,11 @@ impl ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        writeln!(f, "the configuration has {n} problem{}:", if n == 1 { "" } else { "s" })?;
+        writeln!(
+            f,
+            "the configuration has {n} problem{}:",
+            if n == 1 { "" } else { "s" }
+        )?;
         for p in &self.problems {
             writeln!(f, "  - {}: {}. Fix: {}", p.field, p.problem, p.fix)?;
         }
@@ -86,16 +90,20 @@ impl Config {
         self.check_printer(&mut p);
         self.check_agency(&mut p, config_dir);
         self.check_queue(&mut p);
-        if let Some(hash) = &self.technician.pin_hash {
-            if argon2::password_hash::PasswordHash::new(hash).is_err() {
-                p.add(
-                    "technician.pin_hash",
-                    "is not a password hash",
-                    "set the PIN with `kiosk provision --technician-pin-stdin` instead of editing the hash",
-                );
-            }
+        if let Some(hash) = &self.technician.pin_hash
+            && argon2::password_hash::PasswordHash::new(hash).is_err()
+        {
+            p.add(
+                "technician.pin_hash",
+                "is not a password hash",
+                "set the PIN with `kiosk provision --technician-pin-stdin` instead of editing the hash",
+            );
         }
-        if p.0.is_empty() { Ok(()) } else { Err(ConfigError { problems: p.0 }) }
+        if p.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError { problems: p.0 })
+        }
     }
 
     fn check_identity(&self, p: &mut Problems) {
@@ -112,7 +120,9 @@ impl Config {
         let id = &self.terminal.id;
         let id_ok = !id.is_empty()
             && id.len() <= 32
-            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !id_ok {
             p.add(
                 "terminal.id",
@@ -138,13 +148,21 @@ impl Config {
 
     fn check_services_and_counters(&self, p: &mut Problems) {
         if self.services.is_empty() {
-            p.add("service", "no service is defined", "add at least one [[service]] table");
+            p.add(
+                "service",
+                "no service is defined",
+                "add at least one [[service]] table",
+            );
         }
         let mut codes = HashSet::new();
         for (i, s) in self.services.iter().enumerate() {
             let field = format!("service[{i}] ({})", s.code);
             if !codes.insert(s.code) {
-                p.add(field.clone(), "the code is used twice", "give every service its own letter");
+                p.add(
+                    field.clone(),
+                    "the code is used twice",
+                    "give every service its own letter",
+                );
             }
             p.names(&format!("{field}.name"), &s.name);
             if !(1..=240).contains(&s.default_service_minutes) {
@@ -163,16 +181,28 @@ impl Config {
                 p.add(field.clone(), "the id is out of range", "number counters 1 to 99");
             }
             if !ids.insert(c.id) {
-                p.add(field.clone(), "the id is used twice", "give every counter its own number");
+                p.add(
+                    field.clone(),
+                    "the id is used twice",
+                    "give every counter its own number",
+                );
             }
             p.names(&format!("{field}.name"), &c.name);
             if c.services.is_empty() {
-                p.add(format!("{field}.services"), "is empty", "list the service codes this counter serves");
+                p.add(
+                    format!("{field}.services"),
+                    "is empty",
+                    "list the service codes this counter serves",
+                );
             }
             let mut seen = HashSet::new();
             for code in &c.services {
                 if !seen.insert(*code) {
-                    p.add(format!("{field}.services"), format!("lists {code} twice"), "list each service once");
+                    p.add(
+                        format!("{field}.services"),
+                        format!("lists {code} twice"),
+                        "list each service once",
+                    );
                 }
                 if !codes.contains(code) {
                     p.add(
@@ -186,7 +216,11 @@ impl Config {
         }
         if self.terminal.role == Role::HallHost {
             if self.counters.is_empty() {
-                p.add("counter", "no counter is defined", "add at least one [[counter]] table");
+                p.add(
+                    "counter",
+                    "no counter is defined",
+                    "add at least one [[counter]] table",
+                );
             }
             for s in &self.services {
                 if !served.contains(&s.code) {
@@ -203,23 +237,43 @@ impl Config {
     fn check_printer(&self, p: &mut Problems) {
         let pr = &self.printer;
         if ![58, 80].contains(&pr.paper_width_mm) {
-            p.add("printer.paper_width_mm", format!("{} is not a supported width", pr.paper_width_mm), "use 58 or 80");
+            p.add(
+                "printer.paper_width_mm",
+                format!("{} is not a supported width", pr.paper_width_mm),
+                "use 58 or 80",
+            );
         }
         match pr.kind {
             PrinterKind::Serial => {
                 if pr.device.as_deref().unwrap_or("").is_empty() {
-                    p.add("printer.device", "is missing for a serial printer", "set it, e.g. /dev/ttyUSB0");
+                    p.add(
+                        "printer.device",
+                        "is missing for a serial printer",
+                        "set it, e.g. /dev/ttyUSB0",
+                    );
                 }
                 if let Some(b) = pr.baud.filter(|b| !BAUD_RATES.contains(b)) {
-                    p.add("printer.baud", format!("{b} is not a standard rate"), "use 9600, 19200, 38400 or 115200 as set on the printer");
+                    p.add(
+                        "printer.baud",
+                        format!("{b} is not a standard rate"),
+                        "use 9600, 19200, 38400 or 115200 as set on the printer",
+                    );
                 }
             }
             PrinterKind::Tcp => {
                 if pr.host.as_deref().unwrap_or("").is_empty() {
-                    p.add("printer.host", "is missing for a network printer", "set the printer's address");
+                    p.add(
+                        "printer.host",
+                        "is missing for a network printer",
+                        "set the printer's address",
+                    );
                 }
                 if pr.port == Some(0) {
-                    p.add("printer.port", "0 is not a port", "leave it out for 9100, or set the printer's port");
+                    p.add(
+                        "printer.port",
+                        "0 is not a port",
+                        "leave it out for 9100, or set the printer's port",
+                    );
                 }
             }
             PrinterKind::File => {}
@@ -229,7 +283,9 @@ impl Config {
     fn check_agency(&self, p: &mut Problems, config_dir: Option<&Path>) {
         let Some(agency) = &self.agency else { return };
         let url = agency.url.as_str();
-        let loopback = ["http://127.", "http://localhost", "http://[::1]"].iter().any(|pre| url.starts_with(pre));
+        let loopback = ["http://127.", "http://localhost", "http://[::1]"]
+            .iter()
+            .any(|pre| url.starts_with(pre));
         if !url.starts_with("https://") && !loopback {
             p.add(
                 "agency.url",
@@ -243,8 +299,16 @@ impl Config {
         };
         match std::fs::metadata(&key) {
             Ok(m) if m.len() > 0 => {}
-            Ok(_) => p.add("agency.key_file", format!("{} is empty", key.display()), "copy the key file the agency issued"),
-            Err(e) => p.add("agency.key_file", format!("{} cannot be read: {e}", key.display()), "copy the key file the agency issued to that path"),
+            Ok(_) => p.add(
+                "agency.key_file",
+                format!("{} is empty", key.display()),
+                "copy the key file the agency issued",
+            ),
+            Err(e) => p.add(
+                "agency.key_file",
+                format!("{} cannot be read: {e}", key.display()),
+                "copy the key file the agency issued to that path",
+            ),
         }
     }
 
@@ -258,16 +322,32 @@ impl Config {
             );
         }
         if q.time_zone.parse::<chrono_tz::Tz>().is_err() {
-            p.add("queue.time_zone", format!("'{}' is not a known time zone", q.time_zone), "use an IANA name such as Asia/Shanghai");
+            p.add(
+                "queue.time_zone",
+                format!("'{}' is not a known time zone", q.time_zone),
+                "use an IANA name such as Asia/Shanghai",
+            );
         }
         if q.max_priority_streak > 10 {
-            p.add("queue.max_priority_streak", format!("{} would starve normal tickets", q.max_priority_streak), "use 0 to 10 (2 is usual)");
+            p.add(
+                "queue.max_priority_streak",
+                format!("{} would starve normal tickets", q.max_priority_streak),
+                "use 0 to 10 (2 is usual)",
+            );
         }
         if q.rejoin_window_minutes > 240 {
-            p.add("queue.rejoin_window_minutes", format!("{} is longer than a half day", q.rejoin_window_minutes), "use 0 to 240 minutes");
+            p.add(
+                "queue.rejoin_window_minutes",
+                format!("{} is longer than a half day", q.rejoin_window_minutes),
+                "use 0 to 240 minutes",
+            );
         }
         if !(1..=500).contains(&q.service_time_samples) {
-            p.add("queue.service_time_samples", format!("{} is out of range", q.service_time_samples), "use 1 to 500");
+            p.add(
+                "queue.service_time_samples",
+                format!("{} is out of range", q.service_time_samples),
+                "use 1 to 500",
+            );
         }
     }
 }
@@ -277,7 +357,12 @@ mod tests {
     use super::*;
 
     fn fields(c: &Config) -> Vec<String> {
-        c.validate(None).unwrap_err().problems.into_iter().map(|p| p.field).collect()
+        c.validate(None)
+            .unwrap_err()
+            .problems
+            .into_iter()
+            .map(|p| p.field)
+            .collect()
     }
 
     #[test]

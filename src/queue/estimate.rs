@@ -40,11 +40,7 @@ pub fn typical_service_seconds(recent: &[u32], default_seconds: u32) -> u32 {
 
 /// Minutes until the visitor is likely called, rounded up; `None` when no open counter serves
 /// the service (the visitor is told counters are closed rather than a made-up figure).
-pub fn estimate_wait_minutes(
-    people_ahead: usize,
-    typical_seconds: u32,
-    open_counters: usize,
-) -> Option<u32> {
+pub fn estimate_wait_minutes(people_ahead: usize, typical_seconds: u32, open_counters: usize) -> Option<u32> {
     if open_counters == 0 {
         return None;
     }

@@ -60,13 +60,10 @@ impl fmt::Display for PriorityReason {
 impl FromStr for PriorityReason {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| {
-                let known: Vec<&str> = Self::ALL.iter().map(|r| r.as_str()).collect();
-                format!("unknown priority reason '{s}'; use one of {}", known.join(", "))
-            })
+        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Self::ALL.iter().map(|r| r.as_str()).collect();
+            format!("unknown priority reason '{s}'; use one of {}", known.join(", "))
+        })
     }
 }
 

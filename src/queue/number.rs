@@ -93,7 +93,14 @@ mod tests {
         let a: ServiceCode = "A".parse().unwrap();
         assert_eq!(DisplayNumber { service: a, seq: 7 }.to_string(), "A007");
         assert_eq!(DisplayNumber { service: a, seq: 999 }.to_string(), "A999");
-        assert_eq!(DisplayNumber { service: a, seq: 1000 }.to_string(), "A1000");
+        assert_eq!(
+            DisplayNumber {
+                service: a,
+                seq: 1000
+            }
+            .to_string(),
+            "A1000"
+        );
     }
 
     #[test]

@@ -49,7 +49,11 @@ pub fn choose_next<'a>(
         return served().min_by_key(|c| (rank(c), c.arrived_at, c.id.as_str()));
     }
     match (best(true), best(false)) {
-        (Some(p), Some(n)) => Some(if priority_streak < rule.max_priority_streak { p } else { n }),
+        (Some(p), Some(n)) => Some(if priority_streak < rule.max_priority_streak {
+            p
+        } else {
+            n
+        }),
         (p, n) => p.or(n),
     }
 }

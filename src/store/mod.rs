@@ -53,16 +53,26 @@ impl Store {
             let path = path.to_path_buf();
             move |source| StoreError::Sqlite { path, what, source }
         };
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).map_err(ctx("opening"))?;
-        conn.busy_timeout(Duration::from_secs(10)).map_err(ctx("setting the busy timeout"))?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(ctx("switching to WAL"))?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(ctx("setting synchronous=FULL"))?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(ctx("enabling foreign keys"))?;
+        conn.busy_timeout(Duration::from_secs(10))
+            .map_err(ctx("setting the busy timeout"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(ctx("switching to WAL"))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(ctx("setting synchronous=FULL"))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(ctx("enabling foreign keys"))?;
         // Deleted personal data must not linger in free pages (see the agency outbox).
-        conn.pragma_update(None, "secure_delete", "ON").map_err(ctx("enabling secure_delete"))?;
+        conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(ctx("enabling secure_delete"))?;
         migrations::migrate(&mut conn, path)?;
-        Ok(Self { conn, path: path.to_path_buf() })
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -75,7 +85,9 @@ impl Store {
     where
         E: From<rusqlite::Error>,
     {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
@@ -86,7 +98,9 @@ impl Store {
     where
         E: From<rusqlite::Error>,
     {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
         let out = f(&tx)?;
         tx.finish()?;
         Ok(out)
@@ -129,7 +143,14 @@ mod tests {
         assert!(h.synchronous_full);
         assert_eq!(h.schema_version, LATEST_VERSION);
         drop(store);
-        assert_eq!(Store::open_in(dir.path()).unwrap().health().unwrap().schema_version, LATEST_VERSION);
+        assert_eq!(
+            Store::open_in(dir.path())
+                .unwrap()
+                .health()
+                .unwrap()
+                .schema_version,
+            LATEST_VERSION
+        );
     }
 
     #[test]
@@ -138,7 +159,8 @@ mod tests {
         let path = dir.path().join(DB_FILE);
         drop(Store::open(&path).unwrap());
         let conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "user_version", LATEST_VERSION + 1).unwrap();
+        conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
+            .unwrap();
         drop(conn);
         let err = Store::open(&path).err().unwrap().to_string();
         assert!(err.contains("newer than this program knows"), "{err}");

@@ -35,7 +35,9 @@ fn parsed<T: std::str::FromStr<Err = String>>(row: &Row, col: usize) -> rusqlite
 
 fn ticket_from_row(row: &Row) -> rusqlite::Result<Ticket> {
     let day: String = row.get(1)?;
-    let business_day = day.parse::<NaiveDate>().map_err(|e| conversion(1, e.to_string()))?;
+    let business_day = day
+        .parse::<NaiveDate>()
+        .map_err(|e| conversion(1, e.to_string()))?;
     let priority: Option<String> = row.get(5)?;
     Ok(Ticket {
         id: row.get(0)?,
@@ -45,7 +47,9 @@ fn ticket_from_row(row: &Row) -> rusqlite::Result<Ticket> {
             seq: row.get(3)?,
         },
         service: parsed(row, 4)?,
-        priority: priority.map(|p| p.parse::<PriorityReason>().map_err(|e| conversion(5, e))).transpose()?,
+        priority: priority
+            .map(|p| p.parse::<PriorityReason>().map_err(|e| conversion(5, e)))
+            .transpose()?,
         language: row.get(6)?,
         arrived_at: time_at(row, 7)?.ok_or_else(|| conversion(7, "missing arrival".into()))?,
         state: parsed(row, 8)?,
@@ -58,7 +62,11 @@ fn ticket_from_row(row: &Row) -> rusqlite::Result<Ticket> {
     })
 }
 
-fn query_tickets(conn: &Connection, where_clause: &str, params: impl rusqlite::Params) -> rusqlite::Result<Vec<Ticket>> {
+fn query_tickets(
+    conn: &Connection,
+    where_clause: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<Vec<Ticket>> {
     let sql = format!("SELECT {COLUMNS} FROM tickets WHERE {where_clause}");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params, ticket_from_row)?;
@@ -118,10 +126,18 @@ pub fn update_ticket(conn: &Connection, t: &Ticket) -> rusqlite::Result<()> {
     Ok(())
 }
 
-pub fn ticket_by_number(conn: &Connection, day: NaiveDate, number: DisplayNumber) -> rusqlite::Result<Option<Ticket>> {
-    Ok(query_tickets(conn, "business_day = ?1 AND number = ?2", params![day.to_string(), number.to_string()])?
-        .into_iter()
-        .next())
+pub fn ticket_by_number(
+    conn: &Connection,
+    day: NaiveDate,
+    number: DisplayNumber,
+) -> rusqlite::Result<Option<Ticket>> {
+    Ok(query_tickets(
+        conn,
+        "business_day = ?1 AND number = ?2",
+        params![day.to_string(), number.to_string()],
+    )?
+    .into_iter()
+    .next())
 }
 
 pub fn ticket_by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<Ticket>> {
@@ -129,12 +145,18 @@ pub fn ticket_by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<Tick
 }
 
 pub fn called_at_counter(conn: &Connection, counter: u32) -> rusqlite::Result<Option<Ticket>> {
-    Ok(query_tickets(conn, "state = 'called' AND counter_id = ?1", params![counter])?
-        .into_iter()
-        .next())
+    Ok(
+        query_tickets(conn, "state = 'called' AND counter_id = ?1", params![counter])?
+            .into_iter()
+            .next(),
+    )
 }
 
-pub fn tickets_in_state(conn: &Connection, day: NaiveDate, state: TicketState) -> rusqlite::Result<Vec<Ticket>> {
+pub fn tickets_in_state(
+    conn: &Connection,
+    day: NaiveDate,
+    state: TicketState,
+) -> rusqlite::Result<Vec<Ticket>> {
     query_tickets(
         conn,
         "state = ?1 AND business_day = ?2 ORDER BY arrived_at, id",
@@ -142,8 +164,24 @@ pub fn tickets_in_state(conn: &Connection, day: NaiveDate, state: TicketState) -
     )
 }
 
+pub fn waiting_in_service(
+    conn: &Connection,
+    day: NaiveDate,
+    service: ServiceCode,
+) -> rusqlite::Result<Vec<Ticket>> {
+    query_tickets(
+        conn,
+        "state = 'waiting' AND business_day = ?1 AND service = ?2",
+        params![day.to_string(), service.to_string()],
+    )
+}
+
 pub fn tickets_of_day(conn: &Connection, day: NaiveDate) -> rusqlite::Result<Vec<Ticket>> {
-    query_tickets(conn, "business_day = ?1 ORDER BY arrived_at, id", params![day.to_string()])
+    query_tickets(
+        conn,
+        "business_day = ?1 ORDER BY arrived_at, id",
+        params![day.to_string()],
+    )
 }
 
 /// Tickets from earlier business days that were never finished; the rollover expires them.
@@ -202,14 +240,19 @@ pub fn priority_streak(conn: &Connection, day: NaiveDate, limit: u32) -> rusqlit
 }
 
 /// Service durations (called → completed, seconds) of the most recent completed tickets.
-pub fn recent_service_seconds(conn: &Connection, service: ServiceCode, limit: u32) -> rusqlite::Result<Vec<u32>> {
+pub fn recent_service_seconds(
+    conn: &Connection,
+    service: ServiceCode,
+    limit: u32,
+) -> rusqlite::Result<Vec<u32>> {
     let mut stmt = conn.prepare_cached(
         "SELECT (finished_at - called_at) / 1000 FROM tickets \
          WHERE state = 'completed' AND service = ?1 AND called_at IS NOT NULL \
          ORDER BY finished_at DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![service.to_string(), limit], |r| r.get::<_, i64>(0))?;
-    rows.map(|r| r.map(|s| u32::try_from(s.max(0)).unwrap_or(u32::MAX))).collect()
+    rows.map(|r| r.map(|s| u32::try_from(s.max(0)).unwrap_or(u32::MAX)))
+        .collect()
 }
 
 /// Makes sure every configured counter has a row (new counters start open).
@@ -221,7 +264,12 @@ pub fn ensure_counters(conn: &Connection, ids: impl IntoIterator<Item = u32>) ->
     Ok(())
 }
 
-pub fn set_counter_paused(conn: &Connection, id: u32, paused: bool, at: DateTime<Utc>) -> rusqlite::Result<()> {
+pub fn set_counter_paused(
+    conn: &Connection,
+    id: u32,
+    paused: bool,
+    at: DateTime<Utc>,
+) -> rusqlite::Result<()> {
     conn.prepare_cached("UPDATE counters SET paused = ?2 WHERE id = ?1")?
         .execute(params![id, paused])?;
     conn.prepare_cached("INSERT INTO counter_events (counter_id, at, event) VALUES (?1, ?2, ?3)")?

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages this project needs to build, run and test.
+# Idempotent: when everything is present it only checks and returns (well under a second).
+set -euo pipefail
+
+# One list for build, run and tests; grouped by what needs them.
+PACKAGES=(
+  # building (bundled SQLite and other C parts of crates)
+  build-essential pkg-config ca-certificates
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing Debian packages: ${missing[*]}" >&2
+    echo "setup: run this script as root (or: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: Rust is not installed. Install the current stable toolchain with rustup" >&2
+  echo "setup: (https://rustup.rs; Debian 12's own rustc is too old for this project), then run again." >&2
+  exit 1
+fi

@@ -1,0 +1,258 @@
+//! The command-line contract: JSON output, exit codes, provisioning and doctor.
+
+mod common;
+
+use common::{kiosk, stdout_json};
+
+const NOW: &str = "--now=2026-11-26T02:00:00Z";
+
+#[test]
+fn issue_prints_the_ticket_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = stdout_json(&kiosk(
+        dir.path(),
+        &[NOW, "queue", "issue", "--service", "A", "--json"],
+    ));
+    assert_eq!(t["number"], "A001");
+    assert_eq!(t["service"], "A");
+    assert_eq!(t["service_name"], "法律咨询");
+    assert_eq!(t["priority"], serde_json::Value::Null);
+    assert_eq!(t["people_ahead"], 0);
+    assert_eq!(t["estimated_wait_minutes"], 0);
+    assert_eq!(t["business_day"], "2026-11-26");
+    assert_eq!(
+        t["id"].as_str().unwrap().len(),
+        36,
+        "a UUID apart from the number"
+    );
+
+    let p = stdout_json(&kiosk(
+        dir.path(),
+        &[
+            NOW,
+            "queue",
+            "issue",
+            "--service",
+            "A",
+            "--priority",
+            "pregnant",
+            "--lang",
+            "ug",
+            "--json",
+        ],
+    ));
+    assert_eq!(p["number"], "A002");
+    assert_eq!(p["priority"], "pregnant");
+    assert_eq!(p["language"], "ug");
+    assert_eq!(p["service_name"], "قانۇن مەسلىھەتى");
+    assert_eq!(p["people_ahead"], 0, "green channel goes ahead of A001");
+}
+
+#[test]
+fn counters_call_and_status_shows_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    for service in ["A", "B", "A"] {
+        kiosk(dir.path(), &[NOW, "queue", "issue", "--service", service]);
+    }
+    let call = stdout_json(&kiosk(
+        dir.path(),
+        &[NOW, "queue", "call", "--counter", "2", "--json"],
+    ));
+    assert_eq!(call["called"]["number"], "A001");
+    assert_eq!(call["called"]["counter"], 2);
+    let status = stdout_json(&kiosk(dir.path(), &[NOW, "queue", "status", "--json"]));
+    assert_eq!(status["tickets"].as_array().unwrap().len(), 3);
+    assert_eq!(status["counters"][1]["current"]["number"], "A001");
+    assert_eq!(status["services"][0]["waiting"], 1);
+    let states: Vec<&str> = status["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["called", "waiting", "waiting"]);
+
+    for args in [
+        vec!["queue", "recall", "--counter", "2"],
+        vec!["queue", "skip", "--counter", "2"],
+        vec!["queue", "rejoin", "--number", "A001"],
+        vec!["queue", "call-number", "--counter", "1", "--number", "B001"],
+        vec!["queue", "transfer", "--counter", "1", "--to", "E"],
+        vec!["queue", "pause", "--counter", "3"],
+        vec!["queue", "resume", "--counter", "3"],
+        vec!["queue", "call", "--counter", "3"],
+        vec!["queue", "complete", "--counter", "3"],
+        vec!["queue", "show", "--number", "B001"],
+    ] {
+        let mut full = vec![NOW];
+        full.extend(args.iter().copied());
+        full.push("--json");
+        stdout_json(&kiosk(dir.path(), &full));
+    }
+    let b = stdout_json(&kiosk(
+        dir.path(),
+        &[NOW, "queue", "show", "--number", "B001", "--json"],
+    ));
+    assert_eq!(b["service"], "E", "B001 was transferred to E");
+}
+
+#[test]
+fn bad_arguments_exit_2_and_name_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (&["queue", "issue", "--service", "Q"], "there is no service Q"),
+        (&["queue", "issue", "--service", "AB"], "one capital letter"),
+        (
+            &["queue", "issue", "--service", "A", "--priority", "vip"],
+            "unknown priority reason 'vip'",
+        ),
+        (
+            &["queue", "issue", "--service", "A", "--lang", "fr"],
+            "unknown language 'fr'",
+        ),
+        (&["queue", "call", "--counter", "7"], "there is no counter 7"),
+        (&["queue", "rejoin", "--number", "A12"], "not a ticket number"),
+    ];
+    for (args, message) in cases {
+        let out = kiosk(dir.path(), args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    // A state conflict is not bad input: exit 1.
+    let out = kiosk(dir.path(), &["queue", "complete", "--counter", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("counter 1 has no visitor called"));
+}
+
+#[test]
+fn provision_creates_updates_and_validates_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("terminal.toml");
+    let cfg_arg = format!("--config={}", cfg.display());
+    let out = kiosk(
+        dir.path(),
+        &[
+            &cfg_arg,
+            "provision",
+            "--hall",
+            "gz-tianhe",
+            "--terminal",
+            "kiosk-7",
+            "--printer",
+            "serial",
+            "--printer-device",
+            "/dev/ttyUSB0",
+            "--printer-baud",
+            "19200",
+            "--paper-width",
+            "58",
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    assert!(
+        text.contains("gz-tianhe") && text.contains("/dev/ttyUSB0"),
+        "{text}"
+    );
+
+    let out = kiosk(
+        dir.path(),
+        &[
+            &cfg_arg,
+            "provision",
+            "--service",
+            "F;zh-CN=公证咨询;en=Notary questions;ug=نوتارىئۇس سوئاللىرى;priority=no",
+            "--counter",
+            "4;services=F,A",
+            "--rollover",
+            "04:30",
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let t = stdout_json(&kiosk(
+        dir.path(),
+        &[&cfg_arg, NOW, "queue", "issue", "--service", "F", "--json"],
+    ));
+    assert_eq!(t["service_name"], "公证咨询");
+
+    // A change that would break the file is refused and the file stays as it was.
+    let before = std::fs::read_to_string(&cfg).unwrap();
+    let out = kiosk(
+        dir.path(),
+        &[
+            &cfg_arg,
+            "provision",
+            "--hall",
+            "gz-atlantis",
+            "--time-zone",
+            "Moon/Base",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("hall.id") && stderr.contains("queue.time_zone"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&cfg).unwrap(), before);
+
+    // A hand edit with a typo is caught by --check and by every command.
+    std::fs::write(&cfg, before.replace("paper_width_mm", "paperwidth")).unwrap();
+    for args in [
+        vec![cfg_arg.as_str(), "provision", "--check"],
+        vec![cfg_arg.as_str(), "queue", "status"],
+    ] {
+        let out = kiosk(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("paperwidth"));
+    }
+}
+
+#[test]
+fn technician_pin_is_stored_only_as_a_hash() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(common::kiosk_bin())
+        .args(["--data-dir"])
+        .arg(dir.path())
+        .args(["provision", "--technician-pin-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"482916\n").unwrap();
+    assert!(child.wait().unwrap().success());
+    let text = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(text.contains("$argon2"), "{text}");
+    assert!(!text.contains("482916"));
+}
+
+#[test]
+fn doctor_reports_each_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = stdout_json(&kiosk(dir.path(), &[NOW, "doctor", "--json"]));
+    assert_eq!(report["healthy"], true);
+    let by_name = |n: &str| {
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        by_name("config")["status"],
+        "warn",
+        "unprovisioned terminals are flagged"
+    );
+    assert_eq!(by_name("database")["status"], "ok");
+    assert_eq!(by_name("disk")["status"], "ok");
+    assert_eq!(by_name("clock")["status"], "ok");
+    assert_eq!(by_name("printer")["status"], "not_configured");
+
+    let out = kiosk(dir.path(), &["--now=1970-01-02T00:00:00Z", "doctor", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "a 1970 clock fails the check");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["checks"][3]["status"], "fail");
+}

@@ -1,0 +1,61 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Utc};
+use kiosk::clock::ManualClock;
+use kiosk::config::Config;
+use kiosk::queue_service::QueueService;
+use kiosk::store::Store;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+pub fn at(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .expect("test time")
+        .with_timezone(&Utc)
+}
+
+/// A hall on a real SQLite file in a temporary directory, with a clock the test moves.
+pub struct TestHall {
+    pub dir: tempfile::TempDir,
+    pub queue: QueueService,
+    pub clock: Arc<ManualClock>,
+}
+
+pub fn hall_with(config: Config, start: &str) -> TestHall {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = Arc::new(ManualClock::new(at(start)));
+    let store = Store::open_in(dir.path()).expect("store");
+    let queue = QueueService::new(store, Arc::new(config), clock.clone()).expect("queue");
+    TestHall { dir, queue, clock }
+}
+
+pub fn hall(start: &str) -> TestHall {
+    hall_with(Config::default(), start)
+}
+
+pub fn kiosk_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_kiosk"))
+}
+
+/// Runs the real binary with a data directory and optional stdin.
+pub fn kiosk(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(kiosk_bin())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("KIOSK_LOG")
+        .output()
+        .expect("run kiosk")
+}
+
+pub fn stdout_json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "kiosk failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
