@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod eligibility;
 pub mod lang;
 pub mod queue;
 pub mod queue_service;

@@ -68,6 +68,7 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
     checks.push(database(&ctx.data_dir));
     checks.push(disk(&ctx.data_dir));
     checks.push(clock(ctx.clock.now(), config.as_ref()));
+    checks.push(hardship_standard(ctx.clock.now(), config.as_ref()));
     checks.push(check(
         "printer",
         Status::NotConfigured,
@@ -159,6 +160,35 @@ fn disk(data_dir: &Path) -> Check {
             "disk",
             Status::Fail,
             format!("cannot read free space of {}: {e}", data_dir.display()),
+        ),
+    }
+}
+
+fn hardship_standard(now: DateTime<Utc>, config: Option<&Config>) -> Check {
+    let fallback = Config::default();
+    let config = config.unwrap_or(&fallback);
+    let today = now.with_timezone(&config.time_zone()).date_naive();
+    let policy = match config.eligibility_policy(None) {
+        Ok(p) => p,
+        Err(e) => return check("policy", Status::Fail, e.to_string()),
+    };
+    match policy.standard_on(today) {
+        Some(s) if s.monthly_per_capita.is_some() => check(
+            "policy",
+            Status::Ok,
+            format!(
+                "hardship standard {} yuan per person per month since {}",
+                s.monthly_per_capita.unwrap_or(0),
+                s.from
+            ),
+        ),
+        _ => check(
+            "policy",
+            Status::Warn,
+            format!(
+                "no hardship standard figure covers today ({today}): means-tested screenings are referred to staff — \
+                 enter the office's yearly figure with `kiosk provision --hardship-standard YUAN --hardship-from DATE`"
+            ),
         ),
     }
 }

@@ -5,6 +5,7 @@ mod bench;
 mod doctor;
 mod provision;
 mod queue_cmd;
+mod screen;
 mod serve;
 
 use crate::clock::{Clock, ManualClock, SystemClock};
@@ -50,6 +51,12 @@ enum Command {
     Doctor {
         #[arg(long)]
         json: bool,
+    },
+    /// Eligibility screening: the input JSON on stdin, the result JSON on stdout.
+    Screen {
+        /// A policy file replacing the shipped standards for this run.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
     },
     /// Queue tickets and counters.
     #[command(subcommand)]
@@ -172,6 +179,7 @@ pub fn main() -> ExitCode {
         Command::Provision(args) => provision::run(&ctx, *args),
         Command::Doctor { json } => doctor::run(&ctx, json),
         Command::Queue(cmd) => queue_cmd::run(&ctx, cmd),
+        Command::Screen { policy } => screen::run(&ctx, policy),
         Command::Bench(cmd) => bench::run(&ctx, cmd),
     };
     match result {

@@ -77,6 +77,15 @@ pub struct ProvisionArgs {
     max_priority_streak: Option<u32>,
     #[arg(long, value_name = "MINUTES")]
     rejoin_window: Option<u32>,
+    /// The yearly legal aid hardship standard the office published, whole yuan per person per month.
+    #[arg(long, value_name = "YUAN", requires = "hardship_from")]
+    hardship_standard: Option<u64>,
+    /// The first day the standard applies (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", requires = "hardship_standard")]
+    hardship_from: Option<chrono::NaiveDate>,
+    /// Where the figure was published (kept with it).
+    #[arg(long, value_name = "TEXT", requires = "hardship_standard")]
+    hardship_source: Option<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -182,6 +191,14 @@ fn changes_from(a: &ProvisionArgs) -> Result<ProvisionChanges, Failure> {
         time_zone: a.time_zone.clone(),
         max_priority_streak: a.max_priority_streak,
         rejoin_window_minutes: a.rejoin_window,
+        hardship_standard: match (a.hardship_standard, a.hardship_from) {
+            (Some(monthly_per_capita), Some(from)) => Some(crate::eligibility::ProvisionedStandard {
+                from,
+                monthly_per_capita,
+                source: a.hardship_source.clone(),
+            }),
+            _ => None,
+        },
     })
 }
 

@@ -34,6 +34,23 @@ pub struct Config {
     pub technician: TechnicianConfig,
     #[serde(default)]
     pub queue: QueueConfig,
+    #[serde(default, skip_serializing_if = "PolicyConfig::is_empty")]
+    pub policy: PolicyConfig,
+}
+
+/// Local additions to the shipped eligibility policy.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyConfig {
+    /// Yearly hardship standards published by the office (Decree 220), newest last.
+    #[serde(default)]
+    pub yearly_standard: Vec<crate::eligibility::ProvisionedStandard>,
+}
+
+impl PolicyConfig {
+    fn is_empty(&self) -> bool {
+        self.yearly_standard.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -253,6 +270,7 @@ impl Default for Config {
             agency: None,
             technician: TechnicianConfig::default(),
             queue: QueueConfig::default(),
+            policy: PolicyConfig::default(),
         }
     }
 }
@@ -334,6 +352,19 @@ impl Config {
     pub fn rollover_time(&self) -> NaiveTime {
         parse_hhmm(&self.queue.business_day_rollover)
             .unwrap_or(NaiveTime::from_hms_opt(3, 0, 0).unwrap_or(NaiveTime::MIN))
+    }
+
+    /// The eligibility policy this terminal screens with: the shipped one (or `override_file`)
+    /// plus the yearly standards provisioned here.
+    pub fn eligibility_policy(
+        &self,
+        override_file: Option<&Path>,
+    ) -> Result<crate::eligibility::Policy, crate::eligibility::PolicyError> {
+        let base = match override_file {
+            Some(path) => crate::eligibility::Policy::from_file(path)?,
+            None => crate::eligibility::Policy::shipped()?,
+        };
+        Ok(base.with_provisioned(&self.policy.yearly_standard))
     }
 
     /// Where the file printer writes, resolved against the data directory.

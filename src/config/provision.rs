@@ -170,6 +170,8 @@ pub struct ProvisionChanges {
     pub time_zone: Option<String>,
     pub max_priority_streak: Option<u32>,
     pub rejoin_window_minutes: Option<u32>,
+    /// A yearly hardship standard: whole yuan per person per month, from a date.
+    pub hardship_standard: Option<crate::eligibility::ProvisionedStandard>,
 }
 
 fn set<T>(slot: &mut T, value: &Option<T>)
@@ -246,6 +248,12 @@ impl ProvisionChanges {
         set(&mut q.time_zone, &self.time_zone);
         set(&mut q.max_priority_streak, &self.max_priority_streak);
         set(&mut q.rejoin_window_minutes, &self.rejoin_window_minutes);
+        if let Some(standard) = &self.hardship_standard {
+            let list = &mut config.policy.yearly_standard;
+            list.retain(|s| s.from != standard.from);
+            list.push(standard.clone());
+            list.sort_by_key(|s| s.from);
+        }
         Ok(())
     }
 }

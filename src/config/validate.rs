@@ -90,6 +90,15 @@ impl Config {
         self.check_printer(&mut p);
         self.check_agency(&mut p, config_dir);
         self.check_queue(&mut p);
+        for (i, s) in self.policy.yearly_standard.iter().enumerate() {
+            if s.monthly_per_capita == 0 {
+                p.add(
+                    format!("policy.yearly_standard[{i}].monthly_per_capita"),
+                    "is 0",
+                    "enter the published figure in whole yuan per person per month",
+                );
+            }
+        }
         if let Some(hash) = &self.technician.pin_hash
             && argon2::password_hash::PasswordHash::new(hash).is_err()
         {

@@ -1,0 +1,80 @@
+//! Legal aid eligibility screening: the contract of `kiosk screen` and the wizard's engine.
+//!
+//! Pure: no I/O except reading a policy file on request, no Slint, no HTTP. The result is
+//! advisory — the legal aid office decides — and every result says so and cites its rule.
+
+mod codes;
+mod engine;
+mod input;
+mod policy;
+pub mod text;
+
+pub use codes::{Circumstance, CriminalRole, Matter, NextStep, Outcome, Proof, ReasonCode};
+pub use engine::{Decision, Reason, StandardUsed, per_capita_text, screen};
+pub use input::{InputError, ScreeningInput};
+pub use policy::{DatedLine, Policy, PolicyError, ProvisionedStandard};
+
+use crate::lang::Lang;
+use serde::Serialize;
+
+/// The output object of the screening contract, with visitor-facing texts in the input's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScreeningOutput {
+    pub outcome: Outcome,
+    pub advisory: bool,
+    pub per_capita_monthly_income: String,
+    pub standard: Option<StandardUsed>,
+    pub reasons: Vec<ReasonOut>,
+    pub next_steps: Vec<String>,
+    /// Machine codes of `next_steps`, in the same order.
+    pub next_step_codes: Vec<NextStep>,
+    pub proof: Option<ProofOut>,
+    pub headline: String,
+    pub language: Lang,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReasonOut {
+    pub code: ReasonCode,
+    pub rule: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProofOut {
+    pub code: Proof,
+    pub text: String,
+}
+
+impl ScreeningOutput {
+    pub fn new(input: &ScreeningInput, d: &Decision) -> Self {
+        let lang = input.language;
+        Self {
+            outcome: d.outcome,
+            advisory: true,
+            per_capita_monthly_income: per_capita_text(input.household_monthly_income, input.household_size),
+            standard: d.standard.clone(),
+            reasons: d
+                .reasons
+                .iter()
+                .map(|r| ReasonOut {
+                    code: r.code,
+                    rule: r.rule.clone(),
+                    text: text::reason(r.code, lang).into(),
+                })
+                .collect(),
+            next_steps: d
+                .next_steps
+                .iter()
+                .map(|s| text::next_step(*s, lang).to_owned())
+                .collect(),
+            next_step_codes: d.next_steps.clone(),
+            proof: d.proof.map(|p| ProofOut {
+                code: p,
+                text: text::proof(p, lang).into(),
+            }),
+            headline: text::outcome(d.outcome, lang).into(),
+            language: lang,
+        }
+    }
+}
