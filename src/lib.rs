@@ -8,3 +8,4 @@ pub mod lang;
 pub mod queue;
 pub mod queue_service;
 pub mod store;
+pub mod ui;

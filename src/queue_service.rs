@@ -53,6 +53,7 @@ pub struct TicketView {
     pub business_day: NaiveDate,
     pub issued_at: DateTime<Utc>,
     pub counter: Option<u32>,
+    pub called_at: Option<DateTime<Utc>>,
     pub recalls: u32,
     /// For waiting tickets: how many are ahead in the same service.
     pub people_ahead: Option<usize>,
@@ -592,6 +593,7 @@ fn view(config: &Config, t: &Ticket) -> TicketView {
         business_day: t.business_day,
         issued_at: t.arrived_at,
         counter: t.counter,
+        called_at: t.called_at,
         recalls: t.recalls,
         people_ahead: None,
         estimated_wait_minutes: None,

@@ -3,6 +3,7 @@
 
 mod bench;
 mod doctor;
+mod kiosk_ui;
 mod provision;
 mod queue_cmd;
 mod screen;
@@ -42,7 +43,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// The visitor kiosk (the default command).
-    Run,
+    Run(kiosk_ui::RunArgs),
     /// The hall host without a user interface.
     Serve,
     /// Create, check or change this terminal's provisioning file.
@@ -61,6 +62,8 @@ enum Command {
     /// Queue tickets and counters.
     #[command(subcommand)]
     Queue(queue_cmd::QueueCommand),
+    /// Every screen as PNG files, rendered without a display.
+    Screenshot(kiosk_ui::ScreenshotArgs),
     /// Measurements for the README.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -162,7 +165,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let long_running = matches!(cli.command, None | Some(Command::Run | Command::Serve));
+    let long_running = matches!(cli.command, None | Some(Command::Run(_) | Command::Serve));
     init_logging(if long_running { "info" } else { "warn" });
     let clock: Arc<dyn Clock> = match cli.now {
         Some(at) => Arc::new(ManualClock::new(at)),
@@ -173,8 +176,9 @@ pub fn main() -> ExitCode {
         data_dir: cli.data_dir.unwrap_or_else(default_data_dir),
         clock,
     };
-    let result = match cli.command.unwrap_or(Command::Run) {
-        Command::Run => serve::run_kiosk(&ctx),
+    let result = match cli.command.unwrap_or(Command::Run(kiosk_ui::RunArgs::default())) {
+        Command::Run(args) => kiosk_ui::run(&ctx, args),
+        Command::Screenshot(args) => kiosk_ui::screenshot(&ctx, args),
         Command::Serve => serve::serve(&ctx),
         Command::Provision(args) => provision::run(&ctx, *args),
         Command::Doctor { json } => doctor::run(&ctx, json),

@@ -1,14 +1,9 @@
-//! `kiosk serve` (and, until the visitor UI lands, `kiosk run`): the hall host without a screen.
-//! It keeps the queue database open and current, and rolls the business day over on time.
+//! `kiosk serve`: the hall host without a screen. It keeps the queue database open and current,
+//! and rolls the business day over on time.
 
 use super::{CmdResult, Context, Failure};
 use crate::queue;
 use crate::queue_service::QueueService;
-
-pub fn run_kiosk(ctx: &Context) -> CmdResult {
-    tracing::warn!("this build has no visitor screen yet; running as a headless hall host");
-    serve(ctx)
-}
 
 pub fn serve(ctx: &Context) -> CmdResult {
     let (_, source) = ctx.load_config()?;

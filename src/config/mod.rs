@@ -36,6 +36,34 @@ pub struct Config {
     pub queue: QueueConfig,
     #[serde(default, skip_serializing_if = "PolicyConfig::is_empty")]
     pub policy: PolicyConfig,
+    #[serde(default)]
+    pub kiosk: KioskConfig,
+}
+
+/// How the visitor screen behaves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KioskConfig {
+    /// Seconds without a touch or key before the "more time?" warning (away from the home screen).
+    pub warn_after_seconds: u32,
+    /// Seconds the warning counts down before the session is wiped.
+    pub countdown_seconds: u32,
+    pub fullscreen: bool,
+    pub hide_cursor: bool,
+    /// How often the screen refreshes queue figures (now serving, waiting counts).
+    pub refresh_seconds: u32,
+}
+
+impl Default for KioskConfig {
+    fn default() -> Self {
+        Self {
+            warn_after_seconds: 60,
+            countdown_seconds: 30,
+            fullscreen: true,
+            hide_cursor: true,
+            refresh_seconds: 5,
+        }
+    }
 }
 
 /// Local additions to the shipped eligibility policy.
@@ -271,6 +299,7 @@ impl Default for Config {
             technician: TechnicianConfig::default(),
             queue: QueueConfig::default(),
             policy: PolicyConfig::default(),
+            kiosk: KioskConfig::default(),
         }
     }
 }
@@ -337,6 +366,18 @@ impl Config {
 
     pub fn service(&self, code: ServiceCode) -> Option<&ServiceConfig> {
         self.services.iter().find(|s| s.code == code)
+    }
+
+    /// The pictogram for a service: the built-in ones by their default codes.
+    pub fn pictogram(&self, code: ServiceCode) -> &'static str {
+        match code.letter() {
+            'A' => "consultation",
+            'B' => "application",
+            'C' => "criminal",
+            'D' => "labour",
+            'E' => "documents",
+            _ => "ticket",
+        }
     }
 
     pub fn counter(&self, id: u32) -> Option<&CounterConfig> {

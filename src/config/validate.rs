@@ -90,6 +90,28 @@ impl Config {
         self.check_printer(&mut p);
         self.check_agency(&mut p, config_dir);
         self.check_queue(&mut p);
+        let k = &self.kiosk;
+        if !(10..=600).contains(&k.warn_after_seconds) {
+            p.add(
+                "kiosk.warn_after_seconds",
+                format!("{} is out of range", k.warn_after_seconds),
+                "use 10 to 600 seconds",
+            );
+        }
+        if !(5..=120).contains(&k.countdown_seconds) {
+            p.add(
+                "kiosk.countdown_seconds",
+                format!("{} is out of range", k.countdown_seconds),
+                "use 5 to 120 seconds",
+            );
+        }
+        if !(1..=60).contains(&k.refresh_seconds) {
+            p.add(
+                "kiosk.refresh_seconds",
+                format!("{} is out of range", k.refresh_seconds),
+                "use 1 to 60 seconds",
+            );
+        }
         for (i, s) in self.policy.yearly_standard.iter().enumerate() {
             if s.monthly_per_capita == 0 {
                 p.add(

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Adds every @tr() string of ui/ to the .po files in assets/lang (with an empty translation) and
+drops strings the UI no longer uses. Translators then fill in msgstr; the test suite fails while
+any zh-CN or ug string is untranslated. English is the source language: its msgstr may stay empty."""
+import glob, re, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAIN = "legal-aid-kiosk"
+LANGS = ["zh-CN", "en", "ug"]
+
+
+def ui_strings():
+    ids = []
+    for f in sorted(glob.glob(str(ROOT / "ui/**/*.slint"), recursive=True)):
+        for m in re.finditer(r'@tr\(\s*"((?:[^"\\]|\\.)*)"', Path(f).read_text(encoding="utf-8")):
+            if m.group(1) not in ids:
+                ids.append(m.group(1))
+    return ids
+
+
+def read_po(path):
+    entries = {}
+    if not path.exists():
+        return entries
+    msgid = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgid "):
+            msgid = line[6:].strip()[1:-1]
+        elif line.startswith("msgstr ") and msgid is not None:
+            entries[msgid] = line[7:].strip()[1:-1]
+            msgid = None
+    return entries
+
+
+def write_po(path, lang, ids, entries):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = [
+        'msgid ""',
+        'msgstr ""',
+        '"Content-Type: text/plain; charset=UTF-8\\n"',
+        f'"Language: {lang}\\n"',
+        "",
+    ]
+    for i in ids:
+        out += [f'msgid "{i}"', f'msgstr "{entries.get(i, "")}"', ""]
+    path.write_text("\n".join(out), encoding="utf-8")
+
+
+def main(seed=None):
+    ids = ui_strings()
+    for lang in LANGS:
+        path = ROOT / "assets/lang" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        entries = read_po(path)
+        if seed:
+            entries.update(seed.get(lang, {}))
+        write_po(path, lang, ids, entries)
+    missing = {lang: [i for i in ids if not read_po(ROOT / "assets/lang" / lang / "LC_MESSAGES" / f"{DOMAIN}.po").get(i)] for lang in ("zh-CN", "ug")}
+    for lang, m in missing.items():
+        if m:
+            print(f"{lang}: {len(m)} untranslated", file=sys.stderr)
+    return missing
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+//! `kiosk run` (the visitor screen) and `kiosk screenshot`.
+
+use super::{CmdResult, Context, Failure};
+use crate::config::{Config, Role};
+use crate::lang::Lang;
+use crate::queue_service::QueueService;
+use crate::store::Store;
+use crate::ui::screenshot::{Request, Theme};
+use crate::ui::{KioskUi, StartMode};
+use clap::Args;
+use slint::ComponentHandle;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Args, Debug, Default)]
+pub struct RunArgs {
+    /// A normal window instead of full screen (for testing and demonstrations).
+    #[arg(long)]
+    windowed: bool,
+    /// Window size, e.g. 1080x1920 (portrait) or 1920x1080 (landscape).
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    size: Option<(u32, u32)>,
+}
+
+pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("'{s}' is not a size; write it like 1080x1920");
+    let (w, h) = s.split_once('x').ok_or_else(bad)?;
+    let (w, h): (u32, u32) = (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
+    if !(320..=7680).contains(&w) || !(320..=7680).contains(&h) {
+        return Err(format!("{s}: each side must be 320 to 7680 pixels"));
+    }
+    Ok((w, h))
+}
+
+/// What the screen can do with this configuration: serve visitors, or say why not.
+fn start_mode(ctx: &Context) -> (Config, StartMode) {
+    let config = match ctx.load_config() {
+        Ok((config, _)) => config,
+        Err(f) => return (Config::default(), StartMode::OutOfService(f.message)),
+    };
+    if config.terminal.role != Role::HallHost {
+        let why = format!(
+            "role {:?} works through the hall host's API, which this version does not have yet; \
+             provision this terminal as hall_host or use the hall host's screen",
+            config.terminal.role
+        );
+        return (config, StartMode::OutOfService(why));
+    }
+    let opened = Store::open_in(&ctx.data_dir)
+        .map_err(|e| e.to_string())
+        .and_then(|store| {
+            QueueService::new(store, Arc::new(config.clone()), ctx.clock.clone()).map_err(|e| e.to_string())
+        });
+    match opened {
+        Ok(queue) => (config, StartMode::Serving(queue)),
+        Err(e) => (config, StartMode::OutOfService(e)),
+    }
+}
+
+pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
+    let (config, mode) = start_mode(ctx);
+    let fullscreen = config.kiosk.fullscreen && !args.windowed;
+    let ui = KioskUi::new(Arc::new(config), mode).map_err(|e| {
+        Failure::failed(format!(
+            "cannot open the kiosk window: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)? \
+             `kiosk serve` runs the hall host without a screen"
+        ))
+    })?;
+    let window = ui.window.window();
+    if let Some((w, h)) = args.size {
+        window.set_size(slint::PhysicalSize::new(w, h));
+    }
+    window.set_fullscreen(fullscreen);
+    tracing::info!(fullscreen, "visitor screen started");
+    ui.window
+        .run()
+        .map_err(|e| Failure::failed(format!("the kiosk window stopped with an error: {e}")))
+}
+
+#[derive(Args, Debug)]
+pub struct ScreenshotArgs {
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Only this language (zh-CN, en, ug); default all three.
+    #[arg(long, value_name = "L")]
+    lang: Option<Lang>,
+    /// Only this theme (normal, large, contrast); default all three.
+    #[arg(long, value_name = "T")]
+    theme: Option<Theme>,
+    /// Only this size; default portrait 1080x1920 and landscape 1920x1080.
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    size: Option<(u32, u32)>,
+}
+
+pub fn screenshot(ctx: &Context, args: ScreenshotArgs) -> CmdResult {
+    let (config, _) = ctx.load_config()?;
+    let req = Request {
+        out: args.out,
+        langs: args.lang.map_or_else(|| Lang::ALL.to_vec(), |l| vec![l]),
+        themes: args.theme.map_or_else(|| Theme::ALL.to_vec(), |t| vec![t]),
+        sizes: args
+            .size
+            .map_or_else(|| vec![(1080, 1920), (1920, 1080)], |s| vec![s]),
+        overlays: true,
+    };
+    let files = crate::ui::screenshot::render_all(&config, &req).map_err(Failure::failed)?;
+    println!("{} screenshots in {}", files.len(), req.out.display());
+    Ok(())
+}

@@ -1,0 +1,323 @@
+//! Wires the Slint globals to the queue worker and keeps the session rules.
+
+use super::session::{SessionDefaults, back_target};
+use super::worker::{Job, QueueWorker, Reply};
+use super::{
+    HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, Screen, ServiceItem, Settings,
+    TicketAdapter,
+};
+use crate::config::Config;
+use crate::lang::Lang;
+use crate::queue::{PriorityReason, ServiceCode, TicketState};
+use crate::queue_service::{HallStatus, QueueService, TicketView};
+use slint::{ComponentHandle, ModelRc, VecModel};
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// What the kiosk can do when it starts.
+pub enum StartMode {
+    /// Normal operation with the hall's queue.
+    Serving(QueueService),
+    /// A fatal problem a technician must fix; the detail is shown small for them.
+    OutOfService(String),
+}
+
+pub struct KioskUi {
+    pub window: KioskWindow,
+    worker: Option<Rc<QueueWorker>>,
+    _refresh: slint::Timer,
+}
+
+impl KioskUi {
+    pub fn new(config: Arc<Config>, mode: StartMode) -> Result<Self, slint::PlatformError> {
+        super::fonts::register_bundled_fonts();
+        let window = KioskWindow::new()?;
+        let nav = window.global::<Nav>();
+        nav.set_warn_after_seconds(i32::try_from(config.kiosk.warn_after_seconds).unwrap_or(60));
+        nav.set_countdown_seconds(i32::try_from(config.kiosk.countdown_seconds).unwrap_or(30));
+        nav.set_hide_cursor(config.kiosk.hide_cursor);
+        window
+            .global::<HomeAdapter>()
+            .set_hall_name(config.hall_names().get(Lang::ZhCn).into());
+        wipe_session(&window, &config);
+
+        let worker = match mode {
+            StartMode::OutOfService(detail) => {
+                tracing::error!(%detail, "kiosk is out of service");
+                window
+                    .global::<OutOfServiceAdapter>()
+                    .set_technician_detail(detail.into());
+                window.global::<Nav>().set_screen(Screen::OutOfService);
+                None
+            }
+            StartMode::Serving(queue) => {
+                let weak = window.as_weak();
+                let cfg = config.clone();
+                let worker = QueueWorker::spawn(queue, move |reply| {
+                    let cfg = cfg.clone();
+                    let _ = weak.upgrade_in_event_loop(move |w| on_reply(&w, &cfg, reply));
+                })
+                .map_err(|e| slint::PlatformError::Other(format!("cannot start the queue thread: {e}")))?;
+                Some(Rc::new(worker))
+            }
+        };
+        wire_navigation(&window, &config, worker.clone());
+        if let Some(worker) = &worker {
+            wire_tickets(&window, &config, worker.clone());
+            worker.send(Job::Snapshot);
+        }
+        let refresh = slint::Timer::default();
+        if let Some(worker) = worker.clone() {
+            let every = std::time::Duration::from_secs(u64::from(config.kiosk.refresh_seconds));
+            refresh.start(slint::TimerMode::Repeated, every, move || {
+                worker.send(Job::Snapshot)
+            });
+        }
+        Ok(Self {
+            window,
+            worker,
+            _refresh: refresh,
+        })
+    }
+
+    /// Asks the queue thread for fresh figures (tests and language changes use this).
+    pub fn refresh(&self) {
+        if let Some(w) = &self.worker {
+            w.send(Job::Snapshot);
+        }
+    }
+}
+
+fn current_lang(window: &KioskWindow) -> Lang {
+    window
+        .global::<Settings>()
+        .get_language()
+        .parse()
+        .unwrap_or_default()
+}
+
+/// Back to the neutral state for the next visitor: language, volume, options, answers, screen.
+pub(super) fn wipe_session(window: &KioskWindow, config: &Config) {
+    let d = SessionDefaults::default();
+    let settings = window.global::<Settings>();
+    settings.set_language(d.language.code().into());
+    settings.set_volume(d.volume);
+    settings.set_large_text(d.large_text);
+    settings.set_high_contrast(d.high_contrast);
+    settings.set_audio_guide(d.audio_guide);
+    settings.set_sign_video(d.sign_video);
+    settings.set_low_reach(d.low_reach);
+    select_translation(d.language);
+    let ticket = window.global::<TicketAdapter>();
+    ticket.set_chosen_service("".into());
+    ticket.set_chosen_service_name("".into());
+    ticket.set_number("".into());
+    ticket.set_issue_failed(false);
+    ticket.set_busy(false);
+    window
+        .global::<HomeAdapter>()
+        .set_hall_name(config.hall_names().get(d.language).into());
+    let nav = window.global::<Nav>();
+    if nav.get_screen() != Screen::OutOfService {
+        nav.set_screen(Screen::Home);
+    }
+    nav.set_idle_seconds(0);
+    nav.set_keypad_active(false);
+}
+
+fn select_translation(lang: Lang) {
+    // "en" is the source language of the .slint files.
+    if let Err(e) = slint::select_bundled_translation(lang.code()) {
+        tracing::error!(language = lang.code(), "cannot select the translation: {e}");
+    }
+}
+
+fn wire_navigation(window: &KioskWindow, config: &Arc<Config>, worker: Option<Rc<QueueWorker>>) {
+    let nav = window.global::<Nav>();
+    let help_return = Rc::new(Cell::new(Screen::Home));
+
+    let weak = window.as_weak();
+    nav.on_go(move |screen| {
+        if let Some(w) = weak.upgrade() {
+            w.global::<Nav>().set_screen(screen);
+        }
+    });
+    let (weak, ret) = (window.as_weak(), help_return.clone());
+    nav.on_back(move || {
+        if let Some(w) = weak.upgrade() {
+            let nav = w.global::<Nav>();
+            let from = nav.get_screen();
+            nav.set_screen(if from == Screen::Help {
+                ret.get()
+            } else {
+                back_target(from)
+            });
+        }
+    });
+    let (weak, ret) = (window.as_weak(), help_return);
+    nav.on_help(move || {
+        if let Some(w) = weak.upgrade() {
+            let nav = w.global::<Nav>();
+            let from = nav.get_screen();
+            if from != Screen::Help && from != Screen::OutOfService {
+                ret.set(from);
+                nav.set_screen(Screen::Help);
+            }
+        }
+    });
+    nav.on_repeat(|| tracing::debug!("repeat requested"));
+    let weak = window.as_weak();
+    nav.on_more_time(move || {
+        if let Some(w) = weak.upgrade() {
+            w.global::<Nav>().set_idle_seconds(0);
+        }
+    });
+    let (weak, cfg) = (window.as_weak(), config.clone());
+    nav.on_session_timeout(move || {
+        if let Some(w) = weak.upgrade() {
+            tracing::info!("session wiped after inactivity");
+            wipe_session(&w, &cfg);
+        }
+    });
+
+    let settings = window.global::<Settings>();
+    let (weak, cfg) = (window.as_weak(), config.clone());
+    settings.on_choose_language(move |code| {
+        let Some(w) = weak.upgrade() else { return };
+        let lang: Lang = code.parse().unwrap_or_default();
+        w.global::<Settings>().set_language(lang.code().into());
+        select_translation(lang);
+        w.global::<HomeAdapter>()
+            .set_hall_name(cfg.hall_names().get(lang).into());
+        // Names in the models follow the language: rebuild them with fresh figures.
+        if let Some(worker) = &worker {
+            worker.send(Job::Snapshot);
+        }
+        w.global::<Nav>().set_screen(Screen::Home);
+    });
+    let weak = window.as_weak();
+    settings.on_set_volume(move |v| {
+        if let Some(w) = weak.upgrade() {
+            w.global::<Settings>().set_volume(v.clamp(0, 10));
+        }
+    });
+}
+
+fn wire_tickets(window: &KioskWindow, config: &Arc<Config>, worker: Rc<QueueWorker>) {
+    let ticket = window.global::<TicketAdapter>();
+    let (weak, cfg, w2) = (window.as_weak(), config.clone(), worker.clone());
+    ticket.on_choose_service(move |code| {
+        let Some(w) = weak.upgrade() else { return };
+        let Ok(service) = code.parse::<ServiceCode>() else {
+            return;
+        };
+        let Some(svc) = cfg.service(service) else { return };
+        let t = w.global::<TicketAdapter>();
+        t.set_chosen_service(code);
+        t.set_chosen_service_name(svc.name.get(current_lang(&w)).into());
+        t.set_issue_failed(false);
+        if svc.priority_allowed {
+            w.global::<Nav>().set_screen(Screen::Priority);
+        } else {
+            t.set_busy(true);
+            w2.send(Job::Issue {
+                service,
+                priority: None,
+                lang: current_lang(&w),
+            });
+        }
+    });
+    let weak = window.as_weak();
+    ticket.on_take_ticket(move |reason| {
+        let Some(w) = weak.upgrade() else { return };
+        let t = w.global::<TicketAdapter>();
+        if t.get_busy() {
+            return; // a second tap while the first ticket is being committed
+        }
+        let Ok(service) = t.get_chosen_service().parse::<ServiceCode>() else {
+            return;
+        };
+        let priority = reason.parse::<PriorityReason>().ok();
+        t.set_busy(true);
+        t.set_issue_failed(false);
+        worker.send(Job::Issue {
+            service,
+            priority,
+            lang: current_lang(&w),
+        });
+    });
+}
+
+fn on_reply(window: &KioskWindow, config: &Config, reply: Reply) {
+    match reply {
+        Reply::Issued(Ok(ticket)) => show_ticket(window, &ticket),
+        Reply::Issued(Err(e)) => {
+            tracing::error!(error = %e, "a ticket could not be issued");
+            let t = window.global::<TicketAdapter>();
+            t.set_busy(false);
+            t.set_issue_failed(true);
+        }
+        Reply::Snapshot(Ok(status)) => show_status(window, config, &status),
+        Reply::Snapshot(Err(e)) => tracing::error!(error = %e, "queue figures could not be read"),
+    }
+}
+
+fn show_ticket(window: &KioskWindow, ticket: &TicketView) {
+    let t = window.global::<TicketAdapter>();
+    t.set_number(ticket.number.as_str().into());
+    t.set_service_name(ticket.service_name.as_str().into());
+    t.set_people_ahead(i32::try_from(ticket.people_ahead.unwrap_or(0)).unwrap_or(i32::MAX));
+    t.set_wait_known(ticket.estimated_wait_minutes.is_some());
+    t.set_wait_minutes(i32::try_from(ticket.estimated_wait_minutes.unwrap_or(0)).unwrap_or(i32::MAX));
+    t.set_priority(ticket.priority.is_some());
+    t.set_busy(false);
+    window.global::<Nav>().set_screen(Screen::Confirmation);
+    tracing::info!(number = %ticket.number, service = %ticket.service, "ticket issued at the kiosk");
+}
+
+fn show_status(window: &KioskWindow, config: &Config, status: &HallStatus) {
+    let lang = current_lang(window);
+    let services: Vec<ServiceItem> = status
+        .services
+        .iter()
+        .filter_map(|s| {
+            let svc = config.service(s.code)?;
+            Some(ServiceItem {
+                code: s.code.to_string().into(),
+                name: svc.name.get(lang).into(),
+                pictogram: config.pictogram(s.code).into(),
+                waiting: i32::try_from(s.waiting).unwrap_or(i32::MAX),
+                wait_minutes: i32::try_from(s.estimated_wait_minutes.unwrap_or(0)).unwrap_or(i32::MAX),
+                wait_known: s.estimated_wait_minutes.is_some(),
+                priority_allowed: svc.priority_allowed,
+            })
+        })
+        .collect();
+    window
+        .global::<TicketAdapter>()
+        .set_services(ModelRc::new(VecModel::from(services)));
+
+    let mut called: Vec<&TicketView> = status
+        .tickets
+        .iter()
+        .filter(|t| t.state == TicketState::Called && t.counter.is_some())
+        .collect();
+    called.sort_by_key(|t| std::cmp::Reverse(t.called_at));
+    let now_serving: Vec<NowServing> = called
+        .into_iter()
+        .take(4)
+        .map(|t| NowServing {
+            number: t.number.as_str().into(),
+            counter: t
+                .counter
+                .and_then(|c| config.counter(c))
+                .map(|c| c.name.get(lang).to_owned())
+                .unwrap_or_default()
+                .into(),
+        })
+        .collect();
+    window
+        .global::<HomeAdapter>()
+        .set_now_serving(ModelRc::new(VecModel::from(now_serving)));
+}

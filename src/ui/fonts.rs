@@ -1,0 +1,58 @@
+//! The bundled fonts (assets/fonts), registered with Slint's font collection as the fallbacks for
+//! their scripts, so Chinese and Uyghur render the same on every machine — including ones with
+//! no CJK or Arabic fonts installed, where Slint would otherwise drop the characters silently.
+
+use slint::fontique_011::fontique::{Blob, FallbackKey, Script};
+use std::sync::{Arc, Once};
+
+struct Bundled {
+    data: &'static [u8],
+    /// ISO 15924 scripts this font is the fallback for, in order of preference.
+    scripts: &'static [[u8; 4]],
+}
+
+const FONTS: [Bundled; 6] = [
+    Bundled {
+        data: include_bytes!("../../assets/fonts/NotoSans-Regular.ttf"),
+        scripts: &[*b"Latn", *b"Zyyy"],
+    },
+    Bundled {
+        data: include_bytes!("../../assets/fonts/NotoSans-Bold.ttf"),
+        scripts: &[*b"Latn", *b"Zyyy"],
+    },
+    Bundled {
+        data: include_bytes!("../../assets/fonts/NotoSansSC-Regular-GB2312.otf"),
+        scripts: &[*b"Hani", *b"Zyyy"],
+    },
+    Bundled {
+        data: include_bytes!("../../assets/fonts/NotoSansSC-Bold-GB2312.otf"),
+        scripts: &[*b"Hani", *b"Zyyy"],
+    },
+    Bundled {
+        data: include_bytes!("../../assets/fonts/NotoSansArabic-Regular.ttf"),
+        scripts: &[*b"Arab"],
+    },
+    Bundled {
+        data: include_bytes!("../../assets/fonts/NotoSansArabic-Bold.ttf"),
+        scripts: &[*b"Arab"],
+    },
+];
+
+/// Registers the bundled fonts once per process. Must run before the first window is shown.
+pub fn register_bundled_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let mut collection = slint::fontique_011::shared_collection();
+        for font in &FONTS {
+            let families = collection.register_fonts(Blob::new(Arc::new(font.data)), None);
+            if families.is_empty() {
+                tracing::error!("a bundled font could not be read; text in its script may be missing");
+                continue;
+            }
+            for script in font.scripts {
+                let key = FallbackKey::new(Script::from_bytes(*script), None);
+                collection.append_fallbacks(key, families.iter().map(|f| f.0));
+            }
+        }
+    });
+}

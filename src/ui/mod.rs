@@ -1,0 +1,13 @@
+//! The visitor screen: the Rust side of the Slint adapters (globals in ui/globals.slint).
+//! Business rules stay in the domain modules; this module only moves data between them and the
+//! screen, and never blocks the UI thread (the queue runs on `worker`'s thread).
+
+mod controller;
+pub mod fonts;
+pub mod screenshot;
+pub mod session;
+mod worker;
+
+slint::include_modules!();
+
+pub use controller::{KioskUi, StartMode};

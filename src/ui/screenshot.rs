@@ -1,0 +1,188 @@
+//! `kiosk screenshot`: every screen rendered headless with Slint's software renderer into PNGs,
+//! for each language, theme and size asked for. No display, GPU or system font is needed.
+
+use super::controller::wipe_session;
+use super::{
+    HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, PrintState, Screen, ServiceItem,
+    Settings, TicketAdapter,
+};
+use crate::config::Config;
+use crate::lang::Lang;
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::{Platform, WindowAdapter};
+use slint::{ComponentHandle, ModelRc, PhysicalSize, Rgb8Pixel, SharedPixelBuffer, VecModel};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Normal,
+    Large,
+    Contrast,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 3] = [Theme::Normal, Theme::Large, Theme::Contrast];
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Normal => "normal",
+            Theme::Large => "large",
+            Theme::Contrast => "contrast",
+        }
+    }
+}
+
+impl std::str::FromStr for Theme {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.name() == s)
+            .ok_or_else(|| format!("unknown theme '{s}'; use normal, large or contrast"))
+    }
+}
+
+/// Every screen with the state it is shown in.
+pub const SCREENS: [(&str, Screen); 8] = [
+    ("home", Screen::Home),
+    ("language", Screen::Language),
+    ("accessibility", Screen::Accessibility),
+    ("help", Screen::Help),
+    ("service", Screen::Service),
+    ("priority", Screen::Priority),
+    ("confirmation", Screen::Confirmation),
+    ("out-of-service", Screen::OutOfService),
+];
+
+struct HeadlessPlatform {
+    window: Rc<MinimalSoftwareWindow>,
+}
+
+impl Platform for HeadlessPlatform {
+    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
+        Ok(self.window.clone())
+    }
+}
+
+pub struct Request {
+    pub out: PathBuf,
+    pub langs: Vec<Lang>,
+    pub themes: Vec<Theme>,
+    pub sizes: Vec<(u32, u32)>,
+    /// Extra state, e.g. "inactivity" to draw the warning over a screen.
+    pub overlays: bool,
+}
+
+/// Renders and writes the PNGs; returns the files written.
+pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(&req.out).map_err(|e| format!("cannot create {}: {e}", req.out.display()))?;
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    slint::platform::set_platform(Box::new(HeadlessPlatform {
+        window: window.clone(),
+    }))
+    .map_err(|e| format!("cannot set up headless rendering: {e}"))?;
+    super::fonts::register_bundled_fonts();
+    let ui = KioskWindow::new().map_err(|e| e.to_string())?;
+    ui.show().map_err(|e| e.to_string())?;
+    let mut written = Vec::new();
+    for &(w, h) in &req.sizes {
+        window.set_size(PhysicalSize::new(w, h));
+        for &lang in &req.langs {
+            for &theme in &req.themes {
+                for (name, screen) in SCREENS {
+                    prepare(&ui, config, lang, theme, screen);
+                    let file = req
+                        .out
+                        .join(format!("{name}-{}-{}-{w}x{h}.png", lang.code(), theme.name()));
+                    save_png(&window, w, h, &file)?;
+                    written.push(file);
+                }
+                if req.overlays {
+                    prepare(&ui, config, lang, theme, Screen::Priority);
+                    ui.global::<Nav>()
+                        .set_idle_seconds(ui.global::<Nav>().get_warn_after_seconds() + 5);
+                    let file =
+                        req.out
+                            .join(format!("inactivity-{}-{}-{w}x{h}.png", lang.code(), theme.name()));
+                    save_png(&window, w, h, &file)?;
+                    written.push(file);
+                }
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// Puts the window into a screen with representative sample data.
+fn prepare(ui: &KioskWindow, config: &Config, lang: Lang, theme: Theme, screen: Screen) {
+    wipe_session(ui, config);
+    let settings = ui.global::<Settings>();
+    settings.set_language(lang.code().into());
+    let _ = slint::select_bundled_translation(lang.code());
+    settings.set_large_text(theme == Theme::Large);
+    settings.set_high_contrast(theme == Theme::Contrast);
+    ui.global::<HomeAdapter>()
+        .set_hall_name(config.hall_names().get(lang).into());
+    let counters: Vec<NowServing> = config
+        .counters
+        .iter()
+        .take(3)
+        .zip(["A012", "B004", "D007"])
+        .map(|(c, n)| NowServing {
+            number: n.into(),
+            counter: c.name.get(lang).into(),
+        })
+        .collect();
+    ui.global::<HomeAdapter>()
+        .set_now_serving(ModelRc::new(VecModel::from(counters)));
+    let services: Vec<ServiceItem> = config
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ServiceItem {
+            code: s.code.to_string().into(),
+            name: s.name.get(lang).into(),
+            pictogram: config.pictogram(s.code).into(),
+            waiting: [3, 0, 1, 6, 2][i % 5],
+            wait_minutes: [10, 0, 20, 45, 5][i % 5],
+            wait_known: i != 2,
+            priority_allowed: s.priority_allowed,
+        })
+        .collect();
+    let first = services.first().map(|s| s.name.clone()).unwrap_or_default();
+    let t = ui.global::<TicketAdapter>();
+    t.set_services(ModelRc::new(VecModel::from(services)));
+    t.set_chosen_service("A".into());
+    t.set_chosen_service_name(first.clone());
+    t.set_number("A012".into());
+    t.set_service_name(first);
+    t.set_people_ahead(3);
+    t.set_wait_minutes(25);
+    t.set_wait_known(true);
+    t.set_priority(false);
+    t.set_print_state(PrintState::None);
+    ui.global::<OutOfServiceAdapter>().set_technician_detail(
+        "provisioning file: hall.id: 'gz-nowhere' is not one of the city's halls".into(),
+    );
+    let nav = ui.global::<Nav>();
+    nav.set_screen(screen);
+    nav.set_idle_seconds(0);
+}
+
+fn save_png(window: &MinimalSoftwareWindow, w: u32, h: u32, file: &Path) -> Result<(), String> {
+    slint::platform::update_timers_and_animations();
+    let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(w, h);
+    window.request_redraw();
+    window.draw_if_needed(|renderer| {
+        renderer.render(buffer.make_mut_slice(), w as usize);
+    });
+    let f = std::fs::File::create(file).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(f), w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer
+        .write_image_data(buffer.as_bytes())
+        .map_err(|e| format!("cannot encode {}: {e}", file.display()))?;
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! The queue runs on its own thread: SQLite commits with fsync and must never stall the screen.
+//! The UI sends jobs; replies come back through a callback that the UI routes to its event loop.
+
+use crate::lang::Lang;
+use crate::queue::{PriorityReason, ServiceCode};
+use crate::queue_service::{HallStatus, QueueService, TicketView};
+use std::sync::mpsc;
+
+pub enum Job {
+    Issue {
+        service: ServiceCode,
+        priority: Option<PriorityReason>,
+        lang: Lang,
+    },
+    Snapshot,
+}
+
+pub enum Reply {
+    Issued(Result<TicketView, String>),
+    Snapshot(Result<HallStatus, String>),
+}
+
+pub struct QueueWorker {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl QueueWorker {
+    /// Starts the thread. It ends when the worker (the sender) is dropped.
+    pub fn spawn(
+        mut queue: QueueService,
+        on_reply: impl Fn(Reply) + Send + 'static,
+    ) -> std::io::Result<Self> {
+        let (jobs, inbox) = mpsc::channel::<Job>();
+        std::thread::Builder::new().name("queue".into()).spawn(move || {
+            for job in inbox {
+                let reply = match job {
+                    Job::Issue {
+                        service,
+                        priority,
+                        lang,
+                    } => Reply::Issued(queue.issue(service, priority, lang).map_err(|e| e.to_string())),
+                    Job::Snapshot => Reply::Snapshot(queue.status().map_err(|e| e.to_string())),
+                };
+                on_reply(reply);
+            }
+        })?;
+        Ok(Self { jobs })
+    }
+
+    pub fn send(&self, job: Job) {
+        if self.jobs.send(job).is_err() {
+            tracing::error!("the queue thread has stopped; the request was not handled");
+        }
+    }
+}
