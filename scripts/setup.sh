@@ -5,8 +5,12 @@ set -euo pipefail
 
 # One list for build, run and tests; grouped by what needs them.
 PACKAGES=(
-  # building (bundled SQLite and other C parts of crates)
-  build-essential pkg-config ca-certificates
+  # building (bundled SQLite and other C parts of crates; fontconfig for Slint's font lookup)
+  build-essential pkg-config ca-certificates libfontconfig1-dev
+  # the kiosk window (winit loads these at run time: X11 and Wayland clients)
+  libx11-xcb1 libxkbcommon-x11-0 libxcursor1 libxi6 libxrandr2 libwayland-client0
+  # tests: a virtual X display and simulated clicks on the real window
+  xvfb xauth xdotool x11-apps
 )
 
 missing=()

@@ -1,0 +1,94 @@
+//! Every visible string of the UI is translated into Chinese and Uyghur, with the same
+//! placeholders as the English source, and the .po files carry no strings the UI dropped.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ui_strings() -> Vec<String> {
+    fn walk(dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "slint") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (i, _) in text.match_indices("@tr(") {
+                    let rest = text[i + 4..].trim_start();
+                    let Some(body) = rest.strip_prefix('"') else {
+                        continue;
+                    };
+                    let end = body.find('"').unwrap();
+                    let id = body[..end].to_owned();
+                    if !out.contains(&id) {
+                        out.push(id);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&root().join("ui"), &mut out);
+    out
+}
+
+fn po(lang: &str) -> BTreeMap<String, String> {
+    let path = root().join(format!("assets/lang/{lang}/LC_MESSAGES/legal-aid-kiosk.po"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut map = BTreeMap::new();
+    let mut id = None;
+    for line in text.lines() {
+        if let Some(v) = line.strip_prefix("msgid ") {
+            id = Some(v.trim().trim_matches('"').to_owned());
+        } else if let Some(v) = line.strip_prefix("msgstr ") {
+            if let Some(id) = id.take().filter(|i| !i.is_empty()) {
+                map.insert(id, v.trim().trim_matches('"').to_owned());
+            }
+        }
+    }
+    map
+}
+
+fn placeholders(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = s
+        .match_indices('{')
+        .filter_map(|(i, _)| s[i..].find('}').map(|e| s[i..i + e + 1].to_owned()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_ui_string_is_translated_with_its_placeholders() {
+    let ids = ui_strings();
+    assert!(ids.len() > 40, "found only {} strings", ids.len());
+    for lang in ["zh-CN", "ug"] {
+        let tr = po(lang);
+        let mut problems = Vec::new();
+        for id in &ids {
+            match tr.get(id).filter(|t| !t.is_empty()) {
+                None => problems.push(format!("untranslated: {id}")),
+                Some(t) if placeholders(t) != placeholders(id) => {
+                    problems.push(format!("placeholders differ: {id} → {t}"))
+                }
+                Some(_) => {}
+            }
+        }
+        for id in tr.keys().filter(|k| !ids.contains(k)) {
+            problems.push(format!("no longer used by the UI: {id}"));
+        }
+        assert!(
+            problems.is_empty(),
+            "{lang} (run scripts/po-sync.py, then translate):\n{}",
+            problems.join("\n")
+        );
+    }
+    let en = po("en");
+    assert!(
+        ids.iter().all(|id| en.contains_key(id)),
+        "en.po lacks some ids: run scripts/po-sync.py"
+    );
+}

@@ -1,0 +1,299 @@
+//! The visitor screen driven through Slint's testing backend, finding elements by accessible-id:
+//! taking a ticket by touch in each language and by keys only, the session wipe after
+//! inactivity, and a walk of every screen's accessibility tree.
+//!
+//! One test function: the Slint platform is per process and the UI lives on one thread.
+
+mod common;
+
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
+use kiosk::config::Config;
+use kiosk::lang::Lang;
+use kiosk::queue_service::QueueService;
+use kiosk::store::Store;
+use kiosk::ui::{KioskUi, Nav, Screen, Settings, StartMode, TicketAdapter};
+use slint::ComponentHandle;
+use slint::platform::{Key, WindowEvent};
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+struct Kiosk {
+    ui: KioskUi,
+    dir: tempfile::TempDir,
+}
+
+fn kiosk_with(config: Config) -> Kiosk {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Arc::new(config);
+    let store = Store::open_in(dir.path()).unwrap();
+    let queue = QueueService::new(store, config.clone(), Arc::new(kiosk::clock::SystemClock)).unwrap();
+    let ui = KioskUi::new(config, StartMode::Serving(queue)).unwrap();
+    ui.window.show().unwrap();
+    let k = Kiosk { ui, dir };
+    // The first figures arrive from the queue thread.
+    let t = k.ui.window.as_weak();
+    assert!(wait_until(move || t.upgrade().is_some_and(|w| w
+        .global::<TicketAdapter>()
+        .get_services()
+        .row_count()
+        == 5)));
+    k
+}
+
+use slint::Model;
+
+/// Runs the event loop until `cond` holds (or 10 s pass). Replies from the queue thread and
+/// `changed` handlers are processed by the event loop, so tests wait for them, not for time.
+fn wait_until(cond: impl Fn() -> bool + 'static) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let met = Rc::new(Cell::new(cond()));
+    let timer = slint::Timer::default();
+    let m = met.clone();
+    timer.start(slint::TimerMode::Repeated, Duration::from_millis(5), move || {
+        if m.get() {
+            return; // already satisfied: never ask to quit twice
+        }
+        if cond() {
+            m.set(true);
+            let _ = slint::quit_event_loop();
+        } else if Instant::now() > deadline {
+            let _ = slint::quit_event_loop();
+        }
+    });
+    // A quit request left over from an earlier wait ends a run early; run again until done.
+    while !met.get() && Instant::now() <= deadline {
+        slint::run_event_loop_until_quit().unwrap();
+    }
+    met.get()
+}
+
+fn find(k: &Kiosk, id: &str) -> ElementHandle {
+    let wanted = id.to_owned();
+    ElementQuery::from_root(&k.ui.window)
+        .match_descendants()
+        .match_predicate(move |e| e.accessible_id().as_deref() == Some(wanted.as_str()))
+        .find_first()
+        .unwrap_or_else(|| panic!("no element with accessible-id {id} on screen {:?}", screen(k)))
+}
+
+fn tap(k: &Kiosk, id: &str) {
+    find(k, id).invoke_accessible_default_action();
+}
+
+fn screen(k: &Kiosk) -> Screen {
+    k.ui.window.global::<Nav>().get_screen()
+}
+
+fn wait_for_screen(k: &Kiosk, want: Screen) {
+    let w = k.ui.window.as_weak();
+
+    assert!(ok, "expected screen {want:?}, still on {:?}", screen(k));
+}
+
+fn press(k: &Kiosk, key: impl Into<slint::SharedString>) {
+    let text: slint::SharedString = key.into();
+    let window = k.ui.window.window();
+    window.dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+    window.dispatch_event(WindowEvent::KeyReleased { text });
+}
+
+fn ticket_languages(k: &Kiosk) -> Vec<(String, String)> {
+    let store = Store::open_in(k.dir.path()).unwrap();
+    let mut q = QueueService::new(
+        store,
+        Arc::new(Config::default()),
+        Arc::new(kiosk::clock::SystemClock),
+    )
+    .unwrap();
+    q.status()
+        .unwrap()
+        .tickets
+        .into_iter()
+        .map(|t| (t.number, t.language))
+        .collect()
+}
+
+#[test]
+fn visitor_screen_flows() {
+    i_slint_backend_testing::init_integration_test_with_system_time();
+    take_a_ticket_by_touch_in_each_language();
+    take_a_ticket_with_keys_only();
+    inactivity_wipes_language_volume_and_answers();
+    every_interactive_element_has_role_label_and_id();
+    help_returns_to_where_the_visitor_was();
+}
+
+fn take_a_ticket_by_touch_in_each_language() {
+    let k = kiosk_with(Config::default());
+    let expected = [
+        (Lang::ZhCn, "A001", "法律咨询"),
+        (Lang::En, "A002", "Legal consultation"),
+        (Lang::Ug, "A003", "قانۇن مەسلىھەتى"),
+    ];
+    for (lang, number, service_name) in expected {
+        tap(&k, "home-language");
+        wait_for_screen(&k, Screen::Language);
+        tap(&k, &format!("language-{}", lang.code()));
+        wait_for_screen(&k, Screen::Home);
+        assert_eq!(k.ui.window.global::<Settings>().get_language(), lang.code());
+        tap(&k, "home-take-ticket");
+        wait_for_screen(&k, Screen::Service);
+        tap(&k, "service-A");
+        wait_for_screen(&k, Screen::Priority);
+        tap(&k, "priority-none");
+        wait_for_screen(&k, Screen::Confirmation);
+        let t = k.ui.window.global::<TicketAdapter>();
+        assert_eq!(t.get_number(), number);
+        assert_eq!(t.get_service_name(), service_name);
+        assert_eq!(
+            find(&k, "confirmation-number").accessible_label().unwrap(),
+            number
+        );
+        tap(&k, "confirmation-done");
+        wait_for_screen(&k, Screen::Home);
+    }
+    let langs = ticket_languages(&k);
+    assert_eq!(
+        langs,
+        vec![
+            ("A001".into(), "zh-CN".into()),
+            ("A002".into(), "en".into()),
+            ("A003".into(), "ug".into())
+        ],
+        "each ticket is in the queue with its visitor's language"
+    );
+}
+
+fn take_a_ticket_with_keys_only() {
+    let k = kiosk_with(Config::default());
+    // Home: focus starts on "Take a queue ticket".
+    press(&k, Key::Return);
+    wait_for_screen(&k, Screen::Service);
+    // Move to the second service (B) and back up, then down again: B.
+    press(&k, Key::DownArrow);
+    press(&k, Key::DownArrow);
+    press(&k, Key::UpArrow);
+    assert_eq!(k.ui.window.global::<Nav>().get_focus_index(), 1);
+    press(&k, Key::Return);
+    wait_for_screen(&k, Screen::Priority);
+    // Escape goes back to the services, Return chooses B again.
+    press(&k, Key::Escape);
+    wait_for_screen(&k, Screen::Service);
+    press(&k, Key::DownArrow);
+    press(&k, Key::Return);
+    wait_for_screen(&k, Screen::Priority);
+    // Second option: elderly.
+    press(&k, Key::DownArrow);
+    press(&k, Key::Return);
+    wait_for_screen(&k, Screen::Confirmation);
+    let t = k.ui.window.global::<TicketAdapter>();
+    assert_eq!(t.get_number(), "B001");
+    assert!(
+        t.get_priority(),
+        "the elderly option gives a green-channel ticket"
+    );
+    assert!(
+        k.ui.window.global::<Nav>().get_keypad_active(),
+        "focus rings are shown once keys are used"
+    );
+    press(&k, Key::Return);
+    wait_for_screen(&k, Screen::Home);
+}
+
+fn inactivity_wipes_language_volume_and_answers() {
+    let mut config = Config::default();
+    config.kiosk.warn_after_seconds = 1;
+    config.kiosk.countdown_seconds = 1;
+    let k = kiosk_with(config);
+    tap(&k, "home-language");
+    tap(&k, "language-ug");
+    wait_for_screen(&k, Screen::Home);
+    tap(&k, "home-accessibility");
+    wait_for_screen(&k, Screen::Accessibility);
+    tap(&k, "a11y-volume-up");
+    tap(&k, "a11y-large-text");
+    tap(&k, "a11y-high-contrast");
+    let settings = k.ui.window.global::<Settings>();
+    assert_eq!(settings.get_volume(), 6);
+    assert!(settings.get_large_text() && settings.get_high_contrast());
+    tap(&k, "a11y-done");
+    tap(&k, "home-take-ticket");
+    tap(&k, "service-C");
+    wait_for_screen(&k, Screen::Priority);
+    assert_eq!(k.ui.window.global::<TicketAdapter>().get_chosen_service(), "C");
+    // The warning appears first, with its countdown…
+    let w = k.ui.window.as_weak();
+    assert!(wait_until(move || w
+        .upgrade()
+        .is_some_and(|w| w.global::<Nav>().get_warning_shown())));
+    find(&k, "inactivity-countdown");
+    // …then the session is wiped back to the neutral state.
+    wait_for_screen(&k, Screen::Home);
+    let settings = k.ui.window.global::<Settings>();
+    assert_eq!(settings.get_language(), "zh-CN");
+    assert_eq!(settings.get_volume(), 5);
+    assert!(!settings.get_large_text() && !settings.get_high_contrast() && !settings.get_low_reach());
+    assert_eq!(k.ui.window.global::<TicketAdapter>().get_chosen_service(), "");
+
+    // "More time" keeps the session.
+    tap(&k, "home-take-ticket");
+    wait_for_screen(&k, Screen::Service);
+    let w = k.ui.window.as_weak();
+    assert!(wait_until(move || w
+        .upgrade()
+        .is_some_and(|w| w.global::<Nav>().get_warning_shown())));
+    tap(&k, "inactivity-more-time");
+    assert!(!k.ui.window.global::<Nav>().get_warning_shown());
+    assert_eq!(screen(&k), Screen::Service);
+}
+
+fn every_interactive_element_has_role_label_and_id() {
+    let k = kiosk_with(Config::default());
+    let screens = [
+        Screen::Home,
+        Screen::Language,
+        Screen::Accessibility,
+        Screen::Help,
+        Screen::Service,
+        Screen::Priority,
+        Screen::Confirmation,
+    ];
+    let mut checked = 0;
+    for s in screens {
+        k.ui.window.global::<Nav>().set_screen(s);
+        let w = k.ui.window.as_weak();
+        assert!(wait_until(move || w
+            .upgrade()
+            .is_some_and(|w| w.global::<Nav>().get_screen() == s)));
+        let interactive: Vec<ElementHandle> = ElementQuery::from_root(&k.ui.window)
+            .match_descendants()
+            .match_predicate(|e| {
+                matches!(
+                    e.accessible_role(),
+                    Some(AccessibleRole::Button | AccessibleRole::Checkbox)
+                )
+            })
+            .find_all();
+        assert!(!interactive.is_empty(), "{s:?} has no interactive element");
+        for e in interactive {
+            let label = e.accessible_label().unwrap_or_default();
+            let id = e.accessible_id().unwrap_or_default();
+            assert!(!label.trim().is_empty(), "{s:?}: element {id:?} has no label");
+            assert!(!id.is_empty(), "{s:?}: button '{label}' has no accessible-id");
+            checked += 1;
+        }
+    }
+    assert!(checked > 30, "{checked}");
+}
+
+fn help_returns_to_where_the_visitor_was() {
+    let k = kiosk_with(Config::default());
+    tap(&k, "home-take-ticket");
+    wait_for_screen(&k, Screen::Service);
+    press(&k, Key::F1);
+    wait_for_screen(&k, Screen::Help);
+    tap(&k, "help-done");
+    wait_for_screen(&k, Screen::Service);
+}
