@@ -43,10 +43,10 @@ fn po(lang: &str) -> BTreeMap<String, String> {
     for line in text.lines() {
         if let Some(v) = line.strip_prefix("msgid ") {
             id = Some(v.trim().trim_matches('"').to_owned());
-        } else if let Some(v) = line.strip_prefix("msgstr ") {
-            if let Some(id) = id.take().filter(|i| !i.is_empty()) {
-                map.insert(id, v.trim().trim_matches('"').to_owned());
-            }
+        } else if let Some(v) = line.strip_prefix("msgstr ")
+            && let Some(id) = id.take().filter(|i| !i.is_empty())
+        {
+            map.insert(id, v.trim().trim_matches('"').to_owned());
         }
     }
     map

@@ -88,7 +88,10 @@ fn screen(k: &Kiosk) -> Screen {
 
 fn wait_for_screen(k: &Kiosk, want: Screen) {
     let w = k.ui.window.as_weak();
-
+    let ok = wait_until(move || {
+        w.upgrade()
+            .is_some_and(|w| w.global::<Nav>().get_screen() == want)
+    });
     assert!(ok, "expected screen {want:?}, still on {:?}", screen(k));
 }
 

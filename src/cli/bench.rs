@@ -19,6 +19,13 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Headless: time to the first frame and full-frame render times of the home screen.
+    Ui {
+        #[arg(long, default_value_t = 50)]
+        frames: usize,
+        #[arg(long, value_name = "WxH", default_value = "1080x1920", value_parser = super::kiosk_ui::parse_size)]
+        size: (u32, u32),
+    },
 }
 
 #[derive(serde::Serialize)]
@@ -31,11 +38,25 @@ struct LatencyReport {
 }
 
 pub fn run(ctx: &Context, cmd: BenchCommand) -> CmdResult {
-    let BenchCommand::Queue {
-        tickets,
-        report_each,
-        json,
-    } = cmd;
+    match cmd {
+        BenchCommand::Queue {
+            tickets,
+            report_each,
+            json,
+        } => queue(ctx, tickets, report_each, json),
+        BenchCommand::Ui { frames, size } => {
+            let (config, _) = ctx.load_config()?;
+            let t = crate::ui::screenshot::measure_frames(&config, size, frames).map_err(Failure::failed)?;
+            println!(
+                "{}x{}: first frame after {:.0} ms; full frame p50 {:.1} ms, p95 {:.1} ms ({frames} frames)",
+                size.0, size.1, t.first_frame_ms, t.full_frame_p50_ms, t.full_frame_p95_ms
+            );
+            Ok(())
+        }
+    }
+}
+
+fn queue(ctx: &Context, tickets: u32, report_each: bool, json: bool) -> CmdResult {
     let mut queue = ctx.open_queue()?;
     let services: Vec<ServiceCode> = queue.config().services.iter().map(|s| s.code).collect();
     let mut latencies = Vec::with_capacity(tickets as usize);

@@ -113,6 +113,56 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
     Ok(written)
 }
 
+/// Measurements for the README: time to the first rendered frame and full-frame render times.
+pub struct FrameTimes {
+    pub first_frame_ms: f64,
+    pub full_frame_p50_ms: f64,
+    pub full_frame_p95_ms: f64,
+}
+
+/// Renders the home screen `frames` times at the given size, each a full repaint.
+pub fn measure_frames(config: &Config, (w, h): (u32, u32), frames: usize) -> Result<FrameTimes, String> {
+    let start = std::time::Instant::now();
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    slint::platform::set_platform(Box::new(HeadlessPlatform {
+        window: window.clone(),
+    }))
+    .map_err(|e| format!("cannot set up headless rendering: {e}"))?;
+    super::fonts::register_bundled_fonts();
+    let ui = KioskWindow::new().map_err(|e| e.to_string())?;
+    ui.show().map_err(|e| e.to_string())?;
+    window.set_size(PhysicalSize::new(w, h));
+    prepare(&ui, config, Lang::ZhCn, Theme::Normal, Screen::Home);
+    let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(w, h);
+    let mut render = || {
+        window.request_redraw();
+        window.draw_if_needed(|renderer| {
+            renderer.render(buffer.make_mut_slice(), w as usize);
+        });
+    };
+    render();
+    let first_frame_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let mut times: Vec<f64> = (0..frames)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            render();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        times
+            .get(((times.len().max(1) - 1) as f64 * q) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    Ok(FrameTimes {
+        first_frame_ms,
+        full_frame_p50_ms: at(0.5),
+        full_frame_p95_ms: at(0.95),
+    })
+}
+
 /// Puts the window into a screen with representative sample data.
 fn prepare(ui: &KioskWindow, config: &Config, lang: Lang, theme: Theme, screen: Screen) {
     wipe_session(ui, config);

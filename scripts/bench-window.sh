@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Measures the real kiosk window under Xvfb: cold start to a visible window, idle CPU over 30 s
+# on the home screen, and peak memory. Usage: scripts/bench-window.sh [path/to/kiosk]
+set -euo pipefail
+kiosk=${1:-target/release/kiosk}
+display=:93
+data=$(mktemp -d)
+Xvfb $display -screen 0 1080x1920x24 -nolisten tcp &>/dev/null &
+xvfb=$!
+trap 'kill $xvfb $pid 2>/dev/null || true; rm -rf "$data"' EXIT
+while [ ! -e /tmp/.X11-unix/X${display#:} ]; do sleep 0.05; done
+start=$(date +%s%N)
+DISPLAY=$display "$kiosk" --data-dir "$data" run --windowed --size 1080x1920 2>/dev/null &
+pid=$!
+until DISPLAY=$display xdotool search --onlyvisible --class kiosk >/dev/null 2>&1; do sleep 0.01; done
+echo "cold start to visible window: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+sleep 2   # let the first frames and the first queue figures settle
+ticks() { awk '{print $14 + $15}' /proc/$pid/stat; }
+t0=$(ticks)
+sleep 30
+t1=$(ticks)
+hz=$(getconf CLK_TCK)
+echo "idle CPU over 30 s on the home screen: $(awk -v d=$((t1 - t0)) -v hz=$hz 'BEGIN { printf "%.2f%% of one core", 100 * d / hz / 30 }')"
+echo "memory at the home screen: $(grep VmRSS /proc/$pid/status | awk '{print $2 / 1024 " MiB"}') resident, peak $(grep VmHWM /proc/$pid/status | awk '{print $2 / 1024 " MiB"}')"
+kill $pid; wait $pid 2>/dev/null || true
