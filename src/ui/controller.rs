@@ -23,9 +23,9 @@ pub enum StartMode {
     OutOfService(String),
 }
 
+/// The visitor screen. The queue thread lives as long as the callbacks that hold its sender.
 pub struct KioskUi {
     pub window: KioskWindow,
-    worker: Option<Rc<QueueWorker>>,
     _refresh: slint::Timer,
 }
 
@@ -37,9 +37,6 @@ impl KioskUi {
         nav.set_warn_after_seconds(i32::try_from(config.kiosk.warn_after_seconds).unwrap_or(60));
         nav.set_countdown_seconds(i32::try_from(config.kiosk.countdown_seconds).unwrap_or(30));
         nav.set_hide_cursor(config.kiosk.hide_cursor);
-        window
-            .global::<HomeAdapter>()
-            .set_hall_name(config.hall_names().get(Lang::ZhCn).into());
         wipe_session(&window, &config);
 
         let worker = match mode {
@@ -68,7 +65,7 @@ impl KioskUi {
             worker.send(Job::Snapshot);
         }
         let refresh = slint::Timer::default();
-        if let Some(worker) = worker.clone() {
+        if let Some(worker) = worker {
             let every = std::time::Duration::from_secs(u64::from(config.kiosk.refresh_seconds));
             refresh.start(slint::TimerMode::Repeated, every, move || {
                 worker.send(Job::Snapshot)
@@ -76,16 +73,8 @@ impl KioskUi {
         }
         Ok(Self {
             window,
-            worker,
             _refresh: refresh,
         })
-    }
-
-    /// Asks the queue thread for fresh figures (tests and language changes use this).
-    pub fn refresh(&self) {
-        if let Some(w) = &self.worker {
-            w.send(Job::Snapshot);
-        }
     }
 }
 

@@ -73,9 +73,8 @@ pub struct Request {
     pub overlays: bool,
 }
 
-/// Renders and writes the PNGs; returns the files written.
-pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String> {
-    std::fs::create_dir_all(&req.out).map_err(|e| format!("cannot create {}: {e}", req.out.display()))?;
+/// The kiosk window on a headless software-rendered platform (once per process).
+fn headless_kiosk() -> Result<(Rc<MinimalSoftwareWindow>, KioskWindow), String> {
     let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
     slint::platform::set_platform(Box::new(HeadlessPlatform {
         window: window.clone(),
@@ -84,6 +83,23 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
     super::fonts::register_bundled_fonts();
     let ui = KioskWindow::new().map_err(|e| e.to_string())?;
     ui.show().map_err(|e| e.to_string())?;
+    Ok((window, ui))
+}
+
+/// Renders one full frame into `buffer` (the window repaints everything each time).
+fn render_frame(window: &MinimalSoftwareWindow, buffer: &mut SharedPixelBuffer<Rgb8Pixel>) {
+    let stride = buffer.width() as usize;
+    slint::platform::update_timers_and_animations();
+    window.request_redraw();
+    window.draw_if_needed(|renderer| {
+        renderer.render(buffer.make_mut_slice(), stride);
+    });
+}
+
+/// Renders and writes the PNGs; returns the files written.
+pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(&req.out).map_err(|e| format!("cannot create {}: {e}", req.out.display()))?;
+    let (window, ui) = headless_kiosk()?;
     let mut written = Vec::new();
     for &(w, h) in &req.sizes {
         window.set_size(PhysicalSize::new(w, h));
@@ -123,29 +139,16 @@ pub struct FrameTimes {
 /// Renders the home screen `frames` times at the given size, each a full repaint.
 pub fn measure_frames(config: &Config, (w, h): (u32, u32), frames: usize) -> Result<FrameTimes, String> {
     let start = std::time::Instant::now();
-    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
-    slint::platform::set_platform(Box::new(HeadlessPlatform {
-        window: window.clone(),
-    }))
-    .map_err(|e| format!("cannot set up headless rendering: {e}"))?;
-    super::fonts::register_bundled_fonts();
-    let ui = KioskWindow::new().map_err(|e| e.to_string())?;
-    ui.show().map_err(|e| e.to_string())?;
+    let (window, ui) = headless_kiosk()?;
     window.set_size(PhysicalSize::new(w, h));
     prepare(&ui, config, Lang::ZhCn, Theme::Normal, Screen::Home);
     let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(w, h);
-    let mut render = || {
-        window.request_redraw();
-        window.draw_if_needed(|renderer| {
-            renderer.render(buffer.make_mut_slice(), w as usize);
-        });
-    };
-    render();
+    render_frame(&window, &mut buffer);
     let first_frame_ms = start.elapsed().as_secs_f64() * 1000.0;
     let mut times: Vec<f64> = (0..frames)
         .map(|_| {
             let t = std::time::Instant::now();
-            render();
+            render_frame(&window, &mut buffer);
             t.elapsed().as_secs_f64() * 1000.0
         })
         .collect();
@@ -220,12 +223,8 @@ fn prepare(ui: &KioskWindow, config: &Config, lang: Lang, theme: Theme, screen: 
 }
 
 fn save_png(window: &MinimalSoftwareWindow, w: u32, h: u32, file: &Path) -> Result<(), String> {
-    slint::platform::update_timers_and_animations();
     let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(w, h);
-    window.request_redraw();
-    window.draw_if_needed(|renderer| {
-        renderer.render(buffer.make_mut_slice(), w as usize);
-    });
+    render_frame(window, &mut buffer);
     let f = std::fs::File::create(file).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     let mut encoder = png::Encoder::new(std::io::BufWriter::new(f), w, h);
     encoder.set_color(png::ColorType::Rgb);
