@@ -8,6 +8,7 @@ mod engine;
 mod input;
 mod policy;
 pub mod text;
+pub mod wizard;
 
 pub use codes::{Circumstance, CriminalRole, Matter, NextStep, Outcome, Proof, ReasonCode};
 pub use engine::{Decision, Reason, StandardUsed, per_capita_text, screen};
