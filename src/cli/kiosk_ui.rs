@@ -84,7 +84,7 @@ pub struct ScreenshotArgs {
     /// Only this language (zh-CN, en, ug); default all three.
     #[arg(long, value_name = "L")]
     lang: Option<Lang>,
-    /// Only this theme (normal, large, contrast); default all three.
+    /// Only this theme (normal, large, contrast, low-reach); default all of them.
     #[arg(long, value_name = "T")]
     theme: Option<Theme>,
     /// Only this size; default portrait 1080x1920 and landscape 1920x1080.

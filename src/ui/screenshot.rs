@@ -19,15 +19,18 @@ pub enum Theme {
     Normal,
     Large,
     Contrast,
+    /// Not a colour theme: the low-reach layout for wheelchair users, in normal colours.
+    LowReach,
 }
 
 impl Theme {
-    pub const ALL: [Theme; 3] = [Theme::Normal, Theme::Large, Theme::Contrast];
+    pub const ALL: [Theme; 4] = [Theme::Normal, Theme::Large, Theme::Contrast, Theme::LowReach];
     pub fn name(self) -> &'static str {
         match self {
             Theme::Normal => "normal",
             Theme::Large => "large",
             Theme::Contrast => "contrast",
+            Theme::LowReach => "low-reach",
         }
     }
 }
@@ -38,7 +41,7 @@ impl std::str::FromStr for Theme {
         Self::ALL
             .into_iter()
             .find(|t| t.name() == s)
-            .ok_or_else(|| format!("unknown theme '{s}'; use normal, large or contrast"))
+            .ok_or_else(|| format!("unknown theme '{s}'; use normal, large, contrast or low-reach"))
     }
 }
 
@@ -174,6 +177,7 @@ fn prepare(ui: &KioskWindow, config: &Config, lang: Lang, theme: Theme, screen: 
     let _ = slint::select_bundled_translation(lang.code());
     settings.set_large_text(theme == Theme::Large);
     settings.set_high_contrast(theme == Theme::Contrast);
+    settings.set_low_reach(theme == Theme::LowReach);
     ui.global::<HomeAdapter>()
         .set_hall_name(config.hall_names().get(lang).into());
     let counters: Vec<NowServing> = config
