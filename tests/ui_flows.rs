@@ -126,6 +126,7 @@ fn visitor_screen_flows() {
     inactivity_wipes_language_volume_and_answers();
     every_interactive_element_has_role_label_and_id();
     help_returns_to_where_the_visitor_was();
+    out_of_service_sends_visitors_to_staff();
 }
 
 fn take_a_ticket_by_touch_in_each_language() {
@@ -299,4 +300,28 @@ fn help_returns_to_where_the_visitor_was() {
     wait_for_screen(&k, Screen::Help);
     tap(&k, "help-done");
     wait_for_screen(&k, Screen::Service);
+}
+
+fn out_of_service_sends_visitors_to_staff() {
+    let detail = "provisioning file: hall.id: 'gz-nowhere' is not one of the city's halls";
+    let ui = KioskUi::new(
+        Arc::new(Config::default()),
+        StartMode::OutOfService(detail.into()),
+    )
+    .unwrap();
+    ui.window.show().unwrap();
+    let k = Kiosk {
+        ui,
+        dir: tempfile::tempdir().unwrap(),
+    };
+    assert_eq!(screen(&k), Screen::OutOfService);
+    assert_eq!(
+        find(&k, "out-of-service-detail").accessible_label().unwrap(),
+        detail
+    );
+    // Back and Help are handled as the keys are dispatched; none may leave the screen.
+    for key in [Key::Return, Key::Escape, Key::F1] {
+        press(&k, key);
+        assert_eq!(screen(&k), Screen::OutOfService);
+    }
 }
