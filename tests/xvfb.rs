@@ -118,7 +118,7 @@ fn a_visitor_takes_a_ticket_in_the_real_window_by_clicks() {
     wait_for("the X server", || Path::new(&socket).exists());
 
     let data = tempfile::tempdir().unwrap();
-    let _kiosk = KillOnDrop(
+    let mut kiosk = KillOnDrop(
         Command::new(common::kiosk_bin())
             .arg("--data-dir")
             .arg(data.path())
@@ -168,4 +168,20 @@ fn a_visitor_takes_a_ticket_in_the_real_window_by_clicks() {
     assert_eq!(tickets[0]["number"], "A001");
     assert_eq!(tickets[0]["service"], "A");
     assert_eq!(tickets[0]["language"], "zh-CN");
+
+    // Ctrl-C (SIGINT) closes the kiosk cleanly.
+    let pid = kiosk.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut exit = None;
+    wait_for("the kiosk to stop after SIGINT", || {
+        exit = kiosk.0.try_wait().unwrap();
+        exit.is_some()
+    });
+    assert!(exit.is_some_and(|s| s.success()), "exit status {exit:?}");
 }

@@ -71,10 +71,30 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
         window.set_size(slint::PhysicalSize::new(w, h));
     }
     window.set_fullscreen(fullscreen);
+    stop_on_signals();
     tracing::info!(fullscreen, "visitor screen started");
     ui.window
         .run()
         .map_err(|e| Failure::failed(format!("the kiosk window stopped with an error: {e}")))
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM close the kiosk cleanly: the event loop ends, the queue thread
+/// finishes its job, and the database is closed. (Left alone, a dependency swallows SIGINT.)
+fn stop_on_signals() {
+    let spawned = std::thread::Builder::new().name("signals".into()).spawn(|| {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            tracing::error!("cannot watch for stop signals; stop the kiosk with SIGKILL");
+            return;
+        };
+        rt.block_on(super::serve::shutdown_signal());
+        tracing::info!("stopping");
+        let _ = slint::invoke_from_event_loop(|| {
+            let _ = slint::quit_event_loop();
+        });
+    });
+    if let Err(e) = spawned {
+        tracing::error!("cannot watch for stop signals: {e}");
+    }
 }
 
 #[derive(Args, Debug)]

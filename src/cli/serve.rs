@@ -59,7 +59,7 @@ async fn rollover_loop(ctx: &Context, queue: QueueService) -> CmdResult {
     }
 }
 
-async fn shutdown_signal() {
+pub(super) async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
