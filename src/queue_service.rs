@@ -481,6 +481,13 @@ impl QueueService {
         })
     }
 
+    /// Statistics of a business day (default: today), from its recorded transitions.
+    pub fn daily_stats(&mut self, day: Option<NaiveDate>) -> Result<queue::stats::DailyStats, OpError> {
+        let day = day.unwrap_or_else(|| self.business_day(self.clock.now()));
+        let transitions = self.store.read(|tx| tables::transitions_of_day(tx, day))?;
+        Ok(queue::stats::daily_stats(day, &transitions))
+    }
+
     /// A ticket of today by its number, with its place in the queue when waiting.
     pub fn ticket(&mut self, number: DisplayNumber) -> Result<TicketView, OpError> {
         let now = self.clock.now();

@@ -94,6 +94,12 @@ fn counters_call_and_status_shows_everything() {
         &[NOW, "queue", "show", "--number", "B001", "--json"],
     ));
     assert_eq!(b["service"], "E", "B001 was transferred to E");
+    let stats = stdout_json(&kiosk(dir.path(), &[NOW, "queue", "stats", "--json"]));
+    assert_eq!(stats["business_day"], "2026-11-26");
+    assert_eq!(stats["services"]["A"]["issued"], 2);
+    assert_eq!(stats["services"]["B"]["transferred"], 1);
+    let out = kiosk(dir.path(), &["queue", "stats", "--day", "2026-02-30"]);
+    assert_eq!(out.status.code(), Some(2), "a malformed day is bad input");
 }
 
 #[test]

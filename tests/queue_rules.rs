@@ -258,3 +258,32 @@ fn unknown_counters_and_numbers_name_what_exists() {
     let err = h.queue.rejoin("A777".parse().unwrap()).unwrap_err();
     assert!(err.to_string().contains("there is no ticket A777 today"), "{err}");
 }
+
+#[test]
+fn daily_statistics_come_from_the_recorded_transitions() {
+    let mut h = hall(T0);
+    h.queue.issue(s("A"), None, Lang::ZhCn).unwrap(); // A001 09:00
+    h.queue.issue(s("A"), None, Lang::ZhCn).unwrap(); // A002 09:00
+    h.clock.advance(Duration::minutes(10));
+    h.queue.call_next(1).unwrap(); // A001 waited 10
+    h.clock.advance(Duration::minutes(6));
+    h.queue.call_next(1).unwrap(); // A001 served 6; A002 waited 16
+    h.queue.transfer(TicketRef::AtCounter(1), s("B")).unwrap();
+    h.clock.advance(Duration::minutes(4));
+    h.queue.call_next(2).unwrap(); // A002 in B waited 4
+    h.queue.skip(2).unwrap();
+    let day = h.queue.business_day(kiosk::clock::Clock::now(h.clock.as_ref()));
+    h.clock.advance(Duration::days(1));
+    h.queue.roll_over().unwrap();
+    let st = h.queue.daily_stats(Some(day)).unwrap();
+    let a = &st.services[&s("A")];
+    assert_eq!((a.issued, a.called, a.served, a.transferred), (2, 2, 1, 1));
+    assert_eq!(a.wait_minutes.average, Some(13.0));
+    assert_eq!(a.service_minutes.average, Some(6.0));
+    let b = &st.services[&s("B")];
+    assert_eq!((b.called, b.no_show, b.expired), (1, 1, 1));
+    assert_eq!(b.wait_minutes.average, Some(4.0));
+    assert_eq!(st.counters[&1].served, 1);
+    // The next day starts with nothing.
+    assert!(h.queue.daily_stats(None).unwrap().services.is_empty());
+}

@@ -73,6 +73,14 @@ pub enum QueueCommand {
         #[arg(long)]
         json: bool,
     },
+    /// A business day's statistics (the content of the daily report to the agency).
+    Stats {
+        /// The business day, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "DATE")]
+        day: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The whole state of today's queue.
     Status {
         #[arg(long)]
@@ -128,6 +136,7 @@ pub fn run(ctx: &Context, cmd: QueueCommand) -> CmdResult {
         QueueCommand::Resume(a) => counter_out(&q.set_paused(a.counter, false)?, a.json),
         QueueCommand::Show { number, json } => ticket_out(&q.ticket(number)?, json),
         QueueCommand::Status { json } => status_out(&q.status()?, json),
+        QueueCommand::Stats { day, json } => stats_out(&q.daily_stats(day)?, json),
     }
 }
 
@@ -209,5 +218,37 @@ fn status_out(s: &HallStatus, json: bool) -> CmdResult {
         );
     }
     println!("  {} tickets today", s.tickets.len());
+    Ok(())
+}
+
+fn stats_out(s: &crate::queue::stats::DailyStats, json: bool) -> CmdResult {
+    if json {
+        return print_json(s);
+    }
+    let min = |m: Option<f64>| m.map_or("-".to_string(), |v| format!("{v:.1}"));
+    println!("business day {}", s.business_day);
+    for (code, v) in &s.services {
+        println!(
+            "  service {code}: issued {}, called {}, served {}, no-show {}, transferred {}, expired {}; \
+             wait avg {} p90 {} min; service avg {} p90 {} min",
+            v.issued,
+            v.called,
+            v.served,
+            v.no_show,
+            v.transferred,
+            v.expired,
+            min(v.wait_minutes.average),
+            min(v.wait_minutes.p90),
+            min(v.service_minutes.average),
+            min(v.service_minutes.p90)
+        );
+    }
+    for (id, c) in &s.counters {
+        println!(
+            "  counter {id}: served {}, service avg {} min",
+            c.served,
+            min(c.average_service_minutes)
+        );
+    }
     Ok(())
 }

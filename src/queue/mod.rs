@@ -8,6 +8,7 @@ mod estimate;
 mod number;
 mod select;
 mod state;
+pub mod stats;
 
 pub use day::{business_day, next_rollover};
 pub use estimate::{estimate_wait_minutes, people_ahead, typical_service_seconds};

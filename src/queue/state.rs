@@ -89,6 +89,21 @@ impl Action {
         }
     }
 
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Issue,
+            Self::Call,
+            Self::Recall,
+            Self::Skip,
+            Self::Rejoin,
+            Self::Transfer,
+            Self::Complete,
+            Self::Expire,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
+
     fn verb(self) -> &'static str {
         match self {
             Self::Issue => "issued",

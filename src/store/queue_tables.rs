@@ -222,6 +222,41 @@ pub fn record_transition(conn: &Connection, r: &TransitionRecord) -> rusqlite::R
     Ok(())
 }
 
+/// The day's transitions in the order they happened, for statistics and the daily report.
+pub fn transitions_of_day(
+    conn: &Connection,
+    day: NaiveDate,
+) -> rusqlite::Result<Vec<crate::queue::stats::Transition>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT ticket_id, at, event, counter_id, service, detail FROM transitions \
+         WHERE business_day = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map(params![day.to_string()], |row| {
+        let event_text: String = row.get(2)?;
+        let event =
+            Action::parse(&event_text).ok_or_else(|| conversion(2, format!("unknown event {event_text}")))?;
+        let detail: Option<String> = row.get(5)?;
+        // A transfer's detail reads "A -> B".
+        let transferred_from = (event == Action::Transfer)
+            .then(|| {
+                detail
+                    .as_deref()
+                    .and_then(|d| d.split(" -> ").next())
+                    .and_then(|c| c.parse().ok())
+            })
+            .flatten();
+        Ok(crate::queue::stats::Transition {
+            ticket_id: row.get(0)?,
+            at: time_at(row, 1)?.ok_or_else(|| conversion(1, "missing time".into()))?,
+            event,
+            counter: row.get(3)?,
+            service: parsed(row, 4)?,
+            transferred_from,
+        })
+    })?;
+    rows.collect()
+}
+
 /// How many of the day's most recent calls, in a row, went to green-channel tickets (up to `limit`).
 pub fn priority_streak(conn: &Connection, day: NaiveDate, limit: u32) -> rusqlite::Result<u32> {
     let mut stmt = conn.prepare_cached(
