@@ -92,3 +92,40 @@ fn every_ui_string_is_translated_with_its_placeholders() {
         "en.po lacks some ids: run scripts/po-sync.py"
     );
 }
+
+/// The three strings of every `pick(lang, zh, en, ug)` in src/eligibility/text.rs.
+fn engine_texts() -> Vec<[String; 3]> {
+    let text = std::fs::read_to_string(root().join("src/eligibility/text.rs")).unwrap();
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices("pick(") {
+        let mut rest = &text[i..];
+        let mut strings = Vec::new();
+        while strings.len() < 3 {
+            let Some(start) = rest.find('"') else { break };
+            let body = &rest[start + 1..];
+            let end = body.find('"').unwrap();
+            strings.push(body[..end].to_owned());
+            rest = &body[end + 1..];
+        }
+        if let [zh, en, ug] = strings.as_slice() {
+            out.push([zh.clone(), en.clone(), ug.clone()]);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_screen_and_the_cli_use_the_same_screening_wording() {
+    let (zh, ug) = (po("zh-CN"), po("ug"));
+    let texts = engine_texts();
+    assert!(texts.len() >= 40, "found {} texts", texts.len());
+    let ui = ui_strings();
+    for [z, en, u] in texts {
+        assert!(
+            ui.contains(&en),
+            "the screen does not show the engine's text: {en}"
+        );
+        assert_eq!(zh.get(&en), Some(&z), "zh-CN differs from text.rs for: {en}");
+        assert_eq!(ug.get(&en), Some(&u), "ug differs from text.rs for: {en}");
+    }
+}

@@ -29,7 +29,12 @@ fn kiosk_with(config: Config) -> Kiosk {
     let config = Arc::new(config);
     let store = Store::open_in(dir.path()).unwrap();
     let queue = QueueService::new(store, config.clone(), Arc::new(kiosk::clock::SystemClock)).unwrap();
-    let ui = KioskUi::new(config, StartMode::Serving(queue)).unwrap();
+    let ui = KioskUi::new(
+        config,
+        StartMode::Serving(queue),
+        Arc::new(kiosk::clock::SystemClock),
+    )
+    .unwrap();
     ui.window.show().unwrap();
     let k = Kiosk { ui, dir };
     // The first figures arrive from the queue thread.
@@ -127,6 +132,8 @@ fn visitor_screen_flows() {
     every_interactive_element_has_role_label_and_id();
     help_returns_to_where_the_visitor_was();
     out_of_service_sends_visitors_to_staff();
+    screening_wizard_leads_to_the_result_and_the_right_ticket();
+    unsure_visitors_are_sent_to_staff();
 }
 
 fn take_a_ticket_by_touch_in_each_language() {
@@ -263,6 +270,12 @@ fn every_interactive_element_has_role_label_and_id() {
         Screen::Service,
         Screen::Priority,
         Screen::Confirmation,
+        Screen::WizardMatter,
+        Screen::WizardQuestion,
+        Screen::WizardChecklist,
+        Screen::WizardNumber,
+        Screen::WizardReview,
+        Screen::WizardResult,
     ];
     let mut checked = 0;
     for s in screens {
@@ -307,6 +320,7 @@ fn out_of_service_sends_visitors_to_staff() {
     let ui = KioskUi::new(
         Arc::new(Config::default()),
         StartMode::OutOfService(detail.into()),
+        Arc::new(kiosk::clock::SystemClock),
     )
     .unwrap();
     ui.window.show().unwrap();
@@ -324,4 +338,96 @@ fn out_of_service_sends_visitors_to_staff() {
         press(&k, key);
         assert_eq!(screen(&k), Screen::OutOfService);
     }
+}
+
+fn wizard_step(k: &Kiosk) -> String {
+    k.ui.window
+        .global::<kiosk::ui::WizardAdapter>()
+        .get_step()
+        .to_string()
+}
+
+fn screening_wizard_leads_to_the_result_and_the_right_ticket() {
+    let mut config = Config::default();
+    // A yearly standard covering today, so the means test can decide.
+    config
+        .policy
+        .yearly_standard
+        .push(kiosk::eligibility::ProvisionedStandard {
+            from: "2026-03-01".parse().unwrap(),
+            monthly_per_capita: 2600,
+            source: None,
+        });
+    let k = kiosk_with(config);
+    tap(&k, "home-screening");
+    wait_for_screen(&k, Screen::WizardMatter);
+    tap(&k, "matter-family_support");
+    wait_for_screen(&k, Screen::WizardQuestion);
+    assert_eq!(wizard_step(&k), "AlreadyRepresented");
+    tap(&k, "answer-no");
+    assert_eq!(wizard_step(&k), "CaseOutsideCity");
+    tap(&k, "answer-no");
+    wait_for_screen(&k, Screen::WizardChecklist);
+    assert_eq!(wizard_step(&k), "Circumstances");
+    tap(&k, "checklist-continue");
+    wait_for_screen(&k, Screen::WizardQuestion);
+    assert_eq!(wizard_step(&k), "HighValueAssets");
+    tap(&k, "answer-no");
+    wait_for_screen(&k, Screen::WizardNumber);
+    assert_eq!(wizard_step(&k), "HouseholdSize");
+    // 0 people is refused on the spot; then 3.
+    tap(&k, "key-0");
+    tap(&k, "key-ok");
+    find(&k, "number-error");
+    tap(&k, "key-delete");
+    tap(&k, "key-3");
+    assert_eq!(find(&k, "number-display").accessible_label().unwrap(), "3");
+    tap(&k, "key-ok");
+    assert_eq!(wizard_step(&k), "Income");
+    // Back undoes the last answer: the household size is asked again.
+    press(&k, Key::Escape);
+    assert_eq!(wizard_step(&k), "HouseholdSize");
+    tap(&k, "key-3");
+    tap(&k, "key-ok");
+    for key in ["key-4", "key-8", "key-0", "key-0", "key-ok"] {
+        tap(&k, key);
+    }
+    wait_for_screen(&k, Screen::WizardQuestion);
+    assert_eq!(wizard_step(&k), "DeadlineWithinAWeek");
+    tap(&k, "answer-no");
+    wait_for_screen(&k, Screen::WizardReview);
+    assert_eq!(
+        k.ui.window
+            .global::<kiosk::ui::WizardAdapter>()
+            .get_review()
+            .row_count(),
+        8,
+        "the matter and seven answers"
+    );
+    tap(&k, "review-confirm");
+    wait_for_screen(&k, Screen::WizardResult);
+    let w = k.ui.window.global::<kiosk::ui::WizardAdapter>();
+    assert_eq!(w.get_outcome(), "eligible", "4800 for 3 people is below 2600 × 3");
+    find(&k, "result-reason-means_test_passed");
+    assert_eq!(w.get_ticket_service(), "B");
+    tap(&k, "result-take-ticket");
+    wait_for_screen(&k, Screen::Priority);
+    tap(&k, "priority-none");
+    wait_for_screen(&k, Screen::Confirmation);
+    assert_eq!(k.ui.window.global::<TicketAdapter>().get_number(), "B001");
+}
+
+fn unsure_visitors_are_sent_to_staff() {
+    let k = kiosk_with(Config::default());
+    tap(&k, "home-screening");
+    wait_for_screen(&k, Screen::WizardMatter);
+    tap(&k, "matter-unsure");
+    wait_for_screen(&k, Screen::WizardResult);
+    let w = k.ui.window.global::<kiosk::ui::WizardAdapter>();
+    assert!(w.get_unsure());
+    assert_eq!(
+        w.get_ticket_service(),
+        "A",
+        "a free consultation, never a bare no"
+    );
 }

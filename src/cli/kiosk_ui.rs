@@ -60,7 +60,7 @@ fn start_mode(ctx: &Context) -> (Config, StartMode) {
 pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
     let (config, mode) = start_mode(ctx);
     let fullscreen = config.kiosk.fullscreen && !args.windowed;
-    let ui = KioskUi::new(Arc::new(config), mode).map_err(|e| {
+    let ui = KioskUi::new(Arc::new(config), mode, ctx.clock.clone()).map_err(|e| {
         Failure::failed(format!(
             "cannot open the kiosk window: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)? \
              `kiosk serve` runs the hall host without a screen"

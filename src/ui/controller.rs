@@ -4,7 +4,7 @@ use super::session::{SessionDefaults, back_target};
 use super::worker::{Job, QueueWorker, Reply};
 use super::{
     HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, Screen, ServiceItem, Settings,
-    TicketAdapter,
+    TicketAdapter, WizardAdapter,
 };
 use crate::config::Config;
 use crate::lang::Lang;
@@ -30,7 +30,11 @@ pub struct KioskUi {
 }
 
 impl KioskUi {
-    pub fn new(config: Arc<Config>, mode: StartMode) -> Result<Self, slint::PlatformError> {
+    pub fn new(
+        config: Arc<Config>,
+        mode: StartMode,
+        clock: Arc<dyn crate::clock::Clock>,
+    ) -> Result<Self, slint::PlatformError> {
         super::fonts::register_bundled_fonts();
         let window = KioskWindow::new()?;
         let nav = window.global::<Nav>();
@@ -60,6 +64,7 @@ impl KioskUi {
             }
         };
         wire_navigation(&window, &config, worker.clone());
+        super::wizard::wire(&window, &config, clock);
         if let Some(worker) = &worker {
             wire_tickets(&window, &config, worker.clone());
             worker.send(Job::Snapshot);
@@ -104,6 +109,9 @@ pub(super) fn wipe_session(window: &KioskWindow, config: &Config) {
     ticket.set_number("".into());
     ticket.set_issue_failed(false);
     ticket.set_busy(false);
+    let wizard = window.global::<WizardAdapter>();
+    wizard.invoke_reset();
+    wizard.set_unsure(false);
     window
         .global::<HomeAdapter>()
         .set_hall_name(config.hall_names().get(d.language).into());
@@ -137,11 +145,15 @@ fn wire_navigation(window: &KioskWindow, config: &Arc<Config>, worker: Option<Rc
         if let Some(w) = weak.upgrade() {
             let nav = w.global::<Nav>();
             let from = nav.get_screen();
-            nav.set_screen(if from == Screen::Help {
-                ret.get()
-            } else {
-                back_target(from)
-            });
+            match from {
+                Screen::Help => nav.set_screen(ret.get()),
+                // Back in the screening wizard undoes the last answer.
+                Screen::WizardQuestion
+                | Screen::WizardChecklist
+                | Screen::WizardNumber
+                | Screen::WizardReview => w.global::<WizardAdapter>().invoke_undo(),
+                _ => nav.set_screen(back_target(from)),
+            }
         }
     });
     let (weak, ret) = (window.as_weak(), help_return);

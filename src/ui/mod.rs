@@ -6,6 +6,7 @@ mod controller;
 pub mod fonts;
 pub mod screenshot;
 pub mod session;
+mod wizard;
 mod worker;
 
 slint::include_modules!();

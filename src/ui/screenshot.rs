@@ -3,14 +3,14 @@
 
 use super::controller::wipe_session;
 use super::{
-    HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, PrintState, Screen, ServiceItem,
-    Settings, TicketAdapter,
+    ChecklistItem, HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, PrintState, ReviewRow,
+    Screen, ServiceItem, Settings, TicketAdapter, WizardAdapter,
 };
 use crate::config::Config;
 use crate::lang::Lang;
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{Platform, WindowAdapter};
-use slint::{ComponentHandle, ModelRc, PhysicalSize, Rgb8Pixel, SharedPixelBuffer, VecModel};
+use slint::{ComponentHandle, ModelRc, PhysicalSize, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -46,7 +46,7 @@ impl std::str::FromStr for Theme {
 }
 
 /// Every screen with the state it is shown in.
-pub const SCREENS: [(&str, Screen); 8] = [
+pub const SCREENS: [(&str, Screen); 14] = [
     ("home", Screen::Home),
     ("language", Screen::Language),
     ("accessibility", Screen::Accessibility),
@@ -55,6 +55,12 @@ pub const SCREENS: [(&str, Screen); 8] = [
     ("priority", Screen::Priority),
     ("confirmation", Screen::Confirmation),
     ("out-of-service", Screen::OutOfService),
+    ("wizard-matter", Screen::WizardMatter),
+    ("wizard-question", Screen::WizardQuestion),
+    ("wizard-checklist", Screen::WizardChecklist),
+    ("wizard-number", Screen::WizardNumber),
+    ("wizard-review", Screen::WizardReview),
+    ("wizard-result", Screen::WizardResult),
 ];
 
 struct HeadlessPlatform {
@@ -221,9 +227,74 @@ fn prepare(ui: &KioskWindow, config: &Config, lang: Lang, theme: Theme, screen: 
     ui.global::<OutOfServiceAdapter>().set_technician_detail(
         "provisioning file: hall.id: 'gz-nowhere' is not one of the city's halls".into(),
     );
+    prepare_wizard(ui, config, lang);
+    let step = match screen {
+        Screen::WizardQuestion => "AlreadyRepresented",
+        Screen::WizardNumber => "Income",
+        _ => "Circumstances",
+    };
+    ui.global::<WizardAdapter>().set_step(step.into());
     let nav = ui.global::<Nav>();
     nav.set_screen(screen);
     nav.set_idle_seconds(0);
+}
+
+/// A sample screening (a family-support claim, household of 3 earning 4800 a month, in July 2025)
+/// through the real engine, so the result screen shows what a visitor would see.
+fn prepare_wizard(ui: &KioskWindow, config: &Config, lang: Lang) {
+    use crate::eligibility::{Circumstance, Matter, Policy, ScreeningInput, screen};
+    let w = ui.global::<WizardAdapter>();
+    let checklist: Vec<ChecklistItem> = [
+        Circumstance::SocialAssistance,
+        Circumstance::MigrantWorker,
+        Circumstance::Elderly,
+        Circumstance::NoFixedIncome,
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, c)| ChecklistItem {
+        code: c.code().into(),
+        checked: i == 2,
+    })
+    .collect();
+    w.set_checklist(ModelRc::new(VecModel::from(checklist)));
+    w.set_number("4800".into());
+    let row = |step: &str, kind: &str, flag: bool, value: &str, items: &[&str]| ReviewRow {
+        step: step.into(),
+        kind: kind.into(),
+        flag,
+        value: value.into(),
+        items: ModelRc::new(VecModel::from(
+            items.iter().map(|i| SharedString::from(*i)).collect::<Vec<_>>(),
+        )),
+    };
+    w.set_review(ModelRc::new(VecModel::from(vec![
+        row("Matter", "matter", false, "family_support", &[]),
+        row("AlreadyRepresented", "bool", false, "", &[]),
+        row("Circumstances", "list", false, "", &["elderly"]),
+        row("HouseholdSize", "number", false, "3", &[]),
+        row("Income", "number", false, "4800", &[]),
+    ])));
+    let input = ScreeningInput {
+        date: chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default(),
+        matter: Matter::FamilySupport,
+        household_size: 3,
+        household_monthly_income: 4800,
+        circumstances: vec![Circumstance::Elderly],
+        criminal_role: None,
+        already_represented: false,
+        case_outside_guangzhou: false,
+        days_to_deadline: Some(3),
+        has_high_value_assets: false,
+        language: lang,
+    };
+    if let Ok(policy) = Policy::shipped() {
+        super::wizard::fill_result(ui, &screen(&policy, &input));
+    }
+    let b = config.services.get(1);
+    w.set_ticket_service(b.map(|s| s.code.to_string()).unwrap_or_default().into());
+    w.set_ticket_service_name(b.map(|s| s.name.get(lang).to_owned()).unwrap_or_default().into());
+    w.set_unsure(false);
 }
 
 fn save_png(window: &MinimalSoftwareWindow, w: u32, h: u32, file: &Path) -> Result<(), String> {

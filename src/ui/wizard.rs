@@ -1,0 +1,478 @@
+//! The screening wizard on the screen: keeps the visitor's answers, asks the next question that
+//! can still change the outcome (`eligibility::wizard`), and shows the engine's result.
+
+use super::{ChecklistItem, KioskWindow, Nav, ResultReason, ReviewRow, Screen, TicketAdapter, WizardAdapter};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::eligibility::wizard::{Answers, CRIMINAL_CIRCUMSTANCES, Step, next_step};
+use crate::eligibility::{Circumstance, Matter, NextStep, Policy, screen};
+use crate::lang::Lang;
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+#[derive(Default)]
+struct State {
+    answers: Answers,
+    /// Steps answered, in order, so Back can undo the last one.
+    history: Vec<Step>,
+}
+
+struct Wizard {
+    window: slint::Weak<KioskWindow>,
+    config: Arc<Config>,
+    policy: Policy,
+    clock: Arc<dyn Clock>,
+    state: RefCell<State>,
+}
+
+fn step_name(step: Step) -> &'static str {
+    match step {
+        Step::Matter => "Matter",
+        Step::AlreadyRepresented => "AlreadyRepresented",
+        Step::CaseOutsideCity => "CaseOutsideCity",
+        Step::CriminalCircumstances => "CriminalCircumstances",
+        Step::Circumstances => "Circumstances",
+        Step::HighValueAssets => "HighValueAssets",
+        Step::HouseholdSize => "HouseholdSize",
+        Step::Income => "Income",
+        Step::DeadlineWithinAWeek => "DeadlineWithinAWeek",
+    }
+}
+
+const STEPS: [Step; 9] = [
+    Step::Matter,
+    Step::AlreadyRepresented,
+    Step::CaseOutsideCity,
+    Step::CriminalCircumstances,
+    Step::Circumstances,
+    Step::HighValueAssets,
+    Step::HouseholdSize,
+    Step::Income,
+    Step::DeadlineWithinAWeek,
+];
+
+fn step_by_name(name: &str) -> Option<Step> {
+    STEPS.into_iter().find(|s| step_name(*s) == name)
+}
+
+/// Circumstances offered on the general checklist: every one that some exemption needs.
+fn exemption_circumstances(policy: &Policy) -> Vec<Circumstance> {
+    Circumstance::ALL
+        .iter()
+        .copied()
+        .filter(|c| !CRIMINAL_CIRCUMSTANCES.contains(c))
+        .filter(|c| policy.exemptions.iter().any(|e| e.all_of.contains(c)))
+        .collect()
+}
+
+impl Wizard {
+    fn today(&self) -> chrono::NaiveDate {
+        self.clock
+            .now()
+            .with_timezone(&self.config.time_zone())
+            .date_naive()
+    }
+
+    fn with_ui(&self, f: impl FnOnce(&KioskWindow)) {
+        if let Some(w) = self.window.upgrade() {
+            f(&w);
+        }
+    }
+
+    fn reset(&self) {
+        *self.state.borrow_mut() = State::default();
+    }
+
+    fn start(&self) {
+        self.reset();
+        self.with_ui(|w| {
+            w.global::<WizardAdapter>().set_unsure(false);
+            w.global::<Nav>().set_screen(Screen::WizardMatter);
+        });
+    }
+
+    fn record(&self, step: Step, set: impl FnOnce(&mut Answers)) {
+        let mut st = self.state.borrow_mut();
+        set(&mut st.answers);
+        st.history.retain(|s| *s != step);
+        st.history.push(step);
+    }
+
+    /// Shows the next question, or the review when nothing more can change the outcome.
+    fn advance(&self) {
+        let answers = self.state.borrow().answers.clone();
+        let next = next_step(&self.policy, self.today(), &answers);
+        self.with_ui(|w| {
+            let wa = w.global::<WizardAdapter>();
+            let nav = w.global::<Nav>();
+            let Some(step) = next else {
+                wa.set_review(ModelRc::new(VecModel::from(self.review_rows(&answers))));
+                nav.set_screen(Screen::WizardReview);
+                return;
+            };
+            wa.set_step(step_name(step).into());
+            let checklist = |codes: Vec<Circumstance>, chosen: &Option<Vec<Circumstance>>| {
+                let items: Vec<ChecklistItem> = codes
+                    .into_iter()
+                    .map(|c| ChecklistItem {
+                        code: c.code().into(),
+                        checked: chosen.as_ref().is_some_and(|v| v.contains(&c)),
+                    })
+                    .collect();
+                wa.set_checklist(ModelRc::new(VecModel::from(items)));
+            };
+            let screen = match step {
+                Step::Matter => Screen::WizardMatter,
+                Step::CriminalCircumstances => {
+                    checklist(CRIMINAL_CIRCUMSTANCES.to_vec(), &answers.criminal_circumstances);
+                    Screen::WizardChecklist
+                }
+                Step::Circumstances => {
+                    checklist(exemption_circumstances(&self.policy), &answers.circumstances);
+                    Screen::WizardChecklist
+                }
+                Step::HouseholdSize | Step::Income => {
+                    wa.set_number(SharedString::new());
+                    wa.set_number_invalid(false);
+                    Screen::WizardNumber
+                }
+                _ => Screen::WizardQuestion,
+            };
+            nav.set_screen(screen);
+        });
+    }
+
+    fn review_rows(&self, a: &Answers) -> Vec<ReviewRow> {
+        let st = self.state.borrow();
+        st.history
+            .iter()
+            .map(|step| {
+                let (kind, flag, value, items): (&str, bool, String, Vec<Circumstance>) = match step {
+                    Step::Matter => (
+                        "matter",
+                        false,
+                        a.matter.map(|m| m.code().to_owned()).unwrap_or_default(),
+                        vec![],
+                    ),
+                    Step::AlreadyRepresented => (
+                        "bool",
+                        a.already_represented.unwrap_or(false),
+                        String::new(),
+                        vec![],
+                    ),
+                    Step::CaseOutsideCity => (
+                        "bool",
+                        a.case_outside_city.unwrap_or(false),
+                        String::new(),
+                        vec![],
+                    ),
+                    Step::HighValueAssets => (
+                        "bool",
+                        a.high_value_assets.unwrap_or(false),
+                        String::new(),
+                        vec![],
+                    ),
+                    Step::DeadlineWithinAWeek => (
+                        "bool",
+                        a.deadline_within_a_week.unwrap_or(false),
+                        String::new(),
+                        vec![],
+                    ),
+                    Step::HouseholdSize => {
+                        ("number", false, a.household_size.unwrap_or(1).to_string(), vec![])
+                    }
+                    Step::Income => ("number", false, a.income.unwrap_or(0).to_string(), vec![]),
+                    Step::CriminalCircumstances => (
+                        "list",
+                        false,
+                        String::new(),
+                        a.criminal_circumstances.clone().unwrap_or_default(),
+                    ),
+                    Step::Circumstances => (
+                        "list",
+                        false,
+                        String::new(),
+                        a.circumstances.clone().unwrap_or_default(),
+                    ),
+                };
+                let items: Vec<SharedString> = items.iter().map(|c| c.code().into()).collect();
+                ReviewRow {
+                    step: step_name(*step).into(),
+                    kind: kind.into(),
+                    flag,
+                    value: value.into(),
+                    items: ModelRc::new(VecModel::from(items)),
+                }
+            })
+            .collect()
+    }
+
+    fn show_result(&self) {
+        let answers = self.state.borrow().answers.clone();
+        let Some(input) = answers.to_input(self.today(), Lang::default()) else {
+            return;
+        };
+        let d = screen(&self.policy, &input);
+        let service = d
+            .next_steps
+            .iter()
+            .find_map(|s| match s {
+                NextStep::TakeApplicationTicket => Some('B'),
+                NextStep::TakeCriminalTicket => Some('C'),
+                NextStep::TakeConsultationTicket => Some('A'),
+                _ => None,
+            })
+            .unwrap_or('A');
+        tracing::info!(outcome = d.outcome.code(), "screening finished at the kiosk");
+        self.with_ui(|w| {
+            fill_result(w, &d);
+            self.offer_ticket(w, service);
+            w.global::<Nav>().set_screen(Screen::WizardResult);
+        });
+    }
+
+    fn offer_ticket(&self, w: &KioskWindow, letter: char) {
+        let lang: Lang = w
+            .global::<super::Settings>()
+            .get_language()
+            .parse()
+            .unwrap_or_default();
+        let wa = w.global::<WizardAdapter>();
+        let svc = letter
+            .to_string()
+            .parse()
+            .ok()
+            .and_then(|code| self.config.service(code));
+        wa.set_ticket_service(svc.map(|s| s.code.to_string()).unwrap_or_default().into());
+        wa.set_ticket_service_name(
+            svc.map(|s| s.name.get(lang).to_owned())
+                .unwrap_or_default()
+                .into(),
+        );
+    }
+
+    fn show_unsure(&self) {
+        self.with_ui(|w| {
+            let wa = w.global::<WizardAdapter>();
+            wa.set_unsure(true);
+            wa.set_outcome("refer_to_staff".into());
+            wa.set_reasons(ModelRc::default());
+            wa.set_next_steps(ModelRc::default());
+            wa.set_proof(SharedString::new());
+            self.offer_ticket(w, 'A');
+            w.global::<Nav>().set_screen(Screen::WizardResult);
+        });
+    }
+}
+
+pub(super) fn wire(window: &KioskWindow, config: &Arc<Config>, clock: Arc<dyn Clock>) {
+    let policy = config.eligibility_policy(None).or_else(|e| {
+        tracing::error!(error = %e, "the provisioned screening policy cannot be used; using the shipped one");
+        Policy::shipped()
+    });
+    let Ok(policy) = policy else {
+        tracing::error!("no screening policy can be loaded; the eligibility check is unavailable");
+        return;
+    };
+    let wiz = Rc::new(Wizard {
+        window: window.as_weak(),
+        config: config.clone(),
+        policy,
+        clock,
+        state: RefCell::new(State::default()),
+    });
+    let wa = window.global::<WizardAdapter>();
+    let z = wiz.clone();
+    wa.on_start(move || z.start());
+    let z = wiz.clone();
+    wa.on_reset(move || z.reset());
+    let z = wiz.clone();
+    wa.on_choose_matter(move |code| match Matter::parse(&code) {
+        Some(m) => {
+            z.record(Step::Matter, |a| {
+                *a = Answers {
+                    matter: Some(m),
+                    ..Answers::default()
+                }
+            });
+            z.state.borrow_mut().history = vec![Step::Matter];
+            z.advance();
+        }
+        None => z.show_unsure(),
+    });
+    let z = wiz.clone();
+    wa.on_answer(move |yes| {
+        let Some(w) = z.window.upgrade() else { return };
+        let Some(step) = step_by_name(&w.global::<WizardAdapter>().get_step()) else {
+            return;
+        };
+        z.record(step, |a| match step {
+            Step::AlreadyRepresented => a.already_represented = Some(yes),
+            Step::CaseOutsideCity => a.case_outside_city = Some(yes),
+            Step::HighValueAssets => a.high_value_assets = Some(yes),
+            Step::DeadlineWithinAWeek => a.deadline_within_a_week = Some(yes),
+            _ => {}
+        });
+        z.advance();
+    });
+    let z = wiz.clone();
+    wa.on_toggle(move |code| {
+        z.with_ui(|w| {
+            let model = w.global::<WizardAdapter>().get_checklist();
+            let items: Vec<ChecklistItem> = (0..slint::Model::row_count(&model))
+                .filter_map(|i| slint::Model::row_data(&model, i))
+                .map(|mut it| {
+                    if it.code == code {
+                        it.checked = !it.checked;
+                    }
+                    it
+                })
+                .collect();
+            w.global::<WizardAdapter>()
+                .set_checklist(ModelRc::new(VecModel::from(items)));
+        });
+    });
+    let z = wiz.clone();
+    wa.on_checklist_done(move || {
+        let Some(w) = z.window.upgrade() else { return };
+        let wa = w.global::<WizardAdapter>();
+        let Some(step) = step_by_name(&wa.get_step()) else {
+            return;
+        };
+        let model = wa.get_checklist();
+        let chosen: Vec<Circumstance> = (0..slint::Model::row_count(&model))
+            .filter_map(|i| slint::Model::row_data(&model, i))
+            .filter(|it| it.checked)
+            .filter_map(|it| Circumstance::parse(&it.code))
+            .collect();
+        z.record(step, |a| match step {
+            Step::CriminalCircumstances => a.criminal_circumstances = Some(chosen),
+            _ => a.circumstances = Some(chosen),
+        });
+        z.advance();
+    });
+    let z = wiz.clone();
+    wa.on_key(move |key| {
+        z.with_ui(|w| {
+            let wa = w.global::<WizardAdapter>();
+            let mut text = wa.get_number().to_string();
+            let limit = if wa.get_step() == "HouseholdSize" { 2 } else { 9 };
+            if key == "del" {
+                text.pop();
+            } else if text.len() < limit && key.len() == 1 && key.chars().all(|c| c.is_ascii_digit()) {
+                if text == "0" {
+                    text.clear();
+                }
+                text.push_str(&key);
+            }
+            wa.set_number(text.into());
+            wa.set_number_invalid(false);
+        });
+    });
+    let z = wiz.clone();
+    wa.on_number_done(move || {
+        let Some(w) = z.window.upgrade() else { return };
+        let wa = w.global::<WizardAdapter>();
+        let Some(step) = step_by_name(&wa.get_step()) else {
+            return;
+        };
+        let value: Option<u64> = wa.get_number().parse().ok();
+        let valid = match (step, value) {
+            (Step::HouseholdSize, Some(n)) => (1..=30).contains(&n),
+            (Step::Income, Some(_)) => true,
+            _ => false,
+        };
+        if !valid {
+            wa.set_number_invalid(true);
+            return;
+        }
+        let n = value.unwrap_or(0);
+        z.record(step, |a| match step {
+            Step::HouseholdSize => a.household_size = u32::try_from(n).ok(),
+            _ => a.income = Some(n),
+        });
+        z.advance();
+    });
+    let z = wiz.clone();
+    wa.on_change(move |name| {
+        let Some(step) = step_by_name(&name) else { return };
+        if step == Step::Matter {
+            z.start();
+            return;
+        }
+        clear(&mut z.state.borrow_mut(), step);
+        z.advance();
+    });
+    let z = wiz.clone();
+    wa.on_undo(move || {
+        let last = z.state.borrow().history.last().copied();
+        match last {
+            None | Some(Step::Matter) => z.start(),
+            Some(step) => {
+                clear(&mut z.state.borrow_mut(), step);
+                z.advance();
+            }
+        }
+    });
+    let z = wiz.clone();
+    wa.on_confirm(move || z.show_result());
+    let z = wiz;
+    wa.on_take_ticket(move || {
+        z.with_ui(|w| {
+            let code = w.global::<WizardAdapter>().get_ticket_service();
+            if !code.is_empty() {
+                w.global::<TicketAdapter>().invoke_choose_service(code);
+            }
+        });
+    });
+}
+
+/// Puts a decision on the result screen. The ticket steps are left out: the screen offers the
+/// ticket as a button.
+pub(super) fn fill_result(w: &KioskWindow, d: &crate::eligibility::Decision) {
+    let wa = w.global::<WizardAdapter>();
+    wa.set_unsure(false);
+    wa.set_outcome(d.outcome.code().into());
+    let reasons: Vec<ResultReason> = d
+        .reasons
+        .iter()
+        .map(|r| ResultReason {
+            code: r.code.code().into(),
+            rule: r.rule.as_str().into(),
+        })
+        .collect();
+    wa.set_reasons(ModelRc::new(VecModel::from(reasons)));
+    let steps: Vec<SharedString> = d
+        .next_steps
+        .iter()
+        .filter(|s| {
+            !matches!(
+                s,
+                NextStep::TakeApplicationTicket
+                    | NextStep::TakeConsultationTicket
+                    | NextStep::TakeCriminalTicket
+            )
+        })
+        .map(|s| s.code().into())
+        .collect();
+    wa.set_next_steps(ModelRc::new(VecModel::from(steps)));
+    wa.set_proof(d.proof.map(|p| p.code()).unwrap_or_default().into());
+}
+
+fn clear(st: &mut State, step: Step) {
+    let a = &mut st.answers;
+    match step {
+        Step::Matter => a.matter = None,
+        Step::AlreadyRepresented => a.already_represented = None,
+        Step::CaseOutsideCity => a.case_outside_city = None,
+        Step::CriminalCircumstances => a.criminal_circumstances = None,
+        Step::Circumstances => a.circumstances = None,
+        Step::HighValueAssets => a.high_value_assets = None,
+        Step::HouseholdSize => a.household_size = None,
+        Step::Income => a.income = None,
+        Step::DeadlineWithinAWeek => a.deadline_within_a_week = None,
+    }
+    st.history.retain(|s| *s != step);
+}
