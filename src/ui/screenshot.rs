@@ -122,6 +122,17 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                     save_png(&window, w, h, &file)?;
                     written.push(file);
                 }
+                for (outcome, sample) in &OUTCOME_SAMPLES[1..] {
+                    prepare(&ui, config, lang, theme, Screen::WizardResult);
+                    show_sample_result(&ui, config, lang, *sample);
+                    let file = req.out.join(format!(
+                        "wizard-result-{outcome}-{}-{}-{w}x{h}.png",
+                        lang.code(),
+                        theme.name()
+                    ));
+                    save_png(&window, w, h, &file)?;
+                    written.push(file);
+                }
                 if req.overlays {
                     prepare(&ui, config, lang, theme, Screen::Priority);
                     ui.global::<Nav>()
@@ -239,10 +250,63 @@ fn prepare(ui: &KioskWindow, config: &Config, lang: Lang, theme: Theme, screen: 
     nav.set_idle_seconds(0);
 }
 
+/// One sample screening per outcome, for the result screen (name, matter, income, circumstance, date).
+type Sample = (
+    crate::eligibility::Matter,
+    u64,
+    Option<crate::eligibility::Circumstance>,
+    (i32, u32, u32),
+);
+
+const OUTCOME_SAMPLES: [(&str, Sample); 5] = {
+    use crate::eligibility::{Circumstance as C, Matter as M};
+    [
+        (
+            "eligible",
+            (M::FamilySupport, 4800, Some(C::Elderly), (2025, 7, 1)),
+        ),
+        ("not_eligible", (M::OtherCivil, 4800, None, (2025, 7, 1))),
+        (
+            "exempt_from_means_test",
+            (M::LabourRemuneration, 9000, Some(C::MigrantWorker), (2025, 7, 1)),
+        ),
+        (
+            "state_appoints_counsel",
+            (M::CriminalDefence, 9000, Some(C::Minor), (2025, 7, 1)),
+        ),
+        ("refer_to_staff", (M::FamilySupport, 4800, None, (2026, 5, 1))),
+    ]
+};
+
+fn show_sample_result(
+    ui: &KioskWindow,
+    config: &Config,
+    lang: Lang,
+    (matter, income, circumstance, (y, m, d)): Sample,
+) {
+    use crate::eligibility::{Policy, ScreeningInput, screen};
+    let input = ScreeningInput {
+        date: chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default(),
+        matter,
+        household_size: 3,
+        household_monthly_income: income,
+        circumstances: circumstance.into_iter().collect(),
+        criminal_role: None,
+        already_represented: false,
+        case_outside_guangzhou: false,
+        days_to_deadline: Some(3),
+        has_high_value_assets: false,
+        language: lang,
+    };
+    if let Ok(policy) = Policy::shipped() {
+        super::wizard::fill_result(ui, &screen(&policy, &input), config);
+    }
+}
+
 /// A sample screening (a family-support claim, household of 3 earning 4800 a month, in July 2025)
 /// through the real engine, so the result screen shows what a visitor would see.
 fn prepare_wizard(ui: &KioskWindow, config: &Config, lang: Lang) {
-    use crate::eligibility::{Circumstance, Matter, Policy, ScreeningInput, screen};
+    use crate::eligibility::Circumstance;
     let w = ui.global::<WizardAdapter>();
     let checklist: Vec<ChecklistItem> = [
         Circumstance::SocialAssistance,
@@ -275,25 +339,7 @@ fn prepare_wizard(ui: &KioskWindow, config: &Config, lang: Lang) {
         row("HouseholdSize", "number", false, "3", &[]),
         row("Income", "number", false, "4800", &[]),
     ])));
-    let input = ScreeningInput {
-        date: chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default(),
-        matter: Matter::FamilySupport,
-        household_size: 3,
-        household_monthly_income: 4800,
-        circumstances: vec![Circumstance::Elderly],
-        criminal_role: None,
-        already_represented: false,
-        case_outside_guangzhou: false,
-        days_to_deadline: Some(3),
-        has_high_value_assets: false,
-        language: lang,
-    };
-    if let Ok(policy) = Policy::shipped() {
-        super::wizard::fill_result(ui, &screen(&policy, &input));
-    }
-    let b = config.services.get(1);
-    w.set_ticket_service(b.map(|s| s.code.to_string()).unwrap_or_default().into());
-    w.set_ticket_service_name(b.map(|s| s.name.get(lang).to_owned()).unwrap_or_default().into());
+    show_sample_result(ui, config, lang, OUTCOME_SAMPLES[0].1);
     w.set_unsure(false);
 }
 

@@ -215,42 +215,11 @@ impl Wizard {
             return;
         };
         let d = screen(&self.policy, &input);
-        let service = d
-            .next_steps
-            .iter()
-            .find_map(|s| match s {
-                NextStep::TakeApplicationTicket => Some('B'),
-                NextStep::TakeCriminalTicket => Some('C'),
-                NextStep::TakeConsultationTicket => Some('A'),
-                _ => None,
-            })
-            .unwrap_or('A');
         tracing::info!(outcome = d.outcome.code(), "screening finished at the kiosk");
         self.with_ui(|w| {
-            fill_result(w, &d);
-            self.offer_ticket(w, service);
+            fill_result(w, &d, &self.config);
             w.global::<Nav>().set_screen(Screen::WizardResult);
         });
-    }
-
-    fn offer_ticket(&self, w: &KioskWindow, letter: char) {
-        let lang: Lang = w
-            .global::<super::Settings>()
-            .get_language()
-            .parse()
-            .unwrap_or_default();
-        let wa = w.global::<WizardAdapter>();
-        let svc = letter
-            .to_string()
-            .parse()
-            .ok()
-            .and_then(|code| self.config.service(code));
-        wa.set_ticket_service(svc.map(|s| s.code.to_string()).unwrap_or_default().into());
-        wa.set_ticket_service_name(
-            svc.map(|s| s.name.get(lang).to_owned())
-                .unwrap_or_default()
-                .into(),
-        );
     }
 
     fn show_unsure(&self) {
@@ -261,7 +230,7 @@ impl Wizard {
             wa.set_reasons(ModelRc::default());
             wa.set_next_steps(ModelRc::default());
             wa.set_proof(SharedString::new());
-            self.offer_ticket(w, 'A');
+            offer_ticket(w, &self.config, 'A');
             w.global::<Nav>().set_screen(Screen::WizardResult);
         });
     }
@@ -429,9 +398,42 @@ pub(super) fn wire(window: &KioskWindow, config: &Arc<Config>, clock: Arc<dyn Cl
     });
 }
 
-/// Puts a decision on the result screen. The ticket steps are left out: the screen offers the
-/// ticket as a button.
-pub(super) fn fill_result(w: &KioskWindow, d: &crate::eligibility::Decision) {
+/// Offers a ticket for the service with this letter, if the hall has it.
+fn offer_ticket(w: &KioskWindow, config: &Config, letter: char) {
+    let lang: Lang = w
+        .global::<super::Settings>()
+        .get_language()
+        .parse()
+        .unwrap_or_default();
+    let wa = w.global::<WizardAdapter>();
+    let svc = letter
+        .to_string()
+        .parse()
+        .ok()
+        .and_then(|code| config.service(code));
+    wa.set_ticket_service(svc.map(|s| s.code.to_string()).unwrap_or_default().into());
+    wa.set_ticket_service_name(
+        svc.map(|s| s.name.get(lang).to_owned())
+            .unwrap_or_default()
+            .into(),
+    );
+}
+
+/// Puts a decision on the result screen, with a ticket for the service its next steps name
+/// (application, criminal and duty lawyer, or consultation). Those steps, and "the office
+/// decides" (the screen's subtitle), are not repeated in the list.
+pub(super) fn fill_result(w: &KioskWindow, d: &crate::eligibility::Decision, config: &Config) {
+    let service = d
+        .next_steps
+        .iter()
+        .find_map(|s| match s {
+            NextStep::TakeApplicationTicket => Some('B'),
+            NextStep::TakeCriminalTicket => Some('C'),
+            NextStep::TakeConsultationTicket => Some('A'),
+            _ => None,
+        })
+        .unwrap_or('A');
+    offer_ticket(w, config, service);
     let wa = w.global::<WizardAdapter>();
     wa.set_unsure(false);
     wa.set_outcome(d.outcome.code().into());
@@ -453,6 +455,7 @@ pub(super) fn fill_result(w: &KioskWindow, d: &crate::eligibility::Decision) {
                 NextStep::TakeApplicationTicket
                     | NextStep::TakeConsultationTicket
                     | NextStep::TakeCriminalTicket
+                    | NextStep::OfficeDecides
             )
         })
         .map(|s| s.code().into())
