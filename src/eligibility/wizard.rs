@@ -26,7 +26,7 @@ pub enum Step {
     DeadlineWithinAWeek,
 }
 
-const ORDER: [Step; 9] = [
+pub const ORDER: [Step; 9] = [
     Step::Matter,
     Step::AlreadyRepresented,
     Step::CaseOutsideCity,
@@ -37,6 +37,27 @@ const ORDER: [Step; 9] = [
     Step::Income,
     Step::DeadlineWithinAWeek,
 ];
+
+impl Step {
+    /// The step's name on the screen side (WizardAdapter.step).
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Matter => "Matter",
+            Step::AlreadyRepresented => "AlreadyRepresented",
+            Step::CaseOutsideCity => "CaseOutsideCity",
+            Step::CriminalCircumstances => "CriminalCircumstances",
+            Step::Circumstances => "Circumstances",
+            Step::HighValueAssets => "HighValueAssets",
+            Step::HouseholdSize => "HouseholdSize",
+            Step::Income => "Income",
+            Step::DeadlineWithinAWeek => "DeadlineWithinAWeek",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Step> {
+        ORDER.into_iter().find(|s| s.name() == name)
+    }
+}
 
 /// Circumstances offered on the criminal-defence checklist.
 pub const CRIMINAL_CIRCUMSTANCES: [Circumstance; 7] = [

@@ -27,36 +27,6 @@ struct Wizard {
     state: RefCell<State>,
 }
 
-fn step_name(step: Step) -> &'static str {
-    match step {
-        Step::Matter => "Matter",
-        Step::AlreadyRepresented => "AlreadyRepresented",
-        Step::CaseOutsideCity => "CaseOutsideCity",
-        Step::CriminalCircumstances => "CriminalCircumstances",
-        Step::Circumstances => "Circumstances",
-        Step::HighValueAssets => "HighValueAssets",
-        Step::HouseholdSize => "HouseholdSize",
-        Step::Income => "Income",
-        Step::DeadlineWithinAWeek => "DeadlineWithinAWeek",
-    }
-}
-
-const STEPS: [Step; 9] = [
-    Step::Matter,
-    Step::AlreadyRepresented,
-    Step::CaseOutsideCity,
-    Step::CriminalCircumstances,
-    Step::Circumstances,
-    Step::HighValueAssets,
-    Step::HouseholdSize,
-    Step::Income,
-    Step::DeadlineWithinAWeek,
-];
-
-fn step_by_name(name: &str) -> Option<Step> {
-    STEPS.into_iter().find(|s| step_name(*s) == name)
-}
-
 /// Circumstances offered on the general checklist: every one that some exemption needs.
 fn exemption_circumstances(policy: &Policy) -> Vec<Circumstance> {
     Circumstance::ALL
@@ -112,7 +82,7 @@ impl Wizard {
                 nav.set_screen(Screen::WizardReview);
                 return;
             };
-            wa.set_step(step_name(step).into());
+            wa.set_step(step.name().into());
             let checklist = |codes: Vec<Circumstance>, chosen: &Option<Vec<Circumstance>>| {
                 let items: Vec<ChecklistItem> = codes
                     .into_iter()
@@ -199,7 +169,7 @@ impl Wizard {
                 };
                 let items: Vec<SharedString> = items.iter().map(|c| c.code().into()).collect();
                 ReviewRow {
-                    step: step_name(*step).into(),
+                    step: step.name().into(),
                     kind: kind.into(),
                     flag,
                     value: value.into(),
@@ -274,7 +244,7 @@ pub(super) fn wire(window: &KioskWindow, config: &Arc<Config>, clock: Arc<dyn Cl
     let z = wiz.clone();
     wa.on_answer(move |yes| {
         let Some(w) = z.window.upgrade() else { return };
-        let Some(step) = step_by_name(&w.global::<WizardAdapter>().get_step()) else {
+        let Some(step) = Step::from_name(&w.global::<WizardAdapter>().get_step()) else {
             return;
         };
         z.record(step, |a| match step {
@@ -307,7 +277,7 @@ pub(super) fn wire(window: &KioskWindow, config: &Arc<Config>, clock: Arc<dyn Cl
     wa.on_checklist_done(move || {
         let Some(w) = z.window.upgrade() else { return };
         let wa = w.global::<WizardAdapter>();
-        let Some(step) = step_by_name(&wa.get_step()) else {
+        let Some(step) = Step::from_name(&wa.get_step()) else {
             return;
         };
         let model = wa.get_checklist();
@@ -344,7 +314,7 @@ pub(super) fn wire(window: &KioskWindow, config: &Arc<Config>, clock: Arc<dyn Cl
     wa.on_number_done(move || {
         let Some(w) = z.window.upgrade() else { return };
         let wa = w.global::<WizardAdapter>();
-        let Some(step) = step_by_name(&wa.get_step()) else {
+        let Some(step) = Step::from_name(&wa.get_step()) else {
             return;
         };
         let value: Option<u64> = wa.get_number().parse().ok();
@@ -366,7 +336,9 @@ pub(super) fn wire(window: &KioskWindow, config: &Arc<Config>, clock: Arc<dyn Cl
     });
     let z = wiz.clone();
     wa.on_change(move |name| {
-        let Some(step) = step_by_name(&name) else { return };
+        let Some(step) = Step::from_name(&name) else {
+            return;
+        };
         if step == Step::Matter {
             z.start();
             return;
