@@ -27,12 +27,12 @@ struct Wizard {
     state: RefCell<State>,
 }
 
-/// Circumstances offered on the general checklist: every one that some exemption needs.
+/// Circumstances offered on the general checklist: every one that some exemption needs
+/// (being under 18 counts here too, not only on the criminal checklist).
 fn exemption_circumstances(policy: &Policy) -> Vec<Circumstance> {
     Circumstance::ALL
         .iter()
         .copied()
-        .filter(|c| !CRIMINAL_CIRCUMSTANCES.contains(c))
         .filter(|c| policy.exemptions.iter().any(|e| e.all_of.contains(c)))
         .collect()
 }
