@@ -11,11 +11,23 @@ LANGS = ["zh-CN", "en", "ug"]
 
 
 def ui_strings():
+    """@tr() strings of the Slint UI, then tr()/trf() strings of the Rust side (receipts, speech)."""
     ids = []
     for f in sorted(glob.glob(str(ROOT / "ui/**/*.slint"), recursive=True)):
         for m in re.finditer(r'@tr\(\s*"((?:[^"\\]|\\.)*)"', Path(f).read_text(encoding="utf-8")):
             if m.group(1) not in ids:
                 ids.append(m.group(1))
+    for f in sorted(glob.glob(str(ROOT / "src/**/*.rs"), recursive=True)):
+        if f.endswith("i18n.rs"):
+            continue
+        text = Path(f).read_text(encoding="utf-8")
+        # tr(lang, "…") / trf(lang, "…", …), and string lists marked `// i18n: msgids`.
+        found = re.findall(r'\btrf?\(\s*[\w.:()]+,\s*"((?:[^"\\]|\\.)*)"', text)
+        for block in re.findall(r'// i18n: msgids\n(.*?)\n\s*\]', text, re.S):
+            found += re.findall(r'"((?:[^"\\]|\\.)*)"', block)
+        for i in found:
+            if i not in ids:
+                ids.append(i)
     return ids
 
 

@@ -499,6 +499,16 @@ impl QueueService {
         })
     }
 
+    /// Any ticket by its id (for reprints), with its place in the queue when waiting.
+    pub fn ticket_by_id(&mut self, id: &str) -> Result<TicketView, OpError> {
+        let config = &self.config;
+        self.store.read(|tx| {
+            let t = tables::ticket_by_id(tx, id)?
+                .ok_or_else(|| OpError::BadInput(format!("there is no ticket with id {id}")))?;
+            view_with_wait(tx, config, &t)
+        })
+    }
+
     fn counter_services(&self, counter: u32) -> Result<Vec<ServiceCode>, OpError> {
         self.config
             .counter(counter)

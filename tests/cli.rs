@@ -255,7 +255,17 @@ fn doctor_reports_each_part() {
     assert_eq!(by_name("database")["status"], "ok");
     assert_eq!(by_name("disk")["status"], "ok");
     assert_eq!(by_name("clock")["status"], "ok");
-    assert_eq!(by_name("printer")["status"], "not_configured");
+    let printer = by_name("printer");
+    assert_eq!(
+        printer["status"], "ok",
+        "the default file printer is always ready"
+    );
+    assert!(
+        printer["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no status link provisioned")
+    );
 
     let out = kiosk(dir.path(), &["--now=1970-01-02T00:00:00Z", "doctor", "--json"]);
     assert_eq!(out.status.code(), Some(1), "a 1970 clock fails the check");

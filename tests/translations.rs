@@ -32,7 +32,65 @@ fn ui_strings() -> Vec<String> {
     }
     let mut out = Vec::new();
     walk(&root().join("ui"), &mut out);
+    rust_strings(&root().join("src"), &mut out);
     out
+}
+
+/// Message ids of the Rust side: `tr(lang, "…")`, `trf(lang, "…", …)` and lists marked
+/// `// i18n: msgids` (receipts, later speech), as `scripts/po-sync.py` collects them.
+fn rust_strings(dir: &Path, out: &mut Vec<String>) {
+    fn quoted(s: &str) -> Option<String> {
+        let body = s.trim_start().strip_prefix('"')?;
+        let mut id = String::new();
+        let mut chars = body.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => return Some(id),
+                '\\' => id.push(chars.next()?),
+                c => id.push(c),
+            }
+        }
+        None
+    }
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_strings(&path, out);
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") || path.ends_with("i18n.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut found = Vec::new();
+        for pattern in ["tr(", "trf("] {
+            for (i, _) in text.match_indices(pattern) {
+                let before = text[..i].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let args = &text[i + pattern.len()..];
+                let Some(comma) = args.find(',') else { continue };
+                if args[..comma].contains('"') {
+                    continue;
+                }
+                found.extend(quoted(&args[comma + 1..]));
+            }
+        }
+        for (i, _) in text.match_indices("// i18n: msgids") {
+            for line in text[i..].lines().skip(1) {
+                if line.trim_start().starts_with(']') {
+                    break;
+                }
+                found.extend(quoted(line.trim().trim_end_matches(',')));
+            }
+        }
+        for id in found {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+    }
 }
 
 fn po(lang: &str) -> BTreeMap<String, String> {

@@ -6,12 +6,13 @@
 
 mod common;
 
+use common::fake_printer::{Condition, FakePrinter};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use kiosk::config::Config;
 use kiosk::lang::Lang;
 use kiosk::queue_service::QueueService;
 use kiosk::store::Store;
-use kiosk::ui::{KioskUi, Nav, Screen, Settings, StartMode, TicketAdapter};
+use kiosk::ui::{KioskUi, Nav, PrintState, Screen, Settings, StartMode, TicketAdapter};
 use slint::ComponentHandle;
 use slint::platform::{Key, WindowEvent};
 use std::cell::Cell;
@@ -25,14 +26,21 @@ struct Kiosk {
 }
 
 fn kiosk_with(config: Config) -> Kiosk {
+    kiosk_printing(config, false)
+}
+
+fn kiosk_printing(config: Config, with_printer: bool) -> Kiosk {
     let dir = tempfile::tempdir().unwrap();
     let config = Arc::new(config);
     let store = Store::open_in(dir.path()).unwrap();
     let queue = QueueService::new(store, config.clone(), Arc::new(kiosk::clock::SystemClock)).unwrap();
-    let ui = KioskUi::new(
+    let printer = with_printer
+        .then(|| kiosk::printer::Printer::new(config.printer.clone(), dir.path().join("receipts")));
+    let ui = KioskUi::with_printer(
         config,
         StartMode::Serving(queue),
         Arc::new(kiosk::clock::SystemClock),
+        printer,
     )
     .unwrap();
     ui.window.show().unwrap();
@@ -134,6 +142,58 @@ fn visitor_screen_flows() {
     out_of_service_sends_visitors_to_staff();
     screening_wizard_leads_to_the_result_and_the_right_ticket();
     unsure_visitors_are_sent_to_staff();
+    a_failed_print_keeps_the_number_and_can_be_printed_again();
+}
+
+fn wait_print_state(k: &Kiosk, want: PrintState) {
+    let w = k.ui.window.as_weak();
+    let ok = wait_until(move || {
+        w.upgrade()
+            .is_some_and(|w| w.global::<TicketAdapter>().get_print_state() == want)
+    });
+    assert!(
+        ok,
+        "print state {:?}, expected {want:?}",
+        k.ui.window.global::<TicketAdapter>().get_print_state()
+    );
+}
+
+fn a_failed_print_keeps_the_number_and_can_be_printed_again() {
+    let fake = FakePrinter::start(Condition::PaperEnd);
+    let mut config = Config::default();
+    config.printer.kind = kiosk::config::PrinterKind::Serial;
+    config.printer.device = Some(fake.device.clone());
+    let k = kiosk_printing(config, true);
+    tap(&k, "home-take-ticket");
+    wait_for_screen(&k, Screen::Service);
+    tap(&k, "service-A");
+    wait_for_screen(&k, Screen::Priority);
+    tap(&k, "priority-none");
+    wait_for_screen(&k, Screen::Confirmation);
+    wait_print_state(&k, PrintState::Failed);
+    let message = find(&k, "confirmation-print").accessible_label().unwrap();
+    let expected = kiosk::i18n::tr(
+        Lang::ZhCn,
+        "The ticket could not be printed. Please write down your number; it is still valid.",
+    );
+    assert_eq!(message, expected);
+    assert!(
+        fake.take().items.is_empty(),
+        "nothing printed while the paper is out"
+    );
+    let events = kiosk::printing::printer_attention(&mut Store::open_in(k.dir.path()).unwrap()).unwrap();
+    assert_eq!(events.and_then(|e| e.problem).as_deref(), Some("paper_end"));
+
+    // Paper loaded: "Print again" prints the same ticket.
+    fake.set(Condition::Online);
+    tap(&k, "confirmation-reprint");
+    wait_print_state(&k, PrintState::Printed);
+    let paper = fake.take();
+    assert!(paper.texts().contains(&"A001".to_owned()), "{:?}", paper.texts());
+    assert_eq!(paper.cuts(), 1);
+    // The printer thread records the event before it reports to the screen.
+    let open = kiosk::printing::printer_attention(&mut Store::open_in(k.dir.path()).unwrap()).unwrap();
+    assert!(open.is_none(), "the printer recovered: {open:?}");
 }
 
 fn take_a_ticket_by_touch_in_each_language() {

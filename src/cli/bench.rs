@@ -26,6 +26,11 @@ pub enum BenchCommand {
         #[arg(long, value_name = "WxH", default_value = "1080x1920", value_parser = super::kiosk_ui::parse_size)]
         size: (u32, u32),
     },
+    /// Bytes per receipt in each language and paper width, time on the wire, encoding time.
+    Receipt {
+        #[arg(long, default_value_t = 20)]
+        rounds: u32,
+    },
 }
 
 #[derive(serde::Serialize)]
@@ -53,7 +58,63 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> CmdResult {
             );
             Ok(())
         }
+        BenchCommand::Receipt { rounds } => receipt(ctx, rounds),
     }
+}
+
+/// A typical ticket (a waiting visitor with people ahead and a QR link) in every language.
+fn receipt(ctx: &Context, rounds: u32) -> CmdResult {
+    use crate::queue_service::TicketView;
+    use crate::receipt::{Paper, encode::encode};
+    let (mut config, _) = ctx.load_config()?;
+    if config.printer.status_url.is_none() {
+        config.printer.status_url = Some("https://hall.example/queue/{ticket}".into());
+    }
+    let now = ctx.clock.now();
+    let ticket = TicketView {
+        id: uuid::Uuid::now_v7().to_string(),
+        number: "A012".into(),
+        service: "A".parse::<ServiceCode>().map_err(Failure::failed)?,
+        service_name: "法律咨询".into(),
+        priority: None,
+        state: crate::queue::TicketState::Waiting,
+        language: "zh-CN".into(),
+        business_day: now.date_naive(),
+        issued_at: now,
+        counter: None,
+        called_at: None,
+        recalls: 0,
+        people_ahead: Some(7),
+        estimated_wait_minutes: Some(35),
+    };
+    println!("receipt        paper  bytes   9600 baud  115200 baud  encode p50");
+    for paper in [Paper::Mm80, Paper::Mm58] {
+        for lang in Lang::ALL {
+            let job = crate::printing::ticket_job(&config, &ticket, lang);
+            let mut times = Vec::new();
+            let mut bytes = 0;
+            for _ in 0..rounds.max(1) {
+                let start = Instant::now();
+                bytes = encode(&job.receipt, paper)
+                    .map_err(|e| Failure::failed(e.to_string()))?
+                    .len();
+                times.push(start.elapsed());
+            }
+            times.sort();
+            // 8N1: ten bits on the wire per byte.
+            let wire = |baud: f64| bytes as f64 * 10.0 / baud;
+            println!(
+                "ticket {:<7} {:>3} mm {:>6} {:>9.2} s {:>10.2} s {:>8.1} ms",
+                lang.code(),
+                if paper == Paper::Mm80 { 80 } else { 58 },
+                bytes,
+                wire(9600.0),
+                wire(115_200.0),
+                times[times.len() / 2].as_secs_f64() * 1000.0
+            );
+        }
+    }
+    Ok(())
 }
 
 fn queue(ctx: &Context, tickets: u32, report_each: bool, json: bool) -> CmdResult {

@@ -69,11 +69,9 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
     checks.push(disk(&ctx.data_dir));
     checks.push(clock(ctx.clock.now(), config.as_ref()));
     checks.push(hardship_standard(ctx.clock.now(), config.as_ref()));
-    checks.push(check(
-        "printer",
-        Status::NotConfigured,
-        "printer checks arrive with receipt printing",
-    ));
+    if let Some(config) = &config {
+        checks.push(printer(config, &ctx.data_dir));
+    }
     checks.push(check(
         "audio",
         Status::NotConfigured,
@@ -106,6 +104,60 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
         Err(Failure::failed("some checks failed (see above)"))
     } else {
         Ok(())
+    }
+}
+
+/// Asks the printer itself (DLE EOT), and mentions an unresolved problem the kiosk recorded.
+fn printer(config: &Config, data_dir: &Path) -> Check {
+    let mut printer = crate::printer::Printer::new(config.printer.clone(), config.printer_dir(data_dir));
+    let name = printer.describe();
+    let recorded = Store::open_in(data_dir)
+        .ok()
+        .and_then(|mut s| crate::printing::printer_attention(&mut s).ok().flatten())
+        .map(|e| {
+            format!(
+                "; last problem recorded {}: {}",
+                e.at.format("%Y-%m-%d %H:%M UTC"),
+                e.detail.unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    let paper = format!("{} mm paper", config.printer.paper_width_mm);
+    let qr = if config.printer.status_url.is_some() {
+        ""
+    } else {
+        "; no status link provisioned, so tickets carry no QR code (kiosk provision --status-url …)"
+    };
+    let slow_serial = config.printer.kind == crate::config::PrinterKind::Serial
+        && config.printer.baud.unwrap_or(9600) < 38_400;
+    match printer.status() {
+        Ok(s) if s.problem().is_none() && !s.paper_near_end && slow_serial => check(
+            "printer",
+            Status::Warn,
+            format!(
+                "{name}: ready, {paper}, but at {} baud a Uyghur ticket (drawn, about 16 KB) takes                  over 10 s to send; set printer and terminal to 115200 baud{qr}{recorded}",
+                config.printer.baud.unwrap_or(9600)
+            ),
+        ),
+        Ok(s) if s.problem().is_none() && !s.paper_near_end => check(
+            "printer",
+            Status::Ok,
+            format!("{name}: ready, {paper}{qr}{recorded}"),
+        ),
+        Ok(s) if s.problem().is_none() => check(
+            "printer",
+            Status::Warn,
+            format!("{name}: paper is running low; have a new roll ready{qr}"),
+        ),
+        Ok(s) => check(
+            "printer",
+            Status::Fail,
+            format!(
+                "{name}: {}",
+                s.problem().map(|p| p.to_string()).unwrap_or_default()
+            ),
+        ),
+        Err(problem) => check("printer", Status::Fail, format!("{name}: {problem}")),
     }
 }
 

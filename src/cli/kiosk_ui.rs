@@ -3,6 +3,7 @@
 use super::{CmdResult, Context, Failure};
 use crate::config::{Config, Role};
 use crate::lang::Lang;
+use crate::printer::Printer;
 use crate::queue_service::QueueService;
 use crate::store::Store;
 use crate::ui::screenshot::{Request, Theme};
@@ -60,12 +61,14 @@ fn start_mode(ctx: &Context) -> (Config, StartMode) {
 pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
     let (config, mode) = start_mode(ctx);
     let fullscreen = config.kiosk.fullscreen && !args.windowed;
-    let ui = KioskUi::new(Arc::new(config), mode, ctx.clock.clone()).map_err(|e| {
-        Failure::failed(format!(
-            "cannot open the kiosk window: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)? \
+    let printer = Printer::new(config.printer.clone(), config.printer_dir(&ctx.data_dir));
+    let ui =
+        KioskUi::with_printer(Arc::new(config), mode, ctx.clock.clone(), Some(printer)).map_err(|e| {
+            Failure::failed(format!(
+                "cannot open the kiosk window: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)? \
              `kiosk serve` runs the hall host without a screen"
-        ))
-    })?;
+            ))
+        })?;
     let window = ui.window.window();
     if let Some((w, h)) = args.size {
         window.set_size(slint::PhysicalSize::new(w, h));

@@ -6,6 +6,7 @@ mod doctor;
 mod kiosk_ui;
 mod provision;
 mod queue_cmd;
+mod receipt_cmd;
 mod screen;
 mod serve;
 
@@ -62,6 +63,13 @@ enum Command {
     /// Queue tickets and counters.
     #[command(subcommand)]
     Queue(queue_cmd::QueueCommand),
+    /// The ESC/POS bytes (and a picture) of a ticket or screening receipt; --print reprints it.
+    Receipt(Box<receipt_cmd::ReceiptArgs>),
+    /// Print a test page on the configured printer.
+    PrintTest {
+        #[arg(long)]
+        json: bool,
+    },
     /// Every screen as PNG files, rendered without a display.
     Screenshot(kiosk_ui::ScreenshotArgs),
     /// Measurements for the README.
@@ -185,6 +193,8 @@ pub fn main() -> ExitCode {
         Command::Queue(cmd) => queue_cmd::run(&ctx, cmd),
         Command::Screen { policy } => screen::run(&ctx, policy),
         Command::Bench(cmd) => bench::run(&ctx, cmd),
+        Command::Receipt(args) => receipt_cmd::receipt(&ctx, *args),
+        Command::PrintTest { json } => receipt_cmd::print_test(&ctx, json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -58,6 +58,9 @@ pub struct ProvisionArgs {
     /// Output directory of the file printer.
     #[arg(long, value_name = "DIR")]
     printer_dir: Option<PathBuf>,
+    /// The page a ticket's QR code opens, with {ticket} or {number} in it.
+    #[arg(long, value_name = "URL")]
+    status_url: Option<String>,
     /// 58 or 80.
     #[arg(long, value_name = "MM")]
     paper_width: Option<u32>,
@@ -183,6 +186,7 @@ fn changes_from(a: &ProvisionArgs) -> Result<ProvisionChanges, Failure> {
         printer_host: a.printer_host.clone(),
         printer_port: a.printer_port,
         printer_dir: a.printer_dir.clone(),
+        status_url: a.status_url.clone(),
         paper_width_mm: a.paper_width,
         agency_url: a.agency_url.clone(),
         agency_key_file: a.agency_key_file.clone(),

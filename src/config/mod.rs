@@ -171,6 +171,10 @@ pub struct PrinterConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dir: Option<PathBuf>,
     pub paper_width_mm: u32,
+    /// The page a ticket's QR code links to; `{ticket}`, `{number}`, `{day}` and `{hall}` are
+    /// filled in. Without it tickets carry no QR code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -294,6 +298,7 @@ impl Default for Config {
                 port: None,
                 dir: Some(PathBuf::from("receipts")),
                 paper_width_mm: 80,
+                status_url: None,
             },
             agency: None,
             technician: TechnicianConfig::default(),

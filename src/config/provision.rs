@@ -162,6 +162,7 @@ pub struct ProvisionChanges {
     pub printer_host: Option<String>,
     pub printer_port: Option<u16>,
     pub printer_dir: Option<PathBuf>,
+    pub status_url: Option<String>,
     pub paper_width_mm: Option<u32>,
     pub agency_url: Option<String>,
     pub agency_key_file: Option<PathBuf>,
@@ -222,6 +223,9 @@ impl ProvisionChanges {
         }
         if self.printer_port.is_some() {
             pr.port = self.printer_port;
+        }
+        if self.status_url.is_some() {
+            pr.status_url.clone_from(&self.status_url);
         }
         if self.printer_dir.is_some() {
             pr.dir.clone_from(&self.printer_dir);

@@ -309,6 +309,16 @@ impl Config {
             }
             PrinterKind::File => {}
         }
+        if let Some(url) = &pr.status_url {
+            let web = url.starts_with("https://") || url.starts_with("http://");
+            if !web || !(url.contains("{ticket}") || url.contains("{number}")) {
+                p.add(
+                    "printer.status_url",
+                    format!("'{url}' is not a ticket link"),
+                    "use an http(s) address containing {ticket} or {number}, e.g. https://host/queue/{ticket}",
+                );
+            }
+        }
     }
 
     fn check_agency(&self, p: &mut Problems, config_dir: Option<&Path>) {

@@ -58,6 +58,18 @@ const MIGRATIONS: &[&str] = &[
         event       TEXT NOT NULL CHECK (event IN ('pause', 'resume'))
     );
     "#,
+    // 2: device events (the printer needs attention, and when it recovered) for the counters.
+    r#"
+    CREATE TABLE device_events (
+        seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+        at       INTEGER NOT NULL,
+        device   TEXT NOT NULL,
+        event    TEXT NOT NULL CHECK (event IN ('attention', 'recovered')),
+        problem  TEXT,
+        detail   TEXT,
+        receipt  TEXT
+    );
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -4,6 +4,7 @@
 //! holds survives a crash or a power cut. Writes take the lock up front (`BEGIN IMMEDIATE`), so
 //! two processes issuing tickets never compute the same number.
 
+pub mod device_events;
 mod migrations;
 pub mod queue_tables;
 

@@ -3,15 +3,17 @@
 use super::session::{SessionDefaults, back_target};
 use super::worker::{Job, QueueWorker, Reply};
 use super::{
-    HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, Screen, ServiceItem, Settings,
-    TicketAdapter, WizardAdapter,
+    HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, PrintState, Screen, ServiceItem,
+    Settings, TicketAdapter, WizardAdapter,
 };
 use crate::config::Config;
 use crate::lang::Lang;
+use crate::printer::{Outcome, PrintService, Printer, Report};
+use crate::printing;
 use crate::queue::{PriorityReason, ServiceCode, TicketState};
 use crate::queue_service::{HallStatus, QueueService, TicketView};
 use slint::{ComponentHandle, ModelRc, VecModel};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -29,11 +31,26 @@ pub struct KioskUi {
     _refresh: slint::Timer,
 }
 
+thread_local! {
+    /// The ticket on the confirmation screen, kept for "Print again".
+    static LAST_TICKET: RefCell<Option<(TicketView, Lang)>> = const { RefCell::new(None) };
+}
+
 impl KioskUi {
     pub fn new(
         config: Arc<Config>,
         mode: StartMode,
         clock: Arc<dyn crate::clock::Clock>,
+    ) -> Result<Self, slint::PlatformError> {
+        Self::with_printer(config, mode, clock, None)
+    }
+
+    /// The kiosk with a printer: tickets print on their own thread as soon as they exist.
+    pub fn with_printer(
+        config: Arc<Config>,
+        mode: StartMode,
+        clock: Arc<dyn crate::clock::Clock>,
+        printer: Option<Printer>,
     ) -> Result<Self, slint::PlatformError> {
         super::fonts::register_bundled_fonts();
         let window = KioskWindow::new()?;
@@ -43,6 +60,7 @@ impl KioskUi {
         nav.set_hide_cursor(config.kiosk.hide_cursor);
         wipe_session(&window, &config);
 
+        let mut printing: Option<Arc<PrintService>> = None;
         let worker = match mode {
             StartMode::OutOfService(detail) => {
                 tracing::error!(%detail, "kiosk is out of service");
@@ -53,18 +71,25 @@ impl KioskUi {
                 None
             }
             StartMode::Serving(queue) => {
+                if let Some(p) = printer {
+                    printing = Some(start_printing(&window, p, queue.store().path(), clock.clone())?);
+                }
+                window.global::<TicketAdapter>().set_can_print(printing.is_some());
+                window.global::<WizardAdapter>().set_can_print(printing.is_some());
+                wire_reprint(&window, &config, printing.clone());
                 let weak = window.as_weak();
-                let cfg = config.clone();
+                let (cfg, printing) = (config.clone(), printing.clone());
                 let worker = QueueWorker::spawn(queue, move |reply| {
-                    let cfg = cfg.clone();
-                    let _ = weak.upgrade_in_event_loop(move |w| on_reply(&w, &cfg, reply));
+                    let (cfg, printing) = (cfg.clone(), printing.clone());
+                    let _ =
+                        weak.upgrade_in_event_loop(move |w| on_reply(&w, &cfg, printing.as_deref(), reply));
                 })
                 .map_err(|e| slint::PlatformError::Other(format!("cannot start the queue thread: {e}")))?;
                 Some(Rc::new(worker))
             }
         };
         wire_navigation(&window, &config, worker.clone());
-        super::wizard::wire(&window, &config, clock);
+        super::wizard::wire(&window, &config, clock, printing);
         if let Some(worker) = &worker {
             wire_tickets(&window, &config, worker.clone());
             worker.send(Job::Snapshot);
@@ -109,6 +134,9 @@ pub(super) fn wipe_session(window: &KioskWindow, config: &Config) {
     ticket.set_number("".into());
     ticket.set_issue_failed(false);
     ticket.set_busy(false);
+    ticket.set_print_state(PrintState::None);
+    ticket.set_print_job("".into());
+    LAST_TICKET.with(|last| last.borrow_mut().take());
     let wizard = window.global::<WizardAdapter>();
     wizard.invoke_reset();
     wizard.set_unsure(false);
@@ -250,9 +278,102 @@ fn wire_tickets(window: &KioskWindow, config: &Arc<Config>, worker: Rc<QueueWork
     });
 }
 
-fn on_reply(window: &KioskWindow, config: &Config, reply: Reply) {
+fn start_printing(
+    window: &KioskWindow,
+    printer: Printer,
+    db: &std::path::Path,
+    clock: Arc<dyn crate::clock::Clock>,
+) -> Result<Arc<PrintService>, slint::PlatformError> {
+    let weak = window.as_weak();
+    let db = db.to_path_buf();
+    let store = std::sync::Mutex::new(None::<crate::store::Store>);
+    let service = PrintService::spawn(printer, move |report| {
+        record_print_report(&store, &db, &report, clock.now());
+        let _ = weak.upgrade_in_event_loop(move |w| show_print_report(&w, &report));
+    })
+    .map_err(|e| slint::PlatformError::Other(format!("cannot start the printer thread: {e}")))?;
+    Ok(Arc::new(service))
+}
+
+/// Runs on the printer thread: the counters learn about the printer through the database.
+fn record_print_report(
+    store: &std::sync::Mutex<Option<crate::store::Store>>,
+    db: &std::path::Path,
+    report: &Report,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    let Ok(mut slot) = store.lock() else { return };
+    if slot.is_none() {
+        match crate::store::Store::open(db) {
+            Ok(s) => *slot = Some(s),
+            Err(e) => {
+                tracing::error!(error = %e, "printer events cannot be recorded");
+                return;
+            }
+        }
+    }
+    if let Some(s) = slot.as_mut()
+        && let Err(e) = printing::record_report(s, report, at)
+    {
+        tracing::error!(error = %e, "a printer event could not be recorded");
+    }
+}
+
+fn show_print_report(window: &KioskWindow, report: &Report) {
+    let state = match report.outcome {
+        Outcome::Printed { .. } => PrintState::Printed,
+        Outcome::Failed(_) => PrintState::Failed,
+    };
+    let t = window.global::<TicketAdapter>();
+    let wa = window.global::<WizardAdapter>();
+    // Reports for an earlier visitor's receipt change nothing on screen.
+    if t.get_print_job().as_str() == report.name {
+        t.set_print_state(state);
+    } else if wa.get_summary_job().as_str() == report.name {
+        wa.set_summary_print_state(state);
+    }
+}
+
+fn print_ticket(window: &KioskWindow, config: &Config, printing: Option<&PrintService>, ticket: &TicketView) {
+    let t = window.global::<TicketAdapter>();
+    let Some(printing) = printing else {
+        t.set_print_state(PrintState::None);
+        return;
+    };
+    let lang = current_lang(window);
+    let job = printing::ticket_job(config, ticket, lang);
+    t.set_print_job(job.name.as_str().into());
+    t.set_print_state(PrintState::Printing);
+    printing.submit(job);
+    LAST_TICKET.with(|last| *last.borrow_mut() = Some((ticket.clone(), lang)));
+}
+
+fn wire_reprint(window: &KioskWindow, config: &Arc<Config>, printing: Option<Arc<PrintService>>) {
+    let (weak, config) = (window.as_weak(), config.clone());
+    window.global::<TicketAdapter>().on_reprint(move || {
+        let (Some(w), Some(printing)) = (weak.upgrade(), printing.as_deref()) else {
+            return;
+        };
+        let Some((ticket, lang)) = LAST_TICKET.with(|last| last.borrow().clone()) else {
+            return;
+        };
+        let t = w.global::<TicketAdapter>();
+        if t.get_print_state() == PrintState::Printing {
+            return;
+        }
+        let job = printing::ticket_job(&config, &ticket, lang);
+        t.set_print_job(job.name.as_str().into());
+        t.set_print_state(PrintState::Printing);
+        printing.submit(job);
+    });
+}
+
+fn on_reply(window: &KioskWindow, config: &Config, printing: Option<&PrintService>, reply: Reply) {
     match reply {
-        Reply::Issued(Ok(ticket)) => show_ticket(window, &ticket),
+        Reply::Issued(Ok(ticket)) => {
+            show_ticket(window, &ticket);
+            print_ticket(window, config, printing, &ticket);
+        }
         Reply::Issued(Err(e)) => {
             tracing::error!(error = %e, "a ticket could not be issued");
             let t = window.global::<TicketAdapter>();

@@ -2,41 +2,9 @@
 //! their scripts, so Chinese and Uyghur render the same on every machine — including ones with
 //! no CJK or Arabic fonts installed, where Slint would otherwise drop the characters silently.
 
+use crate::fonts::FONTS;
 use slint::fontique_011::fontique::{Blob, FallbackKey, Script};
 use std::sync::{Arc, Once};
-
-struct Bundled {
-    data: &'static [u8],
-    /// ISO 15924 scripts this font is the fallback for, in order of preference.
-    scripts: &'static [[u8; 4]],
-}
-
-const FONTS: [Bundled; 6] = [
-    Bundled {
-        data: include_bytes!("../../assets/fonts/NotoSans-Regular.ttf"),
-        scripts: &[*b"Latn", *b"Zyyy"],
-    },
-    Bundled {
-        data: include_bytes!("../../assets/fonts/NotoSans-Bold.ttf"),
-        scripts: &[*b"Latn", *b"Zyyy"],
-    },
-    Bundled {
-        data: include_bytes!("../../assets/fonts/NotoSansSC-Regular-GB2312.otf"),
-        scripts: &[*b"Hani", *b"Zyyy"],
-    },
-    Bundled {
-        data: include_bytes!("../../assets/fonts/NotoSansSC-Bold-GB2312.otf"),
-        scripts: &[*b"Hani", *b"Zyyy"],
-    },
-    Bundled {
-        data: include_bytes!("../../assets/fonts/NotoSansArabic-Regular.ttf"),
-        scripts: &[*b"Arab"],
-    },
-    Bundled {
-        data: include_bytes!("../../assets/fonts/NotoSansArabic-Bold.ttf"),
-        scripts: &[*b"Arab"],
-    },
-];
 
 /// Registers the bundled fonts once per process. Must run before the first window is shown.
 pub fn register_bundled_fonts() {

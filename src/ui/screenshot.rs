@@ -142,6 +142,18 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                             .join(format!("inactivity-{}-{}-{w}x{h}.png", lang.code(), theme.name()));
                     save_png(&window, w, h, &file)?;
                     written.push(file);
+                    // The ticket that could not be printed: a larger number and "Print again".
+                    prepare(&ui, config, lang, theme, Screen::Confirmation);
+                    let t = ui.global::<TicketAdapter>();
+                    t.set_can_print(true);
+                    t.set_print_state(PrintState::Failed);
+                    let file = req.out.join(format!(
+                        "confirmation-print-failed-{}-{}-{w}x{h}.png",
+                        lang.code(),
+                        theme.name()
+                    ));
+                    save_png(&window, w, h, &file)?;
+                    written.push(file);
                 }
             }
         }
@@ -234,7 +246,9 @@ fn prepare(ui: &KioskWindow, config: &Config, lang: Lang, theme: Theme, screen: 
     t.set_wait_minutes(25);
     t.set_wait_known(true);
     t.set_priority(false);
-    t.set_print_state(PrintState::None);
+    t.set_can_print(true);
+    t.set_print_state(PrintState::Printed);
+    ui.global::<WizardAdapter>().set_can_print(true);
     ui.global::<OutOfServiceAdapter>().set_technician_detail(
         "provisioning file: hall.id: 'gz-nowhere' is not one of the city's halls".into(),
     );

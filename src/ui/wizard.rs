@@ -1,12 +1,17 @@
 //! The screening wizard on the screen: keeps the visitor's answers, asks the next question that
 //! can still change the outcome (`eligibility::wizard`), and shows the engine's result.
 
-use super::{ChecklistItem, KioskWindow, Nav, ResultReason, ReviewRow, Screen, TicketAdapter, WizardAdapter};
+use super::{
+    ChecklistItem, KioskWindow, Nav, PrintState, ResultReason, ReviewRow, Screen, TicketAdapter,
+    WizardAdapter,
+};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::eligibility::wizard::{Answers, CRIMINAL_CIRCUMSTANCES, Step, next_step};
-use crate::eligibility::{Circumstance, Matter, NextStep, Policy, screen};
+use crate::eligibility::{Circumstance, Matter, NextStep, Policy, ScreeningOutput, screen};
 use crate::lang::Lang;
+use crate::printer::PrintService;
+use crate::printing;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -25,6 +30,9 @@ struct Wizard {
     policy: Policy,
     clock: Arc<dyn Clock>,
     state: RefCell<State>,
+    printing: Option<Arc<PrintService>>,
+    /// The result on screen, in the visitor's language, for the printed summary.
+    last_result: RefCell<Option<ScreeningOutput>>,
 }
 
 /// Circumstances offered on the general checklist: every one that some exemption needs
@@ -53,6 +61,35 @@ impl Wizard {
 
     fn reset(&self) {
         *self.state.borrow_mut() = State::default();
+        self.last_result.borrow_mut().take();
+        self.with_ui(|w| {
+            let wa = w.global::<WizardAdapter>();
+            wa.set_summary_print_state(PrintState::None);
+            wa.set_summary_job(SharedString::new());
+        });
+    }
+
+    fn print_summary(&self) {
+        let Some(printing) = &self.printing else { return };
+        let Some(output) = self.last_result.borrow().clone() else {
+            return;
+        };
+        let now = self.clock.now();
+        let reference = format!(
+            "S-{}",
+            now.with_timezone(&self.config.time_zone())
+                .format("%Y%m%d-%H%M%S")
+        );
+        let job = printing::summary_job(&self.config, &output, now, &reference, None);
+        self.with_ui(|w| {
+            let wa = w.global::<WizardAdapter>();
+            if wa.get_summary_print_state() == PrintState::Printing {
+                return;
+            }
+            wa.set_summary_job(job.name.as_str().into());
+            wa.set_summary_print_state(PrintState::Printing);
+        });
+        printing.submit(job);
     }
 
     fn start(&self) {
@@ -187,6 +224,13 @@ impl Wizard {
         let d = screen(&self.policy, &input);
         tracing::info!(outcome = d.outcome.code(), "screening finished at the kiosk");
         self.with_ui(|w| {
+            let mut in_visitor_language = input.clone();
+            in_visitor_language.language = w
+                .global::<super::Settings>()
+                .get_language()
+                .parse()
+                .unwrap_or_default();
+            *self.last_result.borrow_mut() = Some(ScreeningOutput::new(&in_visitor_language, &d));
             fill_result(w, &d, &self.config);
             w.global::<Nav>().set_screen(Screen::WizardResult);
         });
@@ -206,7 +250,12 @@ impl Wizard {
     }
 }
 
-pub(super) fn wire(window: &KioskWindow, config: &Arc<Config>, clock: Arc<dyn Clock>) {
+pub(super) fn wire(
+    window: &KioskWindow,
+    config: &Arc<Config>,
+    clock: Arc<dyn Clock>,
+    printing: Option<Arc<PrintService>>,
+) {
     let policy = config.eligibility_policy(None).or_else(|e| {
         tracing::error!(error = %e, "the provisioned screening policy cannot be used; using the shipped one");
         Policy::shipped()
@@ -221,7 +270,13 @@ pub(super) fn wire(window: &KioskWindow, config: &Arc<Config>, clock: Arc<dyn Cl
         policy,
         clock,
         state: RefCell::new(State::default()),
+        printing,
+        last_result: RefCell::new(None),
     });
+    let z = wiz.clone();
+    window
+        .global::<WizardAdapter>()
+        .on_print_summary(move || z.print_summary());
     let wa = window.global::<WizardAdapter>();
     let z = wiz.clone();
     wa.on_start(move || z.start());

@@ -59,3 +59,6 @@ pub fn stdout_json(out: &Output) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).expect("JSON on stdout")
 }
+
+pub mod escpos;
+pub mod fake_printer;

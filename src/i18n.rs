@@ -1,0 +1,129 @@
+//! The message catalogue for text that leaves the screen (receipts, spoken and printed words).
+//! It reads the same .po files the Slint UI is built with, so a translator edits one place and
+//! the screen and the paper always agree.
+
+use crate::lang::Lang;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const PO_ZH: &str = include_str!("../assets/lang/zh-CN/LC_MESSAGES/legal-aid-kiosk.po");
+const PO_EN: &str = include_str!("../assets/lang/en/LC_MESSAGES/legal-aid-kiosk.po");
+const PO_UG: &str = include_str!("../assets/lang/ug/LC_MESSAGES/legal-aid-kiosk.po");
+
+type Catalog = HashMap<String, String>;
+
+fn catalog(lang: Lang) -> &'static Catalog {
+    static CATALOGS: OnceLock<[Catalog; 3]> = OnceLock::new();
+    let all = CATALOGS.get_or_init(|| [parse_po(PO_ZH), parse_po(PO_EN), parse_po(PO_UG)]);
+    match lang {
+        Lang::ZhCn => &all[0],
+        Lang::En => &all[1],
+        Lang::Ug => &all[2],
+    }
+}
+
+/// The translation of `msgid`; the English source text when there is none.
+pub fn tr(lang: Lang, msgid: &str) -> String {
+    match catalog(lang).get(msgid) {
+        Some(s) if !s.is_empty() => s.clone(),
+        _ => msgid.to_owned(),
+    }
+}
+
+/// `tr` with its placeholders filled: `{}` takes the arguments in order, `{0}`, `{1}`… by
+/// position (translations may reorder them), as in Slint's `@tr`.
+pub fn trf(lang: Lang, msgid: &str, args: &[&str]) -> String {
+    fill(&tr(lang, msgid), args)
+}
+
+/// Whether the catalogue of `lang` has a (non-empty) translation of `msgid`.
+pub fn has(lang: Lang, msgid: &str) -> bool {
+    lang == Lang::En || catalog(lang).get(msgid).is_some_and(|s| !s.is_empty())
+}
+
+fn fill(template: &str, args: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut next = 0;
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if after[..close].chars().all(|c| c.is_ascii_digit()) => {
+                let index = if close == 0 {
+                    next += 1;
+                    next - 1
+                } else {
+                    after[..close].parse().unwrap_or(usize::MAX)
+                };
+                out.push_str(args.get(index).copied().unwrap_or(""));
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn parse_po(text: &str) -> Catalog {
+    let mut map = Catalog::new();
+    let mut msgid: Option<String> = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("msgid ") {
+            msgid = Some(unquote(rest));
+        } else if let Some(rest) = line.strip_prefix("msgstr ")
+            && let Some(id) = msgid.take()
+            && !id.is_empty()
+        {
+            map.insert(id, unquote(rest));
+        }
+    }
+    map
+}
+
+fn unquote(s: &str) -> String {
+    let inner = s.trim().trim_start_matches('"').trim_end_matches('"');
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_in_order_and_by_position() {
+        assert_eq!(fill("People ahead of you: {}", &["3"]), "People ahead of you: 3");
+        assert_eq!(fill("{1} ← {0}", &["a", "b"]), "b ← a");
+        assert_eq!(fill("{} of {}", &["1", "2"]), "1 of 2");
+        assert_eq!(fill("a {b} c", &[]), "a {b} c");
+    }
+
+    #[test]
+    fn reads_the_bundled_catalogues() {
+        assert!(tr(Lang::ZhCn, "People ahead of you: {}").contains("{}"));
+        assert_ne!(
+            tr(Lang::ZhCn, "People ahead of you: {}"),
+            "People ahead of you: {}"
+        );
+        assert_eq!(tr(Lang::En, "no such message"), "no such message");
+        assert_eq!(unquote(r#""say \"hi\"\n""#), "say \"hi\"\n");
+    }
+}

@@ -1,0 +1,85 @@
+//! Where the queue meets the printer: which receipt a ticket or a screening gets, and where the
+//! printer's reports go (the counters' "printer needs attention" events).
+
+use crate::config::Config;
+use crate::eligibility::ScreeningOutput;
+use crate::lang::Lang;
+use crate::printer::{Outcome, PrintJob, Report};
+use crate::queue_service::TicketView;
+use crate::receipt::screening::{SummaryContext, summary_receipt};
+use crate::receipt::ticket::{TicketContext, local_time, ticket_receipt};
+use crate::store::Store;
+use crate::store::device_events::{self, DeviceEvent};
+use chrono::{DateTime, Utc};
+
+pub const PRINTER_DEVICE: &str = "printer";
+
+pub fn ticket_job(config: &Config, ticket: &TicketView, lang: Lang) -> PrintJob {
+    let hall = config.hall_names();
+    let ctx = TicketContext {
+        hall: &hall,
+        service: config.service(ticket.service).map(|s| &s.name),
+        time_zone: config.time_zone(),
+        status_url: config.printer.status_url.as_deref(),
+        hall_id: &config.hall.id,
+    };
+    PrintJob {
+        name: format!("{}-{}-{}", ticket.business_day, ticket.number, lang.code()),
+        receipt: ticket_receipt(ticket, lang, &ctx),
+    }
+}
+
+pub fn summary_job(
+    config: &Config,
+    output: &ScreeningOutput,
+    at: DateTime<Utc>,
+    local_reference: &str,
+    agency_reference: Option<&str>,
+) -> PrintJob {
+    let hall = config.hall_names();
+    let when = local_time(at, config.time_zone());
+    let ctx = SummaryContext {
+        hall: &hall,
+        at: &when,
+        local_reference,
+        agency_reference,
+    };
+    PrintJob {
+        name: format!("screening-{local_reference}"),
+        receipt: summary_receipt(output, &ctx),
+    }
+}
+
+/// Records what the counters must know: a problem, or that the printer works again.
+pub fn record_report(store: &mut Store, report: &Report, at: DateTime<Utc>) -> rusqlite::Result<()> {
+    store.write(|tx| {
+        let previous = device_events::latest(tx, PRINTER_DEVICE)?;
+        let (event, problem) = match &report.outcome {
+            Outcome::Failed(p) => ("attention", Some(p.code().to_owned())),
+            Outcome::Printed { paper_low: true } => ("attention", Some("paper_near_end".to_owned())),
+            Outcome::Printed { paper_low: false } => {
+                if previous.is_none_or(|e| e.event != "attention") {
+                    return Ok(());
+                }
+                ("recovered", None)
+            }
+        };
+        device_events::record(
+            tx,
+            &DeviceEvent {
+                at,
+                device: PRINTER_DEVICE.into(),
+                event: event.into(),
+                problem,
+                detail: report.attention(),
+                receipt: Some(report.name.clone()),
+            },
+        )
+    })
+}
+
+/// The printer's open problem, if its latest event is one.
+pub fn printer_attention(store: &mut Store) -> rusqlite::Result<Option<DeviceEvent>> {
+    let latest = store.read(|tx| device_events::latest(tx, PRINTER_DEVICE))?;
+    Ok(latest.filter(|e| e.event == "attention"))
+}

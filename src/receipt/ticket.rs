@@ -1,0 +1,109 @@
+//! The queue ticket: what the visitor holds while waiting.
+
+use super::{Block, Receipt, Size, bullet};
+use crate::i18n::{tr, trf};
+use crate::lang::{Lang, Names};
+use crate::queue::PriorityReason;
+use crate::queue_service::TicketView;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// Everything a ticket shows besides the ticket itself.
+pub struct TicketContext<'a> {
+    pub hall: &'a Names,
+    /// The service's name in every language (the ticket records only the issuing one).
+    pub service: Option<&'a Names>,
+    pub time_zone: Tz,
+    /// Status page template (`{ticket}`, `{number}`, `{day}`, `{hall}`), from provisioning.
+    pub status_url: Option<&'a str>,
+    pub hall_id: &'a str,
+}
+
+pub fn priority_label(reason: PriorityReason, lang: Lang) -> String {
+    let msgid = match reason {
+        PriorityReason::Elderly => "Elderly (60 or older)",
+        PriorityReason::Disabled => "Person with a disability",
+        PriorityReason::Pregnant => "Pregnant",
+        PriorityReason::Minor => "Under 18",
+        PriorityReason::PoliceMilitaryFamily => "Police, military or their family",
+    };
+    tr(lang, msgid)
+}
+
+/// The status link for a ticket, or None when none is provisioned.
+pub fn status_link(template: &str, ticket: &TicketView, hall_id: &str) -> String {
+    template
+        .replace("{ticket}", &ticket.id)
+        .replace("{number}", &ticket.number)
+        .replace("{day}", &ticket.business_day.to_string())
+        .replace("{hall}", hall_id)
+}
+
+pub fn ticket_receipt(ticket: &TicketView, lang: Lang, ctx: &TicketContext) -> Receipt {
+    let mut r = Receipt::new(lang);
+    r.centered(ctx.hall.get(lang), Size::Normal, true)
+        .centered(
+            ctx.service.map_or(ticket.service_name.as_str(), |n| n.get(lang)),
+            Size::Double,
+            false,
+        )
+        .push(Block::Rule)
+        .centered(tr(lang, "Your number"), Size::Normal, false)
+        .centered(&ticket.number, Size::Huge, true);
+    if let Some(reason) = ticket.priority {
+        r.centered(
+            trf(lang, "Priority service: {}", &[&priority_label(reason, lang)]),
+            Size::Normal,
+            true,
+        );
+    }
+    r.push(Block::Feed(1));
+    match ticket.people_ahead {
+        Some(0) => r.body(tr(lang, "You are next.")),
+        Some(n) => r.body(trf(lang, "People ahead of you: {}", &[&n.to_string()])),
+        None => &mut r,
+    };
+    if let Some(minutes) = ticket
+        .estimated_wait_minutes
+        .filter(|_| ticket.people_ahead != Some(0))
+    {
+        r.body(trf(
+            lang,
+            "Estimated wait: about {} minutes",
+            &[&minutes.to_string()],
+        ));
+    }
+    r.body(trf(
+        lang,
+        "Issued at {}",
+        &[&local_time(ticket.issued_at, ctx.time_zone)],
+    ));
+    r.push(Block::Rule).heading(tr(lang, "Please bring:"));
+    for item in [
+        // i18n: msgids
+        "Your ID card or residence permit",
+        "Papers about your matter (contracts, letters, court papers)",
+        "Proof of your household's income, if you apply for legal aid",
+    ] {
+        r.body(bullet(&tr(lang, item)));
+    }
+    r.push(Block::Rule);
+    if let Some(template) = ctx.status_url {
+        r.push(Block::Qr(status_link(template, ticket, ctx.hall_id)))
+            .centered(
+                tr(lang, "Scan to follow the queue on your phone."),
+                Size::Normal,
+                false,
+            );
+    }
+    r.body(tr(
+        lang,
+        "Keep this ticket. Watch the screen and listen for your number.",
+    ))
+    .push(Block::Feed(2));
+    r
+}
+
+pub fn local_time(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}

@@ -1,0 +1,51 @@
+//! Device events: a printer that needs attention, and when it recovered. Counters and
+//! `kiosk queue status` read the open ones; nothing here is personal.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceEvent {
+    pub at: DateTime<Utc>,
+    pub device: String,
+    pub event: String,
+    pub problem: Option<String>,
+    pub detail: Option<String>,
+    pub receipt: Option<String>,
+}
+
+pub fn record(conn: &Connection, e: &DeviceEvent) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO device_events (at, device, event, problem, detail, receipt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        e.at.timestamp_millis(),
+        e.device,
+        e.event,
+        e.problem,
+        e.detail,
+        e.receipt
+    ])?;
+    Ok(())
+}
+
+/// The device's latest event.
+pub fn latest(conn: &Connection, device: &str) -> rusqlite::Result<Option<DeviceEvent>> {
+    conn.prepare_cached(
+        "SELECT at, device, event, problem, detail, receipt FROM device_events
+         WHERE device = ?1 ORDER BY seq DESC LIMIT 1",
+    )?
+    .query_row(params![device], |r| {
+        Ok(DeviceEvent {
+            at: DateTime::from_timestamp_millis(r.get(0)?).unwrap_or_default(),
+            device: r.get(1)?,
+            event: r.get(2)?,
+            problem: r.get(3)?,
+            detail: r.get(4)?,
+            receipt: r.get(5)?,
+        })
+    })
+    .optional()
+}
