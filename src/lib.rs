@@ -1,5 +1,6 @@
 //! Legal aid lobby terminal. See ARCHITECTURE.md for the map of modules and their invariants.
 
+pub mod agency;
 pub mod cli;
 pub mod clock;
 pub mod config;

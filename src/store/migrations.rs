@@ -70,6 +70,26 @@ const MIGRATIONS: &[&str] = &[
         receipt  TEXT
     );
     "#,
+    // 3: the agency outbox. `body` holds personal data until the agency acknowledges it; then it
+    // is set to NULL (secure_delete zeroes the old bytes) and only the references stay.
+    r#"
+    CREATE TABLE outbox (
+        id               TEXT PRIMARY KEY,
+        kind             TEXT NOT NULL,
+        local_reference  TEXT NOT NULL UNIQUE,
+        created_at       INTEGER NOT NULL,
+        body             BLOB,
+        state            TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  INTEGER NOT NULL,
+        last_error       TEXT,
+        reference        TEXT,
+        delivered_at     INTEGER,
+        CHECK (state = 'pending' OR body IS NULL OR state = 'dead'),
+        CHECK (state <> 'delivered' OR reference IS NOT NULL)
+    );
+    CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

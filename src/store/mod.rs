@@ -6,6 +6,7 @@
 
 pub mod device_events;
 mod migrations;
+pub mod outbox_tables;
 pub mod queue_tables;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -105,6 +106,16 @@ impl Store {
         let out = f(&tx)?;
         tx.finish()?;
         Ok(out)
+    }
+
+    /// Copies the WAL into the database and truncates it to zero bytes, so page images holding
+    /// deleted personal data do not survive in the WAL file. Returns false when a reader kept the
+    /// checkpoint from completing (the caller tries again later).
+    pub fn truncate_wal(&mut self) -> rusqlite::Result<bool> {
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        Ok(busy == 0)
     }
 
     /// Facts for `kiosk doctor`.

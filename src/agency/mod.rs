@@ -1,0 +1,153 @@
+//! Forwarding to the agency's information system (the agency contract): what a submission is
+//! (`submission`: kinds, contact checks), the outbox that keeps it until acknowledged
+//! (`store::outbox_tables`), and the pure rules of delivery — signing, what an answer means,
+//! backoff. The network worker and the local receiver are not built yet (see the README).
+
+pub mod submission;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::time::Duration;
+
+/// `X-Signature`: lowercase hex HMAC-SHA256 over `timestamp \n idempotency_key \n body`.
+pub fn sign(key: &[u8], timestamp: &str, idempotency_key: &str, body: &[u8]) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(timestamp.as_bytes());
+    mac.update(b"\n");
+    mac.update(idempotency_key.as_bytes());
+    mac.update(b"\n");
+    mac.update(body);
+    hex(&mac.finalize().into_bytes())
+}
+
+/// Checks a signature in constant time.
+pub fn verify(key: &[u8], timestamp: &str, idempotency_key: &str, body: &[u8], signature: &str) -> bool {
+    let Some(given) = unhex(signature) else {
+        return false;
+    };
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(timestamp.as_bytes());
+    mac.update(b"\n");
+    mac.update(idempotency_key.as_bytes());
+    mac.update(b"\n");
+    mac.update(body);
+    mac.verify_slice(&given).is_ok()
+}
+
+/// The key file's raw bytes with a trailing newline stripped (as the contract says).
+pub fn key_from_file_bytes(mut bytes: Vec<u8>) -> Vec<u8> {
+    while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        bytes.pop();
+    }
+    bytes
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// What an answer from the agency means for the submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Delivered,
+    /// Try again later (at least after the server's `Retry-After`, if it gave one).
+    Retry {
+        after: Option<Duration>,
+    },
+    /// Will not succeed by retrying: a dead letter for a technician.
+    Dead,
+}
+
+pub fn classify(status: u16, retry_after: Option<Duration>) -> Verdict {
+    match status {
+        200 | 201 => Verdict::Delivered,
+        408 | 429 | 500..=599 => Verdict::Retry { after: retry_after },
+        _ => Verdict::Dead,
+    }
+}
+
+/// First retry delay; it doubles per attempt up to `MAX_BACKOFF`.
+pub const FIRST_BACKOFF: Duration = Duration::from_secs(2);
+pub const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
+
+/// Capped exponential backoff with "equal jitter": half the step fixed, half random (`unit` in
+/// [0, 1)), so terminals that lost the network together do not return together. A server's
+/// `Retry-After` is a floor.
+pub fn backoff(attempts: u32, retry_after: Option<Duration>, unit: f64, first: Duration) -> Duration {
+    let step = first
+        .saturating_mul(2u32.saturating_pow(attempts.saturating_sub(1).min(20)))
+        .min(MAX_BACKOFF);
+    let delay = step / 2 + step.mul_f64(unit.clamp(0.0, 1.0) / 2.0);
+    delay.max(retry_after.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_is_hmac_sha256_over_the_documented_bytes() {
+        // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+        let mac = sign(b"Jefe", "what do ya", "want for", b"nothing?");
+        assert_ne!(mac, sign(b"Jefe", "what do ya", "want for", b"nothing!"));
+        let direct = {
+            let mut m = <Hmac<Sha256> as Mac>::new_from_slice(b"Jefe").unwrap();
+            m.update(b"what do ya\nwant for\nnothing?");
+            hex(&m.finalize().into_bytes())
+        };
+        assert_eq!(mac, direct);
+        assert_eq!(sign(b"Jefe", "", "", b"").len(), 64, "lowercase hex of 32 bytes");
+        let mut rfc = <Hmac<Sha256> as Mac>::new_from_slice(b"Jefe").unwrap();
+        rfc.update(b"what do ya want for nothing?");
+        assert_eq!(
+            hex(&rfc.finalize().into_bytes()),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert!(verify(b"Jefe", "what do ya", "want for", b"nothing?", &mac));
+        assert!(!verify(
+            b"Jefe",
+            "what do ya",
+            "want for",
+            b"nothing?",
+            &mac[..62]
+        ));
+        assert!(!verify(b"Jeff", "what do ya", "want for", b"nothing?", &mac));
+    }
+
+    #[test]
+    fn answers_are_classified_as_the_contract_says() {
+        assert_eq!(classify(201, None), Verdict::Delivered);
+        assert_eq!(classify(200, None), Verdict::Delivered);
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert!(matches!(classify(s, None), Verdict::Retry { .. }), "{s}");
+        }
+        for s in [400, 401, 403, 404, 409, 413, 422] {
+            assert_eq!(classify(s, None), Verdict::Dead, "{s}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_is_capped_and_honours_retry_after() {
+        let first = FIRST_BACKOFF;
+        assert_eq!(backoff(1, None, 0.0, first), Duration::from_secs(1));
+        assert_eq!(backoff(1, None, 0.999_999, first).as_secs(), 1);
+        assert_eq!(backoff(3, None, 0.0, first), Duration::from_secs(4));
+        assert!(backoff(3, None, 0.99, first) < Duration::from_secs(8));
+        assert!(backoff(40, None, 0.99, first) <= MAX_BACKOFF);
+        assert_eq!(
+            backoff(1, Some(Duration::from_secs(30)), 0.5, first),
+            Duration::from_secs(30)
+        );
+        assert_eq!(key_from_file_bytes(b"secret\n".to_vec()), b"secret");
+    }
+}
