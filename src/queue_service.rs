@@ -129,6 +129,11 @@ impl QueueService {
         &self.store
     }
 
+    /// For the outbox, which shares the database (its own tables, its own transactions).
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
     pub fn business_day(&self, at: DateTime<Utc>) -> NaiveDate {
         queue::business_day(at, self.config.time_zone(), self.config.rollover_time())
     }

@@ -1,8 +1,12 @@
-//! Forwarding to the agency's information system (the agency contract): what a submission is
-//! (`submission`: kinds, contact checks), the outbox that keeps it until acknowledged
-//! (`store::outbox_tables`), and the pure rules of delivery — signing, what an answer means,
-//! backoff. The network worker and the local receiver are not built yet (see the README).
+//! Forwarding to the agency's information system (the agency contract, documented in
+//! `docs/agency-openapi.yaml`): what a submission is (`submission`: kinds, contact checks), putting
+//! it in the outbox (`outbox`, SQL in `store::outbox_tables`), signed delivery with retries and the
+//! background worker (`deliver`), and a local receiver implementing the agency's side for tests and
+//! pilots (`receiver`). The pure rules — signing, what an answer means, backoff — are here.
 
+pub mod deliver;
+pub mod outbox;
+pub mod receiver;
 pub mod submission;
 
 use hmac::{Hmac, Mac};

@@ -1,6 +1,7 @@
 //! Command-line contract (DESIGN.md §4). Every data command takes `--json`; exit codes:
 //! 0 done, 1 the operation failed (state, device, storage), 2 bad input (arguments, config).
 
+mod agency_cmd;
 mod bench;
 mod doctor;
 mod kiosk_ui;
@@ -65,6 +66,16 @@ enum Command {
     Queue(queue_cmd::QueueCommand),
     /// The ESC/POS bytes (and a picture) of a ticket or screening receipt; --print reprints it.
     Receipt(Box<receipt_cmd::ReceiptArgs>),
+    /// Queue a pre-application without the UI: the JSON on stdin (screening, contact, consent).
+    Submit {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The agency outbox: status, flush, retry-dead.
+    #[command(subcommand)]
+    Outbox(agency_cmd::OutboxCommand),
+    /// The agency's side of the contract on this machine, for tests and pilots (faults on demand).
+    AgencyReceiver(agency_cmd::ReceiverArgs),
     /// Print a test page on the configured printer.
     PrintTest {
         #[arg(long)]
@@ -195,6 +206,9 @@ pub fn main() -> ExitCode {
         Command::Bench(cmd) => bench::run(&ctx, cmd),
         Command::Receipt(args) => receipt_cmd::receipt(&ctx, *args),
         Command::PrintTest { json } => receipt_cmd::print_test(&ctx, json),
+        Command::Submit { json } => agency_cmd::submit(&ctx, json),
+        Command::Outbox(cmd) => agency_cmd::outbox(&ctx, cmd),
+        Command::AgencyReceiver(args) => agency_cmd::receiver(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,14 +1,24 @@
 //! `kiosk serve`: the hall host without a screen. It keeps the queue database open and current,
-//! and rolls the business day over on time.
+//! rolls the business day over on time, queues the finished day's report for the agency, and
+//! delivers the outbox.
 
 use super::{CmdResult, Context, Failure};
+use crate::agency::deliver;
 use crate::queue;
 use crate::queue_service::QueueService;
+use crate::store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long the outbox worker sleeps when nothing is due.
+const OUTBOX_IDLE: Duration = Duration::from_secs(5);
 
 pub fn serve(ctx: &Context) -> CmdResult {
     let (_, source) = ctx.load_config()?;
     let mut queue = ctx.open_queue()?;
     let expired = queue.roll_over()?;
+    queue_yesterdays_report(ctx.clock.as_ref(), &mut queue);
+    let (_, agency) = super::agency_cmd::agency(ctx)?;
     let now = ctx.clock.now();
     tracing::info!(
         config = ?source,
@@ -22,7 +32,43 @@ pub fn serve(ctx: &Context) -> CmdResult {
         .enable_all()
         .build()
         .map_err(|e| Failure::failed(format!("cannot start the async runtime: {e}")))?;
+    if let Some(agency) = agency {
+        let store = Store::open_in(&ctx.data_dir)?;
+        let wake = Arc::new(tokio::sync::Notify::new());
+        runtime.spawn(deliver::run(
+            store,
+            agency,
+            ctx.clock.clone(),
+            wake,
+            OUTBOX_IDLE,
+            shutdown_signal(),
+        ));
+        tracing::info!("delivering the agency outbox");
+    } else {
+        tracing::info!("no agency provisioned; submissions stay in the outbox");
+    }
     runtime.block_on(rollover_loop(ctx, queue))
+}
+
+/// The finished business day's statistics go to the agency once (a repeat is a no-op).
+fn queue_yesterdays_report(clock: &dyn crate::clock::Clock, queue: &mut QueueService) {
+    let now = clock.now();
+    let Some(yesterday) = queue.business_day(now).pred_opt() else {
+        return;
+    };
+    let result = queue
+        .daily_stats(Some(yesterday))
+        .map_err(|e| e.to_string())
+        .and_then(|stats| {
+            if stats.services.is_empty() {
+                return Ok(None);
+            }
+            let config = queue.config().clone();
+            crate::agency::outbox::enqueue_daily_report(queue.store_mut(), &config, &stats, now)
+        });
+    if let Err(e) = result {
+        tracing::error!(error = %e, day = %yesterday, "the daily report could not be queued");
+    }
 }
 
 async fn rollover_loop(ctx: &Context, queue: QueueService) -> CmdResult {
@@ -46,10 +92,12 @@ async fn rollover_loop(ctx: &Context, queue: QueueService) -> CmdResult {
                 return Ok(());
             }
         }
-        let q = queue.clone();
+        let (q, clock) = (queue.clone(), ctx.clock.clone());
         let result = tokio::task::spawn_blocking(move || {
             let mut q = q.lock().map_err(|_| Failure::failed("queue lock poisoned"))?;
-            q.roll_over().map_err(Failure::from)
+            let rolled = q.roll_over().map_err(Failure::from);
+            queue_yesterdays_report(clock.as_ref(), &mut q);
+            rolled
         })
         .await
         .map_err(|e| Failure::failed(format!("rollover task failed: {e}")))?;

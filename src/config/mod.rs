@@ -183,6 +183,12 @@ pub struct AgencyConfig {
     pub url: String,
     /// The terminal's HMAC key; relative paths are relative to the config file.
     pub key_file: PathBuf,
+    /// How long one delivery attempt may take (default 15 s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// The first retry delay; it doubles per attempt up to 15 minutes (default 2 s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_retry_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -240,6 +240,8 @@ impl ProvisionChanges {
                 *slot = Some(AgencyConfig {
                     url: url.clone(),
                     key_file: key.clone(),
+                    timeout_ms: None,
+                    first_retry_ms: None,
                 });
             }
             (_, _, None) => return Err("give both --agency-url and --agency-key-file the first time".into()),

@@ -146,23 +146,36 @@ pub fn counts(conn: &Connection) -> rusqlite::Result<Counts> {
     Ok(c)
 }
 
-pub fn by_local_reference(conn: &Connection, local_reference: &str) -> rusqlite::Result<Option<Entry>> {
-    conn.prepare_cached(
-        "SELECT id, kind, local_reference, created_at, state, attempts, last_error, reference, delivered_at
-         FROM outbox WHERE local_reference = ?1",
-    )?
-    .query_row(params![local_reference], |r| {
-        Ok(Entry {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            local_reference: r.get(2)?,
-            created_at: time(r.get(3)?),
-            state: r.get(4)?,
-            attempts: r.get(5)?,
-            last_error: r.get(6)?,
-            reference: r.get(7)?,
-            delivered_at: r.get::<_, Option<i64>>(8)?.map(time),
-        })
+const ENTRY_COLUMNS: &str =
+    "id, kind, local_reference, created_at, state, attempts, last_error, reference, delivered_at";
+
+fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
+    Ok(Entry {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        local_reference: r.get(2)?,
+        created_at: time(r.get(3)?),
+        state: r.get(4)?,
+        attempts: r.get(5)?,
+        last_error: r.get(6)?,
+        reference: r.get(7)?,
+        delivered_at: r.get::<_, Option<i64>>(8)?.map(time),
     })
+}
+
+pub fn by_local_reference(conn: &Connection, local_reference: &str) -> rusqlite::Result<Option<Entry>> {
+    conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM outbox WHERE local_reference = ?1"
+    ))?
+    .query_row(params![local_reference], entry_from_row)
     .optional()
+}
+
+/// Dead letters for technicians (no body: that may hold personal data).
+pub fn dead(conn: &Connection) -> rusqlite::Result<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM outbox WHERE state = 'dead' ORDER BY created_at"
+    ))?;
+    let rows = stmt.query_map([], entry_from_row)?;
+    rows.collect()
 }

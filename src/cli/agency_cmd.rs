@@ -1,0 +1,273 @@
+//! `kiosk submit`, `kiosk outbox …` and `kiosk agency-receiver`: the agency outbox without the UI.
+
+use super::{CmdResult, Context, Failure, print_json};
+use crate::agency::deliver::{self, Agency};
+use crate::agency::outbox::{PreApplicationRequest, enqueue_pre_application};
+use crate::agency::receiver::{Faults, Receiver};
+use crate::agency::submission::Contact;
+use crate::config::{Config, ConfigSource};
+use crate::eligibility::{ScreeningInput, ScreeningOutput, screen};
+use crate::lang::Lang;
+use crate::store::Store;
+use crate::store::outbox_tables as table;
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Subcommand, Debug)]
+pub enum OutboxCommand {
+    /// How many submissions are pending, delivered and dead (and why the dead ones failed).
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Try every pending submission now, once.
+    Flush {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put dead letters back in the queue (after fixing what the agency refused).
+    RetryDead {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ReceiverArgs {
+    /// Address to listen on (port 0 picks a free one; the chosen address is printed).
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    listen: String,
+    /// The terminals' shared HMAC key file.
+    #[arg(long, value_name = "FILE")]
+    key_file: PathBuf,
+    /// Where accepted submissions are kept (JSON lines), so a restart remembers them.
+    #[arg(long, value_name = "FILE")]
+    store: Option<PathBuf>,
+    /// Share of requests answered 503 (0–1).
+    #[arg(long, default_value_t = 0.0)]
+    fail_5xx: f64,
+    /// Share answered 429 with Retry-After.
+    #[arg(long, default_value_t = 0.0)]
+    too_many: f64,
+    /// Share of connections dropped after the submission was stored.
+    #[arg(long, default_value_t = 0.0)]
+    drop: f64,
+    /// Share of answers delayed by --delay-ms.
+    #[arg(long, default_value_t = 0.0)]
+    delay_share: f64,
+    #[arg(long, default_value_t = 0)]
+    delay_ms: u64,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::failed(format!("cannot start the async runtime: {e}")))
+}
+
+/// The provisioned agency, with the key file resolved next to the provisioning file.
+pub(super) fn agency(ctx: &Context) -> Result<(Config, Option<Agency>), Failure> {
+    let (config, source) = ctx.load_config()?;
+    let dir = match &source {
+        ConfigSource::File(p) => p.parent().map(PathBuf::from),
+        ConfigSource::EmbeddedDefaults => None,
+    };
+    let agency = Agency::from_config(&config, dir.as_deref()).map_err(Failure::failed)?;
+    Ok((config, agency))
+}
+
+#[derive(Serialize)]
+struct Submitted {
+    local_reference: String,
+    id: String,
+    outcome: crate::eligibility::Outcome,
+}
+
+/// `kiosk submit < FILE`: a pre-application without the UI; the terminal screens it itself.
+pub fn submit(ctx: &Context, json: bool) -> CmdResult {
+    let (config, _) = ctx.load_config()?;
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::bad_input(format!("cannot read standard input: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Failure::bad_input(format!("input is not valid JSON: {e}")))?;
+    if value.get("consent_given").and_then(|v| v.as_bool()) != Some(true) {
+        return Err(Failure::bad_input(
+            "consent_given must be true: nothing is sent without the visitor's consent",
+        ));
+    }
+    let language: Lang = match value.get("language").and_then(|v| v.as_str()) {
+        Some(l) => l
+            .parse()
+            .map_err(|e| Failure::bad_input(format!("language: {e}")))?,
+        None => Lang::default(),
+    };
+    let contact = value
+        .get("contact")
+        .ok_or_else(|| Failure::bad_input("contact is missing: give {\"phone\": …}"))?;
+    let phone = contact
+        .get("phone")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| Failure::bad_input("contact.phone is missing"))?;
+    let id_number = contact.get("id_number").and_then(|v| v.as_str());
+    let contact =
+        Contact::validated(phone, id_number).map_err(|e| Failure::bad_input(format!("contact: {e}")))?;
+    let screening = value
+        .get("screening")
+        .ok_or_else(|| Failure::bad_input("screening is missing: give the screening input object"))?;
+    let now = ctx.clock.now();
+    let today = now.with_timezone(&config.time_zone()).date_naive();
+    let mut input = ScreeningInput::from_json(screening, today)
+        .map_err(|e| Failure::bad_input(format!("screening input: {e}")))?;
+    input.language = language;
+    let policy = config
+        .eligibility_policy(None)
+        .map_err(|e| Failure::bad_input(e.to_string()))?;
+    let output = ScreeningOutput::new(&input, &screen(&policy, &input));
+    let mut store = Store::open_in(&ctx.data_dir)?;
+    let queued = enqueue_pre_application(
+        &mut store,
+        &config,
+        &PreApplicationRequest {
+            input: &input,
+            output: &output,
+            contact: &contact,
+            ticket: None,
+            consent_at: now,
+        },
+        now,
+    )
+    .map_err(Failure::failed)?;
+    let out = Submitted {
+        local_reference: queued.local_reference,
+        id: queued.id,
+        outcome: output.outcome,
+    };
+    if json {
+        print_json(&out)
+    } else {
+        println!(
+            "saved as {}; it will be sent to the legal aid office",
+            out.local_reference
+        );
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+struct Status {
+    pending: u64,
+    delivered: u64,
+    dead: u64,
+    dead_letters: Vec<table::Entry>,
+    agency: Option<String>,
+}
+
+pub fn outbox(ctx: &Context, cmd: OutboxCommand) -> CmdResult {
+    let mut store = Store::open_in(&ctx.data_dir)?;
+    let db = |e: rusqlite::Error| Failure::failed(format!("outbox: {e}"));
+    match cmd {
+        OutboxCommand::Status { json } => {
+            let (config, _) = ctx.load_config()?;
+            let counts = store.read(|tx| table::counts(tx)).map_err(db)?;
+            let dead_letters = store.read(|tx| table::dead(tx)).map_err(db)?;
+            let status = Status {
+                pending: counts.pending,
+                delivered: counts.delivered,
+                dead: counts.dead,
+                dead_letters,
+                agency: config.agency.map(|a| a.url),
+            };
+            if json {
+                return print_json(&status);
+            }
+            println!(
+                "pending {}, delivered {}, dead {} (agency: {})",
+                status.pending,
+                status.delivered,
+                status.dead,
+                status.agency.as_deref().unwrap_or("not provisioned")
+            );
+            for d in &status.dead_letters {
+                println!(
+                    "dead  {}  {}  {}",
+                    d.local_reference,
+                    d.kind,
+                    d.last_error.as_deref().unwrap_or("")
+                );
+            }
+            Ok(())
+        }
+        OutboxCommand::Flush { json } => {
+            let (_, agency) = agency(ctx)?;
+            let agency = agency.ok_or_else(|| {
+                Failure::bad_input(
+                    "no agency is provisioned: kiosk provision --agency-url URL --agency-key-file FILE",
+                )
+            })?;
+            let report = runtime()?
+                .block_on(deliver::drain(&mut store, &agency, ctx.clock.as_ref(), true))
+                .map_err(Failure::failed)?;
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "attempted {}: delivered {}, will retry {}, dead {}",
+                    report.attempted, report.delivered, report.retrying, report.dead
+                );
+            }
+            Ok(())
+        }
+        OutboxCommand::RetryDead { json } => {
+            let n = store
+                .write(|tx| table::retry_dead(tx, ctx.clock.now()))
+                .map_err(db)?;
+            if json {
+                print_json(&serde_json::json!({ "requeued": n }))
+            } else {
+                println!("{n} dead letters are pending again");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `kiosk agency-receiver`: the agency's side of the contract, for tests and pilots.
+pub fn receiver(args: ReceiverArgs) -> CmdResult {
+    let key = std::fs::read(&args.key_file)
+        .map_err(|e| Failure::bad_input(format!("cannot read {}: {e}", args.key_file.display())))?;
+    let faults = Faults {
+        server_error: args.fail_5xx,
+        too_many: args.too_many,
+        drop_after_store: args.drop,
+        delay_share: args.delay_share,
+        delay: Duration::from_millis(args.delay_ms),
+    };
+    let receiver = Receiver::new(crate::agency::key_from_file_bytes(key), faults, args.store)
+        .map_err(|e| Failure::failed(format!("cannot open the receiver's store: {e}")))?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::failed(format!("cannot start the async runtime: {e}")))?;
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .map_err(|e| Failure::failed(format!("cannot listen on {}: {e}", args.listen)))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Failure::failed(e.to_string()))?;
+        println!("listening on http://{addr}");
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        crate::agency::receiver::serve(listener, Arc::new(receiver), super::serve::shutdown_signal())
+            .await
+            .map_err(|e| Failure::failed(format!("receiver stopped: {e}")))
+    })
+}
