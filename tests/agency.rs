@@ -300,6 +300,16 @@ fn refused_submissions_become_dead_letters_and_can_be_retried() {
         !status.to_string().contains(&phone(0)),
         "status shows no personal data"
     );
+    let doctor = common::stdout_json(&common::kiosk(&data, &["doctor", "--json"]));
+    let agency = doctor["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["name"] == "agency")
+        .expect("agency check")
+        .clone();
+    assert_eq!(agency["status"], "warn", "{agency}");
+    assert!(agency["detail"].as_str().expect("detail").contains("retry-dead"));
 
     // The technician fixes the key and puts the letters back.
     std::fs::write(&wrong, KEY).expect("fix key");

@@ -12,7 +12,7 @@ use kiosk::config::Config;
 use kiosk::lang::Lang;
 use kiosk::queue_service::QueueService;
 use kiosk::store::Store;
-use kiosk::ui::{KioskUi, Nav, PrintState, Screen, Settings, StartMode, TicketAdapter};
+use kiosk::ui::{KioskUi, Nav, PreappAdapter, PrintState, Screen, Settings, StartMode, TicketAdapter};
 use slint::ComponentHandle;
 use slint::platform::{Key, WindowEvent};
 use std::cell::Cell;
@@ -143,6 +143,115 @@ fn visitor_screen_flows() {
     screening_wizard_leads_to_the_result_and_the_right_ticket();
     unsure_visitors_are_sent_to_staff();
     a_failed_print_keeps_the_number_and_can_be_printed_again();
+    a_pre_application_is_sent_from_the_result_screen();
+}
+
+/// The local receiver on a thread of its own; returns its URL and a handle on its statistics.
+fn local_agency(key: &[u8]) -> (String, std::sync::Arc<kiosk::agency::receiver::Receiver>) {
+    use kiosk::agency::receiver::{Faults, Receiver};
+    let receiver = std::sync::Arc::new(Receiver::new(key.to_vec(), Faults::default(), None).unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let r = receiver.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            kiosk::agency::receiver::serve(listener, r, std::future::pending())
+                .await
+                .unwrap();
+        });
+    });
+    (format!("http://{}", rx.recv().unwrap()), receiver)
+}
+
+fn a_pre_application_is_sent_from_the_result_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("agency.key");
+    std::fs::write(&key_file, "ui-test-key\n").unwrap();
+    let (url, receiver) = local_agency(b"ui-test-key");
+    let mut config = Config::default();
+    config.agency = Some(kiosk::config::AgencyConfig {
+        url,
+        key_file,
+        timeout_ms: Some(2000),
+        first_retry_ms: Some(50),
+    });
+    let agency = kiosk::agency::deliver::Agency::from_config(&config, None).unwrap();
+    let config = Arc::new(config);
+    let store = Store::open_in(dir.path()).unwrap();
+    let clock = Arc::new(kiosk::clock::SystemClock);
+    let queue = QueueService::new(store, config.clone(), clock.clone()).unwrap();
+    let ui = KioskUi::with_devices(config, StartMode::Serving(queue), clock, None, agency).unwrap();
+    ui.window.show().unwrap();
+    let k = Kiosk { ui, dir };
+
+    // Legal advice needs no means test: the shortest way to a result.
+    tap(&k, "home-screening");
+    wait_for_screen(&k, Screen::WizardMatter);
+    tap(&k, "matter-consultation");
+    wait_for_screen(&k, Screen::WizardReview);
+    tap(&k, "review-confirm");
+    wait_for_screen(&k, Screen::WizardResult);
+    tap(&k, "result-send");
+    wait_for_screen(&k, Screen::PreappPhone);
+    for d in "1381234567".chars() {
+        tap(&k, &format!("preapp-key-{d}"));
+    }
+    tap(&k, "preapp-continue");
+    find(&k, "preapp-error");
+    tap(&k, "preapp-key-8");
+    tap(&k, "preapp-continue");
+    wait_for_screen(&k, Screen::PreappId);
+    // A wrong check digit is caught; the right one (X) passes.
+    for d in "110105194912310021".chars() {
+        tap(&k, &format!("preapp-key-{d}"));
+    }
+    tap(&k, "preapp-continue");
+    let error = find(&k, "preapp-error").accessible_label().unwrap();
+    assert_eq!(
+        error,
+        kiosk::i18n::tr(
+            Lang::ZhCn,
+            "This ID number does not add up. Please check each digit."
+        )
+    );
+    tap(&k, "preapp-key-delete");
+    tap(&k, "preapp-key-x");
+    tap(&k, "preapp-continue");
+    wait_for_screen(&k, Screen::PreappConsent);
+    tap(&k, "preapp-agree");
+    let w = k.ui.window.as_weak();
+    assert!(
+        wait_until(move || w
+            .upgrade()
+            .is_some_and(|w| w.global::<PreappAdapter>().get_delivered())),
+        "the office acknowledged it"
+    );
+    let reference = find(&k, "preapp-reference").accessible_label().unwrap();
+    assert!(reference.starts_with("GZLA-"), "{reference}");
+    assert_eq!(receiver.stats().accepted, 1);
+
+    // The phone and ID numbers leave the terminal's files once acknowledged.
+    let data = k.dir.path().to_path_buf();
+    let gone = move || {
+        std::fs::read_dir(&data).unwrap().all(|e| {
+            let bytes = std::fs::read(e.unwrap().path()).unwrap_or_default();
+            !bytes.windows(11).any(|w| w == b"13812345678")
+        })
+    };
+    assert!(
+        wait_until(gone),
+        "the phone number is still in the data directory"
+    );
+
+    // The session wipe forgets everything typed.
+    tap(&k, "preapp-done");
+    wait_for_screen(&k, Screen::Home);
+    assert_eq!(k.ui.window.global::<PreappAdapter>().get_reference(), "");
 }
 
 fn wait_print_state(k: &Kiosk, want: PrintState) {

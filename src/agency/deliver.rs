@@ -136,6 +136,8 @@ pub struct DrainReport {
     pub delivered: u64,
     pub retrying: u64,
     pub dead: u64,
+    /// After deliveries: whether the WAL (with the deleted personal data) was truncated.
+    pub wal_truncated: bool,
 }
 
 /// Attempts every due submission once (`all`: every pending one, due or not — `outbox flush`).
@@ -167,10 +169,11 @@ pub async fn drain(
             apply(store, agency, &item, outcome, now, &mut report)?;
         }
     }
-    if report.delivered > 0 && !store.truncate_wal().map_err(|e| e.to_string())? {
-        tracing::warn!(
-            "the WAL could not be truncated yet (a reader was active); it will be at the next delivery"
-        );
+    if report.delivered > 0 {
+        report.wal_truncated = store.truncate_wal().map_err(|e| e.to_string())?;
+        if !report.wal_truncated {
+            tracing::warn!("the WAL could not be truncated yet (a reader was active); trying again shortly");
+        }
     }
     Ok(report)
 }
@@ -232,15 +235,27 @@ pub async fn run(
     stop: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(stop);
+    // Deleted personal data still in the WAL: truncate as soon as no reader is in the way.
+    let mut wal_dirty = false;
     loop {
-        if let Err(e) = drain(&mut store, &agency, clock.as_ref(), false).await {
-            tracing::error!(error = %e, "outbox delivery failed; will try again");
+        match drain(&mut store, &agency, clock.as_ref(), false).await {
+            Ok(r) if r.delivered > 0 => wal_dirty = !r.wal_truncated,
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "outbox delivery failed; will try again"),
         }
+        if wal_dirty {
+            wal_dirty = !store.truncate_wal().unwrap_or(false);
+        }
+        let longest = if wal_dirty {
+            Duration::from_millis(200)
+        } else {
+            idle
+        };
         let next = store.read(|tx| table::next_due(tx)).ok().flatten();
         let wait = next
             .map(|at| (at - clock.now()).to_std().unwrap_or_default())
-            .unwrap_or(idle)
-            .clamp(Duration::from_millis(20), idle);
+            .unwrap_or(longest)
+            .clamp(Duration::from_millis(20), longest);
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = wake.notified() => {}

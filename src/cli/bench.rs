@@ -26,6 +26,11 @@ pub enum BenchCommand {
         #[arg(long, value_name = "WxH", default_value = "1080x1920", value_parser = super::kiosk_ui::parse_size)]
         size: (u32, u32),
     },
+    /// Queue N pre-applications while the agency is "down", then drain them to a local receiver.
+    Outbox {
+        #[arg(long, default_value_t = 10_000)]
+        submissions: u32,
+    },
     /// Bytes per receipt in each language and paper width, time on the wire, encoding time.
     Receipt {
         #[arg(long, default_value_t = 20)]
@@ -59,6 +64,7 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> CmdResult {
             Ok(())
         }
         BenchCommand::Receipt { rounds } => receipt(ctx, rounds),
+        BenchCommand::Outbox { submissions } => outbox(ctx, submissions),
     }
 }
 
@@ -164,5 +170,81 @@ fn queue(ctx: &Context, tickets: u32, report_each: bool, json: bool) -> CmdResul
             report.tickets, report.p50_us, report.p99_us, report.max_us, report.tickets_per_second
         );
     }
+    Ok(())
+}
+
+/// The outage case: everything piled up in the outbox goes out once the agency is back.
+fn outbox(ctx: &Context, submissions: u32) -> CmdResult {
+    use crate::agency::deliver::{Agency, drain};
+    use crate::agency::receiver::{Faults, Receiver};
+    use crate::store::Store;
+    let fail = |e: String| Failure::failed(e);
+    let (config, _) = ctx.load_config()?;
+    let mut store = Store::open_in(&ctx.data_dir)?;
+    let now = ctx.clock.now();
+    let body = serde_json::json!({"schema": "pre-application/1", "contact": {"phone": "13800000000"}});
+    let start = Instant::now();
+    for i in 0..submissions {
+        let id = uuid::Uuid::now_v7().to_string();
+        let local = format!("B-{i:06}");
+        let bytes = body.to_string().into_bytes();
+        store
+            .write(|tx| {
+                crate::store::outbox_tables::insert(
+                    tx,
+                    &crate::store::outbox_tables::NewSubmission {
+                        id: &id,
+                        kind: "pre-application/1",
+                        local_reference: &local,
+                        created_at: now,
+                        body: &bytes,
+                    },
+                )
+            })
+            .map_err(|e| fail(e.to_string()))?;
+    }
+    let queued = start.elapsed();
+    let key = b"bench-key".to_vec();
+    let receiver = std::sync::Arc::new(
+        Receiver::new(key.clone(), Faults::default(), None).map_err(|e| fail(e.to_string()))?,
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| fail(e.to_string()))?;
+    let report = rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| fail(e.to_string()))?;
+        let url = format!(
+            "http://{}",
+            listener.local_addr().map_err(|e| fail(e.to_string()))?
+        );
+        tokio::spawn(crate::agency::receiver::serve(
+            listener,
+            receiver.clone(),
+            std::future::pending(),
+        ));
+        let terminal = format!("{}/{}", config.hall.id, config.terminal.id);
+        let agency = Agency::new(&url, key, terminal).map_err(fail)?;
+        let start = Instant::now();
+        let report = drain(&mut store, &agency, ctx.clock.as_ref(), true)
+            .await
+            .map_err(fail)?;
+        Ok::<_, Failure>((report, start.elapsed()))
+    })?;
+    let (report, took) = report;
+    println!(
+        "queued {submissions} in {:.1} s; drained {} (delivered {}, retrying {}, dead {}) in {:.1} s: {:.0} per second; receiver accepted {}",
+        queued.as_secs_f64(),
+        report.attempted,
+        report.delivered,
+        report.retrying,
+        report.dead,
+        took.as_secs_f64(),
+        report.delivered as f64 / took.as_secs_f64().max(1e-9),
+        receiver.stats().accepted
+    );
     Ok(())
 }

@@ -77,14 +77,7 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
         Status::NotConfigured,
         "audio checks arrive with the speech guide",
     ));
-    let agency = match config.as_ref().and_then(|c| c.agency.as_ref()) {
-        Some(a) => format!(
-            "endpoint {} provisioned; delivery checks arrive with the outbox",
-            a.url
-        ),
-        None => "no agency endpoint provisioned (kiosk provision --agency-url … --agency-key-file …)".into(),
-    };
-    checks.push(check("agency", Status::NotConfigured, agency));
+    checks.push(agency(ctx));
 
     let failed = checks.iter().any(|c| c.status == Status::Fail);
     if json {
@@ -104,6 +97,60 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
         Err(Failure::failed("some checks failed (see above)"))
     } else {
         Ok(())
+    }
+}
+
+/// The key file, and what waits in the outbox: dead letters and old pending submissions need a
+/// technician (the network, the URL, the key).
+fn agency(ctx: &Context) -> Check {
+    use crate::store::outbox_tables as table;
+    let agency = match super::agency_cmd::agency(ctx) {
+        Ok((_, Some(_))) => true,
+        Ok((_, None)) => false,
+        Err(f) => return check("agency", Status::Fail, f.message),
+    };
+    let outbox = Store::open_in(&ctx.data_dir).map(|mut s| {
+        let counts = s.read(|tx| table::counts(tx));
+        let oldest = s.read(|tx| table::oldest_pending(tx));
+        (counts, oldest)
+    });
+    let (counts, oldest) = match outbox {
+        Ok((Ok(c), Ok(n))) => (c, n),
+        _ => return check("agency", Status::Fail, "the outbox cannot be read"),
+    };
+    let waiting = format!(
+        "outbox: {} pending, {} delivered, {} dead",
+        counts.pending, counts.delivered, counts.dead
+    );
+    if !agency {
+        let status = if counts.pending > 0 {
+            Status::Warn
+        } else {
+            Status::NotConfigured
+        };
+        return check(
+            "agency",
+            status,
+            format!(
+                "no agency endpoint provisioned (kiosk provision --agency-url … --agency-key-file …); {waiting}"
+            ),
+        );
+    }
+    let stale = oldest.is_some_and(|at| ctx.clock.now() - at > chrono::Duration::hours(1));
+    if counts.dead > 0 {
+        check(
+            "agency",
+            Status::Warn,
+            format!("{waiting}: see `kiosk outbox status`, fix the cause, then `kiosk outbox retry-dead`"),
+        )
+    } else if stale {
+        check(
+            "agency",
+            Status::Warn,
+            format!("{waiting}; a submission has waited over an hour: check the network and the agency URL"),
+        )
+    } else {
+        check("agency", Status::Ok, format!("key file readable; {waiting}"))
     }
 }
 

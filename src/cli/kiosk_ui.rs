@@ -62,8 +62,15 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
     let (config, mode) = start_mode(ctx);
     let fullscreen = config.kiosk.fullscreen && !args.windowed;
     let printer = Printer::new(config.printer.clone(), config.printer_dir(&ctx.data_dir));
-    let ui =
-        KioskUi::with_printer(Arc::new(config), mode, ctx.clock.clone(), Some(printer)).map_err(|e| {
+    let agency = match super::agency_cmd::agency(ctx) {
+        Ok((_, agency)) => agency,
+        Err(f) => {
+            tracing::error!(error = %f.message, "the agency cannot be reached; pre-applications are not offered");
+            None
+        }
+    };
+    let ui = KioskUi::with_devices(Arc::new(config), mode, ctx.clock.clone(), Some(printer), agency)
+        .map_err(|e| {
             Failure::failed(format!(
                 "cannot open the kiosk window: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)? \
              `kiosk serve` runs the hall host without a screen"

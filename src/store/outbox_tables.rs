@@ -179,3 +179,13 @@ pub fn dead(conn: &Connection) -> rusqlite::Result<Vec<Entry>> {
     let rows = stmt.query_map([], entry_from_row)?;
     rows.collect()
 }
+
+/// When the oldest still-pending submission was created.
+pub fn oldest_pending(conn: &Connection) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    conn.query_row(
+        "SELECT MIN(created_at) FROM outbox WHERE state = 'pending'",
+        [],
+        |r| r.get::<_, Option<i64>>(0),
+    )
+    .map(|v| v.map(time))
+}

@@ -1,11 +1,13 @@
 //! Wires the Slint globals to the queue worker and keeps the session rules.
 
+use super::preapp::OutboxLink;
 use super::session::{SessionDefaults, back_target};
 use super::worker::{Job, QueueWorker, Reply};
 use super::{
     HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, PrintState, Screen, ServiceItem,
     Settings, TicketAdapter, WizardAdapter,
 };
+use crate::agency::deliver::{self, Agency};
 use crate::config::Config;
 use crate::lang::Lang;
 use crate::printer::{Outcome, PrintService, Printer, Report};
@@ -52,6 +54,18 @@ impl KioskUi {
         clock: Arc<dyn crate::clock::Clock>,
         printer: Option<Printer>,
     ) -> Result<Self, slint::PlatformError> {
+        Self::with_devices(config, mode, clock, printer, None)
+    }
+
+    /// The kiosk with its printer and the agency: the outbox is delivered on its own thread, and
+    /// the result screen offers to send a pre-application.
+    pub fn with_devices(
+        config: Arc<Config>,
+        mode: StartMode,
+        clock: Arc<dyn crate::clock::Clock>,
+        printer: Option<Printer>,
+        agency: Option<Agency>,
+    ) -> Result<Self, slint::PlatformError> {
         super::fonts::register_bundled_fonts();
         let window = KioskWindow::new()?;
         let nav = window.global::<Nav>();
@@ -61,6 +75,7 @@ impl KioskUi {
         wipe_session(&window, &config);
 
         let mut printing: Option<Arc<PrintService>> = None;
+        let mut outbox: Option<OutboxLink> = None;
         let worker = match mode {
             StartMode::OutOfService(detail) => {
                 tracing::error!(%detail, "kiosk is out of service");
@@ -71,6 +86,9 @@ impl KioskUi {
                 None
             }
             StartMode::Serving(queue) => {
+                if let Some(agency) = agency {
+                    outbox = Some(start_delivery(agency, queue.store().path(), clock.clone())?);
+                }
                 if let Some(p) = printer {
                     printing = Some(start_printing(&window, p, queue.store().path(), clock.clone())?);
                 }
@@ -89,7 +107,7 @@ impl KioskUi {
             }
         };
         wire_navigation(&window, &config, worker.clone());
-        super::wizard::wire(&window, &config, clock, printing);
+        super::wizard::wire(&window, &config, clock, printing, outbox);
         if let Some(worker) = &worker {
             wire_tickets(&window, &config, worker.clone());
             worker.send(Job::Snapshot);
@@ -180,6 +198,11 @@ fn wire_navigation(window: &KioskWindow, config: &Arc<Config>, worker: Option<Rc
                 | Screen::WizardChecklist
                 | Screen::WizardNumber
                 | Screen::WizardReview => w.global::<WizardAdapter>().invoke_undo(),
+                // Typed contact details are not carried back and forth between screens.
+                Screen::PreappPhone | Screen::PreappId | Screen::PreappConsent => {
+                    super::preapp::clear(&w);
+                    nav.set_screen(back_target(from));
+                }
                 _ => nav.set_screen(back_target(from)),
             }
         }
@@ -276,6 +299,40 @@ fn wire_tickets(window: &KioskWindow, config: &Arc<Config>, worker: Rc<QueueWork
             lang: current_lang(&w),
         });
     });
+}
+
+/// The outbox worker on its own thread with its own database connection and async runtime.
+fn start_delivery(
+    agency: Agency,
+    db: &std::path::Path,
+    clock: Arc<dyn crate::clock::Clock>,
+) -> Result<OutboxLink, slint::PlatformError> {
+    let fail = |e: String| slint::PlatformError::Other(format!("cannot start the outbox: {e}"));
+    let store = crate::store::Store::open(db).map_err(|e| fail(e.to_string()))?;
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let w = wake.clone();
+    std::thread::Builder::new()
+        .name("outbox".into())
+        .spawn(
+            move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(rt) => rt.block_on(deliver::run(
+                    store,
+                    agency,
+                    clock,
+                    w,
+                    std::time::Duration::from_secs(5),
+                    std::future::pending(),
+                )),
+                Err(e) => {
+                    tracing::error!(error = %e, "the outbox cannot run; submissions wait in the database")
+                }
+            },
+        )
+        .map_err(|e| fail(e.to_string()))?;
+    Ok(OutboxLink {
+        db: db.to_path_buf(),
+        wake,
+    })
 }
 
 fn start_printing(

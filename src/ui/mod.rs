@@ -4,6 +4,7 @@
 
 mod controller;
 pub mod fonts;
+mod preapp;
 pub mod screenshot;
 pub mod session;
 mod wizard;

@@ -3,8 +3,8 @@
 
 use super::controller::wipe_session;
 use super::{
-    ChecklistItem, HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, PrintState, ReviewRow,
-    Screen, ServiceItem, Settings, TicketAdapter, WizardAdapter,
+    ChecklistItem, HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, PreappAdapter, PrintState,
+    ReviewRow, Screen, ServiceItem, Settings, TicketAdapter, WizardAdapter,
 };
 use crate::config::Config;
 use crate::lang::Lang;
@@ -46,7 +46,7 @@ impl std::str::FromStr for Theme {
 }
 
 /// Every screen with the state it is shown in.
-pub const SCREENS: [(&str, Screen); 14] = [
+pub const SCREENS: [(&str, Screen); 18] = [
     ("home", Screen::Home),
     ("language", Screen::Language),
     ("accessibility", Screen::Accessibility),
@@ -61,6 +61,10 @@ pub const SCREENS: [(&str, Screen); 14] = [
     ("wizard-number", Screen::WizardNumber),
     ("wizard-review", Screen::WizardReview),
     ("wizard-result", Screen::WizardResult),
+    ("preapp-phone", Screen::PreappPhone),
+    ("preapp-id", Screen::PreappId),
+    ("preapp-consent", Screen::PreappConsent),
+    ("preapp-done", Screen::PreappDone),
 ];
 
 struct HeadlessPlatform {
@@ -249,6 +253,21 @@ fn prepare(ui: &KioskWindow, config: &Config, lang: Lang, theme: Theme, screen: 
     t.set_can_print(true);
     t.set_print_state(PrintState::Printed);
     ui.global::<WizardAdapter>().set_can_print(true);
+    // Sample contact entry: a mistyped ID number shows its message.
+    let pa = ui.global::<PreappAdapter>();
+    pa.set_available(true);
+    match screen {
+        Screen::PreappPhone => pa.set_entry("13812345678".into()),
+        Screen::PreappId => {
+            pa.set_entry("110105194912310021".into());
+            pa.set_error("id-check-digit".into());
+        }
+        Screen::PreappDone => {
+            pa.set_reference("GZLA-00000042".into());
+            pa.set_delivered(true);
+        }
+        _ => {}
+    }
     ui.global::<OutOfServiceAdapter>().set_technician_detail(
         "provisioning file: hall.id: 'gz-nowhere' is not one of the city's halls".into(),
     );

@@ -6,8 +6,11 @@ use super::Screen;
 pub fn back_target(from: Screen) -> Screen {
     match from {
         Screen::Priority => Screen::Service,
+        Screen::PreappPhone => Screen::WizardResult,
+        Screen::PreappId => Screen::PreappPhone,
+        Screen::PreappConsent => Screen::PreappId,
         // Once a ticket exists, Back must not offer to take it again.
-        Screen::Confirmation | Screen::OutOfService => from,
+        Screen::Confirmation | Screen::OutOfService | Screen::PreappDone => from,
         _ => Screen::Home,
     }
 }
@@ -48,5 +51,11 @@ mod tests {
         assert_eq!(back_target(Screen::Service), Screen::Home);
         assert_eq!(back_target(Screen::Confirmation), Screen::Confirmation);
         assert_eq!(back_target(Screen::Help), Screen::Home);
+        assert_eq!(back_target(Screen::PreappConsent), Screen::PreappId);
+        assert_eq!(
+            back_target(Screen::PreappDone),
+            Screen::PreappDone,
+            "sent is sent"
+        );
     }
 }

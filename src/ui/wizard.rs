@@ -8,7 +8,7 @@ use super::{
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::eligibility::wizard::{Answers, CRIMINAL_CIRCUMSTANCES, Step, next_step};
-use crate::eligibility::{Circumstance, Matter, NextStep, Policy, ScreeningOutput, screen};
+use crate::eligibility::{Circumstance, Matter, NextStep, Policy, ScreeningInput, ScreeningOutput, screen};
 use crate::lang::Lang;
 use crate::printer::PrintService;
 use crate::printing;
@@ -24,15 +24,15 @@ struct State {
     history: Vec<Step>,
 }
 
-struct Wizard {
-    window: slint::Weak<KioskWindow>,
-    config: Arc<Config>,
+pub(super) struct Wizard {
+    pub(super) window: slint::Weak<KioskWindow>,
+    pub(super) config: Arc<Config>,
     policy: Policy,
-    clock: Arc<dyn Clock>,
+    pub(super) clock: Arc<dyn Clock>,
     state: RefCell<State>,
     printing: Option<Arc<PrintService>>,
-    /// The result on screen, in the visitor's language, for the printed summary.
-    last_result: RefCell<Option<ScreeningOutput>>,
+    /// The screening on screen, in the visitor's language: for the summary and the pre-application.
+    pub(super) last_result: RefCell<Option<(ScreeningInput, ScreeningOutput)>>,
 }
 
 /// Circumstances offered on the general checklist: every one that some exemption needs
@@ -53,7 +53,7 @@ impl Wizard {
             .date_naive()
     }
 
-    fn with_ui(&self, f: impl FnOnce(&KioskWindow)) {
+    pub(super) fn with_ui(&self, f: impl FnOnce(&KioskWindow)) {
         if let Some(w) = self.window.upgrade() {
             f(&w);
         }
@@ -63,24 +63,32 @@ impl Wizard {
         *self.state.borrow_mut() = State::default();
         self.last_result.borrow_mut().take();
         self.with_ui(|w| {
+            super::preapp::clear(w);
             let wa = w.global::<WizardAdapter>();
             wa.set_summary_print_state(PrintState::None);
             wa.set_summary_job(SharedString::new());
         });
     }
 
-    fn print_summary(&self) {
+    pub(super) fn print_summary(&self) {
         let Some(printing) = &self.printing else { return };
-        let Some(output) = self.last_result.borrow().clone() else {
+        let Some((_, output)) = self.last_result.borrow().clone() else {
             return;
         };
         let now = self.clock.now();
-        let reference = format!(
-            "S-{}",
-            now.with_timezone(&self.config.time_zone())
-                .format("%Y%m%d-%H%M%S")
-        );
-        let job = printing::summary_job(&self.config, &output, now, &reference, None);
+        let (mut reference, mut agency) = (String::new(), None);
+        self.with_ui(|w| {
+            let pa = w.global::<super::PreappAdapter>();
+            reference = pa.get_local_reference().to_string();
+            agency = Some(pa.get_agency_reference().to_string()).filter(|a| !a.is_empty());
+        });
+        if reference.is_empty() {
+            reference = now
+                .with_timezone(&self.config.time_zone())
+                .format("S-%Y%m%d-%H%M%S")
+                .to_string();
+        }
+        let job = printing::summary_job(&self.config, &output, now, &reference, agency.as_deref());
         self.with_ui(|w| {
             let wa = w.global::<WizardAdapter>();
             if wa.get_summary_print_state() == PrintState::Printing {
@@ -230,7 +238,8 @@ impl Wizard {
                 .get_language()
                 .parse()
                 .unwrap_or_default();
-            *self.last_result.borrow_mut() = Some(ScreeningOutput::new(&in_visitor_language, &d));
+            let output = ScreeningOutput::new(&in_visitor_language, &d);
+            *self.last_result.borrow_mut() = Some((in_visitor_language, output));
             fill_result(w, &d, &self.config);
             w.global::<Nav>().set_screen(Screen::WizardResult);
         });
@@ -255,6 +264,7 @@ pub(super) fn wire(
     config: &Arc<Config>,
     clock: Arc<dyn Clock>,
     printing: Option<Arc<PrintService>>,
+    outbox: Option<super::preapp::OutboxLink>,
 ) {
     let policy = config.eligibility_policy(None).or_else(|e| {
         tracing::error!(error = %e, "the provisioned screening policy cannot be used; using the shipped one");
@@ -273,6 +283,7 @@ pub(super) fn wire(
         printing,
         last_result: RefCell::new(None),
     });
+    super::preapp::wire(window, wiz.clone(), outbox);
     let z = wiz.clone();
     window
         .global::<WizardAdapter>()
