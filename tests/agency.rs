@@ -117,6 +117,13 @@ fn submit(dir: &Path, i: usize, log: &mut Vec<u8>) {
         "language": "zh-CN",
         "consent_given": true
     });
+    let out = run_submit(dir, &input);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    log.extend(out.stderr);
+}
+
+/// `kiosk submit` with `input` on stdin, logging at debug level (so the log test sees everything).
+fn run_submit(dir: &Path, input: &serde_json::Value) -> std::process::Output {
     let mut child = Command::new(common::kiosk_bin())
         .arg("--data-dir")
         .arg(dir)
@@ -133,9 +140,7 @@ fn submit(dir: &Path, i: usize, log: &mut Vec<u8>) {
         .expect("stdin")
         .write_all(input.to_string().as_bytes())
         .expect("input");
-    let out = child.wait_with_output().expect("submit output");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    log.extend(out.stderr);
+    child.wait_with_output().expect("submit output")
 }
 
 fn serve(dir: &Path, log: &Path) -> Child {
@@ -348,22 +353,7 @@ fn submit_refuses_bad_input_and_missing_consent() {
         for (k, v) in patch.as_object().expect("patch") {
             input[k] = v.clone();
         }
-        let mut child = Command::new(common::kiosk_bin())
-            .arg("--data-dir")
-            .arg(dir.path())
-            .arg("submit")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("submit");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.to_string().as_bytes())
-            .expect("write");
-        let out = child.wait_with_output().expect("output");
+        let out = run_submit(dir.path(), &input);
         assert_eq!(
             out.status.code(),
             Some(2),

@@ -15,13 +15,7 @@ use std::time::Duration;
 
 /// `X-Signature`: lowercase hex HMAC-SHA256 over `timestamp \n idempotency_key \n body`.
 pub fn sign(key: &[u8], timestamp: &str, idempotency_key: &str, body: &[u8]) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
-    mac.update(timestamp.as_bytes());
-    mac.update(b"\n");
-    mac.update(idempotency_key.as_bytes());
-    mac.update(b"\n");
-    mac.update(body);
-    hex(&mac.finalize().into_bytes())
+    hex(&mac(key, timestamp, idempotency_key, body).finalize().into_bytes())
 }
 
 /// Checks a signature in constant time.
@@ -29,13 +23,20 @@ pub fn verify(key: &[u8], timestamp: &str, idempotency_key: &str, body: &[u8], s
     let Some(given) = unhex(signature) else {
         return false;
     };
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac(key, timestamp, idempotency_key, body)
+        .verify_slice(&given)
+        .is_ok()
+}
+
+fn mac(key: &[u8], timestamp: &str, idempotency_key: &str, body: &[u8]) -> Hmac<Sha256> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC-SHA256 takes keys of any length"));
     mac.update(timestamp.as_bytes());
     mac.update(b"\n");
     mac.update(idempotency_key.as_bytes());
     mac.update(b"\n");
     mac.update(body);
-    mac.verify_slice(&given).is_ok()
+    mac
 }
 
 /// The key file's raw bytes with a trailing newline stripped (as the contract says).

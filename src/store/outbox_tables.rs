@@ -79,12 +79,15 @@ pub fn due(conn: &Connection, now: DateTime<Utc>, limit: u32) -> rusqlite::Resul
 
 /// When the earliest pending submission is next due.
 pub fn next_due(conn: &Connection) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    conn.query_row(
+    earliest_pending(
+        conn,
         "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'",
-        [],
-        |r| r.get::<_, Option<i64>>(0),
     )
-    .map(|v| v.map(time))
+}
+
+fn earliest_pending(conn: &Connection, sql: &str) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    conn.query_row(sql, [], |r| r.get::<_, Option<i64>>(0))
+        .map(|v| v.map(time))
 }
 
 /// Acknowledged: keep the references, drop the body (and with it every personal field).
@@ -182,10 +185,5 @@ pub fn dead(conn: &Connection) -> rusqlite::Result<Vec<Entry>> {
 
 /// When the oldest still-pending submission was created.
 pub fn oldest_pending(conn: &Connection) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    conn.query_row(
-        "SELECT MIN(created_at) FROM outbox WHERE state = 'pending'",
-        [],
-        |r| r.get::<_, Option<i64>>(0),
-    )
-    .map(|v| v.map(time))
+    earliest_pending(conn, "SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")
 }
