@@ -404,3 +404,25 @@ fn a_screening_summary_prints_its_outcome_reasons_and_reference() {
         );
     }
 }
+
+#[test]
+fn a_network_printer_on_port_9100_gets_the_same_receipt_and_status_checks() {
+    let fake = FakePrinter::start_tcp(Condition::Online);
+    let (host, port) = fake.device.split_once(':').expect("host:port");
+    let mut config = Config::default();
+    config.printer.kind = PrinterKind::Tcp;
+    config.printer.host = Some(host.to_owned());
+    config.printer.port = Some(port.parse().expect("port"));
+    let mut hall = common::hall_with(config.clone(), "2026-11-26T01:30:00Z");
+    let ticket = hall.queue.issue(service("C"), None, Lang::ZhCn).expect("ticket");
+    let mut printer = Printer::new(config.printer.clone(), hall.dir.path().join("receipts"));
+    let report = printer.print(&printing::ticket_job(&config, &ticket, Lang::ZhCn));
+    assert_eq!(report.outcome, Outcome::Printed { paper_low: false });
+    let paper = fake.take();
+    assert!(paper.unknown.is_empty(), "{:?}", paper.unknown);
+    assert_eq!(paper.status_requests, vec![1, 2, 4, 1, 2, 4]);
+    assert!(paper.texts().contains(&ticket.number));
+    fake.set(Condition::CoverOpen);
+    let report = printer.print(&printing::ticket_job(&config, &ticket, Lang::ZhCn));
+    assert_eq!(report.outcome, Outcome::Failed(Problem::CoverOpen));
+}
