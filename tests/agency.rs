@@ -368,3 +368,62 @@ fn submit_refuses_bad_input_and_missing_consent() {
     }
     assert_eq!(outbox_status(dir.path())["pending"], 0, "nothing was queued");
 }
+
+#[test]
+fn the_hall_host_sends_yesterdays_report_once() {
+    let work = tempfile::tempdir().expect("dir");
+    let key_file = work.path().join("agency.key");
+    std::fs::write(&key_file, KEY).expect("key");
+    let receiver = start_receiver(work.path(), &key_file, &[]);
+    let data = work.path().join("kiosk");
+    std::fs::create_dir_all(&data).expect("data dir");
+    provision(&data, &receiver.url, &key_file, "kiosk-3");
+    let yesterday = "--now=2026-11-25T02:00:00Z";
+    for _ in 0..2 {
+        let out = common::kiosk(&data, &[yesterday, "queue", "issue", "--service", "A"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = common::kiosk(&data, &[yesterday, "queue", "call", "--counter", "1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The next morning the hall host starts: it rolls the day over and reports it.
+    let reports = || -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&receiver.store)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("record")["body"].clone())
+            .filter(|b| b["schema"] == "hall-daily-report/1")
+            .collect()
+    };
+    for round in 0..2 {
+        let mut server = Command::new(common::kiosk_bin())
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["--now=2026-11-26T01:00:00Z", "serve"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("serve");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while reports().is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if round == 1 {
+            // A restart must not report the same day again.
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        server.kill().expect("stop");
+        server.wait().expect("reaped");
+    }
+    let reports = reports();
+    assert_eq!(reports.len(), 1, "one report per day: {reports:?}");
+    let report = &reports[0];
+    assert_eq!(report["business_day"], "2026-11-25");
+    assert_eq!(report["hall_id"], "gz-city");
+    assert_eq!(report["services"]["A"]["issued"], 2);
+    assert_eq!(report["services"]["A"]["called"], 1);
+    assert_eq!(
+        report["services"]["A"]["expired"], 2,
+        "both tickets were still open (one waiting, one called) at rollover"
+    );
+}
