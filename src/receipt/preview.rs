@@ -1,7 +1,9 @@
 //! A picture of a receipt as it comes out of the printer (for the file printer and for people
-//! checking layouts). Every line is drawn with the bundled fonts, so this approximates the
-//! printer's own font for Chinese and English lines and is exact for drawn (raster) lines.
+//! checking layouts). Drawn (raster) lines are exactly what is sent; printer-font lines are broken
+//! into the same rows the printer gets (`encode::wrap`) and drawn with the bundled fonts, which
+//! approximate the printer's own.
 
+use super::encode::{needs_raster, wrap};
 use super::raster::{BASE_FONT_DOTS, Coverage, render_line};
 use super::{Block, Paper, Receipt};
 
@@ -13,7 +15,18 @@ pub fn render(receipt: &Receipt, paper: Paper) -> Coverage {
     let mut parts: Vec<Coverage> = vec![Coverage::blank(width, MARGIN)];
     for block in &receipt.blocks {
         match block {
-            Block::Text(line) => parts.push(render_line(line, receipt.lang.is_rtl(), width)),
+            Block::Text(line) if needs_raster(line) => {
+                parts.push(render_line(line, receipt.lang.is_rtl(), width))
+            }
+            Block::Text(line) => {
+                for row in wrap(&line.text, paper.columns() / line.size as usize) {
+                    let row = super::Line {
+                        text: row,
+                        ..line.clone()
+                    };
+                    parts.push(render_line(&row, receipt.lang.is_rtl(), width));
+                }
+            }
             Block::Qr(data) => parts.push(qr(data, width, if paper == Paper::Mm58 { 6 } else { 8 })),
             Block::Rule => {
                 let mut rule = Coverage::blank(width, line_dots);
