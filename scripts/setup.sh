@@ -11,6 +11,8 @@ PACKAGES=(
   libx11-xcb1 libxkbcommon-x11-0 libxcursor1 libxi6 libxrandr2 libwayland-client0
   # tests: a virtual X display and simulated clicks on the real window
   xvfb xauth xdotool x11-apps
+  # speech: ALSA for rodio (cpal); espeak-ng and sox make the voice packs (scripts/voice-pack.py)
+  libasound2-dev espeak-ng sox libsox-fmt-base
 )
 
 missing=()

@@ -36,6 +36,44 @@ pub fn trf(lang: Lang, msgid: &str, args: &[&str]) -> String {
     fill(&tr(lang, msgid), args)
 }
 
+/// Every message id of the catalogues (the English file lists them all), sorted.
+pub fn msgids() -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = catalog(Lang::En).keys().map(String::as_str).collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// The message ids whose translation in `lang` is exactly `text`, and the ids of the messages
+/// with placeholders (for matching a filled-in text).
+pub fn reverse(lang: Lang) -> &'static Reverse {
+    static REVERSE: OnceLock<[Reverse; 3]> = OnceLock::new();
+    let all = REVERSE.get_or_init(|| Lang::ALL.map(build_reverse));
+    match lang {
+        Lang::ZhCn => &all[0],
+        Lang::En => &all[1],
+        Lang::Ug => &all[2],
+    }
+}
+
+pub struct Reverse {
+    pub whole: HashMap<String, &'static str>,
+    pub templates: Vec<&'static str>,
+}
+
+fn build_reverse(lang: Lang) -> Reverse {
+    let mut whole = HashMap::new();
+    let mut templates = Vec::new();
+    for id in msgids() {
+        let text = tr(lang, id);
+        if text != fill(&text, &[]) {
+            templates.push(id);
+        } else {
+            whole.insert(text, id);
+        }
+    }
+    Reverse { whole, templates }
+}
+
 /// Whether the catalogue of `lang` has a (non-empty) translation of `msgid`.
 pub fn has(lang: Lang, msgid: &str) -> bool {
     lang == Lang::En || catalog(lang).get(msgid).is_some_and(|s| !s.is_empty())

@@ -1,6 +1,7 @@
 //! Legal aid lobby terminal. See ARCHITECTURE.md for the map of modules and their invariants.
 
 pub mod agency;
+pub mod calls;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -13,5 +14,6 @@ pub mod printing;
 pub mod queue;
 pub mod queue_service;
 pub mod receipt;
+pub mod speech;
 pub mod store;
 pub mod ui;

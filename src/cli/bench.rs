@@ -31,6 +31,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         submissions: u32,
     },
+    /// Speech: decoding the voice packs, and from a counter's call (committed by another
+    /// connection) to the first sample of the chime leaving the mixer.
+    Speech {
+        #[arg(long, default_value_t = 200)]
+        calls: u32,
+    },
     /// Bytes per receipt in each language and paper width, time on the wire, encoding time.
     Receipt {
         #[arg(long, default_value_t = 20)]
@@ -65,6 +71,7 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> CmdResult {
         }
         BenchCommand::Receipt { rounds } => receipt(ctx, rounds),
         BenchCommand::Outbox { submissions } => outbox(ctx, submissions),
+        BenchCommand::Speech { calls } => speech(ctx, calls),
     }
 }
 
@@ -245,6 +252,80 @@ fn outbox(ctx: &Context, submissions: u32) -> CmdResult {
         took.as_secs_f64(),
         report.delivered as f64 / took.as_secs_f64().max(1e-9),
         receiver.stats().accepted
+    );
+    Ok(())
+}
+
+fn speech(ctx: &Context, calls: u32) -> CmdResult {
+    use crate::calls::CallWatch;
+    use crate::queue_service::QueueService;
+    use crate::speech::{ClipStore, Voice, compose, wav::Offline};
+    use crate::store::Store;
+    let fail = |e: String| Failure::failed(e);
+    let (config, _) = ctx.load_config()?;
+    let start = Instant::now();
+    let (store, errors) = ClipStore::load(&config.speech.voice_dir(), &Voice::ALL);
+    if let Some(e) = errors.first() {
+        return Err(fail(e.to_string()));
+    }
+    let load = start.elapsed();
+    let packs: Vec<_> = store.voices().into_iter().filter_map(|v| store.pack(v)).collect();
+    let clips: usize = packs.iter().map(|p| p.len()).sum();
+    let seconds: f64 = packs.iter().map(|p| p.seconds()).sum();
+    println!(
+        "voice packs: {clips} clips, {seconds:.0} s of speech decoded in {:.2} s",
+        load.as_secs_f64()
+    );
+
+    // A hall with a morning's queue in a real database; the counters call from a second connection.
+    let config = std::sync::Arc::new(config);
+    let db = ctx.data_dir.join("bench-speech.sqlite");
+    let _ = std::fs::remove_file(&db);
+    let open = || {
+        Store::open(&db).map_err(|e| fail(e.to_string())).and_then(|s| {
+            QueueService::new(s, config.clone(), ctx.clock.clone()).map_err(|e| fail(e.to_string()))
+        })
+    };
+    let (mut hall, mut counters) = (open()?, open()?);
+    for i in 0..calls + 100 {
+        let service = config.services[i as usize % config.services.len()].code;
+        hall.issue(service, None, Lang::ZhCn)
+            .map_err(|e| fail(e.to_string()))?;
+    }
+    let mut watch = CallWatch::default();
+    watch.new_calls(&hall.status().map_err(|e| fail(e.to_string()))?.tickets);
+    let mut offline = Offline::new(std::sync::Arc::new(store));
+    let (mut queued, mut first) = (Vec::new(), Vec::new());
+    for i in 0..calls {
+        let counter = 1 + i % config.counters.len().max(1) as u32;
+        counters.call_next(counter).map_err(|e| fail(e.to_string()))?;
+        let t0 = Instant::now();
+        let _ = hall.store().data_version();
+        let status = hall.status().map_err(|e| fail(e.to_string()))?;
+        for call in watch.new_calls(&status.tickets) {
+            let parts = compose::call(&call.number, call.counter, &config.speech.call_languages);
+            offline.speaker.announce(&parts);
+        }
+        queued.push(t0.elapsed());
+        while offline.pull(1).first().is_some_and(|s| *s == 0.0) {}
+        first.push(t0.elapsed());
+        offline.drain(60);
+    }
+    let _ = std::fs::remove_file(&db);
+    let at = |v: &mut Vec<std::time::Duration>, q: f64| {
+        v.sort();
+        v.get(((v.len().max(1) - 1) as f64 * q) as usize)
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    println!(
+        "call → queued in the player: p50 {:.2} ms, p95 {:.2} ms; call → first chime sample out of \
+         the mixer: p50 {:.2} ms, p95 {:.2} ms ({calls} calls; add up to {} ms of polling and the \
+         sound card's buffer)",
+        at(&mut queued, 0.5),
+        at(&mut queued, 0.95),
+        at(&mut first, 0.5),
+        at(&mut first, 0.95),
+        crate::ui::CALL_WATCH.as_millis()
     );
     Ok(())
 }

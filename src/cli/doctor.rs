@@ -72,11 +72,9 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
     if let Some(config) = &config {
         checks.push(printer(config, &ctx.data_dir));
     }
-    checks.push(check(
-        "audio",
-        Status::NotConfigured,
-        "audio checks arrive with the speech guide",
-    ));
+    if let Some(config) = &config {
+        checks.push(audio(config));
+    }
     checks.push(agency(ctx));
 
     let failed = checks.iter().any(|c| c.status == Status::Fail);
@@ -97,6 +95,78 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
         Err(Failure::failed("some checks failed (see above)"))
     } else {
         Ok(())
+    }
+}
+
+/// The sound card and the voice packs. Without either the kiosk works, silently: a warning.
+fn audio(config: &Config) -> Check {
+    use crate::speech::{Voice, catalogue, pack};
+    if !config.speech.enabled {
+        return check(
+            "audio",
+            Status::NotConfigured,
+            "speech is switched off (speech.enabled = false)",
+        );
+    }
+    let root = config.speech.voice_dir();
+    let mut voices = vec![Voice::Zh, Voice::En, Voice::Ug];
+    voices.extend(config.speech.call_languages.iter().copied());
+    voices.sort();
+    voices.dedup();
+    let mut problems = Vec::new();
+    for voice in voices {
+        let dir = root.join(voice.code());
+        match pack::read_manifest(&dir) {
+            Err(e) => problems.push(e.to_string()),
+            Ok(m) => {
+                let listed: std::collections::HashSet<&str> = m
+                    .clips
+                    .iter()
+                    .filter(|c| dir.join(&c.file).is_file())
+                    .map(|c| c.id.as_str())
+                    .collect();
+                let missing: Vec<String> = catalogue::required(voice, config)
+                    .into_iter()
+                    .filter(|spec| !listed.contains(spec.id.as_str()))
+                    .map(|spec| spec.text)
+                    .collect();
+                if !missing.is_empty() {
+                    problems.push(format!(
+                        "{voice} pack lacks {} clips (e.g. \"{}\"): run scripts/voice-pack.py",
+                        missing.len(),
+                        missing[0]
+                    ));
+                }
+            }
+        }
+    }
+    let device = rodio::DeviceSinkBuilder::open_default_sink().map(|mut sink| {
+        sink.log_on_drop(false);
+        let c = sink.config();
+        format!("{} Hz, {} channels", c.sample_rate(), c.channel_count())
+    });
+    match (device, problems.is_empty()) {
+        (Ok(out), true) => check(
+            "audio",
+            Status::Ok,
+            format!("sound output {out}; voice packs in {} complete", root.display()),
+        ),
+        (Ok(out), false) => check(
+            "audio",
+            Status::Warn,
+            format!("sound output {out}; {}", problems.join("; ")),
+        ),
+        (Err(e), _) => {
+            let mut detail = format!(
+                "no sound output ({e}): the kiosk runs without speech. Check the speakers and \
+                 `aplay -l`"
+            );
+            for p in problems {
+                detail.push_str("; ");
+                detail.push_str(&p);
+            }
+            check("audio", Status::Warn, detail)
+        }
     }
 }
 

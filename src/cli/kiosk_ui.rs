@@ -69,13 +69,21 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
             None
         }
     };
-    let ui = KioskUi::with_devices(Arc::new(config), mode, ctx.clock.clone(), Some(printer), agency)
-        .map_err(|e| {
-            Failure::failed(format!(
-                "cannot open the kiosk window: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)? \
+    let speech = crate::speech::SpeechService::for_config(&config);
+    let ui = KioskUi::with_speech(
+        Arc::new(config),
+        mode,
+        ctx.clock.clone(),
+        Some(printer),
+        agency,
+        Some(speech),
+    )
+    .map_err(|e| {
+        Failure::failed(format!(
+            "cannot open the kiosk window: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)? \
              `kiosk serve` runs the hall host without a screen"
-            ))
-        })?;
+        ))
+    })?;
     let window = ui.window.window();
     if let Some((w, h)) = args.size {
         window.set_size(slint::PhysicalSize::new(w, h));

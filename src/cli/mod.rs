@@ -10,6 +10,7 @@ mod queue_cmd;
 mod receipt_cmd;
 mod screen;
 mod serve;
+mod speak_cmd;
 
 use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::config::{Config, ConfigError, ConfigSource};
@@ -81,6 +82,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Render a call or a screen's spoken guide into a WAV file; list or check the voice packs.
+    Speak(Box<speak_cmd::SpeakArgs>),
     /// Every screen as PNG files, rendered without a display.
     Screenshot(kiosk_ui::ScreenshotArgs),
     /// Measurements for the README.
@@ -198,6 +201,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Run(kiosk_ui::RunArgs::default())) {
         Command::Run(args) => kiosk_ui::run(&ctx, args),
         Command::Screenshot(args) => kiosk_ui::screenshot(&ctx, args),
+        Command::Speak(args) => speak_cmd::run(&ctx, *args),
         Command::Serve => serve::serve(&ctx),
         Command::Provision(args) => provision::run(&ctx, *args),
         Command::Doctor { json } => doctor::run(&ctx, json),

@@ -47,7 +47,52 @@ pub fn serve(ctx: &Context) -> CmdResult {
     } else {
         tracing::info!("no agency provisioned; submissions stay in the outbox");
     }
+    start_announcer(ctx);
     runtime.block_on(rollover_loop(ctx, queue))
+}
+
+/// Announces the counters' calls through the hall host's speakers: a thread that looks at the
+/// queue twice a second (only reading it when another connection committed).
+fn start_announcer(ctx: &Context) {
+    let opened = ctx
+        .load_config()
+        .and_then(|(config, _)| Ok((config, ctx.open_queue()?)));
+    let (config, mut queue) = match opened {
+        Ok(pair) => pair,
+        Err(f) => {
+            tracing::error!(error = %f.message, "calls will not be announced");
+            return;
+        }
+    };
+    let speech = crate::speech::SpeechService::for_config(&config);
+    let spawned = std::thread::Builder::new().name("announcer".into()).spawn(move || {
+        let mut watch = crate::calls::CallWatch::default();
+        let mut seen = None;
+        loop {
+            let version = queue.store().data_version().ok();
+            if version.is_none() || version != seen {
+                seen = version;
+                match queue.status() {
+                    Ok(status) => {
+                        for call in watch.new_calls(&status.tickets) {
+                            tracing::info!(number = %call.number, counter = call.counter, "announcing a call");
+                            let parts = crate::speech::compose::call(
+                                &call.number,
+                                call.counter,
+                                &config.speech.call_languages,
+                            );
+                            speech.send(crate::speech::service::Command::Announce(parts));
+                        }
+                    }
+                    Err(e) => tracing::error!(error = %e, "the queue could not be read for calls"),
+                }
+            }
+            std::thread::sleep(crate::ui::CALL_WATCH);
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start the announcer; calls will not be announced");
+    }
 }
 
 /// The finished business day's statistics go to the agency once (a repeat is a no-op).

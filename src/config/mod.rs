@@ -38,6 +38,44 @@ pub struct Config {
     pub policy: PolicyConfig,
     #[serde(default)]
     pub kiosk: KioskConfig,
+    #[serde(default)]
+    pub speech: SpeechConfig,
+}
+
+/// Sound: the spoken guide and the call announcements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SpeechConfig {
+    /// false: no sound at all (the screens do not depend on it).
+    pub enabled: bool,
+    /// The voice packs (`<dir>/<voice>/manifest.json`); default: the packs shipped with the build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voice_dir: Option<PathBuf>,
+    /// The languages a call is announced in, in this order.
+    pub call_languages: Vec<crate::speech::Voice>,
+    /// The hall's level for calls, 0..=10 (5 is the recorded level).
+    pub call_volume: u8,
+}
+
+impl Default for SpeechConfig {
+    fn default() -> Self {
+        use crate::speech::Voice;
+        Self {
+            enabled: true,
+            voice_dir: None,
+            call_languages: vec![Voice::Zh, Voice::Yue, Voice::En],
+            call_volume: 7,
+        }
+    }
+}
+
+impl SpeechConfig {
+    /// The voice packs shipped in the source tree (`assets/voice`).
+    pub fn voice_dir(&self) -> PathBuf {
+        self.voice_dir
+            .clone()
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/voice"))
+    }
 }
 
 /// How the visitor screen behaves.
@@ -311,6 +349,7 @@ impl Default for Config {
             queue: QueueConfig::default(),
             policy: PolicyConfig::default(),
             kiosk: KioskConfig::default(),
+            speech: SpeechConfig::default(),
         }
     }
 }

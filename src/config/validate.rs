@@ -112,6 +112,20 @@ impl Config {
                 "use 1 to 60 seconds",
             );
         }
+        if self.speech.call_volume > 10 {
+            p.add(
+                "speech.call_volume",
+                format!("{} is out of range", self.speech.call_volume),
+                "use 0 (silent) to 10 (loudest); 5 is the recorded level",
+            );
+        }
+        if self.speech.call_languages.contains(&crate::speech::Voice::Ug) {
+            p.add(
+                "speech.call_languages",
+                "Uyghur has no call phrases".to_string(),
+                "use zh, yue and en (screens speak Uyghur; calls do not)",
+            );
+        }
         for (i, s) in self.policy.yearly_standard.iter().enumerate() {
             if s.monthly_per_capita == 0 {
                 p.add(

@@ -118,6 +118,12 @@ impl Store {
         Ok(busy == 0)
     }
 
+    /// A number that changes whenever another connection (a counter, another process) commits:
+    /// cheap enough to ask twice a second, so calls are noticed without re-reading the queue.
+    pub fn data_version(&self) -> rusqlite::Result<i64> {
+        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+    }
+
     /// Facts for `kiosk doctor`.
     pub fn health(&self) -> rusqlite::Result<StoreHealth> {
         let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;

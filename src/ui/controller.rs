@@ -8,12 +8,14 @@ use super::{
     Settings, TicketAdapter, WizardAdapter,
 };
 use crate::agency::deliver::{self, Agency};
+use crate::calls::CallWatch;
 use crate::config::Config;
 use crate::lang::Lang;
 use crate::printer::{Outcome, PrintService, Printer, Report};
 use crate::printing;
 use crate::queue::{PriorityReason, ServiceCode, TicketState};
 use crate::queue_service::{HallStatus, QueueService, TicketView};
+use crate::speech::SpeechService;
 use slint::{ComponentHandle, ModelRc, VecModel};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -31,7 +33,11 @@ pub enum StartMode {
 pub struct KioskUi {
     pub window: KioskWindow,
     _refresh: slint::Timer,
+    _watch: slint::Timer,
 }
+
+/// How often the kiosk asks whether another connection changed the queue.
+pub const CALL_WATCH: std::time::Duration = std::time::Duration::from_millis(500);
 
 thread_local! {
     /// The ticket on the confirmation screen, kept for "Print again".
@@ -66,8 +72,22 @@ impl KioskUi {
         printer: Option<Printer>,
         agency: Option<Agency>,
     ) -> Result<Self, slint::PlatformError> {
+        Self::with_speech(config, mode, clock, printer, agency, None)
+    }
+
+    /// The kiosk with every device, speech included: the screens are read aloud and calls are
+    /// announced through the speech thread.
+    pub fn with_speech(
+        config: Arc<Config>,
+        mode: StartMode,
+        clock: Arc<dyn crate::clock::Clock>,
+        printer: Option<Printer>,
+        agency: Option<Agency>,
+        speech: Option<SpeechService>,
+    ) -> Result<Self, slint::PlatformError> {
         super::fonts::register_bundled_fonts();
         let window = KioskWindow::new()?;
+        super::speech::wire(&window, speech);
         let nav = window.global::<Nav>();
         nav.set_warn_after_seconds(i32::try_from(config.kiosk.warn_after_seconds).unwrap_or(60));
         nav.set_countdown_seconds(i32::try_from(config.kiosk.countdown_seconds).unwrap_or(30));
@@ -113,15 +133,20 @@ impl KioskUi {
             worker.send(Job::Snapshot);
         }
         let refresh = slint::Timer::default();
+        let watch = slint::Timer::default();
         if let Some(worker) = worker {
             let every = std::time::Duration::from_secs(u64::from(config.kiosk.refresh_seconds));
-            refresh.start(slint::TimerMode::Repeated, every, move || {
-                worker.send(Job::Snapshot)
+            let w = worker.clone();
+            refresh.start(slint::TimerMode::Repeated, every, move || w.send(Job::Snapshot));
+            // Calls from the counters are announced within half a second.
+            watch.start(slint::TimerMode::Repeated, CALL_WATCH, move || {
+                worker.send(Job::SnapshotIfChanged)
             });
         }
         Ok(Self {
             window,
             _refresh: refresh,
+            _watch: watch,
         })
     }
 }
@@ -137,6 +162,7 @@ fn current_lang(window: &KioskWindow) -> Lang {
 /// Back to the neutral state for the next visitor: language, volume, options, answers, screen.
 pub(super) fn wipe_session(window: &KioskWindow, config: &Config) {
     let d = SessionDefaults::default();
+    super::speech::session_wiped();
     let settings = window.global::<Settings>();
     settings.set_language(d.language.code().into());
     settings.set_volume(d.volume);
@@ -218,7 +244,7 @@ fn wire_navigation(window: &KioskWindow, config: &Arc<Config>, worker: Option<Rc
             }
         }
     });
-    nav.on_repeat(|| tracing::debug!("repeat requested"));
+    nav.on_repeat(super::speech::repeat);
     let weak = window.as_weak();
     nav.on_more_time(move || {
         if let Some(w) = weak.upgrade() {
@@ -252,6 +278,7 @@ fn wire_navigation(window: &KioskWindow, config: &Arc<Config>, worker: Option<Rc
     settings.on_set_volume(move |v| {
         if let Some(w) = weak.upgrade() {
             w.global::<Settings>().set_volume(v.clamp(0, 10));
+            super::speech::set_volume(v.clamp(0, 10));
         }
     });
 }
@@ -386,6 +413,13 @@ fn show_print_report(window: &KioskWindow, report: &Report) {
     // Reports for an earlier visitor's receipt change nothing on screen.
     if t.get_print_job().as_str() == report.name {
         t.set_print_state(state);
+        super::speech::say_message(
+            window,
+            match state {
+                PrintState::Printed => "Take your ticket from the slot below.",
+                _ => "The ticket could not be printed. Please write down your number; it is still valid.",
+            },
+        );
     } else if wa.get_summary_job().as_str() == report.name {
         wa.set_summary_print_state(state);
     }
@@ -437,7 +471,10 @@ fn on_reply(window: &KioskWindow, config: &Config, printing: Option<&PrintServic
             t.set_busy(false);
             t.set_issue_failed(true);
         }
-        Reply::Snapshot(Ok(status)) => show_status(window, config, &status),
+        Reply::Snapshot(Ok(status)) => {
+            announce_calls(config, &status);
+            show_status(window, config, &status);
+        }
         Reply::Snapshot(Err(e)) => tracing::error!(error = %e, "queue figures could not be read"),
     }
 }
@@ -451,8 +488,32 @@ fn show_ticket(window: &KioskWindow, ticket: &TicketView) {
     t.set_wait_minutes(i32::try_from(ticket.estimated_wait_minutes.unwrap_or(0)).unwrap_or(i32::MAX));
     t.set_priority(ticket.priority.is_some());
     t.set_busy(false);
+    let ahead = u32::try_from(ticket.people_ahead.unwrap_or(0)).unwrap_or(u32::MAX);
+    super::speech::set_detail(
+        Screen::Confirmation,
+        super::speech::ticket_detail(
+            current_lang(window),
+            &ticket.number,
+            &ticket.service_name,
+            ahead,
+            ticket.estimated_wait_minutes,
+        ),
+    );
     window.global::<Nav>().set_screen(Screen::Confirmation);
     tracing::info!(number = %ticket.number, service = %ticket.service, "ticket issued at the kiosk");
+}
+
+thread_local! {
+    static CALLS: RefCell<CallWatch> = RefCell::new(CallWatch::default());
+}
+
+/// Announces the calls made since the last snapshot (counters call from their own consoles).
+fn announce_calls(config: &Config, status: &HallStatus) {
+    let calls = CALLS.with(|w| w.borrow_mut().new_calls(&status.tickets));
+    for call in calls {
+        tracing::info!(number = %call.number, counter = call.counter, "announcing a call");
+        super::speech::announce(&call.number, call.counter, &config.speech.call_languages);
+    }
 }
 
 fn show_status(window: &KioskWindow, config: &Config, status: &HallStatus) {

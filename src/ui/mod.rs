@@ -7,9 +7,10 @@ pub mod fonts;
 mod preapp;
 pub mod screenshot;
 pub mod session;
+mod speech;
 mod wizard;
 mod worker;
 
 slint::include_modules!();
 
-pub use controller::{KioskUi, StartMode};
+pub use controller::{CALL_WATCH, KioskUi, StartMode};

@@ -31,6 +31,25 @@ struct Entry {
     id_number: Option<String>,
 }
 
+/// The message the screen shows for a refused entry (ui/screens/preapp.slint), to be said aloud.
+fn error_message(e: &ContactError) -> &'static str {
+    match e {
+        ContactError::Phone => {
+            "Please enter a mobile number (11 digits) or a landline number with its area code."
+        }
+        ContactError::IdShape => "An ID number has 18 characters: 17 digits and a last digit or X.",
+        ContactError::IdBirthDate => {
+            "The date of birth in this ID number is not a real date. Please check it."
+        }
+        ContactError::IdCheckDigit => "This ID number does not add up. Please check each digit.",
+    }
+}
+
+fn refuse(w: &KioskWindow, e: &ContactError) {
+    w.global::<PreappAdapter>().set_error(error_code(e).into());
+    super::speech::say_message(w, error_message(e));
+}
+
 fn error_code(e: &ContactError) -> &'static str {
     match e {
         ContactError::Phone => "phone",
@@ -75,6 +94,7 @@ pub(super) fn wire(window: &KioskWindow, wiz: Rc<Wizard>, outbox: Option<OutboxL
             }
             pa.set_entry(text.into());
             pa.set_error(SharedString::new());
+            super::speech::echo_key(w, &key);
         });
     });
     let (z, e) = (wiz.clone(), entry.clone());
@@ -90,7 +110,7 @@ pub(super) fn wire(window: &KioskWindow, wiz: Rc<Wizard>, outbox: Option<OutboxL
                         pa.set_entry(e.borrow().id_number.clone().unwrap_or_default().into());
                         nav.set_screen(Screen::PreappId);
                     }
-                    Err(err) => pa.set_error(error_code(&err).into()),
+                    Err(err) => refuse(w, &err),
                 }
             } else if text.is_empty() {
                 e.borrow_mut().id_number = None;
@@ -101,7 +121,7 @@ pub(super) fn wire(window: &KioskWindow, wiz: Rc<Wizard>, outbox: Option<OutboxL
                         e.borrow_mut().id_number = Some(id);
                         nav.set_screen(Screen::PreappConsent);
                     }
-                    Err(err) => pa.set_error(error_code(&err).into()),
+                    Err(err) => refuse(w, &err),
                 }
             }
         });

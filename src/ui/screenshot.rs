@@ -165,6 +165,39 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
     Ok(written)
 }
 
+/// What the spoken guide says on each screen `name` (see `SCREENS`) in each language, with the
+/// sample data of the screenshots: the same path as the kiosk, collected instead of played.
+pub fn screen_guides(
+    config: &Config,
+    wanted: &[(&str, Lang)],
+) -> Result<Vec<Vec<crate::speech::Part>>, String> {
+    let (window, ui) = headless_kiosk()?;
+    super::speech::wire(&ui, None);
+    window.set_size(PhysicalSize::new(1080, 1920));
+    let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(1080, 1920);
+    let mut guides = Vec::new();
+    for &(name, lang) in wanted {
+        let screen = SCREENS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| *s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = SCREENS.iter().map(|(n, _)| *n).collect();
+                format!("unknown screen '{name}'; use one of {}", names.join(", "))
+            })?;
+        prepare(&ui, config, lang, Theme::Normal, screen);
+        if screen == Screen::Confirmation {
+            let t = ui.global::<TicketAdapter>();
+            let detail =
+                super::speech::ticket_detail(lang, &t.get_number(), &t.get_service_name(), 3, Some(25));
+            super::speech::set_detail(screen, detail);
+        }
+        render_frame(&window, &mut buffer);
+        guides.push(super::speech::flush(&ui));
+    }
+    Ok(guides)
+}
+
 /// Measurements for the README: time to the first rendered frame and full-frame render times.
 pub struct FrameTimes {
     pub first_frame_ms: f64,

@@ -374,6 +374,7 @@ pub(super) fn wire(
             }
             wa.set_number(text.into());
             wa.set_number_invalid(false);
+            super::speech::echo_key(w, &key);
         });
     });
     let z = wiz.clone();
@@ -391,6 +392,13 @@ pub(super) fn wire(
         };
         if !valid {
             wa.set_number_invalid(true);
+            super::speech::say_message(
+                &w,
+                match step {
+                    Step::HouseholdSize => "Please enter a number from 1 to 30.",
+                    _ => "Please enter an amount.",
+                },
+            );
             return;
         }
         let n = value.unwrap_or(0);
@@ -500,6 +508,30 @@ pub(super) fn fill_result(w: &KioskWindow, d: &crate::eligibility::Decision, con
         .collect();
     wa.set_next_steps(ModelRc::new(VecModel::from(steps)));
     wa.set_proof(d.proof.map(|p| p.code()).unwrap_or_default().into());
+    speak_result(w, d);
+}
+
+/// The result read after its headline: why, then what to do and bring.
+fn speak_result(w: &KioskWindow, d: &crate::eligibility::Decision) {
+    use crate::eligibility::text;
+    use crate::speech::compose::shown;
+    let lang: Lang = w
+        .global::<super::Settings>()
+        .get_language()
+        .parse()
+        .unwrap_or_default();
+    let mut sentences: Vec<_> = d
+        .reasons
+        .iter()
+        .map(|r| shown(lang, text::reason(r.code, lang)))
+        .collect();
+    sentences.extend(
+        d.next_steps
+            .iter()
+            .map(|s| shown(lang, text::next_step(*s, lang))),
+    );
+    sentences.extend(d.proof.iter().map(|p| shown(lang, text::proof(*p, lang))));
+    super::speech::set_detail(Screen::WizardResult, crate::speech::compose::sentences(sentences));
 }
 
 fn clear(st: &mut State, step: Step) {

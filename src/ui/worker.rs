@@ -13,6 +13,8 @@ pub enum Job {
         lang: Lang,
     },
     Snapshot,
+    /// A snapshot only if another connection committed since the last look (a call, most often).
+    SnapshotIfChanged,
 }
 
 pub enum Reply {
@@ -32,8 +34,17 @@ impl QueueWorker {
     ) -> std::io::Result<Self> {
         let (jobs, inbox) = mpsc::channel::<Job>();
         std::thread::Builder::new().name("queue".into()).spawn(move || {
+            let mut seen_version = None;
             for job in inbox {
                 let reply = match job {
+                    Job::SnapshotIfChanged => {
+                        let version = queue.store().data_version().ok();
+                        if version.is_some() && version == seen_version {
+                            continue;
+                        }
+                        seen_version = version;
+                        Reply::Snapshot(queue.status().map_err(|e| e.to_string()))
+                    }
                     Job::Issue {
                         service,
                         priority,

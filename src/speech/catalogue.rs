@@ -1,0 +1,333 @@
+//! Which clips a voice pack holds and what each one says. Clip ids are derived from the message
+//! ids of the .po files (so a translation update keeps the id and a human recording can replace
+//! the file), from names, or are fixed words (numbers, letters, call phrases).
+
+use super::Voice;
+use crate::config::Config;
+use crate::i18n;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// One clip a pack must contain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClipSpec {
+    pub voice: Voice,
+    pub id: String,
+    pub text: String,
+}
+
+/// A piece of a translated message: words to say, or a placeholder filled at run time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Words(String),
+    Slot(usize),
+}
+
+fn short_hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The clip of a whole message without placeholders.
+pub fn message_id(msgid: &str) -> String {
+    format!("ui-{}", short_hash(msgid))
+}
+
+/// The clip of the `k`-th run of words of a message with placeholders.
+pub fn segment_id(msgid: &str, k: usize) -> String {
+    format!("ui-{}-{k}", short_hash(msgid))
+}
+
+/// The clip of a provisioned name (hall, service, counter) in one language.
+pub fn name_id(text: &str) -> String {
+    format!("name-{}", short_hash(text))
+}
+
+/// Whether a run of text has anything to say (not only spaces, arrows or punctuation).
+pub fn speakable(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
+}
+
+/// Splits a translated message at its placeholders (`{}` in order, `{0}`, `{1}`… by position),
+/// leaving out runs with nothing to say.
+pub fn segments(template: &str) -> Vec<Segment> {
+    let mut out = pieces(template);
+    out.retain(|s| !matches!(s, Segment::Words(w) if !speakable(w)));
+    out
+}
+
+/// Every literal run and placeholder of a translated message, empty runs included.
+pub fn pieces(template: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut next_slot = 0;
+    let mut words = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if after[..close].chars().all(|c| c.is_ascii_digit()) => {
+                words.push_str(&rest[..open]);
+                let slot = if close == 0 {
+                    next_slot += 1;
+                    next_slot - 1
+                } else {
+                    after[..close].parse().unwrap_or(usize::MAX)
+                };
+                out.push(Segment::Words(std::mem::take(&mut words)));
+                out.push(Segment::Slot(slot));
+                rest = &after[close + 1..];
+            }
+            _ => {
+                words.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    words.push_str(rest);
+    out.push(Segment::Words(words));
+    out
+}
+
+/// The number words a voice needs to say any number from 0 to 9999 (see `compose::number`).
+pub fn number_words(voice: Voice) -> Vec<(u32, &'static str)> {
+    match voice {
+        Voice::Zh | Voice::Yue => vec![
+            (0, "零"),
+            (1, "一"),
+            (2, "二"),
+            (3, "三"),
+            (4, "四"),
+            (5, "五"),
+            (6, "六"),
+            (7, "七"),
+            (8, "八"),
+            (9, "九"),
+            (10, "十"),
+            (100, "百"),
+            (1000, "千"),
+        ],
+        Voice::En => vec![
+            (0, "zero"),
+            (1, "one"),
+            (2, "two"),
+            (3, "three"),
+            (4, "four"),
+            (5, "five"),
+            (6, "six"),
+            (7, "seven"),
+            (8, "eight"),
+            (9, "nine"),
+            (10, "ten"),
+            (11, "eleven"),
+            (12, "twelve"),
+            (13, "thirteen"),
+            (14, "fourteen"),
+            (15, "fifteen"),
+            (16, "sixteen"),
+            (17, "seventeen"),
+            (18, "eighteen"),
+            (19, "nineteen"),
+            (20, "twenty"),
+            (30, "thirty"),
+            (40, "forty"),
+            (50, "fifty"),
+            (60, "sixty"),
+            (70, "seventy"),
+            (80, "eighty"),
+            (90, "ninety"),
+            (100, "hundred"),
+            (1000, "thousand"),
+        ],
+        Voice::Ug => vec![
+            (0, "نۆل"),
+            (1, "بىر"),
+            (2, "ئىككى"),
+            (3, "ئۈچ"),
+            (4, "تۆت"),
+            (5, "بەش"),
+            (6, "ئالتە"),
+            (7, "يەتتە"),
+            (8, "سەككىز"),
+            (9, "توققۇز"),
+            (10, "ئون"),
+            (20, "يىگىرمە"),
+            (30, "ئوتتۇز"),
+            (40, "قىرىق"),
+            (50, "ئەللىك"),
+            (60, "ئاتمىش"),
+            (70, "يەتمىش"),
+            (80, "سەكسەن"),
+            (90, "توقسان"),
+            (100, "يۈز"),
+            (1000, "مىڭ"),
+        ],
+    }
+}
+
+/// A language's name as the language screen shows it (ui/screens/language.slint).
+pub fn language_name(voice: Voice) -> &'static str {
+    match voice {
+        Voice::Zh | Voice::Yue => "中文",
+        Voice::En => "English",
+        Voice::Ug => "ئۇيغۇرچە",
+    }
+}
+
+pub fn number_id(n: u32) -> String {
+    format!("num-{n}")
+}
+
+pub fn letter_id(c: char) -> String {
+    format!("letter-{}", c.to_ascii_lowercase())
+}
+
+/// The fixed words of a call, between the ticket number and the counter number.
+/// `None` where the language needs no words at that place.
+pub struct CallPhrases {
+    pub before_ticket: Option<&'static str>,
+    pub before_counter: &'static str,
+    pub after_counter: Option<&'static str>,
+}
+
+/// The call phrases of a voice, or `None` for a voice that does not call numbers.
+pub fn call_phrases(voice: Voice) -> Option<CallPhrases> {
+    match voice {
+        Voice::Zh => Some(CallPhrases {
+            before_ticket: Some("请"),
+            before_counter: "号，到",
+            after_counter: Some("号窗口"),
+        }),
+        Voice::Yue => Some(CallPhrases {
+            before_ticket: Some("請"),
+            before_counter: "號，到",
+            after_counter: Some("號窗口"),
+        }),
+        Voice::En => Some(CallPhrases {
+            before_ticket: Some("Number"),
+            before_counter: "please go to counter",
+            after_counter: None,
+        }),
+        Voice::Ug => None,
+    }
+}
+
+pub const CALL_BEFORE_TICKET: &str = "call-before-ticket";
+pub const CALL_BEFORE_COUNTER: &str = "call-before-counter";
+pub const CALL_AFTER_COUNTER: &str = "call-after-counter";
+
+/// Every clip a pack of `voice` must hold for the kiosk provisioned by `config`.
+pub fn required(voice: Voice, config: &Config) -> Vec<ClipSpec> {
+    let mut specs = Vec::new();
+    let mut add = |id: String, text: &str| {
+        specs.push(ClipSpec {
+            voice,
+            id,
+            text: text.trim().to_owned(),
+        })
+    };
+    for (n, word) in number_words(voice) {
+        add(number_id(n), word);
+    }
+    for c in 'A'..='Z' {
+        add(letter_id(c), &c.to_string());
+    }
+    if let Some(p) = call_phrases(voice) {
+        if let Some(t) = p.before_ticket {
+            add(CALL_BEFORE_TICKET.into(), t);
+        }
+        add(CALL_BEFORE_COUNTER.into(), p.before_counter);
+        if let Some(t) = p.after_counter {
+            add(CALL_AFTER_COUNTER.into(), t);
+        }
+    }
+    if voice.reads_screens() {
+        let lang = voice.text_lang();
+        for msgid in i18n::msgids() {
+            let text = i18n::tr(lang, msgid);
+            let parts = segments(&text);
+            if parts.iter().all(|s| matches!(s, Segment::Words(_))) {
+                if speakable(&text) {
+                    add(message_id(msgid), &text);
+                }
+                continue;
+            }
+            let words = parts.iter().filter_map(|s| match s {
+                Segment::Words(w) => Some(w),
+                Segment::Slot(_) => None,
+            });
+            for (k, w) in words.enumerate() {
+                add(segment_id(msgid, k), w);
+            }
+        }
+        let mut names: Vec<String> = vec![config.hall_names().get(lang).to_owned()];
+        names.extend(
+            crate::config::halls::HALLS
+                .iter()
+                .map(|h| h.names().get(lang).to_owned()),
+        );
+        names.extend(config.services.iter().map(|s| s.name.get(lang).to_owned()));
+        names.extend(config.counters.iter().map(|c| c.name.get(lang).to_owned()));
+        // The language screen names each language in its own words, said by its own voice.
+        names.push(language_name(voice).to_owned());
+        names.sort();
+        names.dedup();
+        for name in names {
+            add(name_id(&name), &name);
+        }
+    }
+    specs.sort_by(|a, b| a.id.cmp(&b.id));
+    specs.dedup_by(|a, b| a.id == b.id);
+    specs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_split_messages_into_words_and_slots() {
+        assert_eq!(
+            segments("People ahead of you: {}"),
+            vec![Segment::Words("People ahead of you: ".into()), Segment::Slot(0)]
+        );
+        assert_eq!(
+            segments("{0} waiting · about {1} min"),
+            vec![
+                Segment::Slot(0),
+                Segment::Words(" waiting · about ".into()),
+                Segment::Slot(1),
+                Segment::Words(" min".into())
+            ]
+        );
+        // Translations may put the slots in another order; arrows alone say nothing.
+        assert_eq!(segments("{1} ← {0}"), vec![Segment::Slot(1), Segment::Slot(0)]);
+        assert_eq!(
+            segments("plain {text}"),
+            vec![Segment::Words("plain {text}".into())]
+        );
+    }
+
+    #[test]
+    fn ids_are_stable_and_distinct() {
+        assert_eq!(message_id("Back"), message_id("Back"));
+        assert_ne!(message_id("Back"), message_id("Help"));
+        assert!(message_id("Back").starts_with("ui-"));
+        assert_eq!(message_id("Back").len(), 3 + 12);
+        assert_ne!(segment_id("Volume {}", 0), segment_id("Volume {}", 1));
+    }
+
+    #[test]
+    fn every_voice_can_say_its_numbers_and_calls() {
+        let config = Config::default();
+        for voice in Voice::ALL {
+            let specs = required(voice, &config);
+            assert!(specs.iter().any(|s| s.id == "num-0"), "{voice}");
+            assert!(specs.iter().any(|s| s.id == "letter-z"), "{voice}");
+            assert!(specs.iter().all(|s| speakable(&s.text)), "{voice}");
+            let calls = specs.iter().any(|s| s.id == CALL_BEFORE_COUNTER);
+            assert_eq!(calls, voice != Voice::Ug, "{voice}");
+            let screens = specs.iter().any(|s| s.id == message_id("Back"));
+            assert_eq!(screens, voice != Voice::Yue, "{voice}");
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! Voice packs on disk: `<dir>/<voice>/manifest.json` lists each clip's id, file and text. All
+//! clips are decoded once, when the pack is loaded, so playing one is only a copy of a handle.
+
+use super::Voice;
+use super::catalogue::ClipSpec;
+use super::engine::RATE;
+use rodio::buffer::SamplesBuffer;
+use rodio::source::{SeekError, UniformSourceIterator};
+use rodio::{ChannelCount, Decoder, SampleRate, Source};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const MANIFEST: &str = "manifest.json";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub voice: Voice,
+    /// How the clips were made (generator and voice), for the technician's eye.
+    #[serde(default)]
+    pub source: String,
+    pub clips: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestEntry {
+    pub id: String,
+    pub file: String,
+    pub text: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    #[error("voice pack {dir}: cannot read {MANIFEST}: {source}")]
+    Manifest { dir: PathBuf, source: std::io::Error },
+    #[error("voice pack {dir}: {MANIFEST} is not valid: {detail}")]
+    BadManifest { dir: PathBuf, detail: String },
+    #[error("voice pack {dir}: clip '{id}' ({file}) cannot be decoded: {detail}")]
+    Clip {
+        dir: PathBuf,
+        id: String,
+        file: String,
+        detail: String,
+    },
+}
+
+/// The decoded clips of one voice, by id and by the text they say.
+pub struct VoicePack {
+    pub voice: Voice,
+    clips: HashMap<String, Clip>,
+    by_text: HashMap<String, String>,
+}
+
+impl VoicePack {
+    pub fn load(dir: &Path) -> Result<VoicePack, PackError> {
+        let manifest = read_manifest(dir)?;
+        let mut clips = HashMap::with_capacity(manifest.clips.len());
+        let mut by_text = HashMap::with_capacity(manifest.clips.len());
+        for entry in &manifest.clips {
+            let buffer = decode(&dir.join(&entry.file)).map_err(|detail| PackError::Clip {
+                dir: dir.to_owned(),
+                id: entry.id.clone(),
+                file: entry.file.clone(),
+                detail,
+            })?;
+            by_text
+                .entry(entry.text.clone())
+                .or_insert_with(|| entry.id.clone());
+            clips.insert(entry.id.clone(), buffer);
+        }
+        Ok(VoicePack {
+            voice: manifest.voice,
+            clips,
+            by_text,
+        })
+    }
+
+    pub fn clip(&self, id: &str) -> Option<&Clip> {
+        self.clips.get(id)
+    }
+
+    /// The id of the clip that says exactly `text` (a label as the screen shows it).
+    pub fn id_for_text(&self, text: &str) -> Option<&str> {
+        self.by_text.get(text.trim()).map(String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.clips.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.clips.is_empty()
+    }
+
+    /// Seconds of audio in the pack.
+    pub fn seconds(&self) -> f64 {
+        self.clips
+            .values()
+            .map(|c| c.len() as f64 / f64::from(RATE))
+            .sum()
+    }
+}
+
+pub fn read_manifest(dir: &Path) -> Result<Manifest, PackError> {
+    let text = std::fs::read_to_string(dir.join(MANIFEST)).map_err(|source| PackError::Manifest {
+        dir: dir.to_owned(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| PackError::BadManifest {
+        dir: dir.to_owned(),
+        detail: e.to_string(),
+    })
+}
+
+/// A decoded clip: mono 16-bit samples at the speaker's rate, shared by every playing copy.
+#[derive(Clone)]
+pub struct Clip {
+    samples: Arc<[i16]>,
+    pos: usize,
+}
+
+impl Clip {
+    pub fn from_f32(samples: &[f32]) -> Clip {
+        let samples = samples
+            .iter()
+            .map(|s| (s.clamp(-1.0, 1.0) * 32767.0).round() as i16)
+            .collect();
+        Clip { samples, pos: 0 }
+    }
+
+    /// Samples in the whole clip.
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+}
+
+impl Iterator for Clip {
+    type Item = f32;
+    fn next(&mut self) -> Option<f32> {
+        let s = *self.samples.get(self.pos)?;
+        self.pos += 1;
+        Some(f32::from(s) / 32767.0)
+    }
+}
+
+impl Source for Clip {
+    fn current_span_len(&self) -> Option<usize> {
+        Some(self.samples.len() - self.pos)
+    }
+    fn channels(&self) -> ChannelCount {
+        ChannelCount::MIN
+    }
+    fn sample_rate(&self) -> SampleRate {
+        SampleRate::new(RATE).unwrap_or(SampleRate::MIN)
+    }
+    fn total_duration(&self) -> Option<Duration> {
+        Some(Duration::from_secs_f64(
+            self.samples.len() as f64 / f64::from(RATE),
+        ))
+    }
+    fn try_seek(&mut self, pos: Duration) -> Result<(), SeekError> {
+        let at = (pos.as_secs_f64() * f64::from(RATE)) as usize;
+        self.pos = at.min(self.samples.len());
+        Ok(())
+    }
+}
+
+/// Decodes a whole clip (Ogg Vorbis or WAV) into memory, as mono at the speaker's rate: a
+/// recording made at another rate or in stereo plays like the generated clips.
+pub fn decode(path: &Path) -> Result<Clip, String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let decoder = Decoder::builder()
+        .with_data(BufReader::new(file))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let (channels, rate) = (decoder.channels(), decoder.sample_rate());
+    let samples: Vec<f32> = decoder.collect();
+    if samples.is_empty() {
+        return Err("the file holds no sound".into());
+    }
+    let target = SampleRate::new(RATE).unwrap_or(SampleRate::MIN);
+    if channels == ChannelCount::MIN && rate == target {
+        return Ok(Clip::from_f32(&samples));
+    }
+    let decoded = SamplesBuffer::new(channels, rate, samples);
+    let converted: Vec<f32> = UniformSourceIterator::new(decoded, ChannelCount::MIN, target).collect();
+    Ok(Clip::from_f32(&converted))
+}
+
+/// Every loaded voice pack.
+#[derive(Default)]
+pub struct ClipStore {
+    packs: HashMap<Voice, VoicePack>,
+}
+
+impl ClipStore {
+    /// Loads the packs of `voices` under `root`; a pack that fails is reported and left out.
+    pub fn load(root: &Path, voices: &[Voice]) -> (ClipStore, Vec<PackError>) {
+        let mut store = ClipStore::default();
+        let mut errors = Vec::new();
+        for &voice in voices {
+            match VoicePack::load(&root.join(voice.code())) {
+                Ok(pack) => {
+                    store.packs.insert(voice, pack);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        (store, errors)
+    }
+
+    pub fn insert(&mut self, pack: VoicePack) {
+        self.packs.insert(pack.voice, pack);
+    }
+
+    pub fn pack(&self, voice: Voice) -> Option<&VoicePack> {
+        self.packs.get(&voice)
+    }
+
+    pub fn clip(&self, voice: Voice, id: &str) -> Option<&Clip> {
+        self.packs.get(&voice)?.clip(id)
+    }
+
+    /// The clip that says `text`: in `voice` when it has one, else in another screen voice (a
+    /// language's own name is said in that language).
+    pub fn clip_for_text(&self, voice: Voice, text: &str) -> Option<&Clip> {
+        let find = |v: Voice| {
+            let pack = self.packs.get(&v)?;
+            pack.clip(pack.id_for_text(text)?)
+        };
+        find(voice).or_else(|| {
+            [Voice::Zh, Voice::En, Voice::Ug]
+                .into_iter()
+                .filter(|v| *v != voice)
+                .find_map(find)
+        })
+    }
+
+    pub fn voices(&self) -> Vec<Voice> {
+        let mut v: Vec<Voice> = self.packs.keys().copied().collect();
+        v.sort();
+        v
+    }
+}
+
+/// A pack built in memory (tests, benchmarks): each id gets the given samples.
+pub fn pack_from_samples(
+    voice: Voice,
+    rate: u32,
+    clips: impl IntoIterator<Item = (String, String, Vec<f32>)>,
+) -> VoicePack {
+    debug_assert_eq!(rate, RATE, "packs hold clips at the speaker's rate");
+    let mut map = HashMap::new();
+    let mut by_text = HashMap::new();
+    for (id, text, samples) in clips {
+        by_text.insert(text, id.clone());
+        map.insert(id, Clip::from_f32(&samples));
+    }
+    VoicePack {
+        voice,
+        clips: map,
+        by_text,
+    }
+}
+
+/// What is missing from, or wrong with, a pack compared with what the kiosk needs.
+#[derive(Debug, Default, Serialize)]
+pub struct PackCheck {
+    pub missing: Vec<String>,
+    pub undecodable: Vec<String>,
+}
+
+/// Checks that every required clip is listed and every listed file decodes.
+pub fn check(dir: &Path, required: &[ClipSpec]) -> Result<PackCheck, PackError> {
+    let manifest = read_manifest(dir)?;
+    let mut result = PackCheck::default();
+    let listed: HashMap<&str, &ManifestEntry> = manifest.clips.iter().map(|e| (e.id.as_str(), e)).collect();
+    for spec in required {
+        if !listed.contains_key(spec.id.as_str()) {
+            result.missing.push(format!("{} ({})", spec.id, spec.text));
+        }
+    }
+    for entry in &manifest.clips {
+        if let Err(e) = decode(&dir.join(&entry.file)) {
+            result.undecodable.push(format!("{}: {e}", entry.file));
+        }
+    }
+    Ok(result)
+}

@@ -1,0 +1,203 @@
+//! The speech thread: loads the voice packs, opens the sound card and plays what the UI and the
+//! queue send it. Callers only send messages, so nothing waits for audio. Without a sound card or
+//! a voice pack the thread keeps running, logs why once, and drops what it is sent.
+
+use super::Voice;
+use super::compose::Part;
+use super::engine::Speaker;
+use super::pack::ClipStore;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Guide(Vec<Part>),
+    Say(Vec<Part>),
+    Repeat,
+    TogglePause,
+    Silence,
+    Volume(i32),
+    Announce(Vec<Part>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpeechStatus {
+    Starting,
+    Ready {
+        clips: usize,
+        seconds: f64,
+    },
+    /// Sound is off; the reason is for the technician.
+    Degraded(String),
+    Off,
+}
+
+pub struct SpeechOptions {
+    pub voice_dir: PathBuf,
+    pub voices: Vec<Voice>,
+    pub call_volume: i32,
+}
+
+#[derive(Clone)]
+pub struct SpeechService {
+    tx: Sender<Command>,
+    status: Arc<Mutex<SpeechStatus>>,
+    /// Set for a recording service: commands are kept here instead of played.
+    record: Option<Arc<Mutex<Vec<Command>>>>,
+}
+
+impl SpeechService {
+    /// Starts the speech thread. The packs are decoded there, so the caller does not wait.
+    pub fn spawn(options: SpeechOptions) -> std::io::Result<SpeechService> {
+        let (tx, rx) = mpsc::channel();
+        let status = Arc::new(Mutex::new(SpeechStatus::Starting));
+        let s = status.clone();
+        std::thread::Builder::new()
+            .name("speech".into())
+            .spawn(move || run(options, rx, s))?;
+        Ok(SpeechService {
+            tx,
+            status,
+            record: None,
+        })
+    }
+
+    /// The speech thread for a provisioned terminal: the screen voices and the call voices.
+    pub fn for_config(config: &crate::config::Config) -> SpeechService {
+        if !config.speech.enabled {
+            return SpeechService::off();
+        }
+        let mut voices = vec![Voice::Zh, Voice::En, Voice::Ug];
+        voices.extend(config.speech.call_languages.iter().copied());
+        voices.sort();
+        voices.dedup();
+        let options = SpeechOptions {
+            voice_dir: config.speech.voice_dir(),
+            voices,
+            call_volume: i32::from(config.speech.call_volume),
+        };
+        match SpeechService::spawn(options) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start the speech thread; the kiosk runs without sound");
+                SpeechService::off()
+            }
+        }
+    }
+
+    /// A service that says nothing (speech switched off in the configuration).
+    pub fn off() -> SpeechService {
+        let (tx, _rx) = mpsc::channel();
+        SpeechService {
+            tx,
+            status: Arc::new(Mutex::new(SpeechStatus::Off)),
+            record: None,
+        }
+    }
+
+    /// A service that keeps every command instead of playing it, for tests of what the screens
+    /// and the queue ask to be said.
+    pub fn recorder() -> (SpeechService, Arc<Mutex<Vec<Command>>>) {
+        let (tx, _rx) = mpsc::channel();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let service = SpeechService {
+            tx,
+            status: Arc::new(Mutex::new(SpeechStatus::Off)),
+            record: Some(log.clone()),
+        };
+        (service, log)
+    }
+
+    pub fn send(&self, command: Command) {
+        if let Some(log) = &self.record {
+            if let Ok(mut l) = log.lock() {
+                l.push(command);
+            }
+            return;
+        }
+        // A closed channel means speech is off or its thread ended; sound is optional.
+        let _ = self.tx.send(command);
+    }
+
+    pub fn status(&self) -> SpeechStatus {
+        self.status
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or(SpeechStatus::Starting)
+    }
+}
+
+fn set(status: &Mutex<SpeechStatus>, value: SpeechStatus) {
+    if let Ok(mut s) = status.lock() {
+        *s = value;
+    }
+}
+
+fn run(options: SpeechOptions, rx: Receiver<Command>, status: Arc<Mutex<SpeechStatus>>) {
+    let started = std::time::Instant::now();
+    let (store, errors) = ClipStore::load(&options.voice_dir, &options.voices);
+    for e in &errors {
+        tracing::error!(error = %e, "a voice pack could not be loaded; its language is silent");
+    }
+    let clips: usize = store
+        .voices()
+        .iter()
+        .filter_map(|v| store.pack(*v))
+        .map(|p| p.len())
+        .sum();
+    let seconds: f64 = store
+        .voices()
+        .iter()
+        .filter_map(|v| store.pack(*v))
+        .map(|p| p.seconds())
+        .sum();
+    tracing::info!(
+        clips,
+        seconds,
+        ms = started.elapsed().as_millis() as u64,
+        "voice packs loaded"
+    );
+    let device = match rodio::DeviceSinkBuilder::open_default_sink() {
+        Ok(mut sink) => {
+            sink.log_on_drop(false);
+            sink
+        }
+        Err(e) => {
+            let reason = format!("no sound output: {e}");
+            tracing::warn!(%reason, "speech is off (degraded mode); the screens work without it");
+            set(&status, SpeechStatus::Degraded(reason));
+            // Keep receiving so that senders never see an error; nothing is played.
+            for _ in rx {}
+            return;
+        }
+    };
+    if store.voices().is_empty() {
+        set(
+            &status,
+            SpeechStatus::Degraded("no voice pack could be loaded".into()),
+        );
+    } else {
+        set(&status, SpeechStatus::Ready { clips, seconds });
+    }
+    let mut speaker = Speaker::new(device.mixer(), Arc::new(store));
+    speaker.set_call_volume(options.call_volume);
+    for command in rx {
+        apply(&mut speaker, command);
+    }
+}
+
+/// Carries out one command (also used by tests and the WAV renderer).
+pub fn apply(speaker: &mut Speaker, command: Command) {
+    match command {
+        Command::Guide(parts) => speaker.guide(parts),
+        Command::Say(parts) => speaker.say(&parts),
+        Command::Repeat => speaker.repeat(),
+        Command::TogglePause => {
+            speaker.toggle_pause();
+        }
+        Command::Silence => speaker.silence_guide(),
+        Command::Volume(v) => speaker.set_volume(v),
+        Command::Announce(parts) => speaker.announce(&parts),
+    }
+}

@@ -1,0 +1,253 @@
+//! The spoken guide, Rust side. Screens report what they show through the `Speech` global
+//! (title, subtitle, lines, choices, keypad focus); after the event loop has built the screen,
+//! this module turns the report into clips in the visitor's language and sends them to the speech
+//! thread. Screens whose words come from Rust data (the ticket, the screening result) get their
+//! details from here. Calls from the queue go out through `announce`.
+
+use super::{KioskWindow, Nav, Screen, Settings, Speech};
+use crate::lang::Lang;
+use crate::speech::compose::{self, Arg, Part};
+use crate::speech::service::Command;
+use crate::speech::{SpeechService, Voice};
+use slint::ComponentHandle;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// What the screens reported since the guide last spoke, each with the screen it came from:
+/// screens changed twice within one event-loop turn leave reports of the one nobody saw.
+#[derive(Default)]
+struct Heard {
+    screen: Option<(Screen, String, String, Vec<String>)>,
+    choices: BTreeMap<i32, (Screen, String)>,
+    focus: Option<(String, String)>,
+}
+
+struct Guide {
+    /// None when only collecting (`kiosk speak --screen`).
+    service: Option<SpeechService>,
+    heard: RefCell<Heard>,
+    flush: slint::Timer,
+    /// The choices of the last screen read, for a new question on the same screen.
+    last_choices: RefCell<(Option<Screen>, Vec<String>)>,
+    /// Details composed in Rust for one screen (the ticket, the screening result).
+    detail: RefCell<Option<(Screen, Vec<Part>)>>,
+    /// After a session wipe the home screen appears without a visitor: say nothing.
+    quiet: Cell<bool>,
+}
+
+thread_local! {
+    static GUIDE: RefCell<Option<Rc<Guide>>> = const { RefCell::new(None) };
+}
+
+fn with_guide(f: impl FnOnce(&Rc<Guide>)) {
+    let guide = GUIDE.with(|g| g.borrow().clone());
+    if let Some(g) = guide {
+        f(&g);
+    }
+}
+
+fn send(command: Command) {
+    with_guide(|g| {
+        if let Some(s) = &g.service {
+            s.send(command);
+        }
+    });
+}
+
+fn lang_of(window: &KioskWindow) -> Lang {
+    window
+        .global::<Settings>()
+        .get_language()
+        .parse()
+        .unwrap_or_default()
+}
+
+fn guide_on(window: &KioskWindow) -> bool {
+    window.global::<Settings>().get_audio_guide()
+}
+
+/// Connects the `Speech` global to the speech thread (or, without one, only collects).
+pub(super) fn wire(window: &KioskWindow, service: Option<SpeechService>) {
+    let guide = Rc::new(Guide {
+        service,
+        heard: RefCell::new(Heard::default()),
+        flush: slint::Timer::default(),
+        last_choices: RefCell::new((None, Vec::new())),
+        detail: RefCell::new(None),
+        quiet: Cell::new(false),
+    });
+    GUIDE.with(|g| *g.borrow_mut() = Some(guide.clone()));
+    let sp = window.global::<Speech>();
+    let (g, weak) = (guide.clone(), window.as_weak());
+    sp.on_screen_shown(move |title, subtitle, lines| {
+        let lines = (0..slint::Model::row_count(&lines))
+            .filter_map(|i| slint::Model::row_data(&lines, i))
+            .map(|s| s.to_string())
+            .collect();
+        let Some(w) = weak.upgrade() else { return };
+        let on = w.global::<Nav>().get_screen();
+        g.heard.borrow_mut().screen = Some((on, title.into(), subtitle.into(), lines));
+        schedule(&g, &weak);
+    });
+    let (g, weak) = (guide.clone(), window.as_weak());
+    sp.on_choice(move |index, label| {
+        let Some(w) = weak.upgrade() else { return };
+        let on = w.global::<Nav>().get_screen();
+        g.heard.borrow_mut().choices.insert(index, (on, label.into()));
+        schedule(&g, &weak);
+    });
+    let (g, weak) = (guide.clone(), window.as_weak());
+    sp.on_focused(move |label, sublabel| {
+        g.heard.borrow_mut().focus = Some((label.into(), sublabel.into()));
+        schedule(&g, &weak);
+    });
+    sp.on_toggle_pause(|| send(Command::TogglePause));
+}
+
+/// Speaks once the current event-loop turn has built the whole screen.
+fn schedule(guide: &Rc<Guide>, weak: &slint::Weak<KioskWindow>) {
+    if guide.flush.running() {
+        return;
+    }
+    let weak = weak.clone();
+    guide.flush.start(
+        slint::TimerMode::SingleShot,
+        std::time::Duration::ZERO,
+        move || {
+            if let Some(w) = weak.upgrade() {
+                flush(&w);
+            }
+        },
+    );
+}
+
+/// Turns what the screens reported into the guide and sends it. Returns what it produced.
+pub(super) fn flush(window: &KioskWindow) -> Vec<Part> {
+    let mut parts = Vec::new();
+    with_guide(|g| {
+        let heard = std::mem::take(&mut *g.heard.borrow_mut());
+        let lang = lang_of(window);
+        let screen = window.global::<Nav>().get_screen();
+        if let Some((_, title, subtitle, lines)) = heard.screen.filter(|s| s.0 == screen) {
+            let mut choices: Vec<String> = heard
+                .choices
+                .into_values()
+                .filter(|(on, _)| *on == screen)
+                .map(|(_, label)| label)
+                .collect();
+            {
+                let mut last = g.last_choices.borrow_mut();
+                if choices.is_empty() && last.0 == Some(screen) {
+                    choices = last.1.clone();
+                } else {
+                    *last = (Some(screen), choices.clone());
+                }
+            }
+            let detail = match &*g.detail.borrow() {
+                Some((s, d)) if *s == screen => d.clone(),
+                _ => Vec::new(),
+            };
+            let mut sentences = vec![compose::shown(lang, &title), detail];
+            sentences.push(compose::shown(lang, &subtitle));
+            sentences.extend(lines.iter().map(|l| compose::shown(lang, l)));
+            sentences.extend(choices.iter().map(|c| compose::shown(lang, c)));
+            parts = compose::sentences(sentences);
+            if g.quiet.replace(false) {
+                return;
+            }
+        } else if let Some((label, sublabel)) = heard.focus {
+            parts = compose::sentences([compose::shown(lang, &label), compose::shown(lang, &sublabel)]);
+        } else {
+            return; // only buttons re-created by a data refresh: nothing new to say
+        }
+        if guide_on(window) {
+            send(Command::Guide(parts.clone()));
+        } else {
+            send(Command::Silence);
+        }
+    });
+    parts
+}
+
+/// Rust-composed words for a screen, read after its title.
+pub(super) fn set_detail(screen: Screen, parts: Vec<Part>) {
+    with_guide(|g| *g.detail.borrow_mut() = Some((screen, parts)));
+}
+
+/// The ticket on the confirmation screen: number, service, people ahead and wait.
+pub(super) fn ticket_detail(
+    lang: Lang,
+    number: &str,
+    service: &str,
+    ahead: u32,
+    wait: Option<u32>,
+) -> Vec<Part> {
+    let ahead_words = if ahead == 0 {
+        compose::message(lang, "You are next.")
+    } else {
+        compose::message_with(lang, "People ahead of you: {}", &[Arg::Number(ahead)])
+    };
+    let wait_words = match wait {
+        None => compose::message(
+            lang,
+            "No counter is open for this service at the moment. Staff will help you.",
+        ),
+        Some(_) if ahead == 0 => {
+            compose::message(lang, "Please watch the screen and listen for your number.")
+        }
+        Some(m) => compose::message_with(lang, "Estimated wait: about {} minutes", &[Arg::Number(m)]),
+    };
+    compose::sentences([
+        compose::spell(Voice::for_screen(lang), number),
+        vec![compose::name(lang, service)],
+        ahead_words,
+        wait_words,
+    ])
+}
+
+/// Says a message of the screens now (an error, a printer result), without replacing what Repeat
+/// repeats.
+pub(super) fn say(window: &KioskWindow, parts: Vec<Part>) {
+    if guide_on(window) && !parts.is_empty() {
+        send(Command::Say(parts));
+    }
+}
+
+pub(super) fn say_message(window: &KioskWindow, msgid: &str) {
+    say(window, compose::message(lang_of(window), msgid));
+}
+
+/// Echoes a key typed on an on-screen keypad: the digit, the letter X, or "Delete".
+pub(super) fn echo_key(window: &KioskWindow, key: &str) {
+    let lang = lang_of(window);
+    let parts = if key == "del" {
+        compose::message(lang, "Delete")
+    } else {
+        compose::spell(Voice::for_screen(lang), key)
+    };
+    say(window, parts);
+}
+
+pub(super) fn repeat() {
+    send(Command::Repeat);
+}
+
+pub(super) fn set_volume(level: i32) {
+    send(Command::Volume(level));
+}
+
+/// A new visitor: stop talking, and do not read the home screen that the wipe shows.
+pub(super) fn session_wiped() {
+    with_guide(|g| {
+        g.quiet.set(true);
+        *g.detail.borrow_mut() = None;
+    });
+    send(Command::Silence);
+    send(Command::Volume(crate::speech::engine::DEFAULT_VOLUME));
+}
+
+/// A queue call, in the hall's call languages.
+pub(super) fn announce(number: &str, counter: u32, voices: &[Voice]) {
+    send(Command::Announce(compose::call(number, counter, voices)));
+}

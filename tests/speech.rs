@@ -1,0 +1,284 @@
+//! The voice packs and `kiosk speak`: every clip the kiosk can ask for exists and decodes, every
+//! screen's guide is voiced in each language, and the rendered WAV files hold what was composed.
+
+mod common;
+
+use common::{kiosk, stdout_json};
+use kiosk::config::Config;
+use kiosk::lang::Lang;
+use kiosk::speech::Voice;
+use kiosk::speech::catalogue;
+use kiosk::speech::compose::{self, Part};
+use kiosk::speech::engine;
+use kiosk::speech::pack::{self, ClipStore};
+use std::collections::HashSet;
+use std::path::Path;
+
+fn voice_dir() -> std::path::PathBuf {
+    Config::default().speech.voice_dir()
+}
+
+#[test]
+fn every_clip_the_kiosk_needs_is_in_the_packs_and_decodes() {
+    let config = Config::default();
+    for voice in Voice::ALL {
+        let required = catalogue::required(voice, &config);
+        let check = pack::check(&voice_dir().join(voice.code()), &required).unwrap();
+        assert!(check.missing.is_empty(), "{voice}: missing {:?}", check.missing);
+        assert!(check.undecodable.is_empty(), "{voice}: {:?}", check.undecodable);
+    }
+}
+
+#[test]
+fn every_ui_string_has_a_clip_in_zh_en_and_ug() {
+    for voice in [Voice::Zh, Voice::En, Voice::Ug] {
+        let manifest = pack::read_manifest(&voice_dir().join(voice.code())).unwrap();
+        let ids: HashSet<&str> = manifest.clips.iter().map(|c| c.id.as_str()).collect();
+        for msgid in kiosk::i18n::msgids() {
+            for part in compose::message_with(voice.text_lang(), msgid, &[]) {
+                let Part::Clip { id, .. } = part else { continue };
+                assert!(ids.contains(id.as_str()), "{voice}: no clip for {msgid:?} ({id})");
+            }
+        }
+        // Each clip says its language's current translation.
+        for c in manifest
+            .clips
+            .iter()
+            .filter(|c| c.id == catalogue::message_id("Back"))
+        {
+            assert_eq!(c.text, kiosk::i18n::tr(voice.text_lang(), "Back"));
+        }
+    }
+}
+
+/// Every screen, in each language, read with clips that exist: nothing shown is left unsaid.
+#[test]
+fn every_screen_guide_is_voiced_in_each_language() {
+    let config = Config::default();
+    let mut texts: std::collections::HashMap<Voice, HashSet<String>> = Default::default();
+    let mut ids: std::collections::HashMap<Voice, HashSet<String>> = Default::default();
+    for voice in [Voice::Zh, Voice::En, Voice::Ug] {
+        let m = pack::read_manifest(&voice_dir().join(voice.code())).unwrap();
+        texts.insert(voice, m.clips.iter().map(|c| c.text.clone()).collect());
+        ids.insert(voice, m.clips.iter().map(|c| c.id.clone()).collect());
+    }
+    let screens: Vec<&str> = kiosk::ui::screenshot::SCREENS.iter().map(|(n, _)| *n).collect();
+    let wanted: Vec<(&str, Lang)> = Lang::ALL
+        .iter()
+        .flat_map(|l| screens.iter().map(move |s| (*s, *l)))
+        .collect();
+    let guides = kiosk::ui::screenshot::screen_guides(&config, &wanted).unwrap();
+    for ((screen, lang), parts) in wanted.iter().zip(&guides) {
+        let voice = Voice::for_screen(*lang);
+        let said = parts.iter().filter(|p| !matches!(p, Part::Gap(_))).count();
+        assert!(said >= 2, "{screen} in {lang}: only {said} sounds");
+        for p in parts {
+            match p {
+                Part::Text { voice: v, text } => {
+                    assert_eq!(*v, voice);
+                    // A language's own name may be said by its own voice.
+                    let own = texts[v].contains(text);
+                    let named = Voice::ALL.iter().any(|o| catalogue::language_name(*o) == text);
+                    assert!(own || named, "{screen} in {lang}: no clip says {text:?}");
+                }
+                Part::Clip { voice: v, id } => {
+                    assert!(ids[v].contains(id), "{screen} in {lang}: no clip {id}");
+                }
+                _ => {}
+            }
+        }
+    }
+    // The confirmation screen reads the sample ticket A012 digit by digit.
+    let confirmation = &guides[screens.iter().position(|s| *s == "confirmation").unwrap()];
+    let spelled: Vec<&str> = confirmation
+        .iter()
+        .filter_map(|p| match p {
+            Part::Clip { id, .. } if id.starts_with("letter-") || id.starts_with("num-") => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(spelled[..4], ["letter-a", "num-0", "num-1", "num-2"]);
+}
+
+struct Wav {
+    rate: u32,
+    samples: Vec<i16>,
+}
+
+fn read_wav(path: &Path) -> Wav {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(&bytes[..4], b"RIFF");
+    assert_eq!(&bytes[8..16], b"WAVEfmt ");
+    assert_eq!(u16::from_le_bytes([bytes[20], bytes[21]]), 1, "PCM");
+    assert_eq!(u16::from_le_bytes([bytes[22], bytes[23]]), 1, "mono");
+    let rate = u32::from_le_bytes(bytes[24..28].try_into().unwrap());
+    assert_eq!(&bytes[36..40], b"data");
+    let len = u32::from_le_bytes(bytes[40..44].try_into().unwrap()) as usize;
+    assert_eq!(bytes.len(), 44 + len);
+    let samples = bytes[44..]
+        .chunks_exact(2)
+        .map(|c| i16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    Wav { rate, samples }
+}
+
+/// The length a sequence should have: each clip, gap and the chime, as decoded.
+fn composed_samples(store: &ClipStore, parts: &[Part]) -> usize {
+    parts
+        .iter()
+        .map(|p| match p {
+            Part::Clip { voice, id } => store.clip(*voice, id).map_or(0, |b| b.clone().count()),
+            Part::Chime => engine::chime().count(),
+            Part::Gap(ms) => (engine::RATE * ms / 1000) as usize,
+            Part::Text { .. } => 0,
+        })
+        .sum()
+}
+
+#[test]
+fn a_rendered_call_holds_every_clip_in_order_and_does_not_clip() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("call.wav");
+    let run = kiosk(
+        dir.path(),
+        &[
+            "speak",
+            "--announce",
+            "A012",
+            "--counter",
+            "3",
+            "--langs",
+            "zh,yue,en",
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    let report = stdout_json(&run);
+    assert_eq!(report["missing"], serde_json::json!([]));
+    let wav = read_wav(&out);
+    assert_eq!(wav.rate, engine::RATE);
+
+    let voices = [Voice::Zh, Voice::Yue, Voice::En];
+    let (store, errors) = ClipStore::load(&voice_dir(), &voices);
+    assert!(errors.is_empty());
+    let parts = compose::call("A012", 3, &voices);
+    // Two primers and the lead silence come before the chime. rodio drops some primer samples
+    // (see engine.rs), never more than the primers: the chime starts after at least the lead.
+    let nominal = (engine::RATE * (2 * 20 + engine::CALL_LEAD_MS) / 1000) as usize;
+    let lead = (engine::RATE * engine::CALL_LEAD_MS / 1000) as usize;
+    let chime_at = wav.samples.iter().position(|s| *s != 0).unwrap();
+    assert!(
+        (lead..=nominal).contains(&chime_at),
+        "the chime starts at {chime_at}"
+    );
+    let end = chime_at + composed_samples(&store, &parts);
+    let n = wav.samples.len();
+    let chunk = (engine::RATE / 50) as usize;
+    assert!(
+        n >= end && n <= end + 3 * chunk,
+        "{n} samples, composed end {end}"
+    );
+    assert!(
+        wav.samples[end..].iter().all(|s| s.unsigned_abs() < 30),
+        "nothing after the end"
+    );
+    assert!((report["seconds"].as_f64().unwrap() - n as f64 / f64::from(engine::RATE)).abs() < 0.01);
+
+    let peak = wav.samples.iter().map(|s| s.unsigned_abs()).max().unwrap();
+    assert!(
+        peak < i16::MAX as u16 - 100,
+        "the call must not clip (peak {peak})"
+    );
+    assert!(peak > 8000, "the call is loud enough (peak {peak})");
+    // The chime's first tone.
+    assert!(
+        wav.samples[chime_at..chime_at + 2000]
+            .iter()
+            .any(|s| s.unsigned_abs() > 3000)
+    );
+}
+
+#[test]
+fn a_rendered_screen_guide_reads_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    for (screen, lang) in [("service", "zh-CN"), ("confirmation", "en"), ("help", "ug")] {
+        let out = dir.path().join(format!("{screen}-{lang}.wav"));
+        let run = kiosk(
+            dir.path(),
+            &[
+                "speak",
+                "--screen",
+                screen,
+                "--lang",
+                lang,
+                "--out",
+                out.to_str().unwrap(),
+                "--json",
+            ],
+        );
+        let report = stdout_json(&run);
+        assert_eq!(report["missing"], serde_json::json!([]), "{screen} {lang}");
+        let wav = read_wav(&out);
+        let seconds = wav.samples.len() as f64 / f64::from(wav.rate);
+        assert!(seconds > 3.0, "{screen} {lang}: {seconds} s");
+        let loud = wav.samples.iter().filter(|s| s.unsigned_abs() > 1000).count();
+        assert!(
+            loud as f64 > wav.samples.len() as f64 * 0.1,
+            "{screen} {lang}: mostly silent"
+        );
+    }
+}
+
+#[test]
+fn speak_refuses_bad_requests_with_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.wav");
+    let o = out.to_str().unwrap();
+    for (args, says) in [
+        (
+            vec!["speak", "--announce", "12", "--counter", "3", "--out", o],
+            "not a ticket number",
+        ),
+        (
+            vec!["speak", "--announce", "A012", "--counter", "0", "--out", o],
+            "counter",
+        ),
+        (
+            vec![
+                "speak",
+                "--announce",
+                "A012",
+                "--counter",
+                "1",
+                "--langs",
+                "ug",
+                "--out",
+                o,
+            ],
+            "not announced in ug",
+        ),
+        (
+            vec![
+                "speak",
+                "--announce",
+                "A012",
+                "--counter",
+                "1",
+                "--langs",
+                "fr",
+                "--out",
+                o,
+            ],
+            "unknown voice",
+        ),
+        (vec!["speak", "--screen", "nowhere", "--out", o], "unknown screen"),
+        (vec!["speak", "--announce", "A012", "--counter", "1"], "--out"),
+    ] {
+        let run = kiosk(dir.path(), &args);
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    assert!(!out.exists());
+}
