@@ -13,6 +13,10 @@ PACKAGES=(
   xvfb xauth xdotool x11-apps
   # speech: ALSA for rodio (cpal); espeak-ng and sox make the voice packs (scripts/voice-pack.py)
   libasound2-dev espeak-ng sox libsox-fmt-base
+  # sign-language video: GStreamer to build against and to decode WebM (VP8/VP9, -good) and
+  # MP4/H.264 (libav); -x has textoverlay for the synthetic clips, -tools has gst-launch-1.0
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base
+  gstreamer1.0-plugins-good gstreamer1.0-libav gstreamer1.0-x gstreamer1.0-tools
 )
 
 missing=()

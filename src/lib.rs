@@ -9,6 +9,7 @@ pub mod eligibility;
 pub mod fonts;
 pub mod i18n;
 pub mod lang;
+pub mod media;
 pub mod printer;
 pub mod printing;
 pub mod queue;

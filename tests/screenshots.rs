@@ -66,6 +66,19 @@ fn every_screen_is_rendered_with_its_text() {
             assert!(names.contains(&name), "{name} missing from {names:?}");
         }
     }
+    // The sign-language panel shows a decoded frame of the question's clip (its colour).
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(b"AlreadyRepresented");
+    let clip_colour = [64 + d[0] / 2, 64 + d[1] / 2, 64 + d[2] / 2];
+    for lang in ["zh-CN", "ug"] {
+        let path = out.join(format!("wizard-question-sign-video-{lang}-normal-1080x1920.png"));
+        let (_, _, px) = decode(&path);
+        let painted = px
+            .chunks_exact(3)
+            .filter(|p| p.iter().zip(clip_colour).all(|(a, b)| a.abs_diff(b) <= 12))
+            .count();
+        assert!(painted > 60_000, "{lang}: {painted} pixels of the clip's colour");
+    }
     for lang in ["zh-CN", "ug"] {
         let path = out.join(format!("home-{lang}-normal-1080x1920.png"));
         let (w, h, _) = decode(&path);

@@ -30,17 +30,23 @@ fn kiosk_with(config: Config) -> Kiosk {
 }
 
 fn kiosk_printing(config: Config, with_printer: bool) -> Kiosk {
+    kiosk_speaking(config, with_printer, None)
+}
+
+fn kiosk_speaking(config: Config, with_printer: bool, speech: Option<kiosk::speech::SpeechService>) -> Kiosk {
     let dir = tempfile::tempdir().unwrap();
     let config = Arc::new(config);
     let store = Store::open_in(dir.path()).unwrap();
     let queue = QueueService::new(store, config.clone(), Arc::new(kiosk::clock::SystemClock)).unwrap();
     let printer = with_printer
         .then(|| kiosk::printer::Printer::new(config.printer.clone(), dir.path().join("receipts")));
-    let ui = KioskUi::with_printer(
+    let ui = KioskUi::with_speech(
         config,
         StartMode::Serving(queue),
         Arc::new(kiosk::clock::SystemClock),
         printer,
+        None,
+        speech,
     )
     .unwrap();
     ui.window.show().unwrap();
@@ -145,6 +151,7 @@ fn visitor_screen_flows() {
     a_failed_print_keeps_the_number_and_can_be_printed_again();
     a_pre_application_is_sent_from_the_result_screen();
     the_screens_speak_and_calls_are_announced();
+    sign_language_video_plays_beside_the_question();
 }
 
 /// The local receiver on a thread of its own; returns its URL and a handle on its statistics.
@@ -647,29 +654,10 @@ fn the_screens_speak_and_calls_are_announced() {
             monthly_per_capita: 2600,
             source: None,
         });
-    let dir = tempfile::tempdir().unwrap();
+    let (speech, log) = kiosk::speech::SpeechService::recorder();
+    let k = kiosk_speaking(config.clone(), false, Some(speech));
     let config = Arc::new(config);
     let clock = Arc::new(kiosk::clock::SystemClock);
-    let queue =
-        QueueService::new(Store::open_in(dir.path()).unwrap(), config.clone(), clock.clone()).unwrap();
-    let (speech, log) = kiosk::speech::SpeechService::recorder();
-    let ui = KioskUi::with_speech(
-        config.clone(),
-        StartMode::Serving(queue),
-        clock.clone(),
-        None,
-        None,
-        Some(speech),
-    )
-    .unwrap();
-    ui.window.show().unwrap();
-    let k = Kiosk { ui, dir };
-    let services = k.ui.window.as_weak();
-    assert!(wait_until(move || services.upgrade().is_some_and(|w| w
-        .global::<TicketAdapter>()
-        .get_services()
-        .row_count()
-        == 5)));
     log.lock().unwrap().clear();
 
     // Entering a screen reads its prompt, then its choices in keypad order. (The testing
@@ -772,4 +760,81 @@ fn the_screens_speak_and_calls_are_announced() {
     let after = log.lock().unwrap().clone();
     assert!(after.contains(&Command::Silence));
     assert!(!after.iter().any(|c| matches!(c, Command::Guide(_))), "{after:?}");
+}
+
+fn media_state(k: &Kiosk) -> kiosk::ui::MediaState {
+    k.ui.window.global::<kiosk::ui::MediaAdapter>().get_state()
+}
+
+fn wait_for_media(k: &Kiosk, want: kiosk::ui::MediaState) {
+    let w = k.ui.window.as_weak();
+    let ok = wait_until(move || {
+        w.upgrade()
+            .is_some_and(|w| w.global::<kiosk::ui::MediaAdapter>().get_state() == want)
+    });
+    assert!(ok, "expected the video {want:?}, it is {:?}", media_state(k));
+}
+
+fn sign_language_video_plays_beside_the_question() {
+    use kiosk::ui::MediaState;
+    let k = kiosk_with(Config::default());
+    kiosk::ui::media::enable(&k.ui.window, &kiosk::media::pack::shipped_dir()).unwrap();
+    tap(&k, "home-accessibility");
+    wait_for_screen(&k, Screen::Accessibility);
+    tap(&k, "a11y-sign-video");
+    assert!(k.ui.window.global::<Settings>().get_sign_video());
+    tap(&k, "nav-back");
+    wait_for_screen(&k, Screen::Home);
+    tap(&k, "home-screening");
+    wait_for_screen(&k, Screen::WizardMatter);
+    find(&k, "sign-video");
+    // Decoded frames reach the panel, with the prompt's caption in the visitor's language.
+    wait_for_media(&k, MediaState::Playing);
+    let ma = k.ui.window.global::<kiosk::ui::MediaAdapter>();
+    let size = ma.get_frame().size();
+    assert_eq!((size.width, size.height), kiosk::ui::media::FRAME_SIZE);
+    assert_eq!(
+        ma.get_caption(),
+        kiosk::i18n::tr(Lang::ZhCn, "What do you need help with?")
+    );
+    tap(&k, "sign-video-pause");
+    wait_for_media(&k, MediaState::Paused);
+    tap(&k, "sign-video-pause");
+    wait_for_media(&k, MediaState::Playing);
+    // The next question plays its own clip: the caption follows.
+    tap(&k, "matter-family_support");
+    wait_for_screen(&k, Screen::WizardQuestion);
+    find(&k, "sign-video");
+    let w = k.ui.window.as_weak();
+    let want = kiosk::i18n::tr(
+        Lang::ZhCn,
+        "Is a lawyer or someone else already acting for you in this matter?",
+    );
+    assert!(wait_until(move || w
+        .upgrade()
+        .is_some_and(
+            |w| w.global::<kiosk::ui::MediaAdapter>().get_caption() == want
+        )));
+    wait_for_media(&k, MediaState::Playing);
+    // The session wipe switches the video off.
+    k.ui.window.global::<Nav>().invoke_session_timeout();
+    find(&k, "home-screening");
+    wait_for_media(&k, MediaState::Off);
+
+    // A pack without the first prompt's clip: the panel says so and the screen still works.
+    let pack = tempfile::tempdir().unwrap();
+    let shipped = kiosk::media::pack::shipped_dir();
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(shipped.join("manifest.json")).unwrap()).unwrap();
+    m["clips"].as_array_mut().unwrap().retain(|c| c["id"] != "Matter");
+    std::fs::write(pack.path().join("manifest.json"), m.to_string()).unwrap();
+    let k = kiosk_with(Config::default());
+    kiosk::ui::media::enable(&k.ui.window, pack.path()).unwrap();
+    k.ui.window.global::<Settings>().set_sign_video(true);
+    tap(&k, "home-screening");
+    wait_for_screen(&k, Screen::WizardMatter);
+    find(&k, "sign-video-missing");
+    wait_for_media(&k, MediaState::Missing);
+    tap(&k, "matter-family_support");
+    wait_for_screen(&k, Screen::WizardQuestion);
 }

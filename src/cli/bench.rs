@@ -37,6 +37,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         calls: u32,
     },
+    /// Sign-language video: play a clip to its end into panel-sized frames turned into Slint
+    /// images, as the kiosk does; CPU share and frames (run under `/usr/bin/time -v`).
+    Media {
+        #[arg(long, value_name = "FILE")]
+        clip: std::path::PathBuf,
+    },
     /// Bytes per receipt in each language and paper width, time on the wire, encoding time.
     Receipt {
         #[arg(long, default_value_t = 20)]
@@ -72,6 +78,7 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> CmdResult {
         BenchCommand::Receipt { rounds } => receipt(ctx, rounds),
         BenchCommand::Outbox { submissions } => outbox(ctx, submissions),
         BenchCommand::Speech { calls } => speech(ctx, calls),
+        BenchCommand::Media { clip } => media(&clip),
     }
 }
 
@@ -326,6 +333,56 @@ fn speech(ctx: &Context, calls: u32) -> CmdResult {
         at(&mut first, 0.5),
         at(&mut first, 0.95),
         crate::ui::CALL_WATCH.as_millis()
+    );
+    Ok(())
+}
+
+/// CPU seconds this process has used (user + system), from /proc.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn media(clip: &std::path::Path) -> CmdResult {
+    use crate::media::{Event, MediaPlayer};
+    use std::sync::mpsc;
+    let (w, h) = crate::ui::media::FRAME_SIZE;
+    let (tx, rx) = mpsc::channel();
+    let player = MediaPlayer::spawn(w, h, move |e| {
+        let _ = tx.send(e);
+    })
+    .map_err(|e| Failure::failed(e.to_string()))?;
+    let (cpu0, start) = (cpu_seconds(), Instant::now());
+    player.play("bench", clip.to_path_buf());
+    let mut frames = 0u32;
+    loop {
+        match rx.recv_timeout(std::time::Duration::from_secs(30)) {
+            Ok(Event::Frame(f)) => {
+                // What the UI thread does with each frame.
+                let buffer = slint::SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(
+                    &f.rgba, f.width, f.height,
+                );
+                std::hint::black_box(slint::Image::from_rgba8(buffer));
+                frames += 1;
+            }
+            Ok(Event::Ended { .. }) => break,
+            Ok(Event::Failed { reason, .. }) => return Err(Failure::failed(reason)),
+            Ok(_) => {}
+            Err(_) => return Err(Failure::failed("the clip did not end")),
+        }
+    }
+    let (wall, cpu) = (start.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
+    println!(
+        "{frames} frames of {w}x{h} in {wall:.1} s ({:.1} fps); CPU {cpu:.2} s = {:.1} % of one core",
+        f64::from(frames) / wall,
+        cpu / wall * 100.0
     );
     Ok(())
 }

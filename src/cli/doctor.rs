@@ -75,6 +75,7 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
     if let Some(config) = &config {
         checks.push(audio(config));
     }
+    checks.push(media(&ctx.data_dir));
     checks.push(agency(ctx));
 
     let failed = checks.iter().any(|c| c.status == Status::Fail);
@@ -167,6 +168,49 @@ fn audio(config: &Config) -> Check {
             }
             check("audio", Status::Warn, detail)
         }
+    }
+}
+
+/// The sign-language pack in use: sound, and whether it is still the synthetic placeholders.
+fn media(data_dir: &Path) -> Check {
+    use crate::media::pack;
+    let dir = pack::active_dir(data_dir);
+    let report = pack::verify(&dir);
+    if !report.ok() {
+        let problems = report.manifest_error.iter().count()
+            + report.missing_files.len()
+            + report.bad_checksums.len()
+            + report.undecodable.len()
+            + report.wrong_duration.len()
+            + report.unknown_ids.len()
+            + report.prompts_without_clip.len();
+        return check(
+            "media",
+            Status::Warn,
+            format!(
+                "sign-language pack in {} has {problems} problem(s): see `kiosk media verify`; \
+                 the panel says when a clip is missing",
+                dir.display()
+            ),
+        );
+    }
+    let placeholders = pack::Manifest::read(&dir).is_ok_and(|m| m.source.contains("synthetic"));
+    if placeholders {
+        check(
+            "media",
+            Status::Warn,
+            format!(
+                "{} clips are synthetic placeholders: import the office's recordings with \
+                 `kiosk media import DIR`",
+                report.clips
+            ),
+        )
+    } else {
+        check(
+            "media",
+            Status::Ok,
+            format!("{} sign-language clips in {}", report.clips, dir.display()),
+        )
     }
 }
 

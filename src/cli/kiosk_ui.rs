@@ -84,6 +84,10 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
              `kiosk serve` runs the hall host without a screen"
         ))
     })?;
+    let media = crate::media::pack::active_dir(&ctx.data_dir);
+    if let Err(e) = crate::ui::media::enable(&ui.window, &media) {
+        tracing::error!(error = %e, "cannot start the media thread; sign-language video is off");
+    }
     let window = ui.window.window();
     if let Some((w, h)) = args.size {
         window.set_size(slint::PhysicalSize::new(w, h));

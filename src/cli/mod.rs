@@ -5,6 +5,7 @@ mod agency_cmd;
 mod bench;
 mod doctor;
 mod kiosk_ui;
+mod media_cmd;
 mod provision;
 mod queue_cmd;
 mod receipt_cmd;
@@ -84,6 +85,9 @@ enum Command {
     },
     /// Render a call or a screen's spoken guide into a WAV file; list or check the voice packs.
     Speak(Box<speak_cmd::SpeakArgs>),
+    /// The sign-language video pack: list the prompts, verify a pack, import one.
+    #[command(subcommand)]
+    Media(media_cmd::MediaCommand),
     /// Every screen as PNG files, rendered without a display.
     Screenshot(kiosk_ui::ScreenshotArgs),
     /// Measurements for the README.
@@ -202,6 +206,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => kiosk_ui::run(&ctx, args),
         Command::Screenshot(args) => kiosk_ui::screenshot(&ctx, args),
         Command::Speak(args) => speak_cmd::run(&ctx, *args),
+        Command::Media(cmd) => media_cmd::run(&ctx, cmd),
         Command::Serve => serve::serve(&ctx),
         Command::Provision(args) => provision::run(&ctx, *args),
         Command::Doctor { json } => doctor::run(&ctx, json),

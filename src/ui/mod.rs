@@ -4,6 +4,7 @@
 
 mod controller;
 pub mod fonts;
+pub mod media;
 mod preapp;
 pub mod screenshot;
 pub mod session;

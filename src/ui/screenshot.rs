@@ -158,11 +158,63 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                     ));
                     save_png(&window, w, h, &file)?;
                     written.push(file);
+                    // The sign-language panel beside two questions, with a real decoded frame.
+                    for (name, screen) in [
+                        ("wizard-matter", Screen::WizardMatter),
+                        ("wizard-question", Screen::WizardQuestion),
+                    ] {
+                        prepare(&ui, config, lang, theme, screen);
+                        show_sign_video(
+                            &ui,
+                            lang,
+                            if screen == Screen::WizardMatter {
+                                "Matter"
+                            } else {
+                                "AlreadyRepresented"
+                            },
+                        );
+                        let file = req.out.join(format!(
+                            "{name}-sign-video-{}-{}-{w}x{h}.png",
+                            lang.code(),
+                            theme.name()
+                        ));
+                        save_png(&window, w, h, &file)?;
+                        written.push(file);
+                    }
                 }
             }
         }
     }
     Ok(written)
+}
+
+/// The panel as it looks while a clip plays: the clip's first frame and its caption.
+fn show_sign_video(ui: &KioskWindow, lang: Lang, prompt: &str) {
+    use super::{MediaAdapter, MediaState};
+    use crate::media::pack::{Manifest, caption_of, shipped_dir};
+    ui.global::<Settings>().set_sign_video(true);
+    let ma = ui.global::<MediaAdapter>();
+    ma.set_caption(
+        caption_of(prompt)
+            .map(|c| crate::i18n::tr(lang, c))
+            .unwrap_or_default()
+            .into(),
+    );
+    let dir = shipped_dir();
+    let frame = Manifest::read(&dir).ok().and_then(|m| {
+        let clip = m.clip(prompt)?;
+        let (w, h) = super::media::FRAME_SIZE;
+        crate::media::decode::first_frame(&dir.join(&clip.file), w, h).ok()
+    });
+    match frame {
+        Some(f) => {
+            let buffer =
+                slint::SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(&f.rgba, f.width, f.height);
+            ma.set_frame(slint::Image::from_rgba8(buffer));
+            ma.set_state(MediaState::Playing);
+        }
+        None => ma.set_state(MediaState::Missing),
+    }
 }
 
 /// What the spoken guide says on each screen `name` (see `SCREENS`) in each language, with the
