@@ -47,6 +47,20 @@ impl CallWatch {
     }
 }
 
+/// Announces each new call in `tickets` through `speech`, in `voices` order.
+pub fn announce_new(
+    watch: &mut CallWatch,
+    tickets: &[TicketView],
+    voices: &[crate::speech::Voice],
+    speech: impl Fn(crate::speech::service::Command),
+) {
+    for call in watch.new_calls(tickets) {
+        tracing::info!(number = %call.number, counter = call.counter, "announcing a call");
+        let parts = crate::speech::compose::call(&call.number, call.counter, voices);
+        speech(crate::speech::service::Command::Announce(parts));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,31 +65,30 @@ fn start_announcer(ctx: &Context) {
         }
     };
     let speech = crate::speech::SpeechService::for_config(&config);
-    let spawned = std::thread::Builder::new().name("announcer".into()).spawn(move || {
-        let mut watch = crate::calls::CallWatch::default();
-        let mut seen = None;
-        loop {
-            let version = queue.store().data_version().ok();
-            if version.is_none() || version != seen {
-                seen = version;
-                match queue.status() {
-                    Ok(status) => {
-                        for call in watch.new_calls(&status.tickets) {
-                            tracing::info!(number = %call.number, counter = call.counter, "announcing a call");
-                            let parts = crate::speech::compose::call(
-                                &call.number,
-                                call.counter,
+    let spawned = std::thread::Builder::new()
+        .name("announcer".into())
+        .spawn(move || {
+            let mut watch = crate::calls::CallWatch::default();
+            let mut seen = None;
+            loop {
+                let version = queue.store().data_version().ok();
+                if version.is_none() || version != seen {
+                    seen = version;
+                    match queue.status() {
+                        Ok(status) => {
+                            crate::calls::announce_new(
+                                &mut watch,
+                                &status.tickets,
                                 &config.speech.call_languages,
+                                |c| speech.send(c),
                             );
-                            speech.send(crate::speech::service::Command::Announce(parts));
                         }
+                        Err(e) => tracing::error!(error = %e, "the queue could not be read for calls"),
                     }
-                    Err(e) => tracing::error!(error = %e, "the queue could not be read for calls"),
                 }
+                std::thread::sleep(crate::ui::CALL_WATCH);
             }
-            std::thread::sleep(crate::ui::CALL_WATCH);
-        }
-    });
+        });
     if let Err(e) = spawned {
         tracing::error!(error = %e, "cannot start the announcer; calls will not be announced");
     }

@@ -509,11 +509,10 @@ thread_local! {
 
 /// Announces the calls made since the last snapshot (counters call from their own consoles).
 fn announce_calls(config: &Config, status: &HallStatus) {
-    let calls = CALLS.with(|w| w.borrow_mut().new_calls(&status.tickets));
-    for call in calls {
-        tracing::info!(number = %call.number, counter = call.counter, "announcing a call");
-        super::speech::announce(&call.number, call.counter, &config.speech.call_languages);
-    }
+    CALLS.with(|w| {
+        let voices = &config.speech.call_languages;
+        crate::calls::announce_new(&mut w.borrow_mut(), &status.tickets, voices, super::speech::send);
+    });
 }
 
 fn show_status(window: &KioskWindow, config: &Config, status: &HallStatus) {

@@ -2,7 +2,7 @@
 //! (title, subtitle, lines, choices, keypad focus); after the event loop has built the screen,
 //! this module turns the report into clips in the visitor's language and sends them to the speech
 //! thread. Screens whose words come from Rust data (the ticket, the screening result) get their
-//! details from here. Calls from the queue go out through `announce`.
+//! details from here. Calls from the queue go out through `send` (see `calls::announce_new`).
 
 use super::{KioskWindow, Nav, Screen, Settings, Speech};
 use crate::lang::Lang;
@@ -47,7 +47,7 @@ fn with_guide(f: impl FnOnce(&Rc<Guide>)) {
     }
 }
 
-fn send(command: Command) {
+pub(super) fn send(command: Command) {
     with_guide(|g| {
         if let Some(s) = &g.service {
             s.send(command);
@@ -245,9 +245,4 @@ pub(super) fn session_wiped() {
     });
     send(Command::Silence);
     send(Command::Volume(crate::speech::engine::DEFAULT_VOLUME));
-}
-
-/// A queue call, in the hall's call languages.
-pub(super) fn announce(number: &str, counter: u32, voices: &[Voice]) {
-    send(Command::Announce(compose::call(number, counter, voices)));
 }
