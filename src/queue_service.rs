@@ -374,7 +374,14 @@ impl QueueService {
             let from = t.state;
             let from_counter = t.counter;
             t.state = queue::next_state(&t.number.to_string(), from, Action::Transfer)?;
-            let detail = format!("{} -> {to}", t.service);
+            let mut detail = format!("{} -> {to}", t.service);
+            // The green channel is the target service's to offer: a service without it does not
+            // inherit a priority from the one the visitor came from.
+            let priority_allowed = config.service(to).is_some_and(|s| s.priority_allowed);
+            if t.priority.is_some() && !priority_allowed {
+                t.priority = None;
+                detail.push_str(" (no green channel there)");
+            }
             t.service = to;
             t.counter = None;
             t.called_at = None;

@@ -398,22 +398,21 @@ fn any_input() -> impl Strategy<Value = Value> {
 }
 
 /// A policy with random standards (dates and figures) and an optional review line.
-/// A standard as (from, until, figure).
+/// A standard as (from, until, figure). At least one standard, no two on the same start date:
+/// an empty policy and a start date used twice are refused (see `tests/hardening.rs`).
 type Line = (NaiveDate, Option<NaiveDate>, Option<u64>);
 
 fn any_policy() -> impl Strategy<Value = (String, Vec<Line>)> {
-    prop::collection::vec(
-        (
-            0i64..6000,
-            prop::option::of(0i64..900),
-            prop::option::of(1u64..20_000),
-        ),
-        0..6,
+    prop::collection::btree_map(
+        0i64..6000,
+        (prop::option::of(0i64..900), prop::option::of(1u64..20_000)),
+        1..6,
     )
     .prop_map(|raw| {
         let base = NaiveDate::from_ymd_opt(2010, 1, 1).unwrap();
         let lines: Vec<_> = raw
             .into_iter()
+            .map(|(start, (len, fig))| (start, len, fig))
             .map(|(start, len, fig)| {
                 let from = base + Duration::days(start);
                 (from, len.map(|l| from + Duration::days(l)), fig)

@@ -5,6 +5,8 @@
 //! One test function: the Slint platform is per process and the UI lives on one thread.
 
 mod common;
+#[path = "common/ui.rs"]
+mod ui;
 
 use common::fake_printer::{Condition, FakePrinter};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
@@ -14,112 +16,10 @@ use kiosk::queue_service::QueueService;
 use kiosk::store::Store;
 use kiosk::ui::{KioskUi, Nav, PreappAdapter, PrintState, Screen, Settings, StartMode, TicketAdapter};
 use slint::ComponentHandle;
-use slint::platform::{Key, WindowEvent};
-use std::cell::Cell;
-use std::rc::Rc;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-struct Kiosk {
-    ui: KioskUi,
-    dir: tempfile::TempDir,
-}
-
-fn kiosk_with(config: Config) -> Kiosk {
-    kiosk_printing(config, false)
-}
-
-fn kiosk_printing(config: Config, with_printer: bool) -> Kiosk {
-    kiosk_speaking(config, with_printer, None)
-}
-
-fn kiosk_speaking(config: Config, with_printer: bool, speech: Option<kiosk::speech::SpeechService>) -> Kiosk {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Arc::new(config);
-    let store = Store::open_in(dir.path()).unwrap();
-    let queue = QueueService::new(store, config.clone(), Arc::new(kiosk::clock::SystemClock)).unwrap();
-    let printer = with_printer
-        .then(|| kiosk::printer::Printer::new(config.printer.clone(), dir.path().join("receipts")));
-    let ui = KioskUi::with_speech(
-        config,
-        StartMode::Serving(queue),
-        Arc::new(kiosk::clock::SystemClock),
-        printer,
-        None,
-        speech,
-    )
-    .unwrap();
-    ui.window.show().unwrap();
-    let k = Kiosk { ui, dir };
-    // The first figures arrive from the queue thread.
-    let t = k.ui.window.as_weak();
-    assert!(wait_until(move || t.upgrade().is_some_and(|w| w
-        .global::<TicketAdapter>()
-        .get_services()
-        .row_count()
-        == 5)));
-    k
-}
-
 use slint::Model;
-
-/// Runs the event loop until `cond` holds (or 10 s pass). Replies from the queue thread and
-/// `changed` handlers are processed by the event loop, so tests wait for them, not for time.
-fn wait_until(cond: impl Fn() -> bool + 'static) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let met = Rc::new(Cell::new(cond()));
-    let timer = slint::Timer::default();
-    let m = met.clone();
-    timer.start(slint::TimerMode::Repeated, Duration::from_millis(5), move || {
-        if m.get() {
-            return; // already satisfied: never ask to quit twice
-        }
-        if cond() {
-            m.set(true);
-            let _ = slint::quit_event_loop();
-        } else if Instant::now() > deadline {
-            let _ = slint::quit_event_loop();
-        }
-    });
-    // A quit request left over from an earlier wait ends a run early; run again until done.
-    while !met.get() && Instant::now() <= deadline {
-        slint::run_event_loop_until_quit().unwrap();
-    }
-    met.get()
-}
-
-fn find(k: &Kiosk, id: &str) -> ElementHandle {
-    let wanted = id.to_owned();
-    ElementQuery::from_root(&k.ui.window)
-        .match_descendants()
-        .match_predicate(move |e| e.accessible_id().as_deref() == Some(wanted.as_str()))
-        .find_first()
-        .unwrap_or_else(|| panic!("no element with accessible-id {id} on screen {:?}", screen(k)))
-}
-
-fn tap(k: &Kiosk, id: &str) {
-    find(k, id).invoke_accessible_default_action();
-}
-
-fn screen(k: &Kiosk) -> Screen {
-    k.ui.window.global::<Nav>().get_screen()
-}
-
-fn wait_for_screen(k: &Kiosk, want: Screen) {
-    let w = k.ui.window.as_weak();
-    let ok = wait_until(move || {
-        w.upgrade()
-            .is_some_and(|w| w.global::<Nav>().get_screen() == want)
-    });
-    assert!(ok, "expected screen {want:?}, still on {:?}", screen(k));
-}
-
-fn press(k: &Kiosk, key: impl Into<slint::SharedString>) {
-    let text: slint::SharedString = key.into();
-    let window = k.ui.window.window();
-    window.dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-    window.dispatch_event(WindowEvent::KeyReleased { text });
-}
+use slint::platform::Key;
+use std::sync::Arc;
+use ui::*;
 
 fn ticket_languages(k: &Kiosk) -> Vec<(String, String)> {
     let store = Store::open_in(k.dir.path()).unwrap();
@@ -152,28 +52,6 @@ fn visitor_screen_flows() {
     a_pre_application_is_sent_from_the_result_screen();
     the_screens_speak_and_calls_are_announced();
     sign_language_video_plays_beside_the_question();
-}
-
-/// The local receiver on a thread of its own; returns its URL and a handle on its statistics.
-fn local_agency(key: &[u8]) -> (String, std::sync::Arc<kiosk::agency::receiver::Receiver>) {
-    use kiosk::agency::receiver::{Faults, Receiver};
-    let receiver = std::sync::Arc::new(Receiver::new(key.to_vec(), Faults::default(), None).unwrap());
-    let (tx, rx) = std::sync::mpsc::channel();
-    let r = receiver.clone();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            kiosk::agency::receiver::serve(listener, r, std::future::pending())
-                .await
-                .unwrap();
-        });
-    });
-    (format!("http://{}", rx.recv().unwrap()), receiver)
 }
 
 fn a_pre_application_is_sent_from_the_result_screen() {

@@ -18,6 +18,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 const BATCH: u32 = 200;
 
 /// The agency's endpoint as this terminal talks to it.
+#[derive(Clone)]
 pub struct Agency {
     client: reqwest::Client,
     endpoint: String,
@@ -59,7 +60,7 @@ impl Agency {
             Some(dir) if a.key_file.is_relative() => dir.join(&a.key_file),
             _ => a.key_file.clone(),
         };
-        let key = std::fs::read(&path)
+        let key = crate::fsutil::read_bytes(&path, crate::fsutil::KEY_LIMIT)
             .map_err(|e| format!("cannot read the agency key file {}: {e}", path.display()))?;
         let key = key_from_file_bytes(key);
         if key.is_empty() {
@@ -101,16 +102,39 @@ impl Agency {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let bytes = response.bytes().await.map_err(|e| describe(&e))?;
+        let bytes = read_capped(response).await?;
         let reference = serde_json::from_slice::<serde_json::Value>(&bytes)
             .ok()
-            .and_then(|v| v.get("reference")?.as_str().map(str::to_owned));
+            .and_then(|v| v.get("reference")?.as_str().map(str::to_owned))
+            .filter(|r| plausible_reference(r));
         Ok(Answer {
             status,
             retry_after,
             reference,
         })
     }
+}
+
+/// The most of an answer read: the contract's answers are a few hundred bytes.
+const ANSWER_LIMIT: usize = 64 * 1024;
+/// The agency's reference is printed and shown: a short code, never a document.
+const REFERENCE_MAX_CHARS: usize = 64;
+
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
+        if bytes.len() + chunk.len() > ANSWER_LIMIT {
+            return Err(format!("the answer is larger than {} KiB", ANSWER_LIMIT / 1024));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// A reference a visitor can be given: short, printable, not empty.
+fn plausible_reference(r: &str) -> bool {
+    let count = r.chars().count();
+    (1..=REFERENCE_MAX_CHARS).contains(&count) && !r.chars().any(char::is_control)
 }
 
 struct Answer {
@@ -210,7 +234,11 @@ fn apply(
         Verdict::Retry { after } => {
             let unit: f64 = rand::random();
             let delay = backoff(item.attempts + 1, after, unit, agency.first_backoff);
-            let next = now + chrono::Duration::from_std(delay).unwrap_or_default();
+            // `backoff` caps the delay at a day, so this cannot overflow; saturate all the same.
+            let next = chrono::Duration::from_std(delay)
+                .ok()
+                .and_then(|d| now.checked_add_signed(d))
+                .unwrap_or(now);
             report.retrying += 1;
             tracing::warn!(submission = %item.id, attempt = item.attempts + 1, %error, retry_in = ?delay, "not delivered; will retry");
             store.write(|tx| table::mark_retry(tx, &item.id, next, &error))
@@ -259,6 +287,68 @@ pub async fn run(
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = wake.notified() => {}
+            _ = &mut stop => return,
+        }
+    }
+}
+
+/// `run` that survives its own panics: each one is logged and delivery starts again on a fresh
+/// database connection after a pause, so no reply from the agency can leave submissions pending
+/// forever behind a dead task. After `Restarts::DEFAULT.max` panics in a short time it stops and
+/// says so (submissions wait in the database for the next start). Ends when `stop` fires.
+pub async fn run_supervised(
+    db: std::path::PathBuf,
+    agency: Agency,
+    clock: Arc<dyn Clock>,
+    wake: Arc<tokio::sync::Notify>,
+    idle: Duration,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    let policy = crate::supervise::Restarts::DEFAULT;
+    let mut restarts: Vec<std::time::Instant> = Vec::new();
+    tokio::pin!(stop);
+    loop {
+        let store = match Store::open(&db) {
+            Ok(store) => store,
+            Err(e) => {
+                tracing::error!(error = %e, "the outbox cannot be opened; trying again shortly");
+                tokio::select! {
+                    _ = tokio::time::sleep(policy.pause * 5) => continue,
+                    _ = &mut stop => return,
+                }
+            }
+        };
+        let mut task = tokio::spawn(run(
+            store,
+            agency.clone(),
+            clock.clone(),
+            wake.clone(),
+            idle,
+            std::future::pending(),
+        ));
+        let joined = tokio::select! {
+            joined = &mut task => joined,
+            _ = &mut stop => {
+                task.abort();
+                return;
+            }
+        };
+        let Err(e) = joined else { return };
+        let now = std::time::Instant::now();
+        restarts.retain(|at| now.duration_since(*at) < policy.within);
+        let message = if e.is_panic() {
+            crate::supervise::panic_message(e.into_panic().as_ref())
+        } else {
+            e.to_string()
+        };
+        if restarts.len() as u32 >= policy.max {
+            tracing::error!(panic = %message, "outbox delivery keeps failing; it stops until the next start (submissions stay queued)");
+            return;
+        }
+        restarts.push(now);
+        tracing::error!(panic = %message, restart = restarts.len(), "outbox delivery failed unexpectedly; starting it again");
+        tokio::select! {
+            _ = tokio::time::sleep(policy.pause) => {}
             _ = &mut stop => return,
         }
     }

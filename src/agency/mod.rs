@@ -84,6 +84,9 @@ pub fn classify(status: u16, retry_after: Option<Duration>) -> Verdict {
 /// First retry delay; it doubles per attempt up to `MAX_BACKOFF`.
 pub const FIRST_BACKOFF: Duration = Duration::from_secs(2);
 pub const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
+/// The longest `Retry-After` honoured: a server asking for more (or for ten thousand years) is
+/// asked again after a day.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
 
 /// Capped exponential backoff with "equal jitter": half the step fixed, half random (`unit` in
 /// [0, 1)), so terminals that lost the network together do not return together. A server's
@@ -93,7 +96,7 @@ pub fn backoff(attempts: u32, retry_after: Option<Duration>, unit: f64, first: D
         .saturating_mul(2u32.saturating_pow(attempts.saturating_sub(1).min(20)))
         .min(MAX_BACKOFF);
     let delay = step / 2 + step.mul_f64(unit.clamp(0.0, 1.0) / 2.0);
-    delay.max(retry_after.unwrap_or_default())
+    delay.max(retry_after.unwrap_or_default().min(MAX_RETRY_AFTER))
 }
 
 #[cfg(test)]
@@ -154,5 +157,10 @@ mod tests {
             Duration::from_secs(30)
         );
         assert_eq!(key_from_file_bytes(b"secret\n".to_vec()), b"secret");
+        assert_eq!(
+            backoff(1, Some(Duration::from_secs(10_000_000_000_000)), 0.5, first),
+            MAX_RETRY_AFTER,
+            "an absurd Retry-After is capped (it once overflowed the date)"
+        );
     }
 }

@@ -12,7 +12,6 @@ use crate::store::Store;
 use crate::store::outbox_tables as table;
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,6 +80,105 @@ pub(super) fn agency(ctx: &Context) -> Result<(Config, Option<Agency>), Failure>
     Ok((config, agency))
 }
 
+/// `kiosk submit`'s input, checked field by field: an unknown key or a value of the wrong type is
+/// refused naming the field, never dropped (a misspelt `id_numbr` must not lose the ID number).
+struct SubmitInput<'a> {
+    screening: &'a serde_json::Value,
+    contact: Contact,
+    language: Lang,
+}
+
+impl<'a> SubmitInput<'a> {
+    const FIELDS: [&'static str; 4] = ["screening", "contact", "language", "consent_given"];
+    const CONTACT_FIELDS: [&'static str; 2] = ["phone", "id_number"];
+
+    fn parse(value: &'a serde_json::Value) -> Result<Self, String> {
+        use crate::eligibility::kind_of;
+        let obj = value
+            .as_object()
+            .ok_or_else(|| format!("the input must be one JSON object, not {}", kind_of(value)))?;
+        only_known(obj, "", &Self::FIELDS)?;
+        match obj.get("consent_given") {
+            Some(serde_json::Value::Bool(true)) => {}
+            Some(serde_json::Value::Bool(false)) | None => {
+                return Err(
+                    "consent_given must be true: nothing is sent without the visitor's consent".into(),
+                );
+            }
+            Some(other) => {
+                return Err(format!(
+                    "consent_given must be true or false, not {}",
+                    kind_of(other)
+                ));
+            }
+        }
+        let language = match obj.get("language") {
+            None => Lang::default(),
+            Some(serde_json::Value::String(l)) => l.parse().map_err(|e| format!("language: {e}"))?,
+            Some(other) => {
+                return Err(format!(
+                    "language must be a string (zh-CN, en or ug), not {}",
+                    kind_of(other)
+                ));
+            }
+        };
+        let contact = obj
+            .get("contact")
+            .ok_or("contact is missing: give {\"phone\": …}")?;
+        let contact = contact.as_object().ok_or_else(|| {
+            format!(
+                "contact must be an object with phone (and id_number), not {}",
+                kind_of(contact)
+            )
+        })?;
+        only_known(contact, "contact.", &Self::CONTACT_FIELDS)?;
+        let phone = match contact.get("phone") {
+            None => return Err("contact.phone is missing".into()),
+            Some(serde_json::Value::String(p)) => p.as_str(),
+            Some(other) => {
+                return Err(format!(
+                    "contact.phone must be a string like \"13912345678\", not {}",
+                    kind_of(other)
+                ));
+            }
+        };
+        let id_number = match contact.get("id_number") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(id)) => Some(id.as_str()),
+            Some(other) => {
+                return Err(format!(
+                    "contact.id_number must be a string of 18 characters, not {}",
+                    kind_of(other)
+                ));
+            }
+        };
+        let contact = Contact::validated(phone, id_number).map_err(|e| format!("contact: {e}"))?;
+        let screening = obj
+            .get("screening")
+            .ok_or("screening is missing: give the screening input object")?;
+        Ok(Self {
+            screening,
+            contact,
+            language,
+        })
+    }
+}
+
+fn only_known(
+    obj: &serde_json::Map<String, serde_json::Value>,
+    prefix: &str,
+    known: &[&str],
+) -> Result<(), String> {
+    match obj.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(unknown) => Err(format!(
+            "{prefix}{} is not a field here; the fields are {}",
+            crate::shorten::excerpt(unknown, crate::shorten::ECHO),
+            known.join(", ")
+        )),
+        None => Ok(()),
+    }
+}
+
 #[derive(Serialize)]
 struct Submitted {
     local_reference: String,
@@ -91,36 +189,15 @@ struct Submitted {
 /// `kiosk submit < FILE`: a pre-application without the UI; the terminal screens it itself.
 pub fn submit(ctx: &Context, json: bool) -> CmdResult {
     let (config, _) = ctx.load_config()?;
-    let mut text = String::new();
-    std::io::stdin()
-        .read_to_string(&mut text)
+    let text = crate::fsutil::read_stdin_text()
         .map_err(|e| Failure::bad_input(format!("cannot read standard input: {e}")))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| Failure::bad_input(format!("input is not valid JSON: {e}")))?;
-    if value.get("consent_given").and_then(|v| v.as_bool()) != Some(true) {
-        return Err(Failure::bad_input(
-            "consent_given must be true: nothing is sent without the visitor's consent",
-        ));
-    }
-    let language: Lang = match value.get("language").and_then(|v| v.as_str()) {
-        Some(l) => l
-            .parse()
-            .map_err(|e| Failure::bad_input(format!("language: {e}")))?,
-        None => Lang::default(),
-    };
-    let contact = value
-        .get("contact")
-        .ok_or_else(|| Failure::bad_input("contact is missing: give {\"phone\": …}"))?;
-    let phone = contact
-        .get("phone")
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| Failure::bad_input("contact.phone is missing"))?;
-    let id_number = contact.get("id_number").and_then(|v| v.as_str());
-    let contact =
-        Contact::validated(phone, id_number).map_err(|e| Failure::bad_input(format!("contact: {e}")))?;
-    let screening = value
-        .get("screening")
-        .ok_or_else(|| Failure::bad_input("screening is missing: give the screening input object"))?;
+    let SubmitInput {
+        screening,
+        contact,
+        language,
+    } = SubmitInput::parse(&value).map_err(Failure::bad_input)?;
     let now = ctx.clock.now();
     let today = now.with_timezone(&config.time_zone()).date_naive();
     let mut input = ScreeningInput::from_json(screening, today)
@@ -152,7 +229,7 @@ pub fn submit(ctx: &Context, json: bool) -> CmdResult {
     if json {
         print_json(&out)
     } else {
-        println!(
+        outln!(
             "saved as {}; it will be sent to the legal aid office",
             out.local_reference
         );
@@ -187,7 +264,7 @@ pub fn outbox(ctx: &Context, cmd: OutboxCommand) -> CmdResult {
             if json {
                 return print_json(&status);
             }
-            println!(
+            outln!(
                 "pending {}, delivered {}, dead {} (agency: {})",
                 status.pending,
                 status.delivered,
@@ -195,7 +272,7 @@ pub fn outbox(ctx: &Context, cmd: OutboxCommand) -> CmdResult {
                 status.agency.as_deref().unwrap_or("not provisioned")
             );
             for d in &status.dead_letters {
-                println!(
+                outln!(
                     "dead  {}  {}  {}",
                     d.local_reference,
                     d.kind,
@@ -217,9 +294,12 @@ pub fn outbox(ctx: &Context, cmd: OutboxCommand) -> CmdResult {
             if json {
                 print_json(&report)?;
             } else {
-                println!(
+                outln!(
                     "attempted {}: delivered {}, will retry {}, dead {}",
-                    report.attempted, report.delivered, report.retrying, report.dead
+                    report.attempted,
+                    report.delivered,
+                    report.retrying,
+                    report.dead
                 );
             }
             Ok(())
@@ -231,7 +311,7 @@ pub fn outbox(ctx: &Context, cmd: OutboxCommand) -> CmdResult {
             if json {
                 print_json(&serde_json::json!({ "requeued": n }))
             } else {
-                println!("{n} dead letters are pending again");
+                outln!("{n} dead letters are pending again");
                 Ok(())
             }
         }
@@ -263,7 +343,7 @@ pub fn receiver(args: ReceiverArgs) -> CmdResult {
         let addr = listener
             .local_addr()
             .map_err(|e| Failure::failed(e.to_string()))?;
-        println!("listening on http://{addr}");
+        outln!("listening on http://{addr}");
         use std::io::Write;
         let _ = std::io::stdout().flush();
         crate::agency::receiver::serve(listener, Arc::new(receiver), super::serve::shutdown_signal())

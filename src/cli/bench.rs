@@ -69,9 +69,13 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> CmdResult {
         BenchCommand::Ui { frames, size } => {
             let (config, _) = ctx.load_config()?;
             let t = crate::ui::screenshot::measure_frames(&config, size, frames).map_err(Failure::failed)?;
-            println!(
+            outln!(
                 "{}x{}: first frame after {:.0} ms; full frame p50 {:.1} ms, p95 {:.1} ms ({frames} frames)",
-                size.0, size.1, t.first_frame_ms, t.full_frame_p50_ms, t.full_frame_p95_ms
+                size.0,
+                size.1,
+                t.first_frame_ms,
+                t.full_frame_p50_ms,
+                t.full_frame_p95_ms
             );
             Ok(())
         }
@@ -107,7 +111,7 @@ fn receipt(ctx: &Context, rounds: u32) -> CmdResult {
         people_ahead: Some(7),
         estimated_wait_minutes: Some(35),
     };
-    println!("receipt        paper  bytes   9600 baud  115200 baud  encode p50");
+    outln!("receipt        paper  bytes   9600 baud  115200 baud  encode p50");
     for paper in [Paper::Mm80, Paper::Mm58] {
         for lang in Lang::ALL {
             let job = crate::printing::ticket_job(&config, &ticket, lang);
@@ -123,7 +127,7 @@ fn receipt(ctx: &Context, rounds: u32) -> CmdResult {
             times.sort();
             // 8N1: ten bits on the wire per byte.
             let wire = |baud: f64| bytes as f64 * 10.0 / baud;
-            println!(
+            outln!(
                 "ticket {:<7} {:>3} mm {:>6} {:>9.2} s {:>10.2} s {:>8.1} ms",
                 lang.code(),
                 if paper == Paper::Mm80 { 80 } else { 58 },
@@ -179,9 +183,13 @@ fn queue(ctx: &Context, tickets: u32, report_each: bool, json: bool) -> CmdResul
         return print_json(&report);
     }
     if !report_each {
-        println!(
+        outln!(
             "{} tickets: p50 {} µs, p99 {} µs, max {} µs, {:.0} tickets/s",
-            report.tickets, report.p50_us, report.p99_us, report.max_us, report.tickets_per_second
+            report.tickets,
+            report.p50_us,
+            report.p99_us,
+            report.max_us,
+            report.tickets_per_second
         );
     }
     Ok(())
@@ -249,7 +257,7 @@ fn outbox(ctx: &Context, submissions: u32) -> CmdResult {
         Ok::<_, Failure>((report, start.elapsed()))
     })?;
     let (report, took) = report;
-    println!(
+    outln!(
         "queued {submissions} in {:.1} s; drained {} (delivered {}, retrying {}, dead {}) in {:.1} s: {:.0} per second; receiver accepted {}",
         queued.as_secs_f64(),
         report.attempted,
@@ -279,7 +287,7 @@ fn speech(ctx: &Context, calls: u32) -> CmdResult {
     let packs: Vec<_> = store.voices().into_iter().filter_map(|v| store.pack(v)).collect();
     let clips: usize = packs.iter().map(|p| p.len()).sum();
     let seconds: f64 = packs.iter().map(|p| p.seconds()).sum();
-    println!(
+    outln!(
         "voice packs: {clips} clips, {seconds:.0} s of speech decoded in {:.2} s",
         load.as_secs_f64()
     );
@@ -324,7 +332,7 @@ fn speech(ctx: &Context, calls: u32) -> CmdResult {
         v.get(((v.len().max(1) - 1) as f64 * q) as usize)
             .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
-    println!(
+    outln!(
         "call → queued in the player: p50 {:.2} ms, p95 {:.2} ms; call → first chime sample out of \
          the mixer: p50 {:.2} ms, p95 {:.2} ms ({calls} calls; add up to {} ms of polling and the \
          sound card's buffer)",
@@ -379,7 +387,7 @@ fn media(clip: &std::path::Path) -> CmdResult {
         }
     }
     let (wall, cpu) = (start.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
-    println!(
+    outln!(
         "{frames} frames of {w}x{h} in {wall:.1} s ({:.1} fps); CPU {cpu:.2} s = {:.1} % of one core",
         f64::from(frames) / wall,
         cpu / wall * 100.0

@@ -89,7 +89,7 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
                 Status::Fail => "FAIL",
                 Status::NotConfigured => "--  ",
             };
-            println!("{mark} {:<9} {}", c.name, c.detail);
+            outln!("{mark} {:<9} {}", c.name, c.detail);
         }
     }
     if failed {
@@ -178,6 +178,7 @@ fn media(data_dir: &Path) -> Check {
     let report = pack::verify(&dir);
     if !report.ok() {
         let problems = report.manifest_error.iter().count()
+            + report.bad_entries.len()
             + report.missing_files.len()
             + report.bad_checksums.len()
             + report.undecodable.len()
@@ -269,7 +270,27 @@ fn agency(ctx: &Context) -> Check {
 }
 
 /// Asks the printer itself (DLE EOT), and mentions an unresolved problem the kiosk recorded.
+/// A file printer's folder must take a file: tried for real, so a folder that is a regular file
+/// or read-only fails here and not at a visitor's ticket.
+fn file_printer_dir_problem(dir: &Path) -> Option<String> {
+    let probe = dir.join(".doctor-probe");
+    let tried = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&probe, b"probe"))
+        .and_then(|()| std::fs::remove_file(&probe));
+    tried.err().map(|e| {
+        format!(
+            "receipts cannot be written to {} ({e}): make it a writable folder or set printer.dir",
+            dir.display()
+        )
+    })
+}
+
 fn printer(config: &Config, data_dir: &Path) -> Check {
+    if config.printer.kind == crate::config::PrinterKind::File
+        && let Some(problem) = file_printer_dir_problem(&config.printer_dir(data_dir))
+    {
+        return check("printer", Status::Fail, problem);
+    }
     let mut printer = crate::printer::Printer::new(config.printer.clone(), config.printer_dir(data_dir));
     let name = printer.describe();
     let recorded = Store::open_in(data_dir)
@@ -323,10 +344,18 @@ fn printer(config: &Config, data_dir: &Path) -> Check {
 }
 
 fn database(data_dir: &Path) -> Check {
-    let health = Store::open_in(data_dir).map_err(|e| e.to_string()).and_then(|s| {
-        let path = s.path().display().to_string();
-        s.health().map(|h| (path, h)).map_err(|e| e.to_string())
-    });
+    let health = Store::open_in(data_dir)
+        .map_err(|e| e.to_string())
+        .and_then(|mut s| {
+            let path = s.path().display().to_string();
+            s.check_writable().map_err(|e| {
+                format!(
+                    "{path} cannot be written by this user ({e}): no ticket could be issued — give the \
+                 kiosk's user write access to the file and its folder"
+                )
+            })?;
+            s.health().map(|h| (path, h)).map_err(|e| e.to_string())
+        });
     match health {
         Ok((path, h)) if h.integrity == "ok" && h.journal_mode == "wal" && h.synchronous_full => check(
             "database",

@@ -146,6 +146,6 @@ pub fn screenshot(ctx: &Context, args: ScreenshotArgs) -> CmdResult {
         overlays: true,
     };
     let files = crate::ui::screenshot::render_all(&config, &req).map_err(Failure::failed)?;
-    println!("{} screenshots in {}", files.len(), req.out.display());
+    outln!("{} screenshots in {}", files.len(), req.out.display());
     Ok(())
 }

@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, cmd: MediaCommand) -> CmdResult {
                 print_json(&list)
             } else {
                 for (id, caption) in PROMPTS {
-                    println!("{id:<22} {caption}");
+                    outln!("{id:<22} {caption}");
                 }
                 Ok(())
             }
@@ -62,7 +62,7 @@ pub fn run(ctx: &Context, cmd: MediaCommand) -> CmdResult {
                 Ok(report) => {
                     show(&report, json)?;
                     if !json {
-                        println!(
+                        outln!(
                             "installed in {}; the kiosk uses it from its next start",
                             target.display()
                         );
@@ -85,11 +85,12 @@ fn show(r: &VerifyReport, json: bool) -> CmdResult {
     if json {
         return print_json(r);
     }
-    println!("{}: {} clips", r.dir.display(), r.clips);
+    outln!("{}: {} clips", r.dir.display(), r.clips);
     if let Some(e) = &r.manifest_error {
-        println!("  manifest: {e}");
+        outln!("  manifest: {e}");
     }
     let groups = [
+        ("unsafe or clashing entry", &r.bad_entries),
         ("missing file", &r.missing_files),
         ("bad checksum", &r.bad_checksums),
         ("does not decode", &r.undecodable),
@@ -99,11 +100,11 @@ fn show(r: &VerifyReport, json: bool) -> CmdResult {
     ];
     for (what, items) in groups {
         for item in items {
-            println!("  {what}: {item}");
+            outln!("  {what}: {item}");
         }
     }
     if r.ok() {
-        println!("  ok");
+        outln!("  ok");
     }
     Ok(())
 }

@@ -1,6 +1,13 @@
 //! Command-line contract (DESIGN.md §4). Every data command takes `--json`; exit codes:
 //! 0 done, 1 the operation failed (state, device, storage), 2 bad input (arguments, config).
 
+/// `println!` for commands: a failed write to standard output is the command's failure (never a
+/// panic); the enclosing function returns `CmdResult`.
+macro_rules! outln {
+    () => { $crate::cli::write_stdout(format_args!(""))? };
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!($($arg)*))? };
+}
+
 mod agency_cmd;
 mod bench;
 mod doctor;
@@ -116,6 +123,55 @@ impl Failure {
     }
 }
 
+/// Exit code for output that could not be written; the message says what was done.
+const OUTPUT_LOST: u8 = 1;
+
+impl Failure {
+    /// Standard output failed. A reader that went away (a closed pipe) ends the command quietly,
+    /// as Unix tools do; any other failure (a full disk, `/dev/full`) is exit 1 with a message
+    /// saying the command itself was carried out, so a script does not repeat it blindly.
+    pub(crate) fn output(e: &std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Self {
+                code: 0,
+                message: String::new(),
+            };
+        }
+        Self {
+            code: OUTPUT_LOST,
+            message: format!(
+                "the output could not be written to standard output ({e}); what the command \
+                 changed has been done — check with `kiosk queue show` or `kiosk outbox status` \
+                 before repeating it"
+            ),
+        }
+    }
+}
+
+/// One line on standard output, or the failure to write it.
+pub(crate) fn write_stdout(args: std::fmt::Arguments) -> CmdResult {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(args)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::output(&e))
+}
+
+impl Failure {
+    /// A queue operation's failure; a storage error names the database file, which is what a
+    /// technician needs to look at (permissions, disk, damage).
+    pub(crate) fn from_op(e: OpError, database: &std::path::Path) -> Self {
+        match e {
+            OpError::Storage(source) => Self::failed(format!(
+                "queue database {}: {source}; see `kiosk doctor`",
+                database.display()
+            )),
+            other => Self::from(other),
+        }
+    }
+}
+
 impl From<OpError> for Failure {
     fn from(e: OpError) -> Self {
         let code = if e.is_bad_input() { 2 } else { 1 };
@@ -170,8 +226,7 @@ fn default_data_dir() -> PathBuf {
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> CmdResult {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::failed(format!("cannot encode JSON: {e}")))?;
-    println!("{text}");
-    Ok(())
+    write_stdout(format_args!("{text}"))
 }
 
 fn init_logging(default_level: &str) {
@@ -222,7 +277,11 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("kiosk: {}", f.message.trim_end());
+            if !f.message.is_empty() {
+                use std::io::Write;
+                // Nowhere left to report a failure to write the report.
+                let _ = writeln!(std::io::stderr().lock(), "kiosk: {}", f.message.trim_end());
+            }
             ExitCode::from(f.code)
         }
     }

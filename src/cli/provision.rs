@@ -84,7 +84,7 @@ pub struct ProvisionArgs {
     #[arg(long, value_name = "YUAN", requires = "hardship_from")]
     hardship_standard: Option<u64>,
     /// The first day the standard applies (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", requires = "hardship_standard")]
+    #[arg(long, value_name = "DATE", requires = "hardship_standard", value_parser = crate::dates::parse_date)]
     hardship_from: Option<chrono::NaiveDate>,
     /// Where the figure was published (kept with it).
     #[arg(long, value_name = "TEXT", requires = "hardship_standard")]
@@ -118,23 +118,29 @@ pub fn run(ctx: &Context, args: ProvisionArgs) -> CmdResult {
         .config_path
         .clone()
         .unwrap_or_else(|| default_config_path(&ctx.data_dir));
-    let exists = path.exists();
+    let exists = crate::fsutil::something_at(&path);
     if args.check {
         let config = Config::from_file(&path)?;
         return report(&config, &path, args.json, "is valid");
     }
+    let changes = changes_from(&args)?;
+    if args.show && changes.is_empty() && !args.reset {
+        return show(&path, exists, args.json);
+    }
     let mut config = if exists && !args.reset {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Failure::failed(format!("cannot read {}: {e}", path.display())))?;
+        let text = crate::fsutil::read_text(&path, crate::fsutil::CONFIG_LIMIT)
+            .map_err(|e| Failure::bad_input(format!("cannot read {}: {e}", path.display())))?;
         Config::from_toml(&text)?
     } else {
         Config::default()
     };
-    let changes = changes_from(&args)?;
     changes.apply(&mut config).map_err(Failure::bad_input)?;
     config.validate(path.parent())?;
-    write_atomically(&path, &config.to_toml())?;
+    write_atomically(&write_target(&path)?, &config.to_toml())?;
     tracing::info!(path = %path.display(), "provisioning file written");
+    if args.show {
+        return show(&path, true, args.json);
+    }
     report(
         &config,
         &path,
@@ -143,11 +149,50 @@ pub fn run(ctx: &Context, args: ProvisionArgs) -> CmdResult {
     )
 }
 
+/// `--show` alone: the configuration in force, printed and not rewritten (a hand-edited file
+/// keeps its comments; an unprovisioned terminal stays unprovisioned).
+fn show(path: &Path, exists: bool, json: bool) -> CmdResult {
+    let (config, text) = if exists {
+        let text = crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT)
+            .map_err(|e| Failure::bad_input(format!("{} cannot be read: {e}", path.display())))?;
+        (Config::from_file(path)?, text)
+    } else {
+        let config = Config::default();
+        let text = format!(
+            "# {} does not exist: this terminal runs on the built-in defaults below.\n{}",
+            path.display(),
+            config.to_toml()
+        );
+        (config, text)
+    };
+    if json {
+        let status = if exists { "in force" } else { "built-in defaults" };
+        return print_json(&serde_json::json!({ "path": path, "status": status, "config": config }));
+    }
+    outln!("{}", text.trim_end());
+    Ok(())
+}
+
+/// Where to write: through a link to the file it names, so a technician's symlinked
+/// `config.toml` stays a link. A dangling link is refused rather than replaced.
+fn write_target(path: &Path) -> Result<PathBuf, Failure> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return Ok(path.to_path_buf());
+    }
+    std::fs::canonicalize(path).map_err(|e| {
+        Failure::bad_input(format!(
+            "{} is a link to a file that cannot be reached ({e}); fix or remove the link",
+            path.display()
+        ))
+    })
+}
+
 fn report(config: &Config, path: &Path, json: bool, what: &str) -> CmdResult {
     if json {
         return print_json(&serde_json::json!({ "path": path, "status": what, "config": config }));
     }
-    println!("{} {what}", path.display());
+    outln!("{} {what}", path.display());
     Ok(())
 }
 

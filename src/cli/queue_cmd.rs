@@ -3,6 +3,7 @@
 use super::{CmdResult, Context, Failure, print_json};
 use crate::lang::Lang;
 use crate::queue::{DisplayNumber, PriorityReason, ServiceCode};
+use crate::queue_service::OpError;
 use crate::queue_service::{CallResult, CounterStatus, HallStatus, TicketRef, TicketView};
 use clap::{Args, Subcommand};
 
@@ -76,7 +77,7 @@ pub enum QueueCommand {
     /// A business day's statistics (the content of the daily report to the agency).
     Stats {
         /// The business day, YYYY-MM-DD (default: today).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = crate::dates::parse_date)]
         day: Option<chrono::NaiveDate>,
         #[arg(long)]
         json: bool,
@@ -98,22 +99,24 @@ pub struct CounterArg {
 
 pub fn run(ctx: &Context, cmd: QueueCommand) -> CmdResult {
     let mut q = ctx.open_queue()?;
+    let path = q.store().path().to_owned();
+    let db = |e: OpError| Failure::from_op(e, &path);
     match cmd {
         QueueCommand::Issue {
             service,
             priority,
             lang,
             json,
-        } => ticket_out(&q.issue(service, priority, lang)?, json),
-        QueueCommand::Call(a) => call_out(&q.call_next(a.counter)?, a.json),
+        } => ticket_out(&q.issue(service, priority, lang).map_err(db)?, json),
+        QueueCommand::Call(a) => call_out(&q.call_next(a.counter).map_err(db)?, a.json),
         QueueCommand::CallNumber {
             counter,
             number,
             json,
-        } => call_out(&q.call_number(counter, number)?, json),
-        QueueCommand::Recall(a) => ticket_out(&q.recall(a.counter)?, a.json),
-        QueueCommand::Skip(a) => ticket_out(&q.skip(a.counter)?, a.json),
-        QueueCommand::Rejoin { number, json } => ticket_out(&q.rejoin(number)?, json),
+        } => call_out(&q.call_number(counter, number).map_err(db)?, json),
+        QueueCommand::Recall(a) => ticket_out(&q.recall(a.counter).map_err(db)?, a.json),
+        QueueCommand::Skip(a) => ticket_out(&q.skip(a.counter).map_err(db)?, a.json),
+        QueueCommand::Rejoin { number, json } => ticket_out(&q.rejoin(number).map_err(db)?, json),
         QueueCommand::Transfer {
             counter,
             number,
@@ -129,14 +132,14 @@ pub fn run(ctx: &Context, cmd: QueueCommand) -> CmdResult {
                     ));
                 }
             };
-            ticket_out(&q.transfer(which, to)?, json)
+            ticket_out(&q.transfer(which, to).map_err(db)?, json)
         }
-        QueueCommand::Complete(a) => ticket_out(&q.complete(a.counter)?, a.json),
-        QueueCommand::Pause(a) => counter_out(&q.set_paused(a.counter, true)?, a.json),
-        QueueCommand::Resume(a) => counter_out(&q.set_paused(a.counter, false)?, a.json),
-        QueueCommand::Show { number, json } => ticket_out(&q.ticket(number)?, json),
-        QueueCommand::Status { json } => status_out(&q.status()?, json),
-        QueueCommand::Stats { day, json } => stats_out(&q.daily_stats(day)?, json),
+        QueueCommand::Complete(a) => ticket_out(&q.complete(a.counter).map_err(db)?, a.json),
+        QueueCommand::Pause(a) => counter_out(&q.set_paused(a.counter, true).map_err(db)?, a.json),
+        QueueCommand::Resume(a) => counter_out(&q.set_paused(a.counter, false).map_err(db)?, a.json),
+        QueueCommand::Show { number, json } => ticket_out(&q.ticket(number).map_err(db)?, json),
+        QueueCommand::Status { json } => status_out(&q.status().map_err(db)?, json),
+        QueueCommand::Stats { day, json } => stats_out(&q.daily_stats(day).map_err(db)?, json),
     }
 }
 
@@ -167,7 +170,7 @@ fn ticket_out(t: &TicketView, json: bool) -> CmdResult {
     if json {
         return print_json(t);
     }
-    println!("{}", ticket_line(t));
+    outln!("{}", ticket_line(t));
     Ok(())
 }
 
@@ -176,11 +179,11 @@ fn call_out(r: &CallResult, json: bool) -> CmdResult {
         return print_json(r);
     }
     if let Some(done) = &r.completed {
-        println!("completed {}", done.number);
+        outln!("completed {}", done.number);
     }
     match &r.called {
-        Some(t) => println!("counter {} calls {}", r.counter, ticket_line(t)),
-        None => println!("counter {}: nobody is waiting for its services", r.counter),
+        Some(t) => outln!("counter {} calls {}", r.counter, ticket_line(t)),
+        None => outln!("counter {}: nobody is waiting for its services", r.counter),
     }
     Ok(())
 }
@@ -189,7 +192,7 @@ fn counter_out(c: &CounterStatus, json: bool) -> CmdResult {
     if json {
         return print_json(c);
     }
-    println!("counter {} {}", c.id, if c.paused { "paused" } else { "open" });
+    outln!("counter {} {}", c.id, if c.paused { "paused" } else { "open" });
     Ok(())
 }
 
@@ -197,19 +200,25 @@ fn status_out(s: &HallStatus, json: bool) -> CmdResult {
     if json {
         return print_json(s);
     }
-    println!("business day {}", s.business_day);
+    outln!("business day {}", s.business_day);
     for svc in &s.services {
         let wait = svc
             .estimated_wait_minutes
             .map_or("-".to_string(), |m| format!("{m} min"));
-        println!(
+        outln!(
             "  service {} {}: {} waiting ({} green channel), {} no-show, {} counters open, new ticket waits {}",
-            svc.code, svc.name, svc.waiting, svc.priority_waiting, svc.no_show, svc.open_counters, wait
+            svc.code,
+            svc.name,
+            svc.waiting,
+            svc.priority_waiting,
+            svc.no_show,
+            svc.open_counters,
+            wait
         );
     }
     for c in &s.counters {
         let current = c.current.as_ref().map_or("-".to_string(), |t| t.number.clone());
-        println!(
+        outln!(
             "  counter {} {}: {}, serving {}",
             c.id,
             c.name,
@@ -217,7 +226,7 @@ fn status_out(s: &HallStatus, json: bool) -> CmdResult {
             current
         );
     }
-    println!("  {} tickets today", s.tickets.len());
+    outln!("  {} tickets today", s.tickets.len());
     Ok(())
 }
 
@@ -226,9 +235,9 @@ fn stats_out(s: &crate::queue::stats::DailyStats, json: bool) -> CmdResult {
         return print_json(s);
     }
     let min = |m: Option<f64>| m.map_or("-".to_string(), |v| format!("{v:.1}"));
-    println!("business day {}", s.business_day);
+    outln!("business day {}", s.business_day);
     for (code, v) in &s.services {
-        println!(
+        outln!(
             "  service {code}: issued {}, called {}, served {}, no-show {}, transferred {}, expired {}; \
              wait avg {} p90 {} min; service avg {} p90 {} min",
             v.issued,
@@ -244,7 +253,7 @@ fn stats_out(s: &crate::queue::stats::DailyStats, json: bool) -> CmdResult {
         );
     }
     for (id, c) in &s.counters {
-        println!(
+        outln!(
             "  counter {id}: served {}, service avg {} min",
             c.served,
             min(c.average_service_minutes)

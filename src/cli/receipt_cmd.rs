@@ -98,12 +98,13 @@ pub fn receipt(ctx: &Context, args: ReceiptArgs) -> CmdResult {
     if args.json {
         print_json(&report)?;
     } else {
-        println!(
+        outln!(
             "{}: {} bytes for {paper_mm} mm paper",
-            report.receipt, report.bytes
+            report.receipt,
+            report.bytes
         );
         if let Some(p) = &report.printed {
-            println!("{}", print_line(p));
+            outln!("{}", print_line(p));
         }
     }
     if failed {
@@ -116,7 +117,7 @@ pub fn receipt(ctx: &Context, args: ReceiptArgs) -> CmdResult {
 
 fn build_job(ctx: &Context, config: &Config, args: &ReceiptArgs) -> Result<PrintJob, Failure> {
     if let Some(path) = &args.screening {
-        let text = std::fs::read_to_string(path)
+        let text = crate::fsutil::read_text(path, crate::fsutil::STDIN_LIMIT)
             .map_err(|e| Failure::bad_input(format!("cannot read {}: {e}", path.display())))?;
         let now = ctx.clock.now();
         let today = now.with_timezone(&config.time_zone()).date_naive();
@@ -235,7 +236,7 @@ pub fn print_test(ctx: &Context, json: bool) -> CmdResult {
     if json {
         print_json(&result)?;
     } else {
-        println!("{}", print_line(&result));
+        outln!("{}", print_line(&result));
     }
     if result.ok {
         Ok(())

@@ -2,7 +2,6 @@
 
 use super::{CmdResult, Context, Failure, print_json};
 use crate::eligibility::{ScreeningInput, ScreeningOutput, screen};
-use std::io::Read;
 use std::path::PathBuf;
 
 pub fn run(ctx: &Context, policy_file: Option<PathBuf>) -> CmdResult {
@@ -10,9 +9,7 @@ pub fn run(ctx: &Context, policy_file: Option<PathBuf>) -> CmdResult {
     let policy = config
         .eligibility_policy(policy_file.as_deref())
         .map_err(|e| Failure::bad_input(e.to_string()))?;
-    let mut text = String::new();
-    std::io::stdin()
-        .read_to_string(&mut text)
+    let text = crate::fsutil::read_stdin_text()
         .map_err(|e| Failure::bad_input(format!("screening input: cannot read standard input: {e}")))?;
     let today = ctx.clock.now().with_timezone(&config.time_zone()).date_naive();
     let input = ScreeningInput::from_json_text(&text, today)

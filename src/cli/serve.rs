@@ -33,10 +33,10 @@ pub fn serve(ctx: &Context) -> CmdResult {
         .build()
         .map_err(|e| Failure::failed(format!("cannot start the async runtime: {e}")))?;
     if let Some(agency) = agency {
-        let store = Store::open_in(&ctx.data_dir)?;
+        let db = Store::open_in(&ctx.data_dir)?.path().to_owned();
         let wake = Arc::new(tokio::sync::Notify::new());
-        runtime.spawn(deliver::run(
-            store,
+        runtime.spawn(deliver::run_supervised(
+            db,
             agency,
             ctx.clock.clone(),
             wake,
@@ -71,21 +71,23 @@ fn start_announcer(ctx: &Context) {
             let mut watch = crate::calls::CallWatch::default();
             let mut seen = None;
             loop {
-                let version = queue.store().data_version().ok();
-                if version.is_none() || version != seen {
-                    seen = version;
-                    match queue.status() {
-                        Ok(status) => {
-                            crate::calls::announce_new(
-                                &mut watch,
-                                &status.tickets,
-                                &config.speech.call_languages,
-                                |c| speech.send(c),
-                            );
+                crate::supervise::guarded("announcer", "look for calls", || {
+                    let version = queue.store().data_version().ok();
+                    if version.is_none() || version != seen {
+                        seen = version;
+                        match queue.status() {
+                            Ok(status) => {
+                                crate::calls::announce_new(
+                                    &mut watch,
+                                    &status.tickets,
+                                    &config.speech.call_languages,
+                                    |c| speech.send(c),
+                                );
+                            }
+                            Err(e) => tracing::error!(error = %e, "the queue could not be read for calls"),
                         }
-                        Err(e) => tracing::error!(error = %e, "the queue could not be read for calls"),
                     }
-                }
+                });
                 std::thread::sleep(crate::ui::CALL_WATCH);
             }
         });

@@ -132,7 +132,7 @@ pub fn run(ctx: &Context, args: SpeakArgs) -> CmdResult {
     if args.json {
         print_json(&report)?;
     } else {
-        println!(
+        outln!(
             "{}: {:.2} s, {} sounds{}",
             report.file.display(),
             report.seconds,
@@ -189,8 +189,8 @@ fn check(config: &crate::config::Config, json: bool) -> CmdResult {
     } else {
         for r in &reports {
             match &r.error {
-                Some(e) => println!("{}: {e}", r.voice),
-                None => println!(
+                Some(e) => outln!("{}: {e}", r.voice),
+                None => outln!(
                     "{}: {} clips needed, {} missing, {} undecodable",
                     r.voice,
                     r.required,
@@ -199,7 +199,7 @@ fn check(config: &crate::config::Config, json: bool) -> CmdResult {
                 ),
             }
             for m in r.missing.iter().chain(&r.undecodable).take(10) {
-                println!("  {m}");
+                outln!("  {m}");
             }
         }
     }

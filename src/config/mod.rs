@@ -365,7 +365,7 @@ pub enum ConfigSource {
 impl Config {
     /// Reads and validates a provisioning file.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT).map_err(|e| {
             ConfigError::single(
                 &path.display().to_string(),
                 &format!("cannot be read: {e}"),
@@ -382,13 +382,15 @@ impl Config {
     }
 
     /// The configuration to run with: `--config` when given (it must exist), otherwise
-    /// `<data-dir>/config.toml` when present, otherwise the embedded defaults.
+    /// `<data-dir>/config.toml` when present, otherwise the embedded defaults. Anything at that
+    /// path — even a dangling or looping link — is a configuration that must be read: falling
+    /// back to the defaults would silently run another hall's setup.
     pub fn locate(explicit: Option<&Path>, data_dir: &Path) -> Result<(Self, ConfigSource), ConfigError> {
         let path = match explicit {
             Some(p) => p.to_path_buf(),
             None => {
                 let p = default_config_path(data_dir);
-                if !p.exists() {
+                if !crate::fsutil::something_at(&p) {
                     return Ok((Self::default(), ConfigSource::EmbeddedDefaults));
                 }
                 p
@@ -479,7 +481,8 @@ pub fn default_config_path(data_dir: &Path) -> PathBuf {
 
 pub(crate) fn parse_hhmm(s: &str) -> Option<NaiveTime> {
     let (h, m) = s.split_once(':')?;
-    if h.len() != 2 || m.len() != 2 {
+    let two_digits = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
+    if !two_digits(h) || !two_digits(m) {
         return None;
     }
     NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
@@ -515,7 +518,9 @@ mod tests {
     fn rollover_parses_only_hh_mm() {
         assert_eq!(parse_hhmm("03:00"), NaiveTime::from_hms_opt(3, 0, 0));
         assert_eq!(parse_hhmm("23:59"), NaiveTime::from_hms_opt(23, 59, 0));
-        for bad in ["3:00", "24:00", "03:60", "0300", "ab:cd"] {
+        for bad in [
+            "3:00", "24:00", "03:60", "0300", "ab:cd", "+1:00", "-1:00", "01:+5",
+        ] {
             assert_eq!(parse_hhmm(bad), None, "{bad}");
         }
     }

@@ -145,7 +145,7 @@ impl FromStr for CounterSpec {
 }
 
 /// Everything `kiosk provision` can change. `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProvisionChanges {
     pub hall_id: Option<String>,
     pub terminal_id: Option<String>,
@@ -175,6 +175,31 @@ pub struct ProvisionChanges {
     pub hardship_standard: Option<crate::eligibility::ProvisionedStandard>,
 }
 
+impl ProvisionChanges {
+    /// Removing what is not there is a mistake worth naming (a typo would otherwise pass as done).
+    fn check_removals(&self, config: &Config) -> Result<(), String> {
+        for code in &self.remove_services {
+            if config.service(*code).is_none() {
+                let known: Vec<String> = config.services.iter().map(|s| s.code.to_string()).collect();
+                return Err(format!(
+                    "there is no service {code} to remove; the services are {}",
+                    known.join(", ")
+                ));
+            }
+        }
+        for id in &self.remove_counters {
+            if config.counter(*id).is_none() {
+                let known: Vec<String> = config.counters.iter().map(|c| c.id.to_string()).collect();
+                return Err(format!(
+                    "there is no counter {id} to remove; the counters are {}",
+                    known.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 fn set<T>(slot: &mut T, value: &Option<T>)
 where
     T: Clone,
@@ -186,7 +211,13 @@ where
 
 impl ProvisionChanges {
     /// Applies the changes; validation happens afterwards on the whole result.
+    /// Whether nothing would change (`kiosk provision --show` alone only prints).
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
     pub fn apply(&self, config: &mut Config) -> Result<(), String> {
+        self.check_removals(config)?;
         set(&mut config.hall.id, &self.hall_id);
         set(&mut config.terminal.id, &self.terminal_id);
         set(&mut config.terminal.role, &self.role);

@@ -127,6 +127,13 @@ impl Config {
             );
         }
         for (i, s) in self.policy.yearly_standard.iter().enumerate() {
+            if self.policy.yearly_standard[..i].iter().any(|e| e.from == s.from) {
+                p.add(
+                    format!("policy.yearly_standard[{i}].from"),
+                    format!("{} is entered twice", s.from),
+                    "keep one standard per start date (`kiosk provision --hardship-standard` replaces it)",
+                );
+            }
             if s.monthly_per_capita == 0 {
                 p.add(
                     format!("policy.yearly_standard[{i}].monthly_per_capita"),
@@ -182,12 +189,11 @@ impl Config {
                 "is missing; this role works through the hall host",
                 "set it to the hall host's API address, e.g. http://192.0.2.10:8080",
             ),
-            (_, Some(url)) if !(url.starts_with("http://") || url.starts_with("https://")) => p.add(
-                "terminal.hall_host",
-                format!("'{url}' is not an http(s) address"),
-                "write it like http://192.0.2.10:8080",
-            ),
-            _ => {}
+            (_, Some(url)) => {
+                if let Some(why) = web_address_problem(url) {
+                    p.add("terminal.hall_host", why, "write it like https://192.0.2.10:8480");
+                }
+            }
         }
     }
 
@@ -324,7 +330,7 @@ impl Config {
             PrinterKind::File => {}
         }
         if let Some(url) = &pr.status_url {
-            let web = url.starts_with("https://") || url.starts_with("http://");
+            let web = web_address_problem(url).is_none();
             if !web || !(url.contains("{ticket}") || url.contains("{number}")) {
                 p.add(
                     "printer.status_url",
@@ -341,7 +347,13 @@ impl Config {
         let loopback = ["http://127.", "http://localhost", "http://[::1]"]
             .iter()
             .any(|pre| url.starts_with(pre));
-        if !url.starts_with("https://") && !loopback {
+        if let Some(why) = web_address_problem(url) {
+            p.add(
+                "agency.url",
+                why,
+                "use the https address the agency gave, e.g. https://agency.example/api",
+            );
+        } else if !url.starts_with("https://") && !loopback {
             p.add(
                 "agency.url",
                 format!("'{url}' is not an https address"),
@@ -353,6 +365,11 @@ impl Config {
             _ => agency.key_file.clone(),
         };
         match std::fs::metadata(&key) {
+            Ok(m) if !m.is_file() => p.add(
+                "agency.key_file",
+                format!("{} is not a file (a directory or a device)", key.display()),
+                "point it at the key file the agency issued",
+            ),
             Ok(m) if m.len() > 0 => {}
             Ok(_) => p.add(
                 "agency.key_file",
@@ -404,6 +421,23 @@ impl Config {
                 "use 1 to 500",
             );
         }
+    }
+}
+
+/// Why `url` is not a usable http(s) address, or None. Parsed, not prefix-matched: `https://`
+/// alone or an address with spaces would otherwise pass here and fail at the first request.
+pub(crate) fn web_address_problem(url: &str) -> Option<String> {
+    let shown = crate::shorten::excerpt(url, crate::shorten::ECHO);
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some(format!("'{shown}' contains spaces or control characters"));
+    }
+    match url::Url::parse(url) {
+        Err(e) => Some(format!("'{shown}' is not a web address ({e})")),
+        Ok(u) if !matches!(u.scheme(), "http" | "https") => {
+            Some(format!("'{shown}' is not an http(s) address"))
+        }
+        Ok(u) if u.host_str().is_none_or(str::is_empty) => Some(format!("'{shown}' names no host")),
+        Ok(_) => None,
     }
 }
 
@@ -463,5 +497,20 @@ mod tests {
         assert_eq!(fields(&c), vec!["terminal.hall_host".to_string()]);
         c.terminal.hall_host = Some("http://192.0.2.10:8080".into());
         c.validate(None).unwrap();
+    }
+
+    #[test]
+    fn web_addresses_are_parsed_not_prefix_matched() {
+        assert_eq!(web_address_problem("https://agency.example/api"), None);
+        assert_eq!(web_address_problem("http://127.0.0.1:8480"), None);
+        for bad in [
+            "https://",
+            "https://a b.example",
+            "ftp://x.example",
+            "agency.example",
+            "https:// x",
+        ] {
+            assert!(web_address_problem(bad).is_some(), "{bad}");
+        }
     }
 }

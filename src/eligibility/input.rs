@@ -90,7 +90,7 @@ impl ScreeningInput {
                 NaiveDate::parse_from_str(s, "%Y-%m-%d")
                     .ok()
                     .filter(|_| s.len() == 10)
-                    .ok_or_else(|| err("date", format!("'{s}' is not a date; write YYYY-MM-DD")))?
+                    .ok_or_else(|| err("date", format!("'{}' is not a date; write YYYY-MM-DD", echo(s))))?
             }
         };
         let matter_text = required(obj, "matter")?
@@ -99,7 +99,11 @@ impl ScreeningInput {
         let matter = Matter::parse(matter_text).ok_or_else(|| {
             err(
                 "matter",
-                format!("unknown matter '{matter_text}'; use one of {}", Matter::known()),
+                format!(
+                    "unknown matter '{}'; use one of {}",
+                    echo(matter_text),
+                    Matter::known()
+                ),
             )
         })?;
         let size = whole_number(obj, "household_size")?;
@@ -123,7 +127,11 @@ impl ScreeningInput {
                 Some(CriminalRole::parse(s).ok_or_else(|| {
                     err(
                         "criminal_role",
-                        format!("unknown role '{s}'; use one of {} or null", CriminalRole::known()),
+                        format!(
+                            "unknown role '{}'; use one of {} or null",
+                            echo(s),
+                            CriminalRole::known()
+                        ),
                     )
                 })?)
             }
@@ -170,17 +178,54 @@ fn required<'a>(obj: &'a Map<String, Value>, field: &str) -> Result<&'a Value, I
     present(obj, field).ok_or_else(|| err(field, "is missing"))
 }
 
+fn echo(s: &str) -> String {
+    crate::shorten::excerpt(s, crate::shorten::ECHO)
+}
+
+/// The largest whole number accepted (2^53: every such number is exact in JSON readers).
+pub const LARGEST_WHOLE: u64 = 1 << 53;
+
+/// A whole number from 0 to `LARGEST_WHOLE`; `12.0` is the whole number 12.
 fn whole_number(obj: &Map<String, Value>, field: &str) -> Result<u64, InputError> {
     let v = required(obj, field)?;
+    let range = format!("from 0 to {LARGEST_WHOLE}");
+    let whole = "must be a whole number";
     if let Some(n) = v.as_u64() {
-        return Ok(n);
+        return if n <= LARGEST_WHOLE {
+            Ok(n)
+        } else {
+            Err(err(field, format!("{whole} {range}; {n} is too large")))
+        };
     }
-    let why = match v.as_f64() {
-        Some(f) if f < 0.0 => "must not be negative",
-        Some(_) => "must be a whole number (whole yuan, whole people, whole days)",
-        None => "must be a number",
-    };
-    Err(err(field, why))
+    match v.as_f64() {
+        Some(f) if f < 0.0 => Err(err(
+            field,
+            format!("must not be negative: a whole number {range}"),
+        )),
+        Some(f) if f > LARGEST_WHOLE as f64 => Err(err(field, format!("{whole} {range}; {v} is too large"))),
+        // Exact: f is integral and within 0..=2^53.
+        Some(f) if f.fract() == 0.0 => Ok(f as u64),
+        Some(_) => Err(err(
+            field,
+            format!("{whole} {range} (whole yuan, whole people, whole days); {v} has a fraction"),
+        )),
+        None => Err(err(
+            field,
+            format!("must be a number: a whole number {range}, not {}", kind_of(v)),
+        )),
+    }
+}
+
+/// "a string", "a list", … for messages about a value of the wrong type.
+pub fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
 }
 
 fn flag(obj: &Map<String, Value>, field: &str) -> Result<bool, InputError> {
@@ -203,7 +248,11 @@ fn circumstance_list(v: &Value) -> Result<Vec<Circumstance>, InputError> {
         let c = Circumstance::parse(s).ok_or_else(|| {
             err(
                 &field,
-                format!("unknown circumstance '{s}'; use one of {}", Circumstance::known()),
+                format!(
+                    "unknown circumstance '{}'; use one of {}",
+                    echo(s),
+                    Circumstance::known()
+                ),
             )
         })?;
         if !out.contains(&c) {

@@ -14,8 +14,13 @@ const SHIPPED: &str = include_str!("../../assets/policy/guangzhou.toml");
 /// A dated per-capita monthly line (a hardship standard or a review line).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DatedLine {
+    #[serde(deserialize_with = "crate::dates::deserialize")]
     pub from: NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::dates::deserialize_opt"
+    )]
     pub until: Option<NaiveDate>,
     /// Whole yuan per person per month; absent when not (yet) known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,14 +40,14 @@ impl DatedLine {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct MatterRule {
     pub matters: Vec<Matter>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dates::deserialize_opt")]
     pub from: Option<NaiveDate>,
     pub rule: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct DatedRule {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dates::deserialize_opt")]
     pub from: Option<NaiveDate>,
     pub rule: String,
 }
@@ -52,7 +57,7 @@ pub struct Exemption {
     pub all_of: Vec<Circumstance>,
     #[serde(default)]
     pub matters: Option<Vec<Matter>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dates::deserialize_opt")]
     pub from: Option<NaiveDate>,
     pub rule: String,
     pub proof: Proof,
@@ -61,7 +66,7 @@ pub struct Exemption {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct MandatoryRule {
     pub circumstances: Vec<Circumstance>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dates::deserialize_opt")]
     pub from: Option<NaiveDate>,
     pub rule: String,
 }
@@ -80,6 +85,19 @@ struct PolicyFile {
     exemption: Option<Vec<Exemption>>,
     mandatory_counsel: Option<Vec<MandatoryRule>>,
     citations: Option<BTreeMap<String, String>>,
+}
+
+impl PolicyFile {
+    fn is_empty(&self) -> bool {
+        self.standard.is_empty()
+            && self.review_line.is_empty()
+            && self.scope.is_none()
+            && self.no_economic_condition.is_none()
+            && self.criminal_defence_no_economic_condition.is_none()
+            && self.exemption.is_none()
+            && self.mandatory_counsel.is_none()
+            && self.citations.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +122,7 @@ pub struct PolicyError {
 /// A yearly standard provisioned on this terminal (`kiosk provision --hardship-standard`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProvisionedStandard {
+    #[serde(deserialize_with = "crate::dates::deserialize")]
     pub from: NaiveDate,
     pub monthly_per_capita: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,7 +142,7 @@ impl Policy {
     /// tables it lacks come from the shipped policy.
     pub fn from_file(path: &Path) -> Result<Self, PolicyError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| PolicyError {
+        let text = crate::fsutil::read_text(path, crate::fsutil::POLICY_LIMIT).map_err(|e| PolicyError {
             origin: origin.clone(),
             message: format!("cannot be read: {e}"),
         })?;
@@ -142,6 +161,11 @@ impl Policy {
             message,
         };
         let file: PolicyFile = toml::from_str(text).map_err(|e| fail(e.to_string().trim().to_owned()))?;
+        if file.is_empty() {
+            return Err(fail(
+                "is empty: a policy file holds at least one [[standard]] (see the screening contract)".into(),
+            ));
+        }
         let citations = match (file.citations, fallback) {
             (Some(c), _) => c,
             (None, Some(f)) => f.citations.clone(),
@@ -183,6 +207,13 @@ impl Policy {
     fn check(&self) -> Result<(), String> {
         for (table, lines) in [("standard", &self.standards), ("review_line", &self.review_lines)] {
             for (i, l) in lines.iter().enumerate() {
+                if let Some(j) = lines[..i].iter().position(|earlier| earlier.from == l.from) {
+                    return Err(format!(
+                        "{table}[{j}] and {table}[{i}] both start on {}: which one applies would depend on \
+                         their order; keep one",
+                        l.from
+                    ));
+                }
                 if l.until.is_some_and(|u| u < l.from) {
                     return Err(format!(
                         "{table}[{i}]: until {} is before from {}",
@@ -195,6 +226,15 @@ impl Policy {
                         "{table}[{i}]: monthly_per_capita must be above 0, or left out when unknown"
                     ));
                 }
+            }
+        }
+        for (i, e) in self.exemptions.iter().enumerate() {
+            if e.all_of.is_empty() {
+                return Err(format!(
+                    "exemption[{i}] ({}): all_of is empty, which would exempt everybody from the means \
+                     test; list the circumstances it needs",
+                    e.rule
+                ));
             }
         }
         for code in ReasonCode::ALL {
@@ -386,6 +426,40 @@ mod tests {
     }
 
     #[test]
+    fn ambiguous_or_empty_policies_are_refused() {
+        let shipped = Policy::shipped().unwrap();
+        let parse = |text: &str| Policy::parse(text, "x.toml", Some(&shipped));
+        let twice = "[[standard]]\nfrom = \"2026-03-01\"\nmonthly_per_capita = 2600\n\
+                     [[standard]]\nfrom = \"2026-03-01\"\nmonthly_per_capita = 2700\n";
+        assert!(
+            parse(twice)
+                .unwrap_err()
+                .message
+                .contains("both start on 2026-03-01")
+        );
+        for short_year in ["26-03-01", "+12026-03-01", "0026-03-01"] {
+            let text = format!("[[standard]]\nfrom = \"{short_year}\"\nmonthly_per_capita = 1\n");
+            assert!(parse(&text).is_err(), "{short_year}");
+        }
+        let everybody = "[[standard]]\nfrom = \"2026-03-01\"\n\
+                         [[exemption]]\nall_of = []\nrule = \"x\"\nproof = \"orphan_proof\"\n";
+        let e = parse(everybody).unwrap_err().message;
+        assert!(e.contains("would exempt everybody"), "{e}");
+        for empty in ["", "# only a comment\n"] {
+            assert!(
+                parse(empty).unwrap_err().message.contains("is empty"),
+                "{empty:?}"
+            );
+        }
+        let literal = parse("[[standard]]\nfrom = 2026-03-01\nmonthly_per_capita = 2600\n").unwrap();
+        assert_eq!(
+            literal.standards[0].from,
+            day("2026-03-01"),
+            "a TOML date literal is a date"
+        );
+    }
+
+    #[test]
     fn bad_policy_files_say_what_is_wrong() {
         let shipped = Policy::shipped().unwrap();
         let bad_date = "[[standard]]\nfrom = \"2026-13-01\"\n";
@@ -393,7 +467,7 @@ mod tests {
             Policy::parse(bad_date, "x.toml", Some(&shipped))
                 .unwrap_err()
                 .message
-                .contains("input")
+                .contains("'2026-13-01' is not a real calendar date")
         );
         let backwards =
             "[[standard]]\nfrom = \"2026-03-01\"\nuntil = \"2026-01-01\"\nmonthly_per_capita = 1\n";

@@ -6,6 +6,7 @@ use super::decode;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub const MANIFEST: &str = "manifest.json";
@@ -96,8 +97,8 @@ pub struct ManifestClip {
 impl Manifest {
     pub fn read(dir: &Path) -> Result<Manifest, String> {
         let path = dir.join(MANIFEST);
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = crate::fsutil::read_text(&path, crate::fsutil::MANIFEST_LIMIT)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         serde_json::from_str(&text)
             .map_err(|e| format!("{} is not a valid media manifest: {e}", path.display()))
     }
@@ -113,6 +114,9 @@ pub struct VerifyReport {
     pub dir: PathBuf,
     pub clips: usize,
     pub manifest_error: Option<String>,
+    /// Entries that would reach outside the pack or clash: a clip file must be a plain name of
+    /// a regular file inside the pack; ids and files are each used once.
+    pub bad_entries: Vec<String>,
     pub missing_files: Vec<String>,
     pub bad_checksums: Vec<String>,
     pub undecodable: Vec<String>,
@@ -124,6 +128,7 @@ pub struct VerifyReport {
 impl VerifyReport {
     pub fn ok(&self) -> bool {
         self.manifest_error.is_none()
+            && self.bad_entries.is_empty()
             && self.missing_files.is_empty()
             && self.bad_checksums.is_empty()
             && self.undecodable.is_empty()
@@ -136,12 +141,61 @@ impl VerifyReport {
 /// How far a clip's decoded length may be from its manifest entry.
 const DURATION_TOLERANCE_MS: u64 = 250;
 
+/// The SHA-256 of a regular file, read in pieces (a clip can be large).
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let bytes = std::fs::read(path)?;
-    Ok(Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    let file = crate::fsutil::open_regular(path)?;
+    let mut reader = file.take(crate::fsutil::CLIP_LIMIT);
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Why a manifest's `file` cannot name a clip of this pack: only a plain file name is allowed,
+/// so that verifying and importing never read or write outside the pack's folder.
+fn file_name_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("the file name is empty")
+    } else if name == "." || name == ".." || name.contains('/') || name.contains('\\') {
+        Some("must be a plain file name inside the pack (no folders, '..' or absolute paths)")
+    } else if name.contains('\0') || name.chars().any(char::is_control) {
+        Some("has control characters in its name")
+    } else if name == MANIFEST {
+        Some("names the manifest itself")
+    } else {
+        None
+    }
+}
+
+/// Entries that reach outside the pack, links, and ids or files used twice.
+fn bad_entries(dir: &Path, manifest: &Manifest) -> Vec<String> {
+    let mut bad = Vec::new();
+    let (mut ids, mut files) = (HashSet::new(), HashSet::new());
+    for clip in &manifest.clips {
+        let shown = crate::shorten::excerpt(&clip.file, crate::shorten::ECHO);
+        if let Some(why) = file_name_problem(&clip.file) {
+            bad.push(format!("{} → {shown}: {why}", clip.id));
+            continue;
+        }
+        if !ids.insert(clip.id.as_str()) {
+            bad.push(format!("{}: the id is listed twice", clip.id));
+        }
+        if !files.insert(clip.file.as_str()) {
+            bad.push(format!("{shown}: two clips name this file"));
+        }
+        let is_link =
+            std::fs::symlink_metadata(dir.join(&clip.file)).is_ok_and(|m| m.file_type().is_symlink());
+        if is_link {
+            bad.push(format!("{shown}: is a link; a pack holds its clips as files"));
+        }
+    }
+    bad
 }
 
 /// Checks a pack: the manifest, each file's presence, checksum, decoding and length, ids that no
@@ -159,10 +213,14 @@ pub fn verify(dir: &Path) -> VerifyReport {
         }
     };
     r.clips = manifest.clips.len();
+    r.bad_entries = bad_entries(dir, &manifest);
     let known: HashSet<&str> = PROMPTS.iter().map(|(id, _)| *id).collect();
     for clip in &manifest.clips {
         if !known.contains(clip.id.as_str()) {
             r.unknown_ids.push(clip.id.clone());
+        }
+        if file_name_problem(&clip.file).is_some() {
+            continue;
         }
         let path = dir.join(&clip.file);
         if !path.is_file() {
@@ -196,7 +254,9 @@ pub fn verify(dir: &Path) -> VerifyReport {
 }
 
 /// Installs a verified pack into `target` (replacing what was there as a whole: a half-copied
-/// pack is never in use). Returns the report; on any defect nothing is changed.
+/// pack is never in use). Returns the report; on any defect nothing is changed and no staging
+/// folder is left behind. Each file is checked again after copying, since a USB stick can change
+/// between the check and the copy.
 pub fn import(from: &Path, target: &Path) -> Result<VerifyReport, Box<VerifyReport>> {
     let report = verify(from);
     if !report.ok() {
@@ -211,23 +271,77 @@ pub fn import(from: &Path, target: &Path) -> Result<VerifyReport, Box<VerifyRepo
     };
     let parent = target.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| fail(format!("cannot create {}: {e}", parent.display())))?;
-    let staging = parent.join(".media-import");
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging).map_err(|e| fail(e.to_string()))?;
+    let staging = Staging::create(parent.join(".media-import")).map_err(|e| fail(e.to_string()))?;
     let manifest = Manifest::read(from).map_err(fail)?;
-    let files = manifest.clips.iter().map(|c| c.file.as_str()).chain([MANIFEST]);
-    for file in files {
-        std::fs::copy(from.join(file), staging.join(file))
-            .map_err(|e| fail(format!("cannot copy {file}: {e}")))?;
+    if !bad_entries(from, &manifest).is_empty() {
+        return Err(fail("the pack changed while it was being imported".into()));
     }
+    for clip in &manifest.clips {
+        staging
+            .copy_in(&from.join(&clip.file), &clip.file)
+            .map_err(|e| fail(format!("cannot copy {}: {e}", clip.file)))?;
+        let copied = sha256_file(&staging.path.join(&clip.file))
+            .map_err(|e| fail(format!("cannot check the copy of {}: {e}", clip.file)))?;
+        if !copied.eq_ignore_ascii_case(&clip.sha256) {
+            return Err(fail(format!("{} changed while it was being copied", clip.file)));
+        }
+    }
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| fail(e.to_string()))?;
+    std::fs::write(staging.path.join(MANIFEST), text)
+        .map_err(|e| fail(format!("cannot write the manifest: {e}")))?;
     let old = parent.join(".media-previous");
     let _ = std::fs::remove_dir_all(&old);
-    if target.exists() {
+    if crate::fsutil::something_at(target) {
         std::fs::rename(target, &old)
             .map_err(|e| fail(format!("cannot replace {}: {e}", target.display())))?;
     }
-    std::fs::rename(&staging, target)
+    staging
+        .install(target)
         .map_err(|e| fail(format!("cannot install {}: {e}", target.display())))?;
     let _ = std::fs::remove_dir_all(&old);
     Ok(report)
+}
+
+/// The folder an import is copied into; removed unless it was installed.
+struct Staging {
+    path: PathBuf,
+    installed: std::cell::Cell<bool>,
+}
+
+impl Staging {
+    fn create(path: PathBuf) -> std::io::Result<Staging> {
+        if crate::fsutil::something_at(&path) {
+            std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path))?;
+        }
+        std::fs::create_dir(&path)?;
+        Ok(Staging {
+            path,
+            installed: std::cell::Cell::new(false),
+        })
+    }
+
+    /// Copies a regular file (never a link or a device) into the staging folder as `name`.
+    fn copy_in(&self, from: &Path, name: &str) -> std::io::Result<()> {
+        let mut source = crate::fsutil::open_regular(from)?;
+        let mut copy = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(self.path.join(name))?;
+        std::io::copy(&mut (&mut source).take(crate::fsutil::CLIP_LIMIT), &mut copy)?;
+        copy.sync_all()
+    }
+
+    fn install(&self, target: &Path) -> std::io::Result<()> {
+        std::fs::rename(&self.path, target)?;
+        self.installed.set(true);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.installed.get() {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
 }

@@ -57,63 +57,69 @@ impl MediaPlayer {
         let (tx, rx) = mpsc::channel::<Command>();
         let on_event: Arc<dyn Fn(Event) + Send + Sync> = Arc::new(on_event);
         let thread = std::thread::Builder::new().name("media".into()).spawn(move || {
-            // Frames of a clip that was replaced are dropped, even if GStreamer had one in flight.
-            let generation = Arc::new(AtomicU64::new(0));
-            let mut current: Option<(String, Playback)> = None;
-            loop {
-                match rx.recv_timeout(POLL) {
-                    Ok(Command::Play { id, path }) => {
-                        current = None;
-                        let mine = generation.fetch_add(1, Ordering::SeqCst) + 1;
-                        let (latest, events) = (generation.clone(), on_event.clone());
-                        let started = Playback::start(&path, width, height, move |frame| {
-                            if latest.load(Ordering::SeqCst) == mine {
-                                events(Event::Frame(frame));
+            let policy = crate::supervise::Restarts::DEFAULT;
+            let ended = crate::supervise::keep_running("media", policy, || {
+                // Frames of a clip that was replaced are dropped, even if GStreamer had one in flight.
+                let generation = Arc::new(AtomicU64::new(0));
+                let mut current: Option<(String, Playback)> = None;
+                loop {
+                    match rx.recv_timeout(POLL) {
+                        Ok(Command::Play { id, path }) => {
+                            current = None;
+                            let mine = generation.fetch_add(1, Ordering::SeqCst) + 1;
+                            let (latest, events) = (generation.clone(), on_event.clone());
+                            let started = Playback::start(&path, width, height, move |frame| {
+                                if latest.load(Ordering::SeqCst) == mine {
+                                    events(Event::Frame(frame));
+                                }
+                            });
+                            match started {
+                                Ok(p) => {
+                                    on_event(Event::Started { id: id.clone() });
+                                    current = Some((id, p));
+                                }
+                                Err(reason) => on_event(Event::Failed { id, reason }),
                             }
-                        });
-                        match started {
-                            Ok(p) => {
-                                on_event(Event::Started { id: id.clone() });
-                                current = Some((id, p));
+                        }
+                        Ok(Command::Pause) => {
+                            if let Some((_, p)) = &current {
+                                p.pause();
+                                p.settle(Duration::from_secs(2));
+                                on_event(Event::Paused);
                             }
-                            Err(reason) => on_event(Event::Failed { id, reason }),
                         }
-                    }
-                    Ok(Command::Pause) => {
-                        if let Some((_, p)) = &current {
-                            p.pause();
-                            p.settle(Duration::from_secs(2));
-                            on_event(Event::Paused);
+                        Ok(Command::Resume) => {
+                            if let Some((_, p)) = &current {
+                                p.resume();
+                                on_event(Event::Resumed);
+                            }
                         }
-                    }
-                    Ok(Command::Resume) => {
-                        if let Some((_, p)) = &current {
-                            p.resume();
-                            on_event(Event::Resumed);
+                        Ok(Command::Replay) => {
+                            if let Some((_, p)) = &current {
+                                p.replay();
+                                on_event(Event::Resumed);
+                            }
                         }
-                    }
-                    Ok(Command::Replay) => {
-                        if let Some((_, p)) = &current {
-                            p.replay();
-                            on_event(Event::Resumed);
+                        Ok(Command::Stop) => {
+                            generation.fetch_add(1, Ordering::SeqCst);
+                            current = None;
                         }
+                        Err(RecvTimeoutError::Timeout) => {}
+                        Err(RecvTimeoutError::Disconnected) => break,
                     }
-                    Ok(Command::Stop) => {
-                        generation.fetch_add(1, Ordering::SeqCst);
-                        current = None;
+                    let outcome = current.as_ref().and_then(|(id, p)| Some((id.clone(), p.poll()?)));
+                    match outcome {
+                        Some((id, Ok(()))) => on_event(Event::Ended { id }),
+                        Some((id, Err(reason))) => {
+                            current = None;
+                            on_event(Event::Failed { id, reason });
+                        }
+                        None => {}
                     }
-                    Err(RecvTimeoutError::Timeout) => {}
-                    Err(RecvTimeoutError::Disconnected) => break,
                 }
-                let outcome = current.as_ref().and_then(|(id, p)| Some((id.clone(), p.poll()?)));
-                match outcome {
-                    Some((id, Ok(()))) => on_event(Event::Ended { id }),
-                    Some((id, Err(reason))) => {
-                        current = None;
-                        on_event(Event::Failed { id, reason });
-                    }
-                    None => {}
-                }
+            });
+            if ended == crate::supervise::Ended::GaveUp {
+                tracing::error!("sign-language video is off until the kiosk restarts");
             }
         })?;
         Ok(MediaPlayer {

@@ -182,7 +182,12 @@ impl PrintService {
             .name("printer".into())
             .spawn(move || {
                 for job in inbox {
-                    on_report(printer.print(&job));
+                    let printed = crate::supervise::guarded("printer", &job.name, || printer.print(&job));
+                    if let Some(report) = printed
+                        && crate::supervise::guarded("printer", "report", || on_report(report)).is_none()
+                    {
+                        tracing::error!(receipt = %job.name, "the print report could not be handled");
+                    }
                 }
             })?;
         Ok(Self { jobs })

@@ -72,6 +72,20 @@ pub struct DailyStats {
     pub business_day: NaiveDate,
     pub services: BTreeMap<ServiceCode, ServiceStats>,
     pub counters: BTreeMap<u32, CounterStats>,
+    /// Waits and service times that came out negative because the terminal's clock was set
+    /// back between two events; they count as zero minutes (and a technician should check NTP).
+    pub clock_steps_back: u32,
+}
+
+/// Seconds from `from` to `to`, never negative; a step back of the clock is counted.
+fn elapsed(from: DateTime<Utc>, to: DateTime<Utc>, steps_back: &mut u32) -> i64 {
+    let secs = (to - from).num_seconds();
+    if secs < 0 {
+        *steps_back += 1;
+        0
+    } else {
+        secs
+    }
 }
 
 /// Builds the statistics. `transitions` must be in the order they happened.
@@ -83,6 +97,7 @@ pub fn daily_stats(business_day: NaiveDate, transitions: &[Transition]) -> Daily
     // When each ticket started waiting (issue, rejoin, transfer) and when it was last called.
     let mut waiting_since: HashMap<&str, DateTime<Utc>> = HashMap::new();
     let mut called_at: HashMap<&str, DateTime<Utc>> = HashMap::new();
+    let mut clock_steps_back = 0;
 
     for t in transitions {
         let id = t.ticket_id.as_str();
@@ -98,7 +113,7 @@ pub fn daily_stats(business_day: NaiveDate, transitions: &[Transition]) -> Daily
                     waits
                         .entry(t.service)
                         .or_default()
-                        .push((t.at - since).num_seconds());
+                        .push(elapsed(since, t.at, &mut clock_steps_back));
                 }
                 called_at.insert(id, t.at);
             }
@@ -119,7 +134,7 @@ pub fn daily_stats(business_day: NaiveDate, transitions: &[Transition]) -> Daily
             Action::Complete => {
                 entry.served += 1;
                 if let Some(start) = called_at.remove(id) {
-                    let secs = (t.at - start).num_seconds();
+                    let secs = elapsed(start, t.at, &mut clock_steps_back);
                     service_times.entry(t.service).or_default().push(secs);
                     if let Some(c) = t.counter {
                         counter_times.entry(c).or_default().push(secs);
@@ -150,6 +165,7 @@ pub fn daily_stats(business_day: NaiveDate, transitions: &[Transition]) -> Daily
         business_day,
         services,
         counters,
+        clock_steps_back,
     }
 }
 
@@ -210,6 +226,22 @@ mod tests {
         assert_eq!(b.service_minutes.average, Some(20.0));
         assert_eq!(s.counters[&1].served, 1);
         assert_eq!(s.counters[&2].average_service_minutes, Some(20.0));
+    }
+
+    #[test]
+    fn negative_durations_when_the_clock_steps_back_count_as_zero() {
+        // Issued at 10, the clock set back an hour, called at -50 and completed at -60.
+        let log = vec![
+            tr("t1", 10, Action::Issue, "A", None),
+            tr("t1", -50, Action::Call, "A", Some(1)),
+            tr("t1", -60, Action::Complete, "A", Some(1)),
+        ];
+        let s = daily_stats(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(), &log);
+        let a = &s.services[&"A".parse().unwrap()];
+        assert_eq!(a.wait_minutes.average, Some(0.0));
+        assert_eq!(a.service_minutes.average, Some(0.0));
+        assert_eq!(s.counters[&1].average_service_minutes, Some(0.0));
+        assert_eq!(s.clock_steps_back, 2);
     }
 
     #[test]

@@ -108,10 +108,13 @@ impl VoicePack {
 }
 
 pub fn read_manifest(dir: &Path) -> Result<Manifest, PackError> {
-    let text = std::fs::read_to_string(dir.join(MANIFEST)).map_err(|source| PackError::Manifest {
-        dir: dir.to_owned(),
-        source,
-    })?;
+    let text =
+        crate::fsutil::read_text(&dir.join(MANIFEST), crate::fsutil::MANIFEST_LIMIT).map_err(|source| {
+            PackError::Manifest {
+                dir: dir.to_owned(),
+                source,
+            }
+        })?;
     serde_json::from_str(&text).map_err(|e| PackError::BadManifest {
         dir: dir.to_owned(),
         detail: e.to_string(),

@@ -53,9 +53,16 @@ impl SpeechService {
         let (tx, rx) = mpsc::channel();
         let status = Arc::new(Mutex::new(SpeechStatus::Starting));
         let s = status.clone();
-        std::thread::Builder::new()
-            .name("speech".into())
-            .spawn(move || run(options, rx, s))?;
+        std::thread::Builder::new().name("speech".into()).spawn(move || {
+            let failed =
+                crate::supervise::guarded("speech", "start", || run(options, rx, s.clone())).is_none();
+            if failed {
+                set(
+                    &s,
+                    SpeechStatus::Degraded("the speech thread failed; see the log".into()),
+                );
+            }
+        })?;
         Ok(SpeechService {
             tx,
             status,
@@ -183,7 +190,7 @@ fn run(options: SpeechOptions, rx: Receiver<Command>, status: Arc<Mutex<SpeechSt
     let mut speaker = Speaker::new(device.mixer(), Arc::new(store));
     speaker.set_call_volume(options.call_volume);
     for command in rx {
-        apply(&mut speaker, command);
+        crate::supervise::guarded("speech", "command", || apply(&mut speaker, command));
     }
 }
 

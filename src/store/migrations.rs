@@ -129,3 +129,31 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
     }
     Ok(())
 }
+
+/// The tables and their columns, as `(table, column)` pairs in order.
+fn layout(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.name, c.name FROM sqlite_master AS m, pragma_table_info(m.name) AS c
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, c.cid",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// What is missing from a database whose version says it is up to date: the tables and columns
+/// that the migrations create, compared with a fresh copy made in memory. `None` when complete.
+pub(super) fn missing_schema(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    let mut fresh = Connection::open_in_memory()?;
+    for sql in MIGRATIONS {
+        let tx = fresh.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.commit()?;
+    }
+    let have: std::collections::HashSet<(String, String)> = layout(conn)?.into_iter().collect();
+    let missing: Vec<String> = layout(&fresh)?
+        .into_iter()
+        .filter(|pair| !have.contains(pair))
+        .map(|(table, column)| format!("{table}.{column}"))
+        .collect();
+    Ok((!missing.is_empty()).then(|| missing.join(", ")))
+}

@@ -28,6 +28,14 @@ pub enum StoreError {
          install the newer kiosk software or restore the matching backup"
     )]
     TooNew { path: PathBuf, found: u32, known: u32 },
+    /// The file is damaged (SQLite's check failed) or tables are missing: the terminal must stop
+    /// issuing — a ticket written into a damaged file may be lost or duplicated later.
+    #[error(
+        "queue database {path} is damaged ({detail}); the terminal stops issuing tickets and sends \
+         visitors to staff. Stop the kiosk, move the file (and its -wal and -shm files) aside for \
+         support, restore the last backup or let the kiosk start an empty queue, then run `kiosk doctor`"
+    )]
+    Damaged { path: PathBuf, detail: String },
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: PathBuf, source: std::io::Error },
 }
@@ -43,6 +51,14 @@ pub const DB_FILE: &str = "kiosk.sqlite3";
 impl Store {
     /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
     pub fn open_in(data_dir: &Path) -> Result<Self, StoreError> {
+        if data_dir.exists() && !data_dir.is_dir() {
+            return Err(StoreError::DataDir {
+                path: data_dir.to_path_buf(),
+                source: std::io::Error::other(
+                    "it is a file, not a directory; give a directory with --data-dir or KIOSK_DATA_DIR",
+                ),
+            });
+        }
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.to_path_buf(),
             source,
@@ -71,6 +87,7 @@ impl Store {
         conn.pragma_update(None, "secure_delete", "ON")
             .map_err(ctx("enabling secure_delete"))?;
         migrations::migrate(&mut conn, path)?;
+        check_intact(&conn, path)?;
         Ok(Self {
             conn,
             path: path.to_path_buf(),
@@ -124,6 +141,13 @@ impl Store {
         self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))
     }
 
+    /// Whether this process may write the database: takes the write lock and lets it go, so a
+    /// read-only file, directory or mount shows up here and not at a visitor's first ticket.
+    pub fn check_writable(&mut self) -> rusqlite::Result<()> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE; INSERT INTO counters (id, paused) VALUES (-1, 0); ROLLBACK;")
+    }
+
     /// Facts for `kiosk doctor`.
     pub fn health(&self) -> rusqlite::Result<StoreHealth> {
         let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
@@ -136,6 +160,27 @@ impl Store {
             synchronous_full: synchronous == 2,
             schema_version,
         })
+    }
+}
+
+/// SQLite's quick check (every page and index readable and consistent) and the tables the
+/// migrations made: a file that fails either is `Damaged`. Runs at every open — milliseconds for
+/// a hall's database — so no command writes into a damaged file.
+fn check_intact(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let damaged = |detail: String| StoreError::Damaged {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let verdict: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+        .map_err(|e| damaged(format!("the check itself failed: {e}")))?;
+    if verdict != "ok" {
+        return Err(damaged(format!("integrity check: {verdict}")));
+    }
+    match migrations::missing_schema(conn) {
+        Ok(None) => Ok(()),
+        Ok(Some(missing)) => Err(damaged(format!("missing from the schema: {missing}"))),
+        Err(e) => Err(damaged(format!("the schema cannot be read: {e}"))),
     }
 }
 
@@ -169,6 +214,31 @@ mod tests {
                 .schema_version,
             LATEST_VERSION
         );
+    }
+
+    #[test]
+    fn a_dropped_table_or_column_is_damage_not_ok() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        drop(Store::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP INDEX one_call_per_counter; DROP INDEX tickets_by_state; DROP TABLE tickets;",
+        )
+        .unwrap();
+        drop(conn);
+        let err = Store::open(&path).err().unwrap().to_string();
+        assert!(err.contains("is damaged") && err.contains("tickets.id"), "{err}");
+        assert!(err.contains("stops issuing"), "{err}");
+    }
+
+    #[test]
+    fn a_data_dir_that_is_a_file_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("data");
+        std::fs::write(&file, b"x").unwrap();
+        let err = Store::open_in(&file).err().unwrap().to_string();
+        assert!(err.contains("it is a file, not a directory"), "{err}");
     }
 
     #[test]

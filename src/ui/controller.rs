@@ -4,8 +4,8 @@ use super::preapp::OutboxLink;
 use super::session::{SessionDefaults, back_target};
 use super::worker::{Job, QueueWorker, Reply};
 use super::{
-    HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, PrintState, Screen, ServiceItem,
-    Settings, TicketAdapter, WizardAdapter,
+    HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, PreappAdapter, PrintState, Screen,
+    ServiceItem, Settings, TicketAdapter, WizardAdapter,
 };
 use crate::agency::deliver::{self, Agency};
 use crate::calls::CallWatch;
@@ -32,8 +32,17 @@ pub enum StartMode {
 /// The visitor screen. The queue thread lives as long as the callbacks that hold its sender.
 pub struct KioskUi {
     pub window: KioskWindow,
+    contact: super::preapp::ContactHold,
     _refresh: slint::Timer,
     _watch: slint::Timer,
+}
+
+impl KioskUi {
+    /// Whether a visitor's phone or ID number is held in memory (the session wipe, Back and a
+    /// refused consent must leave none).
+    pub fn holds_contact_details(&self) -> bool {
+        self.contact.holds_anything()
+    }
 }
 
 /// How often the kiosk asks whether another connection changed the queue.
@@ -127,7 +136,7 @@ impl KioskUi {
             }
         };
         wire_navigation(&window, &config, worker.clone());
-        super::wizard::wire(&window, &config, clock, printing, outbox);
+        let contact = super::wizard::wire(&window, &config, clock, printing, outbox);
         if let Some(worker) = &worker {
             wire_tickets(&window, &config, worker.clone());
             worker.send(Job::Snapshot);
@@ -145,6 +154,7 @@ impl KioskUi {
         }
         Ok(Self {
             window,
+            contact,
             _refresh: refresh,
             _watch: watch,
         })
@@ -226,7 +236,7 @@ fn wire_navigation(window: &KioskWindow, config: &Arc<Config>, worker: Option<Rc
                 | Screen::WizardReview => w.global::<WizardAdapter>().invoke_undo(),
                 // Typed contact details are not carried back and forth between screens.
                 Screen::PreappPhone | Screen::PreappId | Screen::PreappConsent => {
-                    super::preapp::clear(&w);
+                    w.global::<PreappAdapter>().invoke_forget();
                     nav.set_screen(back_target(from));
                 }
                 _ => nav.set_screen(back_target(from)),
@@ -335,15 +345,18 @@ fn start_delivery(
     clock: Arc<dyn crate::clock::Clock>,
 ) -> Result<OutboxLink, slint::PlatformError> {
     let fail = |e: String| slint::PlatformError::Other(format!("cannot start the outbox: {e}"));
-    let store = crate::store::Store::open(db).map_err(|e| fail(e.to_string()))?;
+    let db_path = crate::store::Store::open(db)
+        .map_err(|e| fail(e.to_string()))?
+        .path()
+        .to_owned();
     let wake = Arc::new(tokio::sync::Notify::new());
     let w = wake.clone();
     std::thread::Builder::new()
         .name("outbox".into())
         .spawn(
             move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                Ok(rt) => rt.block_on(deliver::run(
-                    store,
+                Ok(rt) => rt.block_on(deliver::run_supervised(
+                    db_path,
                     agency,
                     clock,
                     w,

@@ -31,6 +31,41 @@ struct Entry {
     id_number: Option<String>,
 }
 
+impl Entry {
+    /// Overwrites the numbers before letting them go, so they do not linger in freed memory.
+    fn wipe(&mut self) {
+        for slot in [&mut self.phone, &mut self.id_number] {
+            if let Some(text) = slot.take() {
+                let mut bytes = text.into_bytes();
+                bytes.fill(0);
+                std::hint::black_box(&bytes);
+            }
+        }
+    }
+
+    fn wipe_id(&mut self) {
+        let phone = self.phone.take();
+        self.wipe();
+        self.phone = phone;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.phone.is_none() && self.id_number.is_none()
+    }
+}
+
+/// A handle on the contact details this window holds, so tests (and a technician's check) can
+/// see that a wipe really forgot them.
+#[derive(Clone, Default)]
+pub struct ContactHold(Rc<RefCell<Entry>>);
+
+impl ContactHold {
+    /// Whether a phone or ID number is held in memory.
+    pub fn holds_anything(&self) -> bool {
+        !self.0.borrow().is_empty()
+    }
+}
+
 /// The message the screen shows for a refused entry (ui/screens/preapp.slint), to be said aloud.
 fn error_message(e: &ContactError) -> &'static str {
     match e {
@@ -59,15 +94,21 @@ fn error_code(e: &ContactError) -> &'static str {
     }
 }
 
-pub(super) fn wire(window: &KioskWindow, wiz: Rc<Wizard>, outbox: Option<OutboxLink>) {
+pub(super) fn wire(window: &KioskWindow, wiz: Rc<Wizard>, outbox: Option<OutboxLink>) -> ContactHold {
     let pa = window.global::<PreappAdapter>();
     pa.set_available(outbox.is_some());
-    let Some(outbox) = outbox else { return };
-    let entry = Rc::new(RefCell::new(Entry::default()));
+    let hold = ContactHold::default();
+    let entry = hold.0.clone();
+    let (z, e) = (wiz.clone(), entry.clone());
+    pa.on_forget(move || {
+        e.borrow_mut().wipe();
+        z.with_ui(clear);
+    });
+    let Some(outbox) = outbox else { return hold };
 
     let (z, e) = (wiz.clone(), entry.clone());
     pa.on_start(move || {
-        *e.borrow_mut() = Entry::default();
+        e.borrow_mut().wipe();
         z.with_ui(|w| {
             clear(w);
             w.global::<Nav>().set_screen(Screen::PreappPhone);
@@ -128,7 +169,7 @@ pub(super) fn wire(window: &KioskWindow, wiz: Rc<Wizard>, outbox: Option<OutboxL
     });
     let (z, e) = (wiz.clone(), entry.clone());
     pa.on_skip_id(move || {
-        e.borrow_mut().id_number = None;
+        e.borrow_mut().wipe_id();
         z.with_ui(|w| {
             w.global::<PreappAdapter>().set_entry(SharedString::new());
             w.global::<Nav>().set_screen(Screen::PreappConsent);
@@ -137,7 +178,7 @@ pub(super) fn wire(window: &KioskWindow, wiz: Rc<Wizard>, outbox: Option<OutboxL
     let (z, e) = (wiz.clone(), entry);
     pa.on_consent(move |agreed| {
         if !agreed {
-            *e.borrow_mut() = Entry::default();
+            e.borrow_mut().wipe();
             z.with_ui(|w| {
                 clear(w);
                 w.global::<Nav>().set_screen(Screen::WizardResult);
@@ -149,9 +190,11 @@ pub(super) fn wire(window: &KioskWindow, wiz: Rc<Wizard>, outbox: Option<OutboxL
     });
     let z = wiz;
     pa.on_print(move || z.print_summary());
+    hold
 }
 
-pub(super) fn clear(w: &KioskWindow) {
+/// The pre-application's on-screen state back to empty (the Rust side: `PreappAdapter.forget`).
+fn clear(w: &KioskWindow) {
     let pa = w.global::<PreappAdapter>();
     pa.set_entry(SharedString::new());
     pa.set_error(SharedString::new());

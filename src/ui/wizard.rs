@@ -63,7 +63,7 @@ impl Wizard {
         *self.state.borrow_mut() = State::default();
         self.last_result.borrow_mut().take();
         self.with_ui(|w| {
-            super::preapp::clear(w);
+            w.global::<super::PreappAdapter>().invoke_forget();
             let wa = w.global::<WizardAdapter>();
             wa.set_summary_print_state(PrintState::None);
             wa.set_summary_job(SharedString::new());
@@ -265,14 +265,14 @@ pub(super) fn wire(
     clock: Arc<dyn Clock>,
     printing: Option<Arc<PrintService>>,
     outbox: Option<super::preapp::OutboxLink>,
-) {
+) -> super::preapp::ContactHold {
     let policy = config.eligibility_policy(None).or_else(|e| {
         tracing::error!(error = %e, "the provisioned screening policy cannot be used; using the shipped one");
         Policy::shipped()
     });
     let Ok(policy) = policy else {
         tracing::error!("no screening policy can be loaded; the eligibility check is unavailable");
-        return;
+        return super::preapp::ContactHold::default();
     };
     let wiz = Rc::new(Wizard {
         window: window.as_weak(),
@@ -283,7 +283,7 @@ pub(super) fn wire(
         printing,
         last_result: RefCell::new(None),
     });
-    super::preapp::wire(window, wiz.clone(), outbox);
+    let contact = super::preapp::wire(window, wiz.clone(), outbox);
     let z = wiz.clone();
     window
         .global::<WizardAdapter>()
@@ -442,6 +442,7 @@ pub(super) fn wire(
             }
         });
     });
+    contact
 }
 
 /// Offers a ticket for the service with this letter, if the hall has it.

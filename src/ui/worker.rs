@@ -36,23 +36,34 @@ impl QueueWorker {
         std::thread::Builder::new().name("queue".into()).spawn(move || {
             let mut seen_version = None;
             for job in inbox {
-                let reply = match job {
+                let issuing = matches!(job, Job::Issue { .. });
+                let handled = crate::supervise::guarded("queue", "queue job", || match job {
                     Job::SnapshotIfChanged => {
                         let version = queue.store().data_version().ok();
                         if version.is_some() && version == seen_version {
-                            continue;
+                            return None;
                         }
                         seen_version = version;
-                        Reply::Snapshot(queue.status().map_err(|e| e.to_string()))
+                        Some(Reply::Snapshot(queue.status().map_err(|e| e.to_string())))
                     }
                     Job::Issue {
                         service,
                         priority,
                         lang,
-                    } => Reply::Issued(queue.issue(service, priority, lang).map_err(|e| e.to_string())),
-                    Job::Snapshot => Reply::Snapshot(queue.status().map_err(|e| e.to_string())),
-                };
-                on_reply(reply);
+                    } => Some(Reply::Issued(
+                        queue.issue(service, priority, lang).map_err(|e| e.to_string()),
+                    )),
+                    Job::Snapshot => Some(Reply::Snapshot(queue.status().map_err(|e| e.to_string()))),
+                });
+                match handled {
+                    Some(Some(reply)) => on_reply(reply),
+                    Some(None) => {}
+                    // The screen waits for its ticket: tell it, rather than leave it spinning.
+                    None if issuing => {
+                        on_reply(Reply::Issued(Err("internal error in the queue thread".into())))
+                    }
+                    None => {}
+                }
             }
         })?;
         Ok(Self { jobs })
