@@ -9,6 +9,7 @@ pub mod dates;
 pub mod eligibility;
 pub mod fonts;
 pub mod fsutil;
+pub mod hall_host;
 pub mod i18n;
 pub mod lang;
 pub mod media;

@@ -51,9 +51,14 @@ pub fn summary_job(
 }
 
 /// Records what the counters must know: a problem, or that the printer works again.
-pub fn record_report(store: &mut Store, report: &Report, at: DateTime<Utc>) -> rusqlite::Result<()> {
+pub fn record_report(
+    store: &mut Store,
+    terminal: &str,
+    report: &Report,
+    at: DateTime<Utc>,
+) -> rusqlite::Result<()> {
     store.write(|tx| {
-        let previous = device_events::latest(tx, PRINTER_DEVICE)?;
+        let previous = device_events::latest(tx, PRINTER_DEVICE, terminal)?;
         let (event, problem) = match &report.outcome {
             Outcome::Failed(p) => ("attention", Some(p.code().to_owned())),
             Outcome::Printed { paper_low: true } => ("attention", Some("paper_near_end".to_owned())),
@@ -73,13 +78,14 @@ pub fn record_report(store: &mut Store, report: &Report, at: DateTime<Utc>) -> r
                 problem,
                 detail: report.attention(),
                 receipt: Some(report.name.clone()),
+                terminal: Some(terminal.to_owned()),
             },
         )
     })
 }
 
-/// The printer's open problem, if its latest event is one.
-pub fn printer_attention(store: &mut Store) -> rusqlite::Result<Option<DeviceEvent>> {
-    let latest = store.read(|tx| device_events::latest(tx, PRINTER_DEVICE))?;
+/// The open problem of this terminal's printer, if its latest event is one.
+pub fn printer_attention(store: &mut Store, terminal: &str) -> rusqlite::Result<Option<DeviceEvent>> {
+    let latest = store.read(|tx| device_events::latest(tx, PRINTER_DEVICE, terminal))?;
     Ok(latest.filter(|e| e.event == "attention"))
 }

@@ -369,8 +369,9 @@ fn submit_refuses_bad_input_and_missing_consent() {
     assert_eq!(outbox_status(dir.path())["pending"], 0, "nothing was queued");
 }
 
-#[test]
-fn the_hall_host_sends_yesterdays_report_once() {
+/// The finished day is reported once by whichever process carries out the hall host's duties:
+/// started twice in a row (a restart), and with `kiosk serve` and `kiosk run` both running.
+fn yesterdays_report_is_sent_once(runs: &[&[&str]], display: Option<&str>) {
     let work = tempfile::tempdir().expect("dir");
     let key_file = work.path().join("agency.key");
     std::fs::write(&key_file, KEY).expect("key");
@@ -395,25 +396,38 @@ fn the_hall_host_sends_yesterdays_report_once() {
             .filter(|b| b["schema"] == "hall-daily-report/1")
             .collect()
     };
-    for round in 0..2 {
-        let mut server = Command::new(common::kiosk_bin())
-            .arg("--data-dir")
-            .arg(&data)
-            .args(["--now=2026-11-26T01:00:00Z", "serve"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("serve");
+    for (round, commands) in runs.iter().enumerate() {
+        let mut servers: Vec<Child> = commands
+            .iter()
+            .map(|command| {
+                let mut c = Command::new(common::kiosk_bin());
+                c.arg("--data-dir")
+                    .arg(&data)
+                    .args(["--now=2026-11-26T01:00:00Z", command])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null());
+                if *command == "run" {
+                    c.args(["--windowed", "--size", "1080x1920"]);
+                }
+                if let Some(display) = display {
+                    c.env("DISPLAY", display).env_remove("WAYLAND_DISPLAY");
+                }
+                c.spawn().expect(command)
+            })
+            .collect();
         let deadline = Instant::now() + Duration::from_secs(30);
         while reports().is_empty() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(100));
         }
-        if round == 1 {
-            // A restart must not report the same day again.
-            std::thread::sleep(Duration::from_millis(500));
+        if round > 0 || commands.len() > 1 {
+            // A restart or a second process must not report the same day again; a report
+            // would arrive within the outbox's first attempt, well inside this second.
+            std::thread::sleep(Duration::from_millis(1000));
         }
-        server.kill().expect("stop");
-        server.wait().expect("reaped");
+        for server in &mut servers {
+            server.kill().expect("stop");
+            server.wait().expect("reaped");
+        }
     }
     let reports = reports();
     assert_eq!(reports.len(), 1, "one report per day: {reports:?}");
@@ -426,4 +440,55 @@ fn the_hall_host_sends_yesterdays_report_once() {
         report["services"]["A"]["expired"], 2,
         "both tickets were still open (one waiting, one called) at rollover"
     );
+}
+
+#[test]
+fn the_hall_host_sends_yesterdays_report_once() {
+    yesterdays_report_is_sent_once(&[&["serve"], &["serve"]], None);
+}
+
+/// An X server of its own for `kiosk run` (`-displayfd` picks a free display number).
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Xvfb {
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1080x1920x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb (scripts/setup.sh installs it)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("display number");
+        Xvfb {
+            child,
+            display: format!(":{}", line.trim()),
+        }
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn kiosk_run_alone_sends_yesterdays_report_once_and_beside_serve_too() {
+    let x = Xvfb::start();
+    yesterdays_report_is_sent_once(&[&["run"], &["run", "serve"]], Some(&x.display));
 }

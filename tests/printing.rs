@@ -151,14 +151,27 @@ fn failing_print(
     let mut printer = Printer::new(config.printer.clone(), hall.dir.path().join("receipts"));
     let report = printer.print(&printing::ticket_job(&config, &ticket, Lang::En));
     let mut store = Store::open_in(hall.dir.path()).expect("store");
-    printing::record_report(&mut store, &report, kiosk::clock::Clock::now(&*hall.clock)).expect("event");
+    printing::record_report(
+        &mut store,
+        &config.terminal.id,
+        &report,
+        kiosk::clock::Clock::now(&*hall.clock),
+    )
+    .expect("event");
     let again = hall
         .queue
         .ticket(ticket.number.parse().expect("number"))
         .expect("still there");
     assert_eq!(again.state, TicketState::Waiting, "the ticket stays valid");
-    let attention = printing::printer_attention(&mut store).expect("read event");
+    let attention = printing::printer_attention(&mut store, &config.terminal.id).expect("read event");
     assert!(attention.is_some(), "the counters hear about {condition:?}");
+    assert_eq!(
+        attention.and_then(|a| a.terminal),
+        Some(config.terminal.id.clone()),
+        "which kiosk's printer"
+    );
+    let elsewhere = printing::printer_attention(&mut store, "another-kiosk").expect("read event");
+    assert!(elsewhere.is_none(), "another kiosk's printer is not blamed");
     (report, fake.take(), hall)
 }
 
@@ -232,8 +245,14 @@ fn low_paper_prints_and_warns_then_recovery_clears_the_event() {
         service_thread.submit(printing::ticket_job(&config, &ticket, Lang::ZhCn));
         let report = rx.recv_timeout(Duration::from_secs(20)).expect("a report");
         assert_eq!(report.outcome, expected, "{condition:?}");
-        printing::record_report(&mut store, &report, kiosk::clock::Clock::now(&*hall.clock)).expect("event");
-        let open = printing::printer_attention(&mut store).expect("event");
+        printing::record_report(
+            &mut store,
+            &config.terminal.id,
+            &report,
+            kiosk::clock::Clock::now(&*hall.clock),
+        )
+        .expect("event");
+        let open = printing::printer_attention(&mut store, &config.terminal.id).expect("event");
         assert_eq!(
             open.is_some(),
             condition != Condition::Online,

@@ -176,7 +176,8 @@ fn a_failed_print_keeps_the_number_and_can_be_printed_again() {
         fake.take().items.is_empty(),
         "nothing printed while the paper is out"
     );
-    let events = kiosk::printing::printer_attention(&mut Store::open_in(k.dir.path()).unwrap()).unwrap();
+    let events =
+        kiosk::printing::printer_attention(&mut Store::open_in(k.dir.path()).unwrap(), "kiosk-1").unwrap();
     assert_eq!(events.and_then(|e| e.problem).as_deref(), Some("paper_end"));
 
     // Paper loaded: "Print again" prints the same ticket.
@@ -187,7 +188,8 @@ fn a_failed_print_keeps_the_number_and_can_be_printed_again() {
     assert!(paper.texts().contains(&"A001".to_owned()), "{:?}", paper.texts());
     assert_eq!(paper.cuts(), 1);
     // The printer thread records the event before it reports to the screen.
-    let open = kiosk::printing::printer_attention(&mut Store::open_in(k.dir.path()).unwrap()).unwrap();
+    let open =
+        kiosk::printing::printer_attention(&mut Store::open_in(k.dir.path()).unwrap(), "kiosk-1").unwrap();
     assert!(open.is_none(), "the printer recovered: {open:?}");
 }
 
@@ -533,7 +535,7 @@ fn the_screens_speak_and_calls_are_announced() {
             source: None,
         });
     let (speech, log) = kiosk::speech::SpeechService::recorder();
-    let k = kiosk_speaking(config.clone(), false, Some(speech));
+    let k = kiosk_speaking(config.clone(), false, Some(speech.clone()));
     let config = Arc::new(config);
     let clock = Arc::new(kiosk::clock::SystemClock);
     log.lock().unwrap().clear();
@@ -585,13 +587,24 @@ fn the_screens_speak_and_calls_are_announced() {
     k.ui.window.global::<Settings>().invoke_set_volume(8);
     wait_for_speech(&log, "volume", |c| *c == Command::Volume(8));
 
-    // A counter calls the ticket from its own console: the kiosk announces it in zh, yue, en.
+    // A counter calls the ticket from its own console: the hall host service (which `kiosk run`
+    // starts beside the window) announces it through the kiosk's speakers in zh, yue, en.
+    let host = kiosk::hall_host::HallHost::start(kiosk::hall_host::HostOptions {
+        data_dir: k.dir.path().to_path_buf(),
+        config: config.clone(),
+        clock: Arc::new(kiosk::clock::SystemClock),
+        agency: None,
+        announcer: Some(speech.clone()),
+    })
+    .unwrap();
+    assert!(host.wait_until_leading(std::time::Duration::from_secs(10)));
     let mut counter_console =
         QueueService::new(Store::open_in(k.dir.path()).unwrap(), config.clone(), clock).unwrap();
     let called = counter_console.call_next(2).unwrap().called.unwrap();
     let want = compose::call(&called.number, 2, &[Voice::Zh, Voice::Yue, Voice::En]);
     let said = wait_for_speech(&log, "the call", |c| matches!(c, Command::Announce(_)));
     assert_eq!(said, Command::Announce(want));
+    drop(host);
 
     // Typed digits are echoed and a refused number is said.
     tap(&k, "confirmation-done");

@@ -295,7 +295,11 @@ fn printer(config: &Config, data_dir: &Path) -> Check {
     let name = printer.describe();
     let recorded = Store::open_in(data_dir)
         .ok()
-        .and_then(|mut s| crate::printing::printer_attention(&mut s).ok().flatten())
+        .and_then(|mut s| {
+            crate::printing::printer_attention(&mut s, &config.terminal.id)
+                .ok()
+                .flatten()
+        })
         .map(|e| {
             format!(
                 "; last problem recorded {}: {}",

@@ -70,6 +70,29 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
         }
     };
     let speech = crate::speech::SpeechService::for_config(&config);
+    // On a hall host this process also carries out the host's duties (or stands by while a
+    // `kiosk serve` does); calls come out of the kiosk's own speakers, pausing its guide.
+    let host = match &mode {
+        StartMode::Serving(_) if config.terminal.role == Role::HallHost => {
+            let started = crate::hall_host::HallHost::start(crate::hall_host::HostOptions {
+                data_dir: ctx.data_dir.clone(),
+                config: Arc::new(config.clone()),
+                clock: ctx.clock.clone(),
+                // The kiosk's own outbox worker (woken the moment a visitor sends) delivers the
+                // whole outbox, the daily report included: one worker per process.
+                agency: None,
+                announcer: config.speech.announce_calls.then(|| speech.clone()),
+            });
+            match started {
+                Ok(host) => Some(host),
+                Err(e) => {
+                    tracing::error!(error = %e, "the hall host service cannot start: no rollover, daily report, outbox or calls");
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
     let ui = KioskUi::with_speech(
         Arc::new(config),
         mode,
@@ -95,9 +118,12 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
     window.set_fullscreen(fullscreen);
     stop_on_signals();
     tracing::info!(fullscreen, "visitor screen started");
-    ui.window
+    let ran = ui
+        .window
         .run()
-        .map_err(|e| Failure::failed(format!("the kiosk window stopped with an error: {e}")))
+        .map_err(|e| Failure::failed(format!("the kiosk window stopped with an error: {e}")));
+    drop(host);
+    ran
 }
 
 /// Ctrl-C (SIGINT) and SIGTERM close the kiosk cleanly: the event loop ends, the queue thread

@@ -1,4 +1,4 @@
-//! Command-line contract (DESIGN.md §4). Every data command takes `--json`; exit codes:
+//! Command-line contract (the README's "Command line"). Every data command takes `--json`; exit codes:
 //! 0 done, 1 the operation failed (state, device, storage), 2 bad input (arguments, config).
 
 /// `println!` for commands: a failed write to standard output is the command's failure (never a

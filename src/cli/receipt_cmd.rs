@@ -155,15 +155,16 @@ fn build_job(ctx: &Context, config: &Config, args: &ReceiptArgs) -> Result<Print
 fn print_now(ctx: &Context, config: &Config, job: &PrintJob) -> PrintResult {
     let mut printer = Printer::new(config.printer.clone(), config.printer_dir(&ctx.data_dir));
     let report = printer.print(job);
-    record(ctx, &report);
+    record(ctx, config, &report);
     print_result(&mut printer, &report)
 }
 
-fn record(ctx: &Context, report: &Report) {
+fn record(ctx: &Context, config: &Config, report: &Report) {
     let result = Store::open_in(&ctx.data_dir)
         .map_err(|e| e.to_string())
         .and_then(|mut s| {
-            printing::record_report(&mut s, report, ctx.clock.now()).map_err(|e| e.to_string())
+            printing::record_report(&mut s, &config.terminal.id, report, ctx.clock.now())
+                .map_err(|e| e.to_string())
         });
     if let Err(e) = result {
         tracing::error!(error = %e, "the printer event could not be recorded");
@@ -231,7 +232,7 @@ pub fn print_test(ctx: &Context, json: bool) -> CmdResult {
         receipt,
     };
     let report = printer.print(&job);
-    record(ctx, &report);
+    record(ctx, &config, &report);
     let result = print_result(&mut printer, &report);
     if json {
         print_json(&result)?;

@@ -55,6 +55,10 @@ pub struct SpeechConfig {
     pub call_languages: Vec<crate::speech::Voice>,
     /// The hall's level for calls, 0..=10 (5 is the recorded level).
     pub call_volume: u8,
+    /// Whether this terminal's speakers announce the counters' calls. On a hall host the one
+    /// process carrying out the host's duties announces (so each call is heard once); a hall
+    /// whose calling display announces sets this to false on the host.
+    pub announce_calls: bool,
 }
 
 impl Default for SpeechConfig {
@@ -65,6 +69,7 @@ impl Default for SpeechConfig {
             voice_dir: None,
             call_languages: vec![Voice::Zh, Voice::Yue, Voice::En],
             call_volume: 7,
+            announce_calls: true,
         }
     }
 }

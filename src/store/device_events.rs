@@ -13,12 +13,14 @@ pub struct DeviceEvent {
     pub problem: Option<String>,
     pub detail: Option<String>,
     pub receipt: Option<String>,
+    /// The terminal whose device it is (`terminal.id`); None for rows from before schema 4.
+    pub terminal: Option<String>,
 }
 
 pub fn record(conn: &Connection, e: &DeviceEvent) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO device_events (at, device, event, problem, detail, receipt)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO device_events (at, device, event, problem, detail, receipt, terminal)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         e.at.timestamp_millis(),
@@ -26,18 +28,19 @@ pub fn record(conn: &Connection, e: &DeviceEvent) -> rusqlite::Result<()> {
         e.event,
         e.problem,
         e.detail,
-        e.receipt
+        e.receipt,
+        e.terminal
     ])?;
     Ok(())
 }
 
-/// The device's latest event.
-pub fn latest(conn: &Connection, device: &str) -> rusqlite::Result<Option<DeviceEvent>> {
+/// The latest event of one terminal's device.
+pub fn latest(conn: &Connection, device: &str, terminal: &str) -> rusqlite::Result<Option<DeviceEvent>> {
     conn.prepare_cached(
-        "SELECT at, device, event, problem, detail, receipt FROM device_events
-         WHERE device = ?1 ORDER BY seq DESC LIMIT 1",
+        "SELECT at, device, event, problem, detail, receipt, terminal FROM device_events
+         WHERE device = ?1 AND terminal = ?2 ORDER BY seq DESC LIMIT 1",
     )?
-    .query_row(params![device], |r| {
+    .query_row(params![device, terminal], |r| {
         Ok(DeviceEvent {
             at: DateTime::from_timestamp_millis(r.get(0)?).unwrap_or_default(),
             device: r.get(1)?,
@@ -45,6 +48,7 @@ pub fn latest(conn: &Connection, device: &str) -> rusqlite::Result<Option<Device
             problem: r.get(3)?,
             detail: r.get(4)?,
             receipt: r.get(5)?,
+            terminal: r.get(6)?,
         })
     })
     .optional()

@@ -90,6 +90,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
     "#,
+    // 4: which terminal raised a device event: with a printer per kiosk, staff must know which
+    // one needs paper. Rows from before have no terminal.
+    r#"
+    ALTER TABLE device_events ADD COLUMN terminal TEXT;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

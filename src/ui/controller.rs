@@ -8,7 +8,6 @@ use super::{
     ServiceItem, Settings, TicketAdapter, WizardAdapter,
 };
 use crate::agency::deliver::{self, Agency};
-use crate::calls::CallWatch;
 use crate::config::Config;
 use crate::lang::Lang;
 use crate::printer::{Outcome, PrintService, Printer, Report};
@@ -119,7 +118,13 @@ impl KioskUi {
                     outbox = Some(start_delivery(agency, queue.store().path(), clock.clone())?);
                 }
                 if let Some(p) = printer {
-                    printing = Some(start_printing(&window, p, queue.store().path(), clock.clone())?);
+                    printing = Some(start_printing(
+                        &window,
+                        &config,
+                        p,
+                        queue.store().path(),
+                        clock.clone(),
+                    )?);
                 }
                 window.global::<TicketAdapter>().set_can_print(printing.is_some());
                 window.global::<WizardAdapter>().set_can_print(printing.is_some());
@@ -377,6 +382,7 @@ fn start_delivery(
 
 fn start_printing(
     window: &KioskWindow,
+    config: &Config,
     printer: Printer,
     db: &std::path::Path,
     clock: Arc<dyn crate::clock::Clock>,
@@ -384,8 +390,9 @@ fn start_printing(
     let weak = window.as_weak();
     let db = db.to_path_buf();
     let store = std::sync::Mutex::new(None::<crate::store::Store>);
+    let terminal = config.terminal.id.clone();
     let service = PrintService::spawn(printer, move |report| {
-        record_print_report(&store, &db, &report, clock.now());
+        record_print_report(&store, &db, &terminal, &report, clock.now());
         let _ = weak.upgrade_in_event_loop(move |w| show_print_report(&w, &report));
     })
     .map_err(|e| slint::PlatformError::Other(format!("cannot start the printer thread: {e}")))?;
@@ -396,6 +403,7 @@ fn start_printing(
 fn record_print_report(
     store: &std::sync::Mutex<Option<crate::store::Store>>,
     db: &std::path::Path,
+    terminal: &str,
     report: &Report,
     at: chrono::DateTime<chrono::Utc>,
 ) {
@@ -410,7 +418,7 @@ fn record_print_report(
         }
     }
     if let Some(s) = slot.as_mut()
-        && let Err(e) = printing::record_report(s, report, at)
+        && let Err(e) = printing::record_report(s, terminal, report, at)
     {
         tracing::error!(error = %e, "a printer event could not be recorded");
     }
@@ -484,10 +492,7 @@ fn on_reply(window: &KioskWindow, config: &Config, printing: Option<&PrintServic
             t.set_busy(false);
             t.set_issue_failed(true);
         }
-        Reply::Snapshot(Ok(status)) => {
-            announce_calls(config, &status);
-            show_status(window, config, &status);
-        }
+        Reply::Snapshot(Ok(status)) => show_status(window, config, &status),
         Reply::Snapshot(Err(e)) => tracing::error!(error = %e, "queue figures could not be read"),
     }
 }
@@ -514,18 +519,6 @@ fn show_ticket(window: &KioskWindow, ticket: &TicketView) {
     );
     window.global::<Nav>().set_screen(Screen::Confirmation);
     tracing::info!(number = %ticket.number, service = %ticket.service, "ticket issued at the kiosk");
-}
-
-thread_local! {
-    static CALLS: RefCell<CallWatch> = RefCell::new(CallWatch::default());
-}
-
-/// Announces the calls made since the last snapshot (counters call from their own consoles).
-fn announce_calls(config: &Config, status: &HallStatus) {
-    CALLS.with(|w| {
-        let voices = &config.speech.call_languages;
-        crate::calls::announce_new(&mut w.borrow_mut(), &status.tickets, voices, super::speech::send);
-    });
 }
 
 fn show_status(window: &KioskWindow, config: &Config, status: &HallStatus) {
