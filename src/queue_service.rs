@@ -425,15 +425,26 @@ impl QueueService {
         self.store.write(|tx| expire_stale(tx, day, now))
     }
 
-    /// The whole state of today's queue.
+    /// The whole state of today's queue. A read: it takes no write lock, so screens and
+    /// counters polling it never queue behind the kiosks issuing tickets. (Earlier days' open
+    /// tickets are not today's, so they need not be expired first: the rollover job and every
+    /// write do that.)
     pub fn status(&mut self) -> Result<HallStatus, OpError> {
         let now = self.clock.now();
         let day = self.business_day(now);
         let (config, store) = (&self.config, &mut self.store);
-        store.write(|tx| {
-            expire_stale(tx, day, now)?;
+        store.read(|tx| {
             let tickets = tables::tickets_of_day(tx, day)?;
             let paused = tables::paused_counters(tx)?;
+            // One estimate per service, loaded once (not once per waiting ticket).
+            let mut codes: Vec<ServiceCode> = config.services.iter().map(|s| s.code).collect();
+            codes.extend(tickets.iter().map(|t| t.service));
+            codes.sort();
+            codes.dedup();
+            let estimators = codes
+                .into_iter()
+                .map(|code| Ok((code, Estimator::load(tx, config, code, &paused)?)))
+                .collect::<rusqlite::Result<std::collections::HashMap<_, _>>>()?;
             let waiting: Vec<Candidate> = tickets
                 .iter()
                 .filter(|t| t.state == TicketState::Waiting)
@@ -441,7 +452,9 @@ impl QueueService {
                 .collect();
             let mut services = Vec::new();
             for s in &config.services {
-                let est = Estimator::load(tx, config, s.code, &paused)?;
+                let Some(est) = estimators.get(&s.code) else {
+                    continue;
+                };
                 let of = |state| {
                     tickets
                         .iter()
@@ -478,8 +491,7 @@ impl QueueService {
                 if t.state == TicketState::Waiting {
                     let ahead = queue::people_ahead(&t.candidate(), &waiting);
                     v.people_ahead = Some(ahead);
-                    v.estimated_wait_minutes =
-                        Estimator::load(tx, config, t.service, &paused)?.minutes(ahead);
+                    v.estimated_wait_minutes = estimators.get(&t.service).and_then(|e| e.minutes(ahead));
                 }
                 views.push(v);
             }

@@ -17,7 +17,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn cases(share: u32) -> u32 {
     let total: u32 = std::env::var("KIOSK_FUZZ_CASES")
@@ -145,23 +145,6 @@ fn mangled_lines(text: &'static str) -> impl Strategy<Value = String> {
     })
 }
 
-fn kiosk_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(common::kiosk_bin())
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("KIOSK_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("kiosk");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let _ = stdin.write_all(input);
-    drop(stdin);
-    child.wait_with_output().expect("output")
-}
-
 fn exit_class(out: &Output) -> Result<i32, String> {
     let stderr = String::from_utf8_lossy(&out.stderr);
     match out.status.code() {
@@ -215,7 +198,7 @@ proptest! {
     ]) {
         let dir = tempfile::tempdir().expect("dir");
         let before = pending(dir.path());
-        let out = kiosk_stdin(dir.path(), &["--now=2026-11-26T02:00:00Z", "submit", "--json"], v.to_string().as_bytes());
+        let out = common::kiosk_with_stdin(dir.path(), &["--now=2026-11-26T02:00:00Z", "submit", "--json"], v.to_string().as_bytes());
         let code = exit_class(&out).map_err(TestCaseError::fail)?;
         prop_assert!(code == 0 || code == 2, "submit exited {}", code);
         let after = pending(dir.path());
@@ -409,28 +392,6 @@ fn raw_answer() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
-fn read_request(stream: &mut std::net::TcpStream) {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    while let Ok(n) = stream.read(&mut buf) {
-        if n == 0 {
-            return;
-        }
-        data.extend_from_slice(&buf[..n]);
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
-            let length: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                return;
-            }
-        }
-    }
-}
-
 proptest! {
     #![proptest_config(config(2))]
 
@@ -440,7 +401,7 @@ proptest! {
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let server = std::thread::spawn(move || {
             if let Ok((mut stream, _)) = listener.accept() {
-                read_request(&mut stream);
+                common::read_http_request(&mut stream);
                 let _ = stream.write_all(&answer);
             }
         });

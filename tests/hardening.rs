@@ -3,10 +3,10 @@
 
 mod common;
 
-use common::{kiosk, kiosk_bin, stdout_json};
+use common::{kiosk, kiosk_bin, kiosk_with_stdin, read_http_request, stdout_json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -57,24 +57,6 @@ fn kiosk_within(data_dir: &Path, args: &[&str], limit: Duration) -> Output {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-}
-
-fn kiosk_with_stdin(data_dir: &Path, args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(kiosk_bin())
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("KIOSK_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run kiosk");
-    let mut stdin = child.stdin.take().expect("stdin");
-    // A refused input may be closed early; a failed write is then expected.
-    let _ = stdin.write_all(input);
-    drop(stdin);
-    child.wait_with_output().expect("output")
 }
 
 /// Every file below `dir` with the SHA-256 of its bytes (links as their target path).
@@ -865,7 +847,7 @@ fn scripted_agency(answers: Vec<Vec<u8>>) -> (String, std::thread::JoinHandle<()
     let handle = std::thread::spawn(move || {
         for (i, stream) in listener.incoming().enumerate() {
             let Ok(mut stream) = stream else { return };
-            read_request(&mut stream);
+            read_http_request(&mut stream);
             let answer = &answers[i.min(answers.len() - 1)];
             let _ = stream.write_all(answer);
             if i + 1 >= answers.len() {
@@ -874,30 +856,6 @@ fn scripted_agency(answers: Vec<Vec<u8>>) -> (String, std::thread::JoinHandle<()
         }
     });
     (url, handle)
-}
-
-fn read_request(stream: &mut std::net::TcpStream) {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut buf).unwrap_or(0);
-        if n == 0 {
-            return;
-        }
-        data.extend_from_slice(&buf[..n]);
-        let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") else {
-            continue;
-        };
-        let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
-        let length: usize = head
-            .lines()
-            .find_map(|l| l.strip_prefix("content-length:"))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0);
-        if data.len() >= end + 4 + length {
-            return;
-        }
-    }
 }
 
 fn answer(status: &str, headers: &str, body: &[u8]) -> Vec<u8> {

@@ -55,25 +55,7 @@ fn visitor_screen_flows() {
 }
 
 fn a_pre_application_is_sent_from_the_result_screen() {
-    let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("agency.key");
-    std::fs::write(&key_file, "ui-test-key\n").unwrap();
-    let (url, receiver) = local_agency(b"ui-test-key");
-    let mut config = Config::default();
-    config.agency = Some(kiosk::config::AgencyConfig {
-        url,
-        key_file,
-        timeout_ms: Some(2000),
-        first_retry_ms: Some(50),
-    });
-    let agency = kiosk::agency::deliver::Agency::from_config(&config, None).unwrap();
-    let config = Arc::new(config);
-    let store = Store::open_in(dir.path()).unwrap();
-    let clock = Arc::new(kiosk::clock::SystemClock);
-    let queue = QueueService::new(store, config.clone(), clock.clone()).unwrap();
-    let ui = KioskUi::with_devices(config, StartMode::Serving(queue), clock, None, agency).unwrap();
-    ui.window.show().unwrap();
-    let k = Kiosk { ui, dir };
+    let (k, receiver) = kiosk_with_agency(Config::default());
 
     // Legal advice needs no means test: the shortest way to a result.
     tap(&k, "home-screening");

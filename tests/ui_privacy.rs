@@ -7,37 +7,17 @@ mod common;
 mod ui;
 
 use kiosk::config::Config;
-use kiosk::queue_service::QueueService;
-use kiosk::store::Store;
-use kiosk::ui::{KioskUi, Nav, PreappAdapter, Screen, StartMode};
+use kiosk::ui::{Nav, PreappAdapter, Screen};
 use slint::ComponentHandle;
-use std::sync::Arc;
 use ui::*;
 
-/// A kiosk that offers pre-applications (an agency is provisioned; nothing is sent in this test)
-/// and wipes the session after four idle seconds.
+/// A kiosk that offers pre-applications (nothing is sent in this test) and wipes the session
+/// after four idle seconds.
 fn kiosk_offering_preapplications() -> Kiosk {
-    let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("agency.key");
-    std::fs::write(&key_file, "privacy-test-key\n").unwrap();
-    let (url, _receiver) = local_agency(b"privacy-test-key");
     let mut config = Config::default();
     config.kiosk.warn_after_seconds = 3;
     config.kiosk.countdown_seconds = 1;
-    config.agency = Some(kiosk::config::AgencyConfig {
-        url,
-        key_file,
-        timeout_ms: Some(2000),
-        first_retry_ms: Some(50),
-    });
-    let agency = kiosk::agency::deliver::Agency::from_config(&config, None).unwrap();
-    let config = Arc::new(config);
-    let clock = Arc::new(kiosk::clock::SystemClock);
-    let queue =
-        QueueService::new(Store::open_in(dir.path()).unwrap(), config.clone(), clock.clone()).unwrap();
-    let ui = KioskUi::with_devices(config, StartMode::Serving(queue), clock, None, agency).unwrap();
-    ui.window.show().unwrap();
-    Kiosk { ui, dir }
+    kiosk_with_agency(config).0
 }
 
 fn type_digits(k: &Kiosk, digits: &str) {

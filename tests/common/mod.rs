@@ -6,8 +6,9 @@ use kiosk::clock::ManualClock;
 use kiosk::config::Config;
 use kiosk::queue_service::QueueService;
 use kiosk::store::Store;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
 pub fn at(rfc3339: &str) -> DateTime<Utc> {
@@ -58,6 +59,50 @@ pub fn stdout_json(out: &Output) -> serde_json::Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+/// Runs the real binary with `input` on standard input.
+pub fn kiosk_with_stdin(data_dir: &Path, args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(kiosk_bin())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("KIOSK_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run kiosk");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // A refused input may be closed early; a failed write is then expected.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().expect("output")
+}
+
+/// Reads one HTTP request (head and `Content-Length` body) from a test server's connection.
+pub fn read_http_request(stream: &mut std::net::TcpStream) {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut buf).unwrap_or(0);
+        if n == 0 {
+            return;
+        }
+        data.extend_from_slice(&buf[..n]);
+        let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        if data.len() >= end + 4 + length {
+            return;
+        }
+    }
 }
 
 pub mod escpos;

@@ -139,3 +139,26 @@ pub fn local_agency(key: &[u8]) -> (String, std::sync::Arc<kiosk::agency::receiv
     });
     (format!("http://{}", rx.recv().unwrap()), receiver)
 }
+
+/// A kiosk on `config` whose result screen offers pre-applications to a local receiver (returned
+/// to count what arrives).
+pub fn kiosk_with_agency(mut config: Config) -> (Kiosk, std::sync::Arc<kiosk::agency::receiver::Receiver>) {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("agency.key");
+    std::fs::write(&key_file, "ui-test-key\n").unwrap();
+    let (url, receiver) = local_agency(b"ui-test-key");
+    config.agency = Some(kiosk::config::AgencyConfig {
+        url,
+        key_file,
+        timeout_ms: Some(2000),
+        first_retry_ms: Some(50),
+    });
+    let agency = kiosk::agency::deliver::Agency::from_config(&config, None).unwrap();
+    let config = Arc::new(config);
+    let clock = Arc::new(kiosk::clock::SystemClock);
+    let queue =
+        QueueService::new(Store::open_in(dir.path()).unwrap(), config.clone(), clock.clone()).unwrap();
+    let ui = KioskUi::with_devices(config, StartMode::Serving(queue), clock, None, agency).unwrap();
+    ui.window.show().unwrap();
+    (Kiosk { ui, dir }, receiver)
+}
