@@ -23,3 +23,4 @@ pub mod speech;
 pub mod store;
 pub mod supervise;
 pub mod ui;
+pub mod voice;

@@ -7,12 +7,25 @@ use crate::lang::Lang;
 use crate::printer::{Outcome, PrintJob, Report};
 use crate::queue_service::TicketView;
 use crate::receipt::screening::{SummaryContext, summary_receipt};
-use crate::receipt::ticket::{TicketContext, local_time, ticket_receipt};
+use crate::receipt::ticket::{TicketContext, TicketFacts, local_time, ticket_receipt};
 use crate::store::Store;
 use crate::store::device_events::{self, DeviceEvent};
 use chrono::{DateTime, Utc};
 
 pub const PRINTER_DEVICE: &str = "printer";
+
+fn facts(t: &TicketView) -> TicketFacts<'_> {
+    TicketFacts {
+        id: &t.id,
+        number: &t.number,
+        service_name: &t.service_name,
+        priority: t.priority,
+        business_day: t.business_day,
+        issued_at: t.issued_at,
+        people_ahead: t.people_ahead,
+        estimated_wait_minutes: t.estimated_wait_minutes,
+    }
+}
 
 pub fn ticket_job(config: &Config, ticket: &TicketView, lang: Lang) -> PrintJob {
     let hall = config.hall_names();
@@ -25,7 +38,7 @@ pub fn ticket_job(config: &Config, ticket: &TicketView, lang: Lang) -> PrintJob 
     };
     PrintJob {
         name: format!("{}-{}-{}", ticket.business_day, ticket.number, lang.code()),
-        receipt: ticket_receipt(ticket, lang, &ctx),
+        receipt: ticket_receipt(&facts(ticket), lang, &ctx),
     }
 }
 

@@ -346,7 +346,7 @@ pub fn receiver(args: ReceiverArgs) -> CmdResult {
         outln!("listening on http://{addr}");
         use std::io::Write;
         let _ = std::io::stdout().flush();
-        crate::agency::receiver::serve(listener, Arc::new(receiver), super::serve::shutdown_signal())
+        crate::agency::receiver::serve(listener, Arc::new(receiver), super::shutdown_signal())
             .await
             .map_err(|e| Failure::failed(format!("receiver stopped: {e}")))
     })

@@ -134,7 +134,7 @@ fn stop_on_signals() {
             tracing::error!("cannot watch for stop signals; stop the kiosk with SIGKILL");
             return;
         };
-        rt.block_on(super::serve::shutdown_signal());
+        rt.block_on(super::shutdown_signal());
         tracing::info!("stopping");
         let _ = slint::invoke_from_event_loop(|| {
             let _ = slint::quit_event_loop();

@@ -52,7 +52,7 @@ pub struct SpeechConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_dir: Option<PathBuf>,
     /// The languages a call is announced in, in this order.
-    pub call_languages: Vec<crate::speech::Voice>,
+    pub call_languages: Vec<crate::voice::Voice>,
     /// The hall's level for calls, 0..=10 (5 is the recorded level).
     pub call_volume: u8,
     /// Whether this terminal's speakers announce the counters' calls. On a hall host the one
@@ -63,7 +63,7 @@ pub struct SpeechConfig {
 
 impl Default for SpeechConfig {
     fn default() -> Self {
-        use crate::speech::Voice;
+        use crate::voice::Voice;
         Self {
             enabled: true,
             voice_dir: None,

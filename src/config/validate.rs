@@ -119,7 +119,7 @@ impl Config {
                 "use 0 (silent) to 10 (loudest); 5 is the recorded level",
             );
         }
-        if self.speech.call_languages.contains(&crate::speech::Voice::Ug) {
+        if self.speech.call_languages.contains(&crate::voice::Voice::Ug) {
             p.add(
                 "speech.call_languages",
                 "Uyghur has no call phrases".to_string(),

@@ -4,9 +4,23 @@ use super::{Block, Receipt, Size, bullet};
 use crate::i18n::{tr, trf};
 use crate::lang::{Lang, Names};
 use crate::queue::PriorityReason;
-use crate::queue_service::TicketView;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+
+/// What the paper says about the ticket: the receipt's own view, so that this pure module does
+/// not depend on the queue service (or on any storage) — callers map their ticket to it.
+#[derive(Debug, Clone)]
+pub struct TicketFacts<'a> {
+    pub id: &'a str,
+    pub number: &'a str,
+    /// The service's name as issued, used when the configuration no longer names it.
+    pub service_name: &'a str,
+    pub priority: Option<PriorityReason>,
+    pub business_day: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+    pub people_ahead: Option<usize>,
+    pub estimated_wait_minutes: Option<u32>,
+}
 
 /// Everything a ticket shows besides the ticket itself.
 pub struct TicketContext<'a> {
@@ -31,25 +45,25 @@ pub fn priority_label(reason: PriorityReason, lang: Lang) -> String {
 }
 
 /// The status link for a ticket, or None when none is provisioned.
-pub fn status_link(template: &str, ticket: &TicketView, hall_id: &str) -> String {
+pub fn status_link(template: &str, ticket: &TicketFacts, hall_id: &str) -> String {
     template
-        .replace("{ticket}", &ticket.id)
-        .replace("{number}", &ticket.number)
+        .replace("{ticket}", ticket.id)
+        .replace("{number}", ticket.number)
         .replace("{day}", &ticket.business_day.to_string())
         .replace("{hall}", hall_id)
 }
 
-pub fn ticket_receipt(ticket: &TicketView, lang: Lang, ctx: &TicketContext) -> Receipt {
+pub fn ticket_receipt(ticket: &TicketFacts, lang: Lang, ctx: &TicketContext) -> Receipt {
     let mut r = Receipt::new(lang);
     r.centered(ctx.hall.get(lang), Size::Normal, true)
         .centered(
-            ctx.service.map_or(ticket.service_name.as_str(), |n| n.get(lang)),
+            ctx.service.map_or(ticket.service_name, |n| n.get(lang)),
             Size::Double,
             false,
         )
         .push(Block::Rule)
         .centered(tr(lang, "Your number"), Size::Normal, false)
-        .centered(&ticket.number, Size::Huge, true);
+        .centered(ticket.number, Size::Huge, true);
     if let Some(reason) = ticket.priority {
         r.centered(
             trf(lang, "Priority service: {}", &[&priority_label(reason, lang)]),

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 /// The speaker's rate: clips are decoded to it, the chime and silences are made at it. 16 kHz
 /// keeps speech clear (telephone speech is 8 kHz) at 2 bytes a sample in memory.
-pub const RATE: u32 = 16_000;
+pub use super::RATE;
 /// Silence before a call's chime: rodio applies a pause every 5 ms of samples, so the guide is
 /// quiet before the chime begins.
 pub const CALL_LEAD_MS: u32 = 20;

@@ -1,9 +1,9 @@
 //! Voice packs on disk: `<dir>/<voice>/manifest.json` lists each clip's id, file and text. All
 //! clips are decoded once, when the pack is loaded, so playing one is only a copy of a handle.
 
+use super::RATE;
 use super::Voice;
 use super::catalogue::ClipSpec;
-use super::engine::RATE;
 use rodio::buffer::SamplesBuffer;
 use rodio::source::{SeekError, UniformSourceIterator};
 use rodio::{ChannelCount, Decoder, SampleRate, Source};

@@ -141,7 +141,10 @@ impl KioskUi {
             }
         };
         wire_navigation(&window, &config, worker.clone());
-        let contact = super::wizard::wire(&window, &config, clock, printing, outbox);
+        let contact = match super::wizard::wire(&window, &config, clock, printing) {
+            Some(wizard) => super::preapp::wire(&window, wizard, outbox),
+            None => super::preapp::ContactHold::default(),
+        };
         if let Some(worker) = &worker {
             wire_tickets(&window, &config, worker.clone());
             worker.send(Job::Snapshot);

@@ -264,15 +264,14 @@ pub(super) fn wire(
     config: &Arc<Config>,
     clock: Arc<dyn Clock>,
     printing: Option<Arc<PrintService>>,
-    outbox: Option<super::preapp::OutboxLink>,
-) -> super::preapp::ContactHold {
+) -> Option<Rc<Wizard>> {
     let policy = config.eligibility_policy(None).or_else(|e| {
         tracing::error!(error = %e, "the provisioned screening policy cannot be used; using the shipped one");
         Policy::shipped()
     });
     let Ok(policy) = policy else {
         tracing::error!("no screening policy can be loaded; the eligibility check is unavailable");
-        return super::preapp::ContactHold::default();
+        return None;
     };
     let wiz = Rc::new(Wizard {
         window: window.as_weak(),
@@ -283,7 +282,6 @@ pub(super) fn wire(
         printing,
         last_result: RefCell::new(None),
     });
-    let contact = super::preapp::wire(window, wiz.clone(), outbox);
     let z = wiz.clone();
     window
         .global::<WizardAdapter>()
@@ -433,7 +431,7 @@ pub(super) fn wire(
     });
     let z = wiz.clone();
     wa.on_confirm(move || z.show_result());
-    let z = wiz;
+    let z = wiz.clone();
     wa.on_take_ticket(move || {
         z.with_ui(|w| {
             let code = w.global::<WizardAdapter>().get_ticket_service();
@@ -442,7 +440,7 @@ pub(super) fn wire(
             }
         });
     });
-    contact
+    Some(wiz)
 }
 
 /// Offers a ticket for the service with this letter, if the hall has it.
