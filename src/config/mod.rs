@@ -40,6 +40,36 @@ pub struct Config {
     pub kiosk: KioskConfig,
     #[serde(default)]
     pub speech: SpeechConfig,
+    #[serde(default, skip_serializing_if = "ScreeningConfig::is_default")]
+    pub screening: ScreeningConfig,
+}
+
+/// Which service the eligibility result's ticket is for. Unset: the built-in letters (A
+/// consultation, B application, C criminal and duty lawyer) when the hall has them. Set: the
+/// service must exist (`kiosk provision --check` says so otherwise).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScreeningConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consultation_service: Option<ServiceCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_service: Option<ServiceCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criminal_service: Option<ServiceCode>,
+}
+
+/// The kinds of ticket a screening result can lead to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultTicket {
+    Consultation,
+    Application,
+    Criminal,
+}
+
+impl ScreeningConfig {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// Sound: the spoken guide and the call announcements.
@@ -355,6 +385,7 @@ impl Default for Config {
             policy: PolicyConfig::default(),
             kiosk: KioskConfig::default(),
             speech: SpeechConfig::default(),
+            screening: ScreeningConfig::default(),
         }
     }
 }
@@ -437,6 +468,17 @@ impl Config {
         }
     }
 
+    /// The service a screening result's ticket is for, if the hall has one.
+    pub fn result_service(&self, kind: ResultTicket) -> Option<&ServiceConfig> {
+        let (chosen, built_in) = match kind {
+            ResultTicket::Consultation => (self.screening.consultation_service, 'A'),
+            ResultTicket::Application => (self.screening.application_service, 'B'),
+            ResultTicket::Criminal => (self.screening.criminal_service, 'C'),
+        };
+        let code = chosen.or_else(|| built_in.to_string().parse().ok())?;
+        self.service(code)
+    }
+
     pub fn counter(&self, id: u32) -> Option<&CounterConfig> {
         self.counters.iter().find(|c| c.id == id)
     }
@@ -517,6 +559,37 @@ mod tests {
             .replace("paper_width_mm", "paper_widht_mm");
         let err = Config::from_toml(&text).unwrap_err().to_string();
         assert!(err.contains("paper_widht_mm"), "{err}");
+    }
+
+    #[test]
+    fn the_result_ticket_follows_the_configuration_and_is_checked() {
+        let mut config = Config::default();
+        let code = |kind| config_code(&config, kind);
+        fn config_code(c: &Config, kind: ResultTicket) -> Option<char> {
+            c.result_service(kind).map(|s| s.code.letter())
+        }
+        assert_eq!(
+            code(ResultTicket::Criminal),
+            Some('C'),
+            "built-in letters by default"
+        );
+        config.services.retain(|s| s.code.letter() != 'C');
+        for counter in &mut config.counters {
+            counter.services.retain(|s| s.letter() != 'C');
+        }
+        assert_eq!(
+            config_code(&config, ResultTicket::Criminal),
+            None,
+            "no ticket rather than a wrong one"
+        );
+        config.screening.criminal_service = Some("D".parse().unwrap());
+        assert_eq!(config_code(&config, ResultTicket::Criminal), Some('D'));
+        config.validate(None).unwrap();
+        config.screening.application_service = Some("Z".parse().unwrap());
+        let err = config.validate(None).unwrap_err().to_string();
+        assert!(err.contains("screening.application_service"), "{err}");
+        let back = Config::from_toml(&config.to_toml()).unwrap();
+        assert_eq!(back.screening, config.screening);
     }
 
     #[test]

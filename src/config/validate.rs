@@ -126,6 +126,25 @@ impl Config {
                 "use zh, yue and en (screens speak Uyghur; calls do not)",
             );
         }
+        for (field, code) in [
+            (
+                "screening.consultation_service",
+                self.screening.consultation_service,
+            ),
+            (
+                "screening.application_service",
+                self.screening.application_service,
+            ),
+            ("screening.criminal_service", self.screening.criminal_service),
+        ] {
+            if let Some(code) = code.filter(|c| self.service(*c).is_none()) {
+                p.add(
+                    field,
+                    format!("service {code} is not provisioned"),
+                    "name one of the [[service]] codes, or leave it out for the built-in letter",
+                );
+            }
+        }
         for (i, s) in self.policy.yearly_standard.iter().enumerate() {
             if self.policy.yearly_standard[..i].iter().any(|e| e.from == s.from) {
                 p.add(

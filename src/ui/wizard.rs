@@ -6,7 +6,7 @@ use super::{
     WizardAdapter,
 };
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, ResultTicket};
 use crate::eligibility::wizard::{Answers, CRIMINAL_CIRCUMSTANCES, Step, next_step};
 use crate::eligibility::{Circumstance, Matter, NextStep, Policy, ScreeningInput, ScreeningOutput, screen};
 use crate::lang::Lang;
@@ -253,7 +253,7 @@ impl Wizard {
             wa.set_reasons(ModelRc::default());
             wa.set_next_steps(ModelRc::default());
             wa.set_proof(SharedString::new());
-            offer_ticket(w, &self.config, 'A');
+            offer_ticket(w, &self.config, ResultTicket::Consultation);
             w.global::<Nav>().set_screen(Screen::WizardResult);
         });
     }
@@ -443,19 +443,15 @@ pub(super) fn wire(
     Some(wiz)
 }
 
-/// Offers a ticket for the service with this letter, if the hall has it.
-fn offer_ticket(w: &KioskWindow, config: &Config, letter: char) {
+/// Offers a ticket for the service the configuration names for this kind of result, if any.
+fn offer_ticket(w: &KioskWindow, config: &Config, kind: ResultTicket) {
     let lang: Lang = w
         .global::<super::Settings>()
         .get_language()
         .parse()
         .unwrap_or_default();
     let wa = w.global::<WizardAdapter>();
-    let svc = letter
-        .to_string()
-        .parse()
-        .ok()
-        .and_then(|code| config.service(code));
+    let svc = config.result_service(kind);
     wa.set_ticket_service(svc.map(|s| s.code.to_string()).unwrap_or_default().into());
     wa.set_ticket_service_name(
         svc.map(|s| s.name.get(lang).to_owned())
@@ -472,12 +468,12 @@ pub(super) fn fill_result(w: &KioskWindow, d: &crate::eligibility::Decision, con
         .next_steps
         .iter()
         .find_map(|s| match s {
-            NextStep::TakeApplicationTicket => Some('B'),
-            NextStep::TakeCriminalTicket => Some('C'),
-            NextStep::TakeConsultationTicket => Some('A'),
+            NextStep::TakeApplicationTicket => Some(ResultTicket::Application),
+            NextStep::TakeCriminalTicket => Some(ResultTicket::Criminal),
+            NextStep::TakeConsultationTicket => Some(ResultTicket::Consultation),
             _ => None,
         })
-        .unwrap_or('A');
+        .unwrap_or(ResultTicket::Consultation);
     offer_ticket(w, config, service);
     let wa = w.global::<WizardAdapter>();
     wa.set_unsure(false);
