@@ -12,7 +12,7 @@ pub mod wizard;
 
 pub use codes::{Circumstance, CriminalRole, Matter, NextStep, Outcome, Proof, ReasonCode};
 pub use engine::{Decision, Reason, StandardUsed, per_capita_text, screen};
-pub use input::{InputError, ScreeningInput, kind_of};
+pub use input::{HOUSEHOLD_SIZE, InputError, LARGEST_WHOLE, ScreeningInput, kind_of};
 pub use policy::{DatedLine, Policy, PolicyError, ProvisionedStandard};
 
 use crate::lang::Lang;

@@ -4,7 +4,7 @@
 use crate::queue::{Action, DisplayNumber, PriorityReason, ServiceCode, Ticket, TicketState};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Type;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, Row, params};
 use std::collections::HashSet;
 
 const COLUMNS: &str = "id, business_day, issued_service, seq, service, priority, language, arrived_at, \
@@ -316,11 +316,4 @@ pub fn paused_counters(conn: &Connection) -> rusqlite::Result<HashSet<u32>> {
     let mut stmt = conn.prepare_cached("SELECT id FROM counters WHERE paused = 1")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     rows.collect()
-}
-
-/// Whether the ticket exists at all (for the crash test and audits).
-pub fn ticket_count(conn: &Connection) -> rusqlite::Result<u64> {
-    conn.query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get(0))
-        .optional()
-        .map(|n| n.unwrap_or(0))
 }

@@ -58,17 +58,7 @@ impl KioskUi {
         mode: StartMode,
         clock: Arc<dyn crate::clock::Clock>,
     ) -> Result<Self, slint::PlatformError> {
-        Self::with_printer(config, mode, clock, None)
-    }
-
-    /// The kiosk with a printer: tickets print on their own thread as soon as they exist.
-    pub fn with_printer(
-        config: Arc<Config>,
-        mode: StartMode,
-        clock: Arc<dyn crate::clock::Clock>,
-        printer: Option<Printer>,
-    ) -> Result<Self, slint::PlatformError> {
-        Self::with_devices(config, mode, clock, printer, None)
+        Self::with_devices(config, mode, clock, None, None)
     }
 
     /// The kiosk with its printer and the agency: the outbox is delivered on its own thread, and

@@ -384,8 +384,9 @@ pub(super) fn wire(
         };
         let value: Option<u64> = wa.get_number().parse().ok();
         let valid = match (step, value) {
-            (Step::HouseholdSize, Some(n)) => (1..=30).contains(&n),
-            (Step::Income, Some(_)) => true,
+            // The same ranges the engine's input checks use.
+            (Step::HouseholdSize, Some(n)) => crate::eligibility::HOUSEHOLD_SIZE.contains(&n),
+            (Step::Income, Some(n)) => n <= crate::eligibility::LARGEST_WHOLE,
             _ => false,
         };
         if !valid {
