@@ -46,7 +46,10 @@ pub fn read_bytes(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 
 /// The whole content of a regular UTF-8 text file of at most `limit` bytes.
 pub fn read_text(path: &Path, limit: u64) -> io::Result<String> {
-    let bytes = read_bytes(path, limit)?;
+    utf8(read_bytes(path, limit)?)
+}
+
+fn utf8(bytes: Vec<u8>) -> io::Result<String> {
     String::from_utf8(bytes).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
 }
 
@@ -65,8 +68,7 @@ pub fn read_limited(from: impl Read, limit: u64) -> io::Result<Vec<u8>> {
 
 /// Standard input as UTF-8 text, at most `STDIN_LIMIT` bytes.
 pub fn read_stdin_text() -> io::Result<String> {
-    let bytes = read_limited(io::stdin().lock(), STDIN_LIMIT)?;
-    String::from_utf8(bytes).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+    utf8(read_limited(io::stdin().lock(), STDIN_LIMIT)?)
 }
 
 /// Whether anything at all is at `path` — a file, a directory, or a link even if it is dangling

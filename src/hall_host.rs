@@ -15,7 +15,6 @@ use crate::speech::SpeechService;
 use crate::store::Store;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -26,8 +25,6 @@ pub const LOCK_FILE: &str = "hall-host.lock";
 const TAKE_OVER_EVERY: Duration = Duration::from_secs(2);
 /// How often the announcer asks whether another connection committed (a call).
 pub const CALL_WATCH: Duration = Duration::from_millis(500);
-/// How long the outbox worker sleeps when nothing is due.
-const OUTBOX_IDLE: Duration = Duration::from_secs(5);
 /// The rollover loop re-checks at least this often, so a clock correction is noticed.
 const ROLLOVER_RECHECK: Duration = Duration::from_secs(3600);
 
@@ -90,7 +87,6 @@ impl Stop {
 pub struct HallHost {
     stop: Arc<Stop>,
     ready: Arc<(Mutex<bool>, Condvar)>,
-    leading: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -99,22 +95,15 @@ impl HallHost {
     pub fn start(options: HostOptions) -> std::io::Result<HallHost> {
         let stop = Arc::new(Stop::default());
         let ready = Arc::new((Mutex::new(false), Condvar::new()));
-        let leading = Arc::new(AtomicBool::new(false));
-        let (s, r, l) = (stop.clone(), ready.clone(), leading.clone());
+        let (s, r) = (stop.clone(), ready.clone());
         let thread = std::thread::Builder::new()
             .name("hall-host".into())
-            .spawn(move || run(options, s, &r, &l))?;
+            .spawn(move || run(options, s, &r))?;
         Ok(HallHost {
             stop,
             ready,
-            leading,
             thread: Some(thread),
         })
-    }
-
-    /// Whether this process holds the duties now.
-    pub fn is_leading(&self) -> bool {
-        self.leading.load(Ordering::SeqCst)
     }
 
     /// Waits until this process holds the duties and its first look at the queue is done (calls
@@ -152,7 +141,7 @@ fn try_lock(data_dir: &Path) -> std::io::Result<Option<File>> {
     }
 }
 
-fn run(options: HostOptions, stop: Arc<Stop>, ready: &(Mutex<bool>, Condvar), leading: &AtomicBool) {
+fn run(options: HostOptions, stop: Arc<Stop>, ready: &(Mutex<bool>, Condvar)) {
     let mut said_standing_by = false;
     let lock = loop {
         match try_lock(&options.data_dir) {
@@ -170,7 +159,6 @@ fn run(options: HostOptions, stop: Arc<Stop>, ready: &(Mutex<bool>, Condvar), le
             return;
         }
     };
-    leading.store(true, Ordering::SeqCst);
     tracing::info!(
         announcing = options.announcer.is_some(),
         delivering = options.agency.is_some(),
@@ -179,7 +167,6 @@ fn run(options: HostOptions, stop: Arc<Stop>, ready: &(Mutex<bool>, Condvar), le
     let duties = Duties::start(&options, &stop, ready);
     rollover_loop(&options, &stop);
     drop(duties);
-    leading.store(false, Ordering::SeqCst);
     drop(lock);
 }
 
@@ -192,7 +179,11 @@ impl Duties {
     fn start(options: &HostOptions, stop: &Arc<Stop>, ready: &(Mutex<bool>, Condvar)) -> Duties {
         let mut threads = Vec::new();
         if let Some(agency) = options.agency.clone() {
-            match start_delivery(&options.data_dir, agency, options.clock.clone(), stop.clone()) {
+            let db = options.data_dir.join(crate::store::DB_FILE);
+            let wake = Arc::new(tokio::sync::Notify::new());
+            let stop = stop.clone();
+            let stopped = async move { stop.wait_async().await };
+            match deliver::spawn_worker(db, agency, options.clock.clone(), wake, stopped) {
                 Ok(t) => threads.push(t),
                 Err(e) => {
                     tracing::error!(error = %e, "the outbox cannot be delivered; submissions wait in the database")
@@ -230,31 +221,6 @@ impl Drop for Duties {
             let _ = t.join();
         }
     }
-}
-
-fn start_delivery(
-    data_dir: &Path,
-    agency: Agency,
-    clock: Arc<dyn Clock>,
-    stop: Arc<Stop>,
-) -> std::io::Result<JoinHandle<()>> {
-    let db = data_dir.join(crate::store::DB_FILE);
-    std::thread::Builder::new().name("outbox".into()).spawn(move || {
-        match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-            Ok(rt) => {
-                let wake = Arc::new(tokio::sync::Notify::new());
-                rt.block_on(deliver::run_supervised(
-                    db,
-                    agency,
-                    clock,
-                    wake,
-                    OUTBOX_IDLE,
-                    stop.wait_async(),
-                ));
-            }
-            Err(e) => tracing::error!(error = %e, "the outbox cannot run; submissions wait in the database"),
-        }
-    })
 }
 
 /// Announces the counters' calls: looks at the queue twice a second (reading it only when another
@@ -338,7 +304,7 @@ fn rollover_loop(options: &HostOptions, stop: &Stop) {
 }
 
 /// The finished business day's statistics go to the agency once (a repeat is a no-op).
-pub fn queue_yesterdays_report(clock: &dyn Clock, queue: &mut QueueService) {
+fn queue_yesterdays_report(clock: &dyn Clock, queue: &mut QueueService) {
     let now = clock.now();
     let Some(yesterday) = queue.business_day(now).pred_opt() else {
         return;

@@ -11,6 +11,11 @@ pub fn excerpt(text: &str, max: usize) -> String {
 /// The length an echoed value is cut to in messages.
 pub const ECHO: usize = 60;
 
+/// A value typed or sent by someone else, as a message quotes it: at most `ECHO` characters.
+pub fn echo(text: &str) -> String {
+    excerpt(text, ECHO)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

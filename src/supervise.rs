@@ -26,6 +26,33 @@ impl Restarts {
     };
 }
 
+/// The restarts left under a `Restarts` policy: older restarts are forgotten after `within`.
+pub struct RestartBudget {
+    policy: Restarts,
+    recent: Vec<Instant>,
+}
+
+impl RestartBudget {
+    pub fn new(policy: Restarts) -> Self {
+        Self {
+            policy,
+            recent: Vec::new(),
+        }
+    }
+
+    /// Takes one restart: its number within the window, or None when the budget is spent.
+    pub fn spend(&mut self) -> Option<usize> {
+        let now = Instant::now();
+        self.recent
+            .retain(|at| now.duration_since(*at) < self.policy.within);
+        if self.recent.len() as u32 >= self.policy.max {
+            return None;
+        }
+        self.recent.push(now);
+        Some(self.recent.len())
+    }
+}
+
 /// The text of a panic's payload.
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
@@ -59,20 +86,17 @@ pub enum Ended {
 /// after `policy.pause`, unless that would be more than `policy.max` restarts within
 /// `policy.within`.
 pub fn keep_running(thread: &str, policy: Restarts, mut body: impl FnMut()) -> Ended {
-    let mut restarts: Vec<Instant> = Vec::new();
+    let mut budget = RestartBudget::new(policy);
     loop {
         match catch_unwind(AssertUnwindSafe(&mut body)) {
             Ok(()) => return Ended::Finished,
             Err(payload) => {
-                let now = Instant::now();
-                restarts.retain(|at| now.duration_since(*at) < policy.within);
                 let message = panic_message(payload.as_ref());
-                if restarts.len() as u32 >= policy.max {
-                    tracing::error!(thread, panic = %message, restarts = restarts.len(), "the thread keeps failing; giving up (degraded mode)");
+                let Some(restart) = budget.spend() else {
+                    tracing::error!(thread, panic = %message, "the thread keeps failing; giving up (degraded mode)");
                     return Ended::GaveUp;
-                }
-                restarts.push(now);
-                tracing::error!(thread, panic = %message, restart = restarts.len(), "the thread failed unexpectedly; starting it again");
+                };
+                tracing::error!(thread, panic = %message, restart, "the thread failed unexpectedly; starting it again");
                 std::thread::sleep(policy.pause);
             }
         }

@@ -16,6 +16,8 @@ use std::time::Duration;
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 const BATCH: u32 = 200;
+/// How long the worker sleeps when nothing is due (a new submission wakes it sooner).
+pub const IDLE: Duration = Duration::from_secs(5);
 
 /// The agency's endpoint as this terminal talks to it.
 #[derive(Clone)]
@@ -305,7 +307,7 @@ pub async fn run_supervised(
     stop: impl std::future::Future<Output = ()>,
 ) {
     let policy = crate::supervise::Restarts::DEFAULT;
-    let mut restarts: Vec<std::time::Instant> = Vec::new();
+    let mut budget = crate::supervise::RestartBudget::new(policy);
     tokio::pin!(stop);
     loop {
         let store = match Store::open(&db) {
@@ -334,22 +336,36 @@ pub async fn run_supervised(
             }
         };
         let Err(e) = joined else { return };
-        let now = std::time::Instant::now();
-        restarts.retain(|at| now.duration_since(*at) < policy.within);
         let message = if e.is_panic() {
             crate::supervise::panic_message(e.into_panic().as_ref())
         } else {
             e.to_string()
         };
-        if restarts.len() as u32 >= policy.max {
+        let Some(restart) = budget.spend() else {
             tracing::error!(panic = %message, "outbox delivery keeps failing; it stops until the next start (submissions stay queued)");
             return;
-        }
-        restarts.push(now);
-        tracing::error!(panic = %message, restart = restarts.len(), "outbox delivery failed unexpectedly; starting it again");
+        };
+        tracing::error!(panic = %message, restart, "outbox delivery failed unexpectedly; starting it again");
         tokio::select! {
             _ = tokio::time::sleep(policy.pause) => {}
             _ = &mut stop => return,
         }
     }
+}
+
+/// The outbox worker on a thread of its own (with its own current-thread runtime and database
+/// connection) until `stop` fires: `run_supervised` for the kiosk and the hall host service alike.
+pub fn spawn_worker(
+    db: std::path::PathBuf,
+    agency: Agency,
+    clock: Arc<dyn Clock>,
+    wake: Arc<tokio::sync::Notify>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new().name("outbox".into()).spawn(move || {
+        match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(rt) => rt.block_on(run_supervised(db, agency, clock, wake, IDLE, stop)),
+            Err(e) => tracing::error!(error = %e, "the outbox cannot run; submissions wait in the database"),
+        }
+    })
 }

@@ -172,7 +172,7 @@ fn only_known(
     match obj.keys().find(|k| !known.contains(&k.as_str())) {
         Some(unknown) => Err(format!(
             "{prefix}{} is not a field here; the fields are {}",
-            crate::shorten::excerpt(unknown, crate::shorten::ECHO),
+            crate::shorten::echo(unknown),
             known.join(", ")
         )),
         None => Ok(()),

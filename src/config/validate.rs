@@ -446,7 +446,7 @@ impl Config {
 /// Why `url` is not a usable http(s) address, or None. Parsed, not prefix-matched: `https://`
 /// alone or an address with spaces would otherwise pass here and fail at the first request.
 pub(crate) fn web_address_problem(url: &str) -> Option<String> {
-    let shown = crate::shorten::excerpt(url, crate::shorten::ECHO);
+    let shown = crate::shorten::echo(url);
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Some(format!("'{shown}' contains spaces or control characters"));
     }

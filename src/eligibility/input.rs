@@ -90,7 +90,12 @@ impl ScreeningInput {
                 NaiveDate::parse_from_str(s, "%Y-%m-%d")
                     .ok()
                     .filter(|_| s.len() == 10)
-                    .ok_or_else(|| err("date", format!("'{}' is not a date; write YYYY-MM-DD", echo(s))))?
+                    .ok_or_else(|| {
+                        err(
+                            "date",
+                            format!("'{}' is not a date; write YYYY-MM-DD", crate::shorten::echo(s)),
+                        )
+                    })?
             }
         };
         let matter_text = required(obj, "matter")?
@@ -101,7 +106,7 @@ impl ScreeningInput {
                 "matter",
                 format!(
                     "unknown matter '{}'; use one of {}",
-                    echo(matter_text),
+                    crate::shorten::echo(matter_text),
                     Matter::known()
                 ),
             )
@@ -129,7 +134,7 @@ impl ScreeningInput {
                         "criminal_role",
                         format!(
                             "unknown role '{}'; use one of {} or null",
-                            echo(s),
+                            crate::shorten::echo(s),
                             CriminalRole::known()
                         ),
                     )
@@ -176,10 +181,6 @@ fn present<'a>(obj: &'a Map<String, Value>, field: &str) -> Option<&'a Value> {
 
 fn required<'a>(obj: &'a Map<String, Value>, field: &str) -> Result<&'a Value, InputError> {
     present(obj, field).ok_or_else(|| err(field, "is missing"))
-}
-
-fn echo(s: &str) -> String {
-    crate::shorten::excerpt(s, crate::shorten::ECHO)
 }
 
 /// The largest whole number accepted (2^53: every such number is exact in JSON readers).
@@ -250,7 +251,7 @@ fn circumstance_list(v: &Value) -> Result<Vec<Circumstance>, InputError> {
                 &field,
                 format!(
                     "unknown circumstance '{}'; use one of {}",
-                    echo(s),
+                    crate::shorten::echo(s),
                     Circumstance::known()
                 ),
             )

@@ -178,7 +178,7 @@ fn bad_entries(dir: &Path, manifest: &Manifest) -> Vec<String> {
     let mut bad = Vec::new();
     let (mut ids, mut files) = (HashSet::new(), HashSet::new());
     for clip in &manifest.clips {
-        let shown = crate::shorten::excerpt(&clip.file, crate::shorten::ECHO);
+        let shown = crate::shorten::echo(&clip.file);
         if let Some(why) = file_name_problem(&clip.file) {
             bad.push(format!("{} → {shown}: {why}", clip.id));
             continue;

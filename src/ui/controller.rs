@@ -342,31 +342,15 @@ fn start_delivery(
     db: &std::path::Path,
     clock: Arc<dyn crate::clock::Clock>,
 ) -> Result<OutboxLink, slint::PlatformError> {
-    let fail = |e: String| slint::PlatformError::Other(format!("cannot start the outbox: {e}"));
-    let db_path = crate::store::Store::open(db)
-        .map_err(|e| fail(e.to_string()))?
-        .path()
-        .to_owned();
     let wake = Arc::new(tokio::sync::Notify::new());
-    let w = wake.clone();
-    std::thread::Builder::new()
-        .name("outbox".into())
-        .spawn(
-            move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                Ok(rt) => rt.block_on(deliver::run_supervised(
-                    db_path,
-                    agency,
-                    clock,
-                    w,
-                    std::time::Duration::from_secs(5),
-                    std::future::pending(),
-                )),
-                Err(e) => {
-                    tracing::error!(error = %e, "the outbox cannot run; submissions wait in the database")
-                }
-            },
-        )
-        .map_err(|e| fail(e.to_string()))?;
+    deliver::spawn_worker(
+        db.to_path_buf(),
+        agency,
+        clock,
+        wake.clone(),
+        std::future::pending(),
+    )
+    .map_err(|e| slint::PlatformError::Other(format!("cannot start the outbox: {e}")))?;
     Ok(OutboxLink {
         db: db.to_path_buf(),
         wake,
