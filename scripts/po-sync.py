@@ -17,7 +17,9 @@ def ui_strings():
         for m in re.finditer(r'@tr\(\s*"((?:[^"\\]|\\.)*)"', Path(f).read_text(encoding="utf-8")):
             if m.group(1) not in ids:
                 ids.append(m.group(1))
-    for f in sorted(glob.glob(str(ROOT / "src/**/*.rs"), recursive=True)):
+    rust = glob.glob(str(ROOT / "src/**/*.rs"), recursive=True)
+    rust += glob.glob(str(ROOT / "crates/*/src/**/*.rs"), recursive=True)
+    for f in sorted(rust):
         if f.endswith("i18n.rs"):
             continue
         text = Path(f).read_text(encoding="utf-8")

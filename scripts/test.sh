@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-cargo fmt --check
-cargo clippy --locked --all-targets -- -D warnings
+cargo fmt --all --check
+cargo clippy --locked --workspace --all-targets -- -D warnings
 # The fuzzing harness's budget per target (tests/fuzz.rs); nightly runs set a larger one.
 export KIOSK_FUZZ_CASES="${KIOSK_FUZZ_CASES:-256}"
-cargo test --locked
+cargo test --locked --workspace

@@ -1,60 +1,72 @@
-//! Which calls are new since the last look at the queue, so each call (and each recall) is
-//! announced once. Pure: it only compares snapshots.
+//! Which calls the speakers have not announced yet, from the queue's event stream: each call
+//! and each recall is one event with its own number (`transitions.seq`), so following the
+//! cursor announces each exactly once, on this host or (later) over the hall API.
 
-use crate::queue::TicketState;
-use crate::queue_service::TicketView;
-use std::collections::HashSet;
+use kiosk_contract::{EventCursor, HallError, HallEvent, HallQueue};
 
 /// A call to announce: the ticket number and the counter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
     pub number: String,
     pub counter: u32,
+    /// The language the visitor used at the kiosk.
+    pub language: String,
 }
 
+/// The calls among `events` (oldest first), in the order they were made.
+pub fn calls_in(events: &[HallEvent]) -> Vec<Call> {
+    events
+        .iter()
+        .filter(|e| e.is_call())
+        .filter_map(|e| {
+            Some(Call {
+                number: e.number.clone(),
+                counter: e.counter?,
+                language: e.language.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Follows the queue's events from where the last look stopped.
 #[derive(Default)]
-pub struct CallWatch {
-    /// (ticket id, recall count, counter) of every call already seen.
-    seen: HashSet<(String, u32, u32)>,
-    primed: bool,
+pub struct CallFeed {
+    /// None until the first look, which only notes where the stream is: calls made before the
+    /// terminal started are not announced again.
+    cursor: Option<EventCursor>,
 }
 
-impl CallWatch {
-    /// The calls in `tickets` not seen before, oldest first. The first look only remembers what
-    /// is there: calls made before the terminal started are not announced again.
-    pub fn new_calls(&mut self, tickets: &[TicketView]) -> Vec<Call> {
-        let mut fresh: Vec<&TicketView> = tickets
-            .iter()
-            .filter(|t| t.state == TicketState::Called)
-            .filter(|t| {
-                t.counter
-                    .is_some_and(|c| self.seen.insert((t.id.clone(), t.recalls, c)))
-            })
-            .collect();
-        if !std::mem::replace(&mut self.primed, true) {
-            return Vec::new();
+/// How many events one request reads; a backlog is read in several.
+const PAGE: usize = 200;
+
+impl CallFeed {
+    /// The calls made since the last look, oldest first.
+    pub fn new_calls(&mut self, queue: &mut dyn HallQueue) -> Result<Vec<Call>, HallError> {
+        let Some(mut cursor) = self.cursor else {
+            self.cursor = Some(queue.summary()?.cursor);
+            return Ok(Vec::new());
+        };
+        let mut calls = Vec::new();
+        loop {
+            let page = queue.events_after(cursor, PAGE)?;
+            calls.extend(calls_in(&page.events));
+            cursor = page.cursor;
+            // Remember what was read even if a later page fails: those calls are announced now.
+            self.cursor = Some(cursor);
+            if !page.more {
+                return Ok(calls);
+            }
         }
-        fresh.sort_by_key(|t| t.called_at);
-        fresh
-            .into_iter()
-            .filter_map(|t| {
-                Some(Call {
-                    number: t.number.clone(),
-                    counter: t.counter?,
-                })
-            })
-            .collect()
     }
 }
 
-/// Announces each new call in `tickets` through `speech`, in `voices` order.
-pub fn announce_new(
-    watch: &mut CallWatch,
-    tickets: &[TicketView],
+/// Announces each call through `speech`, in `voices` order.
+pub fn announce(
+    calls: &[Call],
     voices: &[crate::speech::Voice],
     speech: impl Fn(crate::speech::service::Command),
 ) {
-    for call in watch.new_calls(tickets) {
+    for call in calls {
         tracing::info!(number = %call.number, counter = call.counter, "announcing a call");
         let parts = crate::speech::compose::call(&call.number, call.counter, voices);
         speech(crate::speech::service::Command::Announce(parts));
@@ -64,51 +76,37 @@ pub fn announce_new(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{TimeZone, Utc};
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use kiosk_core::queue::Action;
 
-    fn called(id: &str, number: &str, counter: u32, recalls: u32, minute: u32) -> TicketView {
-        TicketView {
-            id: id.into(),
+    fn event(seq: u64, event: Action, number: &str, counter: Option<u32>) -> HallEvent {
+        HallEvent {
+            seq,
+            at: Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
+            business_day: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            event,
+            ticket_id: format!("id-{number}"),
             number: number.into(),
             service: "A".parse().unwrap(),
-            service_name: String::new(),
-            priority: None,
-            state: TicketState::Called,
-            language: "zh-CN".into(),
-            business_day: Utc::now().date_naive(),
-            issued_at: Utc::now(),
-            counter: Some(counter),
-            called_at: Some(Utc.with_ymd_and_hms(2026, 11, 26, 9, minute, 0).unwrap()),
-            recalls,
-            people_ahead: None,
-            estimated_wait_minutes: None,
+            counter,
+            language: "ug".into(),
         }
     }
 
     #[test]
-    fn each_call_and_recall_is_announced_once() {
-        let mut watch = CallWatch::default();
-        assert!(
-            watch.new_calls(&[called("1", "A001", 1, 0, 0)]).is_empty(),
-            "primed only"
-        );
-        let calls = watch.new_calls(&[
-            called("1", "A001", 1, 0, 0),
-            called("3", "B002", 3, 0, 5),
-            called("2", "A002", 2, 0, 4),
-        ]);
-        let numbers: Vec<&str> = calls.iter().map(|c| c.number.as_str()).collect();
-        assert_eq!(numbers, ["A002", "B002"], "new calls, oldest first");
-        assert!(watch.new_calls(&[called("2", "A002", 2, 0, 4)]).is_empty());
-        let recall = watch.new_calls(&[called("2", "A002", 2, 1, 6)]);
-        assert_eq!(
-            recall,
-            [Call {
-                number: "A002".into(),
-                counter: 2
-            }]
-        );
-        let transferred = watch.new_calls(&[called("2", "A002", 4, 1, 7)]);
-        assert_eq!(transferred[0].counter, 4, "called again at another counter");
+    fn calls_and_recalls_are_calls_and_nothing_else_is() {
+        let events = [
+            event(1, Action::Issue, "A001", None),
+            event(2, Action::Call, "A001", Some(1)),
+            event(3, Action::Skip, "A001", Some(1)),
+            event(4, Action::Rejoin, "A001", None),
+            event(5, Action::Call, "A001", Some(2)),
+            event(6, Action::Recall, "A001", Some(2)),
+            event(7, Action::Complete, "A001", Some(2)),
+        ];
+        let calls = calls_in(&events);
+        let seen: Vec<(&str, u32)> = calls.iter().map(|c| (c.number.as_str(), c.counter)).collect();
+        assert_eq!(seen, [("A001", 1), ("A001", 2), ("A001", 2)]);
+        assert!(calls.iter().all(|c| c.language == "ug"));
     }
 }

@@ -23,7 +23,7 @@ use std::time::Duration;
 pub const LOCK_FILE: &str = "hall-host.lock";
 /// How often a standing-by process tries to take over.
 const TAKE_OVER_EVERY: Duration = Duration::from_secs(2);
-/// How often the announcer asks whether another connection committed (a call).
+/// How often the announcer reads the queue's new events (a call).
 pub const CALL_WATCH: Duration = Duration::from_millis(500);
 /// The rollover loop re-checks at least this often, so a clock correction is noticed.
 const ROLLOVER_RECHECK: Duration = Duration::from_secs(3600);
@@ -223,35 +223,28 @@ impl Drop for Duties {
     }
 }
 
-/// Announces the counters' calls: looks at the queue twice a second (reading it only when another
-/// connection committed). The first look only remembers what is there; `primed` says it is done.
+/// Announces the counters' calls: follows the queue's events twice a second. The first look
+/// only notes where the stream is; `primed` says it is done.
 fn start_announcer(
     options: &HostOptions,
     speech: SpeechService,
     stop: Arc<Stop>,
 ) -> Result<(JoinHandle<()>, std::sync::mpsc::Receiver<()>), String> {
     let store = Store::open_in(&options.data_dir).map_err(|e| e.to_string())?;
-    let mut queue =
+    let service =
         QueueService::new(store, options.config.clone(), options.clock.clone()).map_err(|e| e.to_string())?;
+    let mut queue = crate::hall_queue::LocalQueue::new(service);
     let voices = options.config.speech.call_languages.clone();
     let (primed_tx, primed) = std::sync::mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("announcer".into())
         .spawn(move || {
-            let mut watch = crate::calls::CallWatch::default();
-            let mut seen = None;
+            let mut feed = crate::calls::CallFeed::default();
             let mut first = true;
             loop {
                 crate::supervise::guarded("announcer", "look for calls", || {
-                    let version = queue.store().data_version().ok();
-                    if version.is_some() && version == seen {
-                        return;
-                    }
-                    seen = version;
-                    match queue.status() {
-                        Ok(status) => crate::calls::announce_new(&mut watch, &status.tickets, &voices, |c| {
-                            speech.send(c)
-                        }),
+                    match feed.new_calls(&mut queue) {
+                        Ok(calls) => crate::calls::announce(&calls, &voices, |c| speech.send(c)),
                         Err(e) => tracing::error!(error = %e, "the queue could not be read for calls"),
                     }
                 });

@@ -16,7 +16,6 @@ use crate::store::Store;
 use crate::store::queue_tables::{self as tables, TransitionRecord};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::Connection;
-use serde::Serialize;
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -40,72 +39,9 @@ impl OpError {
     }
 }
 
-/// A ticket as the visitor and staff see it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct TicketView {
-    pub id: String,
-    pub number: String,
-    pub service: ServiceCode,
-    pub service_name: String,
-    pub priority: Option<PriorityReason>,
-    pub state: TicketState,
-    pub language: String,
-    pub business_day: NaiveDate,
-    pub issued_at: DateTime<Utc>,
-    pub counter: Option<u32>,
-    pub called_at: Option<DateTime<Utc>>,
-    pub recalls: u32,
-    /// For waiting tickets: how many are ahead in the same service.
-    pub people_ahead: Option<usize>,
-    /// For waiting tickets: minutes, or null when no open counter serves the service.
-    pub estimated_wait_minutes: Option<u32>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CallResult {
-    pub counter: u32,
-    pub called: Option<TicketView>,
-    /// The ticket the counter had, completed automatically by calling the next one.
-    pub completed: Option<TicketView>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ServiceStatus {
-    pub code: ServiceCode,
-    pub name: String,
-    pub waiting: usize,
-    pub priority_waiting: usize,
-    pub no_show: usize,
-    pub open_counters: usize,
-    pub typical_service_minutes: u32,
-    /// What a ticket issued now would be told.
-    pub estimated_wait_minutes: Option<u32>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CounterStatus {
-    pub id: u32,
-    pub name: String,
-    pub paused: bool,
-    pub services: Vec<ServiceCode>,
-    pub current: Option<TicketView>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct HallStatus {
-    pub business_day: NaiveDate,
-    pub now: DateTime<Utc>,
-    pub services: Vec<ServiceStatus>,
-    pub counters: Vec<CounterStatus>,
-    pub tickets: Vec<TicketView>,
-}
-
-/// Which ticket an operation is about.
-#[derive(Debug, Clone, Copy)]
-pub enum TicketRef {
-    AtCounter(u32),
-    Number(DisplayNumber),
-}
+pub use kiosk_contract::{
+    CallResult, CounterStatus, HallStatus, HallSummary, ServiceStatus, TicketRef, TicketView,
+};
 
 pub struct QueueService {
     store: Store,
@@ -425,84 +361,63 @@ impl QueueService {
         self.store.write(|tx| expire_stale(tx, day, now))
     }
 
-    /// The whole state of today's queue. A read: it takes no write lock, so screens and
-    /// counters polling it never queue behind the kiosks issuing tickets. (Earlier days' open
-    /// tickets are not today's, so they need not be expired first: the rollover job and every
-    /// write do that.)
+    /// The whole state of today's queue, every ticket with its place and wait. A read: it takes
+    /// no write lock, so readers never queue behind the kiosks issuing tickets. (Earlier days'
+    /// open tickets are not today's, so they need not be expired first: the rollover job and
+    /// every write do that.)
     pub fn status(&mut self) -> Result<HallStatus, OpError> {
         let now = self.clock.now();
         let day = self.business_day(now);
         let (config, store) = (&self.config, &mut self.store);
         store.read(|tx| {
-            let tickets = tables::tickets_of_day(tx, day)?;
-            let paused = tables::paused_counters(tx)?;
-            // One estimate per service, loaded once (not once per waiting ticket).
-            let mut codes: Vec<ServiceCode> = config.services.iter().map(|s| s.code).collect();
-            codes.extend(tickets.iter().map(|t| t.service));
-            codes.sort();
-            codes.dedup();
-            let estimators = codes
-                .into_iter()
-                .map(|code| Ok((code, Estimator::load(tx, config, code, &paused)?)))
-                .collect::<rusqlite::Result<std::collections::HashMap<_, _>>>()?;
-            let waiting: Vec<Candidate> = tickets
-                .iter()
-                .filter(|t| t.state == TicketState::Waiting)
-                .map(Ticket::candidate)
-                .collect();
-            let mut services = Vec::new();
-            for s in &config.services {
-                let Some(est) = estimators.get(&s.code) else {
-                    continue;
-                };
-                let of = |state| {
-                    tickets
-                        .iter()
-                        .filter(move |t| t.service == s.code && t.state == state)
-                };
-                services.push(ServiceStatus {
-                    code: s.code,
-                    name: s.name.zh.clone(),
-                    waiting: of(TicketState::Waiting).count(),
-                    priority_waiting: of(TicketState::Waiting).filter(|t| t.priority.is_some()).count(),
-                    no_show: of(TicketState::NoShow).count(),
-                    open_counters: est.open_counters,
-                    typical_service_minutes: est.typical_seconds.div_ceil(60),
-                    estimated_wait_minutes: est.minutes(of(TicketState::Waiting).count()),
-                });
-            }
-            let counters = config
-                .counters
-                .iter()
-                .map(|c| CounterStatus {
-                    id: c.id,
-                    name: c.name.zh.clone(),
-                    paused: paused.contains(&c.id),
-                    services: c.services.clone(),
-                    current: tickets
-                        .iter()
-                        .find(|t| t.state == TicketState::Called && t.counter == Some(c.id))
-                        .map(|t| view(config, t)),
-                })
-                .collect();
-            let mut views = Vec::with_capacity(tickets.len());
-            for t in &tickets {
+            let hall = Overview::load(tx, config, day)?;
+            let mut views = Vec::with_capacity(hall.tickets.len());
+            for t in &hall.tickets {
                 let mut v = view(config, t);
                 if t.state == TicketState::Waiting {
-                    let ahead = queue::people_ahead(&t.candidate(), &waiting);
+                    let ahead = queue::people_ahead(&t.candidate(), &hall.waiting);
                     v.people_ahead = Some(ahead);
-                    v.estimated_wait_minutes = estimators.get(&t.service).and_then(|e| e.minutes(ahead));
+                    v.estimated_wait_minutes = hall.estimators.get(&t.service).and_then(|e| e.minutes(ahead));
                 }
                 views.push(v);
             }
             Ok(HallStatus {
                 business_day: day,
                 now,
-                services,
-                counters,
+                services: hall.services(config),
+                counters: hall.counters(config),
                 tickets: views,
             })
         })
+    }
+
+    /// What screens show: services, counters and the latest calls, without the day's tickets.
+    /// A read, like `status`; `cursor` is read in the same transaction, so following the events
+    /// from it misses nothing that the summary does not show.
+    pub fn summary(&mut self) -> Result<HallSummary, OpError> {
+        let now = self.clock.now();
+        let day = self.business_day(now);
+        let (config, store) = (&self.config, &mut self.store);
+        store.read(|tx| {
+            let hall = Overview::load(tx, config, day)?;
+            let recent = tables::recently_called(tx, day, HallSummary::RECENT_CALLS)?;
+            Ok(HallSummary {
+                business_day: day,
+                now,
+                services: hall.services(config),
+                counters: hall.counters(config),
+                recent_calls: recent.iter().map(|t| view(config, t)).collect(),
+                cursor: tables::last_event(tx)?,
+            })
+        })
+    }
+
+    /// The queue's events after `cursor`, oldest first, at most `limit`.
+    pub fn events_after(&mut self, cursor: u64, limit: usize) -> Result<kiosk_contract::EventPage, OpError> {
+        let events = self
+            .store
+            .read(|tx| tables::events_after(tx, cursor, limit.saturating_add(1)))?;
+        Ok(page_of(events, cursor, limit))
     }
 
     /// Statistics of a business day (default: today), from its recorded transitions.
@@ -654,6 +569,96 @@ fn view_with_wait(tx: &Connection, config: &Config, t: &Ticket) -> Result<Ticket
         v.estimated_wait_minutes = Estimator::load(tx, config, t.service, &paused)?.minutes(ahead);
     }
     Ok(v)
+}
+
+/// One business day's tickets and per-service estimates, read once for `status` and `summary`.
+struct Overview {
+    tickets: Vec<Ticket>,
+    waiting: Vec<Candidate>,
+    paused: std::collections::HashSet<u32>,
+    estimators: std::collections::HashMap<ServiceCode, Estimator>,
+}
+
+impl Overview {
+    fn load(tx: &Connection, config: &Config, day: NaiveDate) -> Result<Self, OpError> {
+        let tickets = tables::tickets_of_day(tx, day)?;
+        let paused = tables::paused_counters(tx)?;
+        // One estimate per service, loaded once (not once per waiting ticket).
+        let mut codes: Vec<ServiceCode> = config.services.iter().map(|s| s.code).collect();
+        codes.extend(tickets.iter().map(|t| t.service));
+        codes.sort();
+        codes.dedup();
+        let estimators = codes
+            .into_iter()
+            .map(|code| Ok((code, Estimator::load(tx, config, code, &paused)?)))
+            .collect::<rusqlite::Result<_>>()?;
+        let waiting = tickets
+            .iter()
+            .filter(|t| t.state == TicketState::Waiting)
+            .map(Ticket::candidate)
+            .collect();
+        Ok(Self {
+            tickets,
+            waiting,
+            paused,
+            estimators,
+        })
+    }
+
+    fn services(&self, config: &Config) -> Vec<ServiceStatus> {
+        let mut services = Vec::new();
+        for s in &config.services {
+            let Some(est) = self.estimators.get(&s.code) else {
+                continue;
+            };
+            let of = |state| {
+                self.tickets
+                    .iter()
+                    .filter(move |t| t.service == s.code && t.state == state)
+            };
+            services.push(ServiceStatus {
+                code: s.code,
+                name: s.name.zh.clone(),
+                waiting: of(TicketState::Waiting).count(),
+                priority_waiting: of(TicketState::Waiting).filter(|t| t.priority.is_some()).count(),
+                no_show: of(TicketState::NoShow).count(),
+                open_counters: est.open_counters,
+                typical_service_minutes: est.typical_seconds.div_ceil(60),
+                estimated_wait_minutes: est.minutes(of(TicketState::Waiting).count()),
+            });
+        }
+        services
+    }
+
+    fn counters(&self, config: &Config) -> Vec<CounterStatus> {
+        config
+            .counters
+            .iter()
+            .map(|c| CounterStatus {
+                id: c.id,
+                name: c.name.zh.clone(),
+                paused: self.paused.contains(&c.id),
+                services: c.services.clone(),
+                current: self
+                    .tickets
+                    .iter()
+                    .find(|t| t.state == TicketState::Called && t.counter == Some(c.id))
+                    .map(|t| view(config, t)),
+            })
+            .collect()
+    }
+}
+
+/// A page of at most `limit` events from `limit + 1` read, so `more` is known without a count.
+fn page_of(
+    mut events: Vec<kiosk_contract::HallEvent>,
+    cursor: u64,
+    limit: usize,
+) -> kiosk_contract::EventPage {
+    let more = events.len() > limit;
+    events.truncate(limit);
+    let cursor = events.last().map_or(cursor, |e| e.seq);
+    kiosk_contract::EventPage { events, cursor, more }
 }
 
 /// What the wait estimate of one service is built from.

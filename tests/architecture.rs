@@ -1,64 +1,113 @@
-//! The boundaries ARCHITECTURE.md promises, checked on the source: the pure domain modules
-//! (queue rules, eligibility, receipt layout, dates, voices, languages, the clock, i18n) use no
-//! storage, async runtime, UI, device or network crate and none of the modules that do.
+//! The boundaries ARCHITECTURE.md promises, as checks that fail when someone crosses them:
 //!
-//! This is the source-level guard until the workspace split makes the same rules compile-time
-//! facts (a core crate whose `Cargo.toml` cannot name those crates).
+//! - the pure core (`kiosk-core`) and the contract (`kiosk-contract`) have no storage, async
+//!   runtime, UI, sound, video, serial or network crate anywhere in their dependency trees
+//!   (asked of `cargo tree`, so a dependency that arrives through another one counts too);
+//! - the core's source does no I/O of its own (no `std::fs`, `std::net`, `std::process`).
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-/// Modules that must stay pure, relative to `src/`.
-const PURE: &[&str] = &[
-    "queue",
-    "eligibility",
-    "receipt",
-    "dates.rs",
-    "shorten.rs",
-    "voice.rs",
-    "lang.rs",
-    "i18n.rs",
-    "clock.rs",
-];
-
-/// What a pure module may not name (crates with side effects, and this crate's modules that
-/// have them).
+/// Crates with side effects that the core and the contract must not reach, directly or not.
 const FORBIDDEN: &[&str] = &[
     "rusqlite",
+    "libsqlite3-sys",
     "tokio",
+    "mio",
     "slint",
+    "i-slint-core",
+    "winit",
     "rodio",
+    "cpal",
+    "alsa",
     "gstreamer",
     "reqwest",
+    "hyper",
     "axum",
+    "rustls",
     "serialport",
-    "std::fs",
-    "std::net",
-    "std::process",
-    "crate::store",
-    "crate::queue_service",
-    "crate::ui",
-    "crate::cli",
-    "crate::printer",
-    "crate::printing",
-    "crate::speech",
-    "crate::media",
-    "crate::agency",
-    "crate::hall_host",
 ];
 
-/// Known, documented exceptions: (file, what it names, why).
-const ALLOWED: &[(&str, &str, &str)] = &[(
-    "eligibility/policy.rs",
-    "crate::fsutil",
-    "`Policy::from_file` reads a policy file only when a caller asks (kiosk screen --policy)",
-)];
+/// What the core's own source may not use: it takes data as arguments and returns decisions.
+const CORE_IO: &[&str] = &["std::fs", "std::net", "std::process", "std::thread", "std::env"];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The names of every crate in a package's normal (non-dev, non-build) dependency tree.
+fn dependency_tree(package: &str) -> Vec<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(root())
+        .args([
+            "tree",
+            "--offline",
+            "--locked",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "-p",
+            package,
+        ])
+        .output()
+        .expect("run cargo tree");
+    assert!(
+        out.status.success(),
+        "cargo tree -p {package} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn forbidden_in(tree: &[String]) -> Vec<&'static str> {
+    FORBIDDEN
+        .iter()
+        .copied()
+        .filter(|f| tree.iter().any(|name| name == f))
+        .collect()
+}
+
+#[test]
+fn the_core_and_the_contract_depend_on_no_storage_runtime_ui_device_or_network_crate() {
+    for package in ["kiosk-core", "kiosk-contract"] {
+        let tree = dependency_tree(package);
+        assert!(tree.len() > 5, "{package}'s tree was read ({tree:?})");
+        assert!(
+            tree.iter().any(|n| n == "chrono"),
+            "{package}'s tree lists its crates"
+        );
+        let found = forbidden_in(&tree);
+        assert!(
+            found.is_empty(),
+            "{package} must stay pure, but its dependency tree has {found:?}; \
+             see ARCHITECTURE.md (Crates) for where such code goes"
+        );
+    }
+}
+
+#[test]
+fn the_dependency_check_sees_forbidden_crates_where_they_are() {
+    // The same check on the terminal crate, which does use them: proves the check can fail.
+    let tree = dependency_tree("legal-aid-kiosk");
+    for expected in ["rusqlite", "tokio", "slint", "rodio", "gstreamer", "serialport"] {
+        assert!(
+            forbidden_in(&tree).contains(&expected),
+            "cargo tree of the terminal crate names {expected}"
+        );
+    }
+}
 
 fn rust_files(at: &Path, out: &mut Vec<PathBuf>) {
-    if at.is_file() {
-        out.push(at.to_path_buf());
-        return;
-    }
-    for entry in std::fs::read_dir(at).expect("read src") {
+    for entry in std::fs::read_dir(at).expect("read the source folder") {
         let path = entry.expect("entry").path();
         if path.is_dir() {
             rust_files(&path, out);
@@ -73,50 +122,32 @@ fn code_of(line: &str) -> &str {
     line.split("//").next().unwrap_or("")
 }
 
-#[test]
-fn pure_modules_name_no_storage_runtime_ui_device_or_network_code() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    for module in PURE {
-        rust_files(&src.join(module), &mut files);
-    }
-    assert!(
-        files.len() > 20,
-        "the pure modules were found ({} files)",
-        files.len()
-    );
-    let mut found = Vec::new();
-    for file in &files {
-        let rel = file
-            .strip_prefix(&src)
-            .expect("under src")
-            .to_string_lossy()
-            .into_owned();
-        let text = std::fs::read_to_string(file).expect("read");
-        for (n, line) in text.lines().enumerate() {
-            let code = code_of(line);
-            for word in FORBIDDEN.iter().chain(std::iter::once(&"crate::fsutil")) {
-                let allowed = ALLOWED.iter().any(|(f, w, _)| *f == rel && w == word);
-                if code.contains(word) && !allowed {
-                    found.push(format!("src/{rel}:{}: {word}", n + 1));
-                }
-            }
-        }
-    }
-    assert!(
-        found.is_empty(),
-        "pure modules reach for side effects:\n{}",
-        found.join("\n")
-    );
+fn io_in(line: &str) -> Option<&'static str> {
+    CORE_IO.iter().copied().find(|w| code_of(line).contains(w))
 }
 
 #[test]
-fn the_check_would_see_a_forbidden_name() {
-    // The scanner itself: a line naming a forbidden module is caught, a comment is not.
-    let caught = |line: &str| FORBIDDEN.iter().any(|w| code_of(line).contains(w));
-    assert!(caught("use crate::store::Store;"));
-    assert!(caught("let c = rusqlite::Connection::open(p);"));
-    assert!(!caught(
-        "// `crate::queue_service` persists what these functions decide."
-    ));
+fn the_core_does_no_io_of_its_own() {
+    let src = root().join("crates/core/src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    assert!(files.len() > 20, "the core's files were found ({})", files.len());
+    let mut found = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("read");
+        // Unit tests may read fixtures; the product code may not.
+        let product = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, line) in product.lines().enumerate() {
+            if let Some(word) = io_in(line) {
+                found.push(format!("{}:{}: {word}", file.display(), n + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "the pure core does I/O:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_io_check_would_see_a_file_read() {
+    assert_eq!(io_in("let t = std::fs::read_to_string(p)?;"), Some("std::fs"));
+    assert_eq!(io_in("// std::fs is for the callers"), None);
 }

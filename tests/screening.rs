@@ -18,7 +18,7 @@ fn data(name: &str) -> PathBuf {
 fn policy_named(name: &str, dir: &Path) -> Policy {
     match name {
         "shipped" => Policy::shipped().unwrap(),
-        file => Policy::from_file(&dir.join(file)).unwrap(),
+        file => kiosk::config::policy_from_file(&dir.join(file)).unwrap(),
     }
 }
 

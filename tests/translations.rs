@@ -33,6 +33,7 @@ fn ui_strings() -> Vec<String> {
     let mut out = Vec::new();
     walk(&root().join("ui"), &mut out);
     rust_strings(&root().join("src"), &mut out);
+    rust_strings(&root().join("crates"), &mut out);
     out
 }
 
@@ -153,7 +154,7 @@ fn every_ui_string_is_translated_with_its_placeholders() {
 
 /// The three strings of every `pick(lang, zh, en, ug)` in src/eligibility/text.rs.
 fn engine_texts() -> Vec<[String; 3]> {
-    let text = std::fs::read_to_string(root().join("src/eligibility/text.rs")).unwrap();
+    let text = std::fs::read_to_string(root().join("crates/core/src/eligibility/text.rs")).unwrap();
     let mut out = Vec::new();
     for (i, _) in text.match_indices("pick(") {
         let mut rest = &text[i..];

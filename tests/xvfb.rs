@@ -1,20 +1,62 @@
 //! The real kiosk window (winit + software renderer) under Xvfb, operated with simulated clicks:
 //! home → take a ticket → service A → normal ticket. Each click waits until the window shows
 //! the screen it expects (pixels read back with xwd), and the ticket is checked in the database.
+//! Where to click is not written down: the same window is laid out headless in this process
+//! (Slint's testing backend, the bundled fonts, the same size) and each button's centre is read
+//! from its accessible-id, so a layout change moves the clicks with it.
 //! Needs Xvfb, xdotool and xwd (scripts/setup.sh installs them).
 
 mod common;
+#[path = "common/ui.rs"]
+mod ui;
 
+use kiosk::config::Config;
+use kiosk::ui::Screen;
+use slint::ComponentHandle;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const W: u32 = 1080;
 const H: u32 = 1920;
-/// Button centres in a 1080x1920 window on the default configuration (see `kiosk screenshot`).
-const TAKE_TICKET: (u32, u32) = (540, 309);
-const SERVICE_A: (u32, u32) = (540, 298);
-const NORMAL_TICKET: (u32, u32) = (540, 289);
+
+/// The centres of the buttons a visitor presses for a normal ticket of service A, in a W×H
+/// window: laid out headless, walking the same screens by their accessible-ids.
+struct Buttons {
+    take_ticket: (u32, u32),
+    service_a: (u32, u32),
+    normal_ticket: (u32, u32),
+}
+
+fn centre(k: &ui::Kiosk, id: &str) -> (u32, u32) {
+    let e = ui::wait_for_element(k, id);
+    let (at, size) = (e.absolute_position(), e.size());
+    let x = (at.x + size.width / 2.0).round();
+    let y = (at.y + size.height / 2.0).round();
+    assert!(
+        x > 0.0 && y > 0.0 && x < W as f32 && y < H as f32,
+        "{id} is on screen at {x},{y}"
+    );
+    (x as u32, y as u32)
+}
+
+fn laid_out_buttons() -> Buttons {
+    i_slint_backend_testing::init_integration_test_with_system_time();
+    let k = ui::kiosk_with(Config::default());
+    k.ui.window.window().set_size(slint::PhysicalSize::new(W, H));
+    let take_ticket = centre(&k, "home-take-ticket");
+    ui::tap(&k, "home-take-ticket");
+    ui::wait_for_screen(&k, Screen::Service);
+    let service_a = centre(&k, "service-A");
+    ui::tap(&k, "service-A");
+    ui::wait_for_screen(&k, Screen::Priority);
+    let normal_ticket = centre(&k, "priority-none");
+    Buttons {
+        take_ticket,
+        service_a,
+        normal_ticket,
+    }
+}
 /// The primary button colour (Theme.accent) and a tile's surface colour.
 const ACCENT: [u8; 3] = [11, 92, 173];
 const SURFACE: [u8; 3] = [255, 255, 255];
@@ -98,6 +140,7 @@ fn a_visitor_takes_a_ticket_in_the_real_window_by_clicks() {
     for tool in ["Xvfb", "xdotool", "xwd"] {
         need(tool);
     }
+    let buttons = laid_out_buttons();
     let display = free_display();
     let _xvfb = KillOnDrop(
         Command::new("Xvfb")
@@ -146,17 +189,17 @@ fn a_visitor_takes_a_ticket_in_the_real_window_by_clicks() {
     });
 
     wait_for("the home screen", || {
-        pixel(&display, &window, TAKE_TICKET) == Some(ACCENT)
+        pixel(&display, &window, buttons.take_ticket) == Some(ACCENT)
     });
-    click(&display, &window, TAKE_TICKET);
+    click(&display, &window, buttons.take_ticket);
     wait_for("the service screen", || {
-        pixel(&display, &window, SERVICE_A) == Some(SURFACE)
+        pixel(&display, &window, buttons.service_a) == Some(SURFACE)
     });
-    click(&display, &window, SERVICE_A);
+    click(&display, &window, buttons.service_a);
     wait_for("the priority question", || {
-        pixel(&display, &window, NORMAL_TICKET) == Some(ACCENT)
+        pixel(&display, &window, buttons.normal_ticket) == Some(ACCENT)
     });
-    click(&display, &window, NORMAL_TICKET);
+    click(&display, &window, buttons.normal_ticket);
 
     let mut tickets = serde_json::Value::Null;
     wait_for("the ticket in the queue", || {

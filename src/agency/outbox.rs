@@ -73,7 +73,7 @@ struct DailyReport<'a> {
     hall_id: &'a str,
     terminal_id: &'a str,
     #[serde(flatten)]
-    stats: &'a DailyStats,
+    stats: kiosk_contract::DailyStatsView,
 }
 
 /// The day's report, once per hall and business day (a second call for the same day is a no-op).
@@ -94,7 +94,7 @@ pub fn enqueue_daily_report(
         schema: DAILY_REPORT,
         hall_id: &config.hall.id,
         terminal_id: &config.terminal.id,
-        stats,
+        stats: stats.into(),
     };
     let bytes = serde_json::to_vec(&body).map_err(|e| format!("cannot encode the daily report: {e}"))?;
     let id = uuid::Uuid::now_v7().to_string();

@@ -272,7 +272,8 @@ fn outbox(ctx: &Context, submissions: u32) -> CmdResult {
 }
 
 fn speech(ctx: &Context, calls: u32) -> CmdResult {
-    use crate::calls::CallWatch;
+    use crate::calls::CallFeed;
+    use crate::hall_queue::LocalQueue;
     use crate::queue_service::QueueService;
     use crate::speech::{ClipStore, Voice, compose, wav::Offline};
     use crate::store::Store;
@@ -307,17 +308,16 @@ fn speech(ctx: &Context, calls: u32) -> CmdResult {
         hall.issue(service, None, Lang::ZhCn)
             .map_err(|e| fail(e.to_string()))?;
     }
-    let mut watch = CallWatch::default();
-    watch.new_calls(&hall.status().map_err(|e| fail(e.to_string()))?.tickets);
+    let mut hall = LocalQueue::new(hall);
+    let mut feed = CallFeed::default();
+    feed.new_calls(&mut hall).map_err(|e| fail(e.to_string()))?;
     let mut offline = Offline::new(std::sync::Arc::new(store));
     let (mut queued, mut first) = (Vec::new(), Vec::new());
     for i in 0..calls {
         let counter = 1 + i % config.counters.len().max(1) as u32;
         counters.call_next(counter).map_err(|e| fail(e.to_string()))?;
         let t0 = Instant::now();
-        let _ = hall.store().data_version();
-        let status = hall.status().map_err(|e| fail(e.to_string()))?;
-        for call in watch.new_calls(&status.tickets) {
+        for call in feed.new_calls(&mut hall).map_err(|e| fail(e.to_string()))? {
             let parts = compose::call(&call.number, call.counter, &config.speech.call_languages);
             offline.speaker.announce(&parts);
         }

@@ -53,7 +53,7 @@ fn start_mode(ctx: &Context) -> (Config, StartMode) {
             QueueService::new(store, Arc::new(config.clone()), ctx.clock.clone()).map_err(|e| e.to_string())
         });
     match opened {
-        Ok(queue) => (config, StartMode::Serving(queue)),
+        Ok(queue) => (config, StartMode::local(queue)),
         Err(e) => (config, StartMode::OutOfService(e)),
     }
 }
@@ -73,7 +73,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
     // On a hall host this process also carries out the host's duties (or stands by while a
     // `kiosk serve` does); calls come out of the kiosk's own speakers, pausing its guide.
     let host = match &mode {
-        StartMode::Serving(_) if config.terminal.role == Role::HallHost => {
+        StartMode::Serving { .. } if config.terminal.role == Role::HallHost => {
             let started = crate::hall_host::HallHost::start(crate::hall_host::HostOptions {
                 data_dir: ctx.data_dir.clone(),
                 config: Arc::new(config.clone()),
@@ -93,24 +93,18 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
         }
         _ => None,
     };
-    let ui = KioskUi::with_speech(
-        Arc::new(config),
-        mode,
-        ctx.clock.clone(),
-        Some(printer),
-        agency,
-        Some(speech),
-    )
-    .map_err(|e| {
-        Failure::failed(format!(
-            "cannot open the kiosk window: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)? \
+    let ui = KioskUi::builder(Arc::new(config), mode, ctx.clock.clone())
+        .printer(Some(printer))
+        .agency(agency)
+        .speech(Some(speech))
+        .media(Some(crate::media::pack::active_dir(&ctx.data_dir)))
+        .build()
+        .map_err(|e| {
+            Failure::failed(format!(
+                "cannot open the kiosk window: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)? \
              `kiosk serve` runs the hall host without a screen"
-        ))
-    })?;
-    let media = crate::media::pack::active_dir(&ctx.data_dir);
-    if let Err(e) = crate::ui::media::enable(&ui.window, &media) {
-        tracing::error!(error = %e, "cannot start the media thread; sign-language video is off");
-    }
+            ))
+        })?;
     let window = ui.window.window();
     if let Some((w, h)) = args.size {
         window.set_size(slint::PhysicalSize::new(w, h));

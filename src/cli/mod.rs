@@ -158,26 +158,26 @@ pub(crate) fn write_stdout(args: std::fmt::Arguments) -> CmdResult {
         .map_err(|e| Failure::output(&e))
 }
 
-impl Failure {
-    /// A queue operation's failure; a storage error names the database file, which is what a
-    /// technician needs to look at (permissions, disk, damage).
-    pub(crate) fn from_op(e: OpError, database: &std::path::Path) -> Self {
-        match e {
-            OpError::Storage(source) => Self::failed(format!(
-                "queue database {}: {source}; see `kiosk doctor`",
-                database.display()
-            )),
-            other => Self::from(other),
-        }
-    }
-}
-
 impl From<OpError> for Failure {
     fn from(e: OpError) -> Self {
         let code = if e.is_bad_input() { 2 } else { 1 };
         Self {
             code,
             message: e.to_string(),
+        }
+    }
+}
+
+impl From<kiosk_contract::HallError> for Failure {
+    fn from(e: kiosk_contract::HallError) -> Self {
+        let code = if e.kind == kiosk_contract::ErrorKind::BadInput {
+            2
+        } else {
+            1
+        };
+        Self {
+            code,
+            message: e.message,
         }
     }
 }
@@ -212,6 +212,11 @@ impl Context {
         let (config, _) = self.load_config()?;
         let store = Store::open_in(&self.data_dir)?;
         Ok(QueueService::new(store, Arc::new(config), self.clock.clone())?)
+    }
+
+    /// The hall queue as the CLI's queue commands use it: the one interface the screens use too.
+    pub(crate) fn hall_queue(&self) -> Result<Box<dyn kiosk_contract::HallQueue>, Failure> {
+        Ok(Box::new(crate::hall_queue::LocalQueue::new(self.open_queue()?)))
     }
 }
 

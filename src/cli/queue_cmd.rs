@@ -3,9 +3,8 @@
 use super::{CmdResult, Context, Failure, print_json};
 use crate::lang::Lang;
 use crate::queue::{DisplayNumber, PriorityReason, ServiceCode};
-use crate::queue_service::OpError;
-use crate::queue_service::{CallResult, CounterStatus, HallStatus, TicketRef, TicketView};
 use clap::{Args, Subcommand};
+use kiosk_contract::{CallResult, CounterStatus, HallStatus, TicketRef, TicketView};
 
 #[derive(Subcommand, Debug)]
 pub enum QueueCommand {
@@ -98,9 +97,8 @@ pub struct CounterArg {
 }
 
 pub fn run(ctx: &Context, cmd: QueueCommand) -> CmdResult {
-    let mut q = ctx.open_queue()?;
-    let path = q.store().path().to_owned();
-    let db = |e: OpError| Failure::from_op(e, &path);
+    let mut q = ctx.hall_queue()?;
+    let db = Failure::from;
     match cmd {
         QueueCommand::Issue {
             service,
@@ -232,7 +230,7 @@ fn status_out(s: &HallStatus, json: bool) -> CmdResult {
 
 fn stats_out(s: &crate::queue::stats::DailyStats, json: bool) -> CmdResult {
     if json {
-        return print_json(s);
+        return print_json(&kiosk_contract::DailyStatsView::from(s));
     }
     let min = |m: Option<f64>| m.map_or("-".to_string(), |v| format!("{v:.1}"));
     outln!("business day {}", s.business_day);

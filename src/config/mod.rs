@@ -11,10 +11,12 @@ mod validate;
 pub use provision::{CounterSpec, ProvisionChanges, ServiceSpec};
 pub use validate::{ConfigError, Problem};
 
+// The configuration writes service letters as the contract does.
 use crate::lang::Names;
 use crate::queue::ServiceCode;
 use chrono::NaiveTime;
 use chrono_tz::Tz;
+use kiosk_contract::wire;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -50,11 +52,11 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScreeningConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::opt_text")]
     pub consultation_service: Option<ServiceCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::opt_text")]
     pub application_service: Option<ServiceCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::opt_text")]
     pub criminal_service: Option<ServiceCode>,
 }
 
@@ -190,6 +192,7 @@ pub struct TerminalConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceConfig {
+    #[serde(with = "wire::text")]
     pub code: ServiceCode,
     pub name: Names,
     #[serde(default = "yes")]
@@ -205,6 +208,7 @@ pub struct CounterConfig {
     pub id: u32,
     pub name: Names,
     /// In order of preference: the counter serves the first service with someone waiting.
+    #[serde(with = "wire::text_list")]
     pub services: Vec<ServiceCode>,
 }
 
@@ -501,7 +505,7 @@ impl Config {
         override_file: Option<&Path>,
     ) -> Result<crate::eligibility::Policy, crate::eligibility::PolicyError> {
         let base = match override_file {
-            Some(path) => crate::eligibility::Policy::from_file(path)?,
+            Some(path) => policy_from_file(path)?,
             None => crate::eligibility::Policy::shipped()?,
         };
         Ok(base.with_provisioned(&self.policy.yearly_standard))
@@ -533,6 +537,19 @@ pub(crate) fn parse_hhmm(s: &str) -> Option<NaiveTime> {
         return None;
     }
     NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
+/// A policy file for one run (`kiosk screen --policy`): read as a file from outside, then
+/// checked by the screening engine's own rules.
+pub fn policy_from_file(path: &Path) -> Result<crate::eligibility::Policy, crate::eligibility::PolicyError> {
+    let origin = path.display().to_string();
+    let text = crate::fsutil::read_text(path, crate::fsutil::POLICY_LIMIT).map_err(|e| {
+        crate::eligibility::PolicyError {
+            origin: origin.clone(),
+            message: format!("cannot be read: {e}"),
+        }
+    })?;
+    crate::eligibility::Policy::from_toml(&text, &origin)
 }
 
 #[cfg(test)]

@@ -135,12 +135,6 @@ impl Store {
         Ok(busy == 0)
     }
 
-    /// A number that changes whenever another connection (a counter, another process) commits:
-    /// cheap enough to ask twice a second, so calls are noticed without re-reading the queue.
-    pub fn data_version(&self) -> rusqlite::Result<i64> {
-        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))
-    }
-
     /// Whether this process may write the database: takes the write lock and lets it go, so a
     /// read-only file, directory or mount shows up here and not at a visitor's first ticket.
     pub fn check_writable(&mut self) -> rusqlite::Result<()> {

@@ -317,3 +317,63 @@ pub fn paused_counters(conn: &Connection) -> rusqlite::Result<HashSet<u32>> {
     let rows = stmt.query_map([], |r| r.get(0))?;
     rows.collect()
 }
+
+/// The queue's events after `cursor` (a `transitions.seq`), oldest first, with each ticket's
+/// number and language.
+pub fn events_after(
+    conn: &Connection,
+    cursor: u64,
+    limit: usize,
+) -> rusqlite::Result<Vec<kiosk_contract::HallEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT tr.seq, tr.at, tr.business_day, tr.event, tr.ticket_id, t.issued_service, t.seq, \
+                tr.service, tr.counter_id, t.language \
+         FROM transitions tr JOIN tickets t ON t.id = tr.ticket_id \
+         WHERE tr.seq > ?1 ORDER BY tr.seq LIMIT ?2",
+    )?;
+    let cursor = i64::try_from(cursor).unwrap_or(i64::MAX);
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![cursor, limit], |row| {
+        let number = DisplayNumber {
+            service: parsed(row, 5)?,
+            seq: row.get(6)?,
+        };
+        let day: String = row.get(2)?;
+        Ok(kiosk_contract::HallEvent {
+            seq: row.get::<_, i64>(0)?.try_into().unwrap_or_default(),
+            at: time_at(row, 1)?.ok_or_else(|| conversion(1, "missing time".into()))?,
+            business_day: day
+                .parse()
+                .map_err(|e: chrono::ParseError| conversion(2, e.to_string()))?,
+            event: parsed(row, 3)?,
+            ticket_id: row.get(4)?,
+            number: number.to_string(),
+            service: parsed(row, 7)?,
+            counter: row.get(8)?,
+            language: row.get(9)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// The newest event's number (0 before the first ticket).
+pub fn last_event(conn: &Connection) -> rusqlite::Result<u64> {
+    let seq: i64 = conn
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM transitions")?
+        .query_row([], |r| r.get(0))?;
+    Ok(seq.try_into().unwrap_or_default())
+}
+
+/// The day's most recently called tickets (by their latest call or recall), newest first.
+pub fn recently_called(conn: &Connection, day: NaiveDate, limit: usize) -> rusqlite::Result<Vec<Ticket>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM tickets JOIN \
+           (SELECT ticket_id, MAX(seq) AS last_call FROM transitions \
+            WHERE business_day = ?1 AND event IN ('call', 'recall') GROUP BY ticket_id) calls \
+         ON calls.ticket_id = tickets.id ORDER BY calls.last_call DESC LIMIT ?2"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![day.to_string(), limit], ticket_from_row)?;
+    rows.collect()
+}

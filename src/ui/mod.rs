@@ -3,15 +3,18 @@
 //! screen, and never blocks the UI thread (the queue runs on `worker`'s thread).
 
 mod controller;
+mod devices;
 pub mod fonts;
+mod inbox;
 pub mod media;
 mod preapp;
 pub mod screenshot;
 pub mod session;
 mod speech;
+mod visitor;
 mod wizard;
 mod worker;
 
 slint::include_modules!();
 
-pub use controller::{CALL_WATCH, KioskUi, StartMode};
+pub use controller::{CALL_WATCH, KioskBuilder, KioskUi, StartMode};

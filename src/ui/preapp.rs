@@ -3,7 +3,7 @@
 //! with the session; they are never logged.
 
 use super::wizard::Wizard;
-use super::{KioskWindow, Nav, PreappAdapter, Screen};
+use super::{ContactProblem, KioskWindow, Nav, PreappAdapter, Screen};
 use crate::agency::outbox::{PreApplicationRequest, enqueue_pre_application};
 use crate::agency::submission::{Contact, ContactError, validate_id_number, validate_phone};
 use crate::store::Store;
@@ -80,17 +80,17 @@ fn error_message(e: &ContactError) -> &'static str {
     }
 }
 
-fn refuse(w: &KioskWindow, e: &ContactError) {
-    w.global::<PreappAdapter>().set_error(error_code(e).into());
-    super::speech::say_message(w, error_message(e));
+fn refuse(w: &KioskWindow, guide: &super::speech::Guide, e: &ContactError) {
+    w.global::<PreappAdapter>().set_error(problem(e));
+    guide.say_message(w, error_message(e));
 }
 
-fn error_code(e: &ContactError) -> &'static str {
+fn problem(e: &ContactError) -> ContactProblem {
     match e {
-        ContactError::Phone => "phone",
-        ContactError::IdShape => "id-shape",
-        ContactError::IdBirthDate => "id-birth-date",
-        ContactError::IdCheckDigit => "id-check-digit",
+        ContactError::Phone => ContactProblem::Phone,
+        ContactError::IdShape => ContactProblem::IdShape,
+        ContactError::IdBirthDate => ContactProblem::IdBirthDate,
+        ContactError::IdCheckDigit => ContactProblem::IdCheckDigit,
     }
 }
 
@@ -134,8 +134,8 @@ pub(super) fn wire(window: &KioskWindow, wiz: Rc<Wizard>, outbox: Option<OutboxL
                 _ => {}
             }
             pa.set_entry(text.into());
-            pa.set_error(SharedString::new());
-            super::speech::echo_key(w, &key);
+            pa.set_error(ContactProblem::None);
+            z.guide.echo_key(w, &key);
         });
     });
     let (z, e) = (wiz.clone(), entry.clone());
@@ -151,7 +151,7 @@ pub(super) fn wire(window: &KioskWindow, wiz: Rc<Wizard>, outbox: Option<OutboxL
                         pa.set_entry(e.borrow().id_number.clone().unwrap_or_default().into());
                         nav.set_screen(Screen::PreappId);
                     }
-                    Err(err) => refuse(w, &err),
+                    Err(err) => refuse(w, &z.guide, &err),
                 }
             } else if text.is_empty() {
                 e.borrow_mut().id_number = None;
@@ -162,7 +162,7 @@ pub(super) fn wire(window: &KioskWindow, wiz: Rc<Wizard>, outbox: Option<OutboxL
                         e.borrow_mut().id_number = Some(id);
                         nav.set_screen(Screen::PreappConsent);
                     }
-                    Err(err) => refuse(w, &err),
+                    Err(err) => refuse(w, &z.guide, &err),
                 }
             }
         });
@@ -197,7 +197,7 @@ pub(super) fn wire(window: &KioskWindow, wiz: Rc<Wizard>, outbox: Option<OutboxL
 fn clear(w: &KioskWindow) {
     let pa = w.global::<PreappAdapter>();
     pa.set_entry(SharedString::new());
-    pa.set_error(SharedString::new());
+    pa.set_error(ContactProblem::None);
     pa.set_reference(SharedString::new());
     pa.set_delivered(false);
     pa.set_save_failed(false);

@@ -1,7 +1,8 @@
 //! `kiosk screenshot`: every screen rendered headless with Slint's software renderer into PNGs,
 //! for each language, theme and size asked for. No display, GPU or system font is needed.
 
-use super::controller::wipe_session;
+use super::speech::Guide;
+use super::visitor::wipe_session;
 use super::{
     ChecklistItem, HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, PreappAdapter, PrintState,
     ReviewRow, Screen, ServiceItem, Settings, TicketAdapter, WizardAdapter,
@@ -87,7 +88,8 @@ pub struct Request {
 }
 
 /// The kiosk window on a headless software-rendered platform (once per process).
-fn headless_kiosk() -> Result<(Rc<MinimalSoftwareWindow>, KioskWindow), String> {
+/// Its spoken guide only collects (`screen_guides` reads what it would say).
+fn headless_kiosk() -> Result<(Rc<MinimalSoftwareWindow>, KioskWindow, Rc<Guide>), String> {
     let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
     slint::platform::set_platform(Box::new(HeadlessPlatform {
         window: window.clone(),
@@ -96,7 +98,8 @@ fn headless_kiosk() -> Result<(Rc<MinimalSoftwareWindow>, KioskWindow), String> 
     super::fonts::register_bundled_fonts();
     let ui = KioskWindow::new().map_err(|e| e.to_string())?;
     ui.show().map_err(|e| e.to_string())?;
-    Ok((window, ui))
+    let guide = super::speech::wire(&ui, None);
+    Ok((window, ui, guide))
 }
 
 /// Renders one full frame into `buffer` (the window repaints everything each time).
@@ -112,14 +115,14 @@ fn render_frame(window: &MinimalSoftwareWindow, buffer: &mut SharedPixelBuffer<R
 /// Renders and writes the PNGs; returns the files written.
 pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(&req.out).map_err(|e| format!("cannot create {}: {e}", req.out.display()))?;
-    let (window, ui) = headless_kiosk()?;
+    let (window, ui, guide) = headless_kiosk()?;
     let mut written = Vec::new();
     for &(w, h) in &req.sizes {
         window.set_size(PhysicalSize::new(w, h));
         for &lang in &req.langs {
             for &theme in &req.themes {
                 for (name, screen) in SCREENS {
-                    prepare(&ui, config, lang, theme, screen);
+                    prepare(&ui, &guide, config, lang, theme, screen);
                     let file = req
                         .out
                         .join(format!("{name}-{}-{}-{w}x{h}.png", lang.code(), theme.name()));
@@ -127,8 +130,8 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                     written.push(file);
                 }
                 for (outcome, sample) in &OUTCOME_SAMPLES[1..] {
-                    prepare(&ui, config, lang, theme, Screen::WizardResult);
-                    show_sample_result(&ui, config, lang, *sample);
+                    prepare(&ui, &guide, config, lang, theme, Screen::WizardResult);
+                    show_sample_result(&ui, &guide, config, lang, *sample);
                     let file = req.out.join(format!(
                         "wizard-result-{outcome}-{}-{}-{w}x{h}.png",
                         lang.code(),
@@ -138,7 +141,7 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                     written.push(file);
                 }
                 if req.overlays {
-                    prepare(&ui, config, lang, theme, Screen::Priority);
+                    prepare(&ui, &guide, config, lang, theme, Screen::Priority);
                     ui.global::<Nav>()
                         .set_idle_seconds(ui.global::<Nav>().get_warn_after_seconds() + 5);
                     let file =
@@ -147,7 +150,7 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                     save_png(&window, w, h, &file)?;
                     written.push(file);
                     // The ticket that could not be printed: a larger number and "Print again".
-                    prepare(&ui, config, lang, theme, Screen::Confirmation);
+                    prepare(&ui, &guide, config, lang, theme, Screen::Confirmation);
                     let t = ui.global::<TicketAdapter>();
                     t.set_can_print(true);
                     t.set_print_state(PrintState::Failed);
@@ -163,7 +166,7 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                         ("wizard-matter", Screen::WizardMatter),
                         ("wizard-question", Screen::WizardQuestion),
                     ] {
-                        prepare(&ui, config, lang, theme, screen);
+                        prepare(&ui, &guide, config, lang, theme, screen);
                         show_sign_video(
                             &ui,
                             lang,
@@ -223,8 +226,7 @@ pub fn screen_guides(
     config: &Config,
     wanted: &[(&str, Lang)],
 ) -> Result<Vec<Vec<crate::speech::Part>>, String> {
-    let (window, ui) = headless_kiosk()?;
-    super::speech::wire(&ui, None);
+    let (window, ui, guide) = headless_kiosk()?;
     window.set_size(PhysicalSize::new(1080, 1920));
     let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(1080, 1920);
     let mut guides = Vec::new();
@@ -237,15 +239,15 @@ pub fn screen_guides(
                 let names: Vec<&str> = SCREENS.iter().map(|(n, _)| *n).collect();
                 format!("unknown screen '{name}'; use one of {}", names.join(", "))
             })?;
-        prepare(&ui, config, lang, Theme::Normal, screen);
+        prepare(&ui, &guide, config, lang, Theme::Normal, screen);
         if screen == Screen::Confirmation {
             let t = ui.global::<TicketAdapter>();
             let detail =
                 super::speech::ticket_detail(lang, &t.get_number(), &t.get_service_name(), 3, Some(25));
-            super::speech::set_detail(screen, detail);
+            guide.set_detail(screen, detail);
         }
         render_frame(&window, &mut buffer);
-        guides.push(super::speech::flush(&ui));
+        guides.push(guide.flush(&ui));
     }
     Ok(guides)
 }
@@ -260,9 +262,9 @@ pub struct FrameTimes {
 /// Renders the home screen `frames` times at the given size, each a full repaint.
 pub fn measure_frames(config: &Config, (w, h): (u32, u32), frames: usize) -> Result<FrameTimes, String> {
     let start = std::time::Instant::now();
-    let (window, ui) = headless_kiosk()?;
+    let (window, ui, guide) = headless_kiosk()?;
     window.set_size(PhysicalSize::new(w, h));
-    prepare(&ui, config, Lang::ZhCn, Theme::Normal, Screen::Home);
+    prepare(&ui, &guide, config, Lang::ZhCn, Theme::Normal, Screen::Home);
     let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(w, h);
     render_frame(&window, &mut buffer);
     let first_frame_ms = start.elapsed().as_secs_f64() * 1000.0;
@@ -288,8 +290,8 @@ pub fn measure_frames(config: &Config, (w, h): (u32, u32), frames: usize) -> Res
 }
 
 /// Puts the window into a screen with representative sample data.
-fn prepare(ui: &KioskWindow, config: &Config, lang: Lang, theme: Theme, screen: Screen) {
-    wipe_session(ui, config);
+fn prepare(ui: &KioskWindow, guide: &Guide, config: &Config, lang: Lang, theme: Theme, screen: Screen) {
+    wipe_session(ui, config, guide);
     let settings = ui.global::<Settings>();
     settings.set_language(lang.code().into());
     let _ = slint::select_bundled_translation(lang.code());
@@ -345,7 +347,7 @@ fn prepare(ui: &KioskWindow, config: &Config, lang: Lang, theme: Theme, screen: 
         Screen::PreappPhone => pa.set_entry("13812345678".into()),
         Screen::PreappId => {
             pa.set_entry("110105194912310021".into());
-            pa.set_error("id-check-digit".into());
+            pa.set_error(super::ContactProblem::IdCheckDigit);
         }
         Screen::PreappDone => {
             pa.set_reference("GZLA-00000042".into());
@@ -356,13 +358,16 @@ fn prepare(ui: &KioskWindow, config: &Config, lang: Lang, theme: Theme, screen: 
     ui.global::<OutOfServiceAdapter>().set_technician_detail(
         "provisioning file: hall.id: 'gz-nowhere' is not one of the city's halls".into(),
     );
-    prepare_wizard(ui, config, lang);
+    prepare_wizard(ui, guide, config, lang);
+    use crate::eligibility::wizard::Step;
     let step = match screen {
-        Screen::WizardQuestion => "AlreadyRepresented",
-        Screen::WizardNumber => "Income",
-        _ => "Circumstances",
+        Screen::WizardQuestion => Step::AlreadyRepresented,
+        Screen::WizardNumber => Step::Income,
+        _ => Step::Circumstances,
     };
-    ui.global::<WizardAdapter>().set_step(step.into());
+    let wa = ui.global::<WizardAdapter>();
+    wa.set_step(super::wizard::to_slint(step));
+    wa.set_step_prompt(step.name().into());
     let nav = ui.global::<Nav>();
     nav.set_screen(screen);
     nav.set_idle_seconds(0);
@@ -398,6 +403,7 @@ const OUTCOME_SAMPLES: [(&str, Sample); 5] = {
 
 fn show_sample_result(
     ui: &KioskWindow,
+    guide: &Guide,
     config: &Config,
     lang: Lang,
     (matter, income, circumstance, (y, m, d)): Sample,
@@ -417,13 +423,13 @@ fn show_sample_result(
         language: lang,
     };
     if let Ok(policy) = Policy::shipped() {
-        super::wizard::fill_result(ui, &screen(&policy, &input), config);
+        super::wizard::fill_result(ui, &screen(&policy, &input), config, guide);
     }
 }
 
 /// A sample screening (a family-support claim, household of 3 earning 4800 a month, in July 2025)
 /// through the real engine, so the result screen shows what a visitor would see.
-fn prepare_wizard(ui: &KioskWindow, config: &Config, lang: Lang) {
+fn prepare_wizard(ui: &KioskWindow, guide: &Guide, config: &Config, lang: Lang) {
     use crate::eligibility::Circumstance;
     let w = ui.global::<WizardAdapter>();
     let checklist: Vec<ChecklistItem> = [
@@ -441,9 +447,12 @@ fn prepare_wizard(ui: &KioskWindow, config: &Config, lang: Lang) {
     .collect();
     w.set_checklist(ModelRc::new(VecModel::from(checklist)));
     w.set_number("4800".into());
-    let row = |step: &str, kind: &str, flag: bool, value: &str, items: &[&str]| ReviewRow {
-        step: step.into(),
-        kind: kind.into(),
+    use super::AnswerKind;
+    use crate::eligibility::wizard::Step;
+    let row = |step: Step, kind: AnswerKind, flag: bool, value: &str, items: &[&str]| ReviewRow {
+        step: super::wizard::to_slint(step),
+        name: step.name().into(),
+        kind,
         flag,
         value: value.into(),
         items: ModelRc::new(VecModel::from(
@@ -451,13 +460,13 @@ fn prepare_wizard(ui: &KioskWindow, config: &Config, lang: Lang) {
         )),
     };
     w.set_review(ModelRc::new(VecModel::from(vec![
-        row("Matter", "matter", false, "family_support", &[]),
-        row("AlreadyRepresented", "bool", false, "", &[]),
-        row("Circumstances", "list", false, "", &["elderly"]),
-        row("HouseholdSize", "number", false, "3", &[]),
-        row("Income", "number", false, "4800", &[]),
+        row(Step::Matter, AnswerKind::Matter, false, "family_support", &[]),
+        row(Step::AlreadyRepresented, AnswerKind::YesNo, false, "", &[]),
+        row(Step::Circumstances, AnswerKind::List, false, "", &["elderly"]),
+        row(Step::HouseholdSize, AnswerKind::Number, false, "3", &[]),
+        row(Step::Income, AnswerKind::Number, false, "4800", &[]),
     ])));
-    show_sample_result(ui, config, lang, OUTCOME_SAMPLES[0].1);
+    show_sample_result(ui, guide, config, lang, OUTCOME_SAMPLES[0].1);
     w.set_unsure(false);
 }
 

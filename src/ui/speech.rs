@@ -2,7 +2,8 @@
 //! (title, subtitle, lines, choices, keypad focus); after the event loop has built the screen,
 //! this module turns the report into clips in the visitor's language and sends them to the speech
 //! thread. Screens whose words come from Rust data (the ticket, the screening result) get their
-//! details from here. Calls from the queue go out through `send` (see `calls::announce_new`).
+//! details from here. Each window has its own `Guide` (made by `wire`, held by the window's
+//! adapters), so two windows on one thread never speak each other's words.
 
 use super::{KioskWindow, Nav, Screen, Settings, Speech};
 use crate::lang::Lang;
@@ -23,7 +24,7 @@ struct Heard {
     focus: Option<(String, String)>,
 }
 
-struct Guide {
+pub(super) struct Guide {
     /// None when only collecting (`kiosk speak --screen`).
     service: Option<SpeechService>,
     heard: RefCell<Heard>,
@@ -32,27 +33,8 @@ struct Guide {
     last_choices: RefCell<(Option<Screen>, Vec<String>)>,
     /// Details composed in Rust for one screen (the ticket, the screening result).
     detail: RefCell<Option<(Screen, Vec<Part>)>>,
-    /// After a session wipe the home screen appears without a visitor: say nothing.
+    /// After a session wipe the home screen appears without a visitor: say nothing there.
     quiet: Cell<bool>,
-}
-
-thread_local! {
-    static GUIDE: RefCell<Option<Rc<Guide>>> = const { RefCell::new(None) };
-}
-
-fn with_guide(f: impl FnOnce(&Rc<Guide>)) {
-    let guide = GUIDE.with(|g| g.borrow().clone());
-    if let Some(g) = guide {
-        f(&g);
-    }
-}
-
-pub(super) fn send(command: Command) {
-    with_guide(|g| {
-        if let Some(s) = &g.service {
-            s.send(command);
-        }
-    });
 }
 
 fn lang_of(window: &KioskWindow) -> Lang {
@@ -67,8 +49,8 @@ fn guide_on(window: &KioskWindow) -> bool {
     window.global::<Settings>().get_audio_guide()
 }
 
-/// Connects the `Speech` global to the speech thread (or, without one, only collects).
-pub(super) fn wire(window: &KioskWindow, service: Option<SpeechService>) {
+/// Connects the window's `Speech` global to the speech thread (or, without one, only collects).
+pub(super) fn wire(window: &KioskWindow, service: Option<SpeechService>) -> Rc<Guide> {
     let guide = Rc::new(Guide {
         service,
         heard: RefCell::new(Heard::default()),
@@ -77,7 +59,6 @@ pub(super) fn wire(window: &KioskWindow, service: Option<SpeechService>) {
         detail: RefCell::new(None),
         quiet: Cell::new(false),
     });
-    GUIDE.with(|g| *g.borrow_mut() = Some(guide.clone()));
     let sp = window.global::<Speech>();
     let (g, weak) = (guide.clone(), window.as_weak());
     sp.on_screen_shown(move |title, subtitle, lines| {
@@ -102,7 +83,9 @@ pub(super) fn wire(window: &KioskWindow, service: Option<SpeechService>) {
         g.heard.borrow_mut().focus = Some((label.into(), sublabel.into()));
         schedule(&g, &weak);
     });
-    sp.on_toggle_pause(|| send(Command::TogglePause));
+    let g = guide.clone();
+    sp.on_toggle_pause(move || g.send(Command::TogglePause));
+    guide
 }
 
 /// Speaks once the current event-loop turn has built the whole screen.
@@ -111,21 +94,34 @@ fn schedule(guide: &Rc<Guide>, weak: &slint::Weak<KioskWindow>) {
         return;
     }
     let weak = weak.clone();
+    // The timer belongs to the guide: a weak reference avoids a cycle through it.
+    let weak_guide = Rc::downgrade(guide);
     guide.flush.start(
         slint::TimerMode::SingleShot,
         std::time::Duration::ZERO,
         move || {
-            if let Some(w) = weak.upgrade() {
-                flush(&w);
+            if let Some((w, g)) = weak.upgrade().zip(guide_of(&weak_guide)) {
+                g.flush(&w);
             }
         },
     );
 }
 
-/// Turns what the screens reported into the guide and sends it. Returns what it produced.
-pub(super) fn flush(window: &KioskWindow) -> Vec<Part> {
-    let mut parts = Vec::new();
-    with_guide(|g| {
+fn guide_of(weak: &std::rc::Weak<Guide>) -> Option<Rc<Guide>> {
+    weak.upgrade()
+}
+
+impl Guide {
+    fn send(&self, command: Command) {
+        if let Some(s) = &self.service {
+            s.send(command);
+        }
+    }
+
+    /// Turns what the screens reported into the guide and sends it. Returns what it produced.
+    pub(super) fn flush(&self, window: &KioskWindow) -> Vec<Part> {
+        let g = self;
+        let mut parts = Vec::new();
         let heard = std::mem::take(&mut *g.heard.borrow_mut());
         let lang = lang_of(window);
         let screen = window.global::<Nav>().get_screen();
@@ -153,26 +149,67 @@ pub(super) fn flush(window: &KioskWindow) -> Vec<Part> {
             sentences.extend(lines.iter().map(|l| compose::shown(lang, l)));
             sentences.extend(choices.iter().map(|c| compose::shown(lang, c)));
             parts = compose::sentences(sentences);
-            if g.quiet.replace(false) {
-                return;
+            // Only the home screen the wipe shows is kept quiet: when the wipe found the window
+            // already at home (as at start), the next screen is the visitor's and is read.
+            if g.quiet.replace(false) && screen == Screen::Home {
+                return parts;
             }
         } else if let Some((label, sublabel)) = heard.focus {
             parts = compose::sentences([compose::shown(lang, &label), compose::shown(lang, &sublabel)]);
         } else {
-            return; // only buttons re-created by a data refresh: nothing new to say
+            return parts; // only buttons re-created by a data refresh: nothing new to say
         }
         if guide_on(window) {
-            send(Command::Guide(parts.clone()));
+            self.send(Command::Guide(parts.clone()));
         } else {
-            send(Command::Silence);
+            self.send(Command::Silence);
         }
-    });
-    parts
-}
+        parts
+    }
 
-/// Rust-composed words for a screen, read after its title.
-pub(super) fn set_detail(screen: Screen, parts: Vec<Part>) {
-    with_guide(|g| *g.detail.borrow_mut() = Some((screen, parts)));
+    /// Rust-composed words for a screen, read after its title.
+    pub(super) fn set_detail(&self, screen: Screen, parts: Vec<Part>) {
+        *self.detail.borrow_mut() = Some((screen, parts));
+    }
+
+    /// Says a message of the screens now (an error, a printer result), without replacing what
+    /// Repeat repeats.
+    pub(super) fn say(&self, window: &KioskWindow, parts: Vec<Part>) {
+        if guide_on(window) && !parts.is_empty() {
+            self.send(Command::Say(parts));
+        }
+    }
+
+    pub(super) fn say_message(&self, window: &KioskWindow, msgid: &str) {
+        self.say(window, compose::message(lang_of(window), msgid));
+    }
+
+    /// Echoes a key typed on an on-screen keypad: the digit, the letter X, or "Delete".
+    pub(super) fn echo_key(&self, window: &KioskWindow, key: &str) {
+        let lang = lang_of(window);
+        let parts = if key == "del" {
+            compose::message(lang, "Delete")
+        } else {
+            compose::spell(Voice::for_screen(lang), key)
+        };
+        self.say(window, parts);
+    }
+
+    pub(super) fn repeat(&self) {
+        self.send(Command::Repeat);
+    }
+
+    pub(super) fn set_volume(&self, level: i32) {
+        self.send(Command::Volume(level));
+    }
+
+    /// A new visitor: stop talking, and do not read the home screen that the wipe shows.
+    pub(super) fn session_wiped(&self) {
+        self.quiet.set(true);
+        *self.detail.borrow_mut() = None;
+        self.send(Command::Silence);
+        self.send(Command::Volume(crate::speech::engine::DEFAULT_VOLUME));
+    }
 }
 
 /// The ticket on the confirmation screen: number, service, people ahead and wait.
@@ -204,45 +241,4 @@ pub(super) fn ticket_detail(
         ahead_words,
         wait_words,
     ])
-}
-
-/// Says a message of the screens now (an error, a printer result), without replacing what Repeat
-/// repeats.
-pub(super) fn say(window: &KioskWindow, parts: Vec<Part>) {
-    if guide_on(window) && !parts.is_empty() {
-        send(Command::Say(parts));
-    }
-}
-
-pub(super) fn say_message(window: &KioskWindow, msgid: &str) {
-    say(window, compose::message(lang_of(window), msgid));
-}
-
-/// Echoes a key typed on an on-screen keypad: the digit, the letter X, or "Delete".
-pub(super) fn echo_key(window: &KioskWindow, key: &str) {
-    let lang = lang_of(window);
-    let parts = if key == "del" {
-        compose::message(lang, "Delete")
-    } else {
-        compose::spell(Voice::for_screen(lang), key)
-    };
-    say(window, parts);
-}
-
-pub(super) fn repeat() {
-    send(Command::Repeat);
-}
-
-pub(super) fn set_volume(level: i32) {
-    send(Command::Volume(level));
-}
-
-/// A new visitor: stop talking, and do not read the home screen that the wipe shows.
-pub(super) fn session_wiped() {
-    with_guide(|g| {
-        g.quiet.set(true);
-        *g.detail.borrow_mut() = None;
-    });
-    send(Command::Silence);
-    send(Command::Volume(crate::speech::engine::DEFAULT_VOLUME));
 }

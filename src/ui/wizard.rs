@@ -1,9 +1,10 @@
 //! The screening wizard on the screen: keeps the visitor's answers, asks the next question that
 //! can still change the outcome (`eligibility::wizard`), and shows the engine's result.
 
+use super::speech::Guide;
 use super::{
-    ChecklistItem, KioskWindow, Nav, PrintState, ResultReason, ReviewRow, Screen, TicketAdapter,
-    WizardAdapter,
+    AnswerKind, ChecklistItem, KioskWindow, Nav, PrintState, ResultReason, ReviewRow, Screen, TicketAdapter,
+    WizardAdapter, WizardStep,
 };
 use crate::clock::Clock;
 use crate::config::{Config, ResultTicket};
@@ -31,6 +32,8 @@ pub(super) struct Wizard {
     pub(super) clock: Arc<dyn Clock>,
     state: RefCell<State>,
     printing: Option<Arc<PrintService>>,
+    /// This window's spoken guide.
+    pub(super) guide: Rc<Guide>,
     /// The screening on screen, in the visitor's language: for the summary and the pre-application.
     pub(super) last_result: RefCell<Option<(ScreeningInput, ScreeningOutput)>>,
 }
@@ -127,7 +130,8 @@ impl Wizard {
                 nav.set_screen(Screen::WizardReview);
                 return;
             };
-            wa.set_step(step.name().into());
+            wa.set_step(to_slint(step));
+            wa.set_step_prompt(step.name().into());
             let checklist = |codes: Vec<Circumstance>, chosen: &Option<Vec<Circumstance>>| {
                 let items: Vec<ChecklistItem> = codes
                     .into_iter()
@@ -164,49 +168,57 @@ impl Wizard {
         st.history
             .iter()
             .map(|step| {
-                let (kind, flag, value, items): (&str, bool, String, Vec<Circumstance>) = match step {
+                let (kind, flag, value, items): (AnswerKind, bool, String, Vec<Circumstance>) = match step {
                     Step::Matter => (
-                        "matter",
+                        AnswerKind::Matter,
                         false,
                         a.matter.map(|m| m.code().to_owned()).unwrap_or_default(),
                         vec![],
                     ),
                     Step::AlreadyRepresented => (
-                        "bool",
+                        AnswerKind::YesNo,
                         a.already_represented.unwrap_or(false),
                         String::new(),
                         vec![],
                     ),
                     Step::CaseOutsideCity => (
-                        "bool",
+                        AnswerKind::YesNo,
                         a.case_outside_city.unwrap_or(false),
                         String::new(),
                         vec![],
                     ),
                     Step::HighValueAssets => (
-                        "bool",
+                        AnswerKind::YesNo,
                         a.high_value_assets.unwrap_or(false),
                         String::new(),
                         vec![],
                     ),
                     Step::DeadlineWithinAWeek => (
-                        "bool",
+                        AnswerKind::YesNo,
                         a.deadline_within_a_week.unwrap_or(false),
                         String::new(),
                         vec![],
                     ),
-                    Step::HouseholdSize => {
-                        ("number", false, a.household_size.unwrap_or(1).to_string(), vec![])
-                    }
-                    Step::Income => ("number", false, a.income.unwrap_or(0).to_string(), vec![]),
+                    Step::HouseholdSize => (
+                        AnswerKind::Number,
+                        false,
+                        a.household_size.unwrap_or(1).to_string(),
+                        vec![],
+                    ),
+                    Step::Income => (
+                        AnswerKind::Number,
+                        false,
+                        a.income.unwrap_or(0).to_string(),
+                        vec![],
+                    ),
                     Step::CriminalCircumstances => (
-                        "list",
+                        AnswerKind::List,
                         false,
                         String::new(),
                         a.criminal_circumstances.clone().unwrap_or_default(),
                     ),
                     Step::Circumstances => (
-                        "list",
+                        AnswerKind::List,
                         false,
                         String::new(),
                         a.circumstances.clone().unwrap_or_default(),
@@ -214,8 +226,9 @@ impl Wizard {
                 };
                 let items: Vec<SharedString> = items.iter().map(|c| c.code().into()).collect();
                 ReviewRow {
-                    step: step.name().into(),
-                    kind: kind.into(),
+                    step: to_slint(*step),
+                    name: step.name().into(),
+                    kind,
                     flag,
                     value: value.into(),
                     items: ModelRc::new(VecModel::from(items)),
@@ -240,7 +253,7 @@ impl Wizard {
                 .unwrap_or_default();
             let output = ScreeningOutput::new(&in_visitor_language, &d);
             *self.last_result.borrow_mut() = Some((in_visitor_language, output));
-            fill_result(w, &d, &self.config);
+            fill_result(w, &d, &self.config, &self.guide);
             w.global::<Nav>().set_screen(Screen::WizardResult);
         });
     }
@@ -264,6 +277,7 @@ pub(super) fn wire(
     config: &Arc<Config>,
     clock: Arc<dyn Clock>,
     printing: Option<Arc<PrintService>>,
+    guide: Rc<Guide>,
 ) -> Option<Rc<Wizard>> {
     let policy = config.eligibility_policy(None).or_else(|e| {
         tracing::error!(error = %e, "the provisioned screening policy cannot be used; using the shipped one");
@@ -280,6 +294,7 @@ pub(super) fn wire(
         clock,
         state: RefCell::new(State::default()),
         printing,
+        guide,
         last_result: RefCell::new(None),
     });
     let z = wiz.clone();
@@ -308,9 +323,7 @@ pub(super) fn wire(
     let z = wiz.clone();
     wa.on_answer(move |yes| {
         let Some(w) = z.window.upgrade() else { return };
-        let Some(step) = Step::from_name(&w.global::<WizardAdapter>().get_step()) else {
-            return;
-        };
+        let step = from_slint(w.global::<WizardAdapter>().get_step());
         z.record(step, |a| match step {
             Step::AlreadyRepresented => a.already_represented = Some(yes),
             Step::CaseOutsideCity => a.case_outside_city = Some(yes),
@@ -341,9 +354,7 @@ pub(super) fn wire(
     wa.on_checklist_done(move || {
         let Some(w) = z.window.upgrade() else { return };
         let wa = w.global::<WizardAdapter>();
-        let Some(step) = Step::from_name(&wa.get_step()) else {
-            return;
-        };
+        let step = from_slint(wa.get_step());
         let model = wa.get_checklist();
         let chosen: Vec<Circumstance> = (0..slint::Model::row_count(&model))
             .filter_map(|i| slint::Model::row_data(&model, i))
@@ -361,7 +372,11 @@ pub(super) fn wire(
         z.with_ui(|w| {
             let wa = w.global::<WizardAdapter>();
             let mut text = wa.get_number().to_string();
-            let limit = if wa.get_step() == "HouseholdSize" { 2 } else { 9 };
+            let limit = if wa.get_step() == WizardStep::HouseholdSize {
+                2
+            } else {
+                9
+            };
             if key == "del" {
                 text.pop();
             } else if text.len() < limit && key.len() == 1 && key.chars().all(|c| c.is_ascii_digit()) {
@@ -372,16 +387,14 @@ pub(super) fn wire(
             }
             wa.set_number(text.into());
             wa.set_number_invalid(false);
-            super::speech::echo_key(w, &key);
+            z.guide.echo_key(w, &key);
         });
     });
     let z = wiz.clone();
     wa.on_number_done(move || {
         let Some(w) = z.window.upgrade() else { return };
         let wa = w.global::<WizardAdapter>();
-        let Some(step) = Step::from_name(&wa.get_step()) else {
-            return;
-        };
+        let step = from_slint(wa.get_step());
         let value: Option<u64> = wa.get_number().parse().ok();
         let valid = match (step, value) {
             // The same ranges the engine's input checks use.
@@ -391,7 +404,7 @@ pub(super) fn wire(
         };
         if !valid {
             wa.set_number_invalid(true);
-            super::speech::say_message(
+            z.guide.say_message(
                 &w,
                 match step {
                     Step::HouseholdSize => "Please enter a number from 1 to 30.",
@@ -408,10 +421,8 @@ pub(super) fn wire(
         z.advance();
     });
     let z = wiz.clone();
-    wa.on_change(move |name| {
-        let Some(step) = Step::from_name(&name) else {
-            return;
-        };
+    wa.on_change(move |step| {
+        let step = from_slint(step);
         if step == Step::Matter {
             z.start();
             return;
@@ -464,7 +475,7 @@ fn offer_ticket(w: &KioskWindow, config: &Config, kind: ResultTicket) {
 /// Puts a decision on the result screen, with a ticket for the service its next steps name
 /// (application, criminal and duty lawyer, or consultation). Those steps, and "the office
 /// decides" (the screen's subtitle), are not repeated in the list.
-pub(super) fn fill_result(w: &KioskWindow, d: &crate::eligibility::Decision, config: &Config) {
+pub(super) fn fill_result(w: &KioskWindow, d: &crate::eligibility::Decision, config: &Config, guide: &Guide) {
     let service = d
         .next_steps
         .iter()
@@ -504,11 +515,11 @@ pub(super) fn fill_result(w: &KioskWindow, d: &crate::eligibility::Decision, con
         .collect();
     wa.set_next_steps(ModelRc::new(VecModel::from(steps)));
     wa.set_proof(d.proof.map(|p| p.code()).unwrap_or_default().into());
-    speak_result(w, d);
+    speak_result(w, d, guide);
 }
 
 /// The result read after its headline: why, then what to do and bring.
-fn speak_result(w: &KioskWindow, d: &crate::eligibility::Decision) {
+fn speak_result(w: &KioskWindow, d: &crate::eligibility::Decision, guide: &Guide) {
     use crate::eligibility::text;
     use crate::speech::compose::shown;
     let lang: Lang = w
@@ -527,7 +538,7 @@ fn speak_result(w: &KioskWindow, d: &crate::eligibility::Decision) {
             .map(|s| shown(lang, text::next_step(*s, lang))),
     );
     sentences.extend(d.proof.iter().map(|p| shown(lang, text::proof(*p, lang))));
-    super::speech::set_detail(Screen::WizardResult, crate::speech::compose::sentences(sentences));
+    guide.set_detail(Screen::WizardResult, crate::speech::compose::sentences(sentences));
 }
 
 fn clear(st: &mut State, step: Step) {
@@ -544,4 +555,34 @@ fn clear(st: &mut State, step: Step) {
         Step::DeadlineWithinAWeek => a.deadline_within_a_week = None,
     }
     st.history.retain(|s| *s != step);
+}
+
+/// The screen's name for a question. Both directions are exhaustive matches, so a question
+/// added on one side and not the other does not compile.
+pub(super) fn to_slint(step: Step) -> WizardStep {
+    match step {
+        Step::Matter => WizardStep::Matter,
+        Step::AlreadyRepresented => WizardStep::AlreadyRepresented,
+        Step::CaseOutsideCity => WizardStep::CaseOutsideCity,
+        Step::CriminalCircumstances => WizardStep::CriminalCircumstances,
+        Step::Circumstances => WizardStep::Circumstances,
+        Step::HighValueAssets => WizardStep::HighValueAssets,
+        Step::HouseholdSize => WizardStep::HouseholdSize,
+        Step::Income => WizardStep::Income,
+        Step::DeadlineWithinAWeek => WizardStep::DeadlineWithinAWeek,
+    }
+}
+
+fn from_slint(step: WizardStep) -> Step {
+    match step {
+        WizardStep::Matter => Step::Matter,
+        WizardStep::AlreadyRepresented => Step::AlreadyRepresented,
+        WizardStep::CaseOutsideCity => Step::CaseOutsideCity,
+        WizardStep::CriminalCircumstances => Step::CriminalCircumstances,
+        WizardStep::Circumstances => Step::Circumstances,
+        WizardStep::HighValueAssets => Step::HighValueAssets,
+        WizardStep::HouseholdSize => Step::HouseholdSize,
+        WizardStep::Income => Step::Income,
+        WizardStep::DeadlineWithinAWeek => Step::DeadlineWithinAWeek,
+    }
 }

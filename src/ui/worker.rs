@@ -1,9 +1,10 @@
-//! The queue runs on its own thread: SQLite commits with fsync and must never stall the screen.
-//! The UI sends jobs; replies come back through a callback that the UI routes to its event loop.
+//! The queue runs on its own thread: a request may commit with fsync (or, on a terminal that is
+//! not the hall host, cross the network) and must never stall the screen. The UI sends jobs;
+//! replies come back through a callback that the UI routes to its event loop.
 
 use crate::lang::Lang;
 use crate::queue::{PriorityReason, ServiceCode};
-use crate::queue_service::{HallStatus, QueueService, TicketView};
+use kiosk_contract::{EventCursor, HallError, HallQueue, HallSummary, TicketView};
 use std::sync::mpsc;
 
 pub enum Job {
@@ -13,13 +14,13 @@ pub enum Job {
         lang: Lang,
     },
     Snapshot,
-    /// A snapshot only if another connection committed since the last look (a call, most often).
+    /// A snapshot only if the queue has events the last one did not include (a call, most often).
     SnapshotIfChanged,
 }
 
 pub enum Reply {
-    Issued(Result<TicketView, String>),
-    Snapshot(Result<HallStatus, String>),
+    Issued(Result<TicketView, HallError>),
+    Snapshot(Result<HallSummary, HallError>),
 }
 
 pub struct QueueWorker {
@@ -29,39 +30,36 @@ pub struct QueueWorker {
 impl QueueWorker {
     /// Starts the thread. It ends when the worker (the sender) is dropped.
     pub fn spawn(
-        mut queue: QueueService,
+        mut queue: Box<dyn HallQueue>,
         on_reply: impl Fn(Reply) + Send + 'static,
     ) -> std::io::Result<Self> {
         let (jobs, inbox) = mpsc::channel::<Job>();
         std::thread::Builder::new().name("queue".into()).spawn(move || {
-            let mut seen_version = None;
+            // The newest event the screen's figures include; None until the first snapshot.
+            let mut shown: Option<EventCursor> = None;
             for job in inbox {
                 let issuing = matches!(job, Job::Issue { .. });
                 let handled = crate::supervise::guarded("queue", "queue job", || match job {
                     Job::SnapshotIfChanged => {
-                        let version = queue.store().data_version().ok();
-                        if version.is_some() && version == seen_version {
-                            return None;
-                        }
-                        seen_version = version;
-                        Some(Reply::Snapshot(queue.status().map_err(|e| e.to_string())))
+                        // A page of no events still says whether there are any after the cursor.
+                        let unchanged = shown
+                            .is_some_and(|cursor| queue.events_after(cursor, 0).is_ok_and(|page| !page.more));
+                        (!unchanged).then(|| snapshot(queue.as_mut(), &mut shown))
                     }
                     Job::Issue {
                         service,
                         priority,
                         lang,
-                    } => Some(Reply::Issued(
-                        queue.issue(service, priority, lang).map_err(|e| e.to_string()),
-                    )),
-                    Job::Snapshot => Some(Reply::Snapshot(queue.status().map_err(|e| e.to_string()))),
+                    } => Some(Reply::Issued(queue.issue(service, priority, lang))),
+                    Job::Snapshot => Some(snapshot(queue.as_mut(), &mut shown)),
                 });
                 match handled {
                     Some(Some(reply)) => on_reply(reply),
                     Some(None) => {}
                     // The screen waits for its ticket: tell it, rather than leave it spinning.
-                    None if issuing => {
-                        on_reply(Reply::Issued(Err("internal error in the queue thread".into())))
-                    }
+                    None if issuing => on_reply(Reply::Issued(Err(HallError::unavailable(
+                        "internal error in the queue thread",
+                    )))),
                     None => {}
                 }
             }
@@ -74,4 +72,12 @@ impl QueueWorker {
             tracing::error!("the queue thread has stopped; the request was not handled");
         }
     }
+}
+
+fn snapshot(queue: &mut dyn HallQueue, shown: &mut Option<EventCursor>) -> Reply {
+    let summary = queue.summary();
+    if let Ok(s) = &summary {
+        *shown = Some(s.cursor);
+    }
+    Reply::Snapshot(summary)
 }

@@ -15,6 +15,14 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The time the kiosks in these tests live at: a Tuesday morning in the hall (10:00 in Guangzhou),
+/// fixed, so no test depends on the day it runs (the business day, the policy year in force).
+pub fn hall_clock() -> Arc<kiosk::clock::ManualClock> {
+    use chrono::TimeZone;
+    let at = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap();
+    Arc::new(kiosk::clock::ManualClock::new(at))
+}
+
 pub struct Kiosk {
     pub ui: KioskUi,
     pub dir: tempfile::TempDir,
@@ -36,18 +44,15 @@ pub fn kiosk_speaking(
     let dir = tempfile::tempdir().unwrap();
     let config = Arc::new(config);
     let store = Store::open_in(dir.path()).unwrap();
-    let queue = QueueService::new(store, config.clone(), Arc::new(kiosk::clock::SystemClock)).unwrap();
+    let clock = hall_clock();
+    let queue = QueueService::new(store, config.clone(), clock.clone()).unwrap();
     let printer = with_printer
         .then(|| kiosk::printer::Printer::new(config.printer.clone(), dir.path().join("receipts")));
-    let ui = KioskUi::with_speech(
-        config,
-        StartMode::Serving(queue),
-        Arc::new(kiosk::clock::SystemClock),
-        printer,
-        None,
-        speech,
-    )
-    .unwrap();
+    let ui = KioskUi::builder(config, StartMode::local(queue), clock)
+        .printer(printer)
+        .speech(speech)
+        .build()
+        .unwrap();
     ui.window.show().unwrap();
     let k = Kiosk { ui, dir };
     // The first figures arrive from the queue thread.
@@ -92,6 +97,22 @@ pub fn find(k: &Kiosk, id: &str) -> ElementHandle {
         .match_predicate(move |e| e.accessible_id().as_deref() == Some(wanted.as_str()))
         .find_first()
         .unwrap_or_else(|| panic!("no element with accessible-id {id} on screen {:?}", screen(k)))
+}
+
+/// Waits until an element with this accessible-id is on screen; returns it.
+pub fn wait_for_element(k: &Kiosk, id: &str) -> ElementHandle {
+    let (weak, wanted) = (k.ui.window.as_weak(), id.to_owned());
+    let shown = wait_until(move || {
+        let Some(w) = weak.upgrade() else { return false };
+        let wanted = wanted.clone();
+        ElementQuery::from_root(&w)
+            .match_descendants()
+            .match_predicate(move |e| e.accessible_id().as_deref() == Some(wanted.as_str()))
+            .find_first()
+            .is_some()
+    });
+    assert!(shown, "{id} did not appear (screen {:?})", screen(k));
+    find(k, id)
 }
 
 pub fn tap(k: &Kiosk, id: &str) {
@@ -155,10 +176,14 @@ pub fn kiosk_with_agency(mut config: Config) -> (Kiosk, std::sync::Arc<kiosk::ag
     });
     let agency = kiosk::agency::deliver::Agency::from_config(&config, None).unwrap();
     let config = Arc::new(config);
+    // The system clock: the outbox worker's retries wait for real time to pass.
     let clock = Arc::new(kiosk::clock::SystemClock);
     let queue =
         QueueService::new(Store::open_in(dir.path()).unwrap(), config.clone(), clock.clone()).unwrap();
-    let ui = KioskUi::with_devices(config, StartMode::Serving(queue), clock, None, agency).unwrap();
+    let ui = KioskUi::builder(config, StartMode::local(queue), clock)
+        .agency(agency)
+        .build()
+        .unwrap();
     ui.window.show().unwrap();
     (Kiosk { ui, dir }, receiver)
 }

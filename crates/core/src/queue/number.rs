@@ -1,4 +1,3 @@
-use serde::{Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
@@ -28,12 +27,6 @@ impl FromStr for ServiceCode {
 impl fmt::Display for ServiceCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
-    }
-}
-
-impl Serialize for ServiceCode {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
     }
 }
 
@@ -75,12 +68,6 @@ impl FromStr for DisplayNumber {
             return Err(bad());
         }
         Ok(Self { service, seq })
-    }
-}
-
-impl Serialize for DisplayNumber {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
     }
 }
 

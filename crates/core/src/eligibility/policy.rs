@@ -6,10 +6,9 @@ use super::codes::{Circumstance, Matter, Proof, ReasonCode};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// The shipped policy, compiled in so an unprovisioned terminal screens correctly.
-const SHIPPED: &str = include_str!("../../assets/policy/guangzhou.toml");
+const SHIPPED: &str = include_str!("../../../../assets/policy/guangzhou.toml");
 
 /// A dated per-capita monthly line (a hardship standard or a review line).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,18 +137,8 @@ impl Policy {
         Self::parse(SHIPPED, "assets/policy/guangzhou.toml", None)
     }
 
-    /// A policy file for one run: its standards and review lines replace the shipped ones; rule
-    /// tables it lacks come from the shipped policy.
-    pub fn from_file(path: &Path) -> Result<Self, PolicyError> {
-        let origin = path.display().to_string();
-        let text = crate::fsutil::read_text(path, crate::fsutil::POLICY_LIMIT).map_err(|e| PolicyError {
-            origin: origin.clone(),
-            message: format!("cannot be read: {e}"),
-        })?;
-        Self::from_toml(&text, &origin)
-    }
-
-    /// Like `from_file`, for policy text already in memory.
+    /// A policy file for one run (read by the caller): its standards and review lines replace
+    /// the shipped ones; rule tables it lacks come from the shipped policy.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self, PolicyError> {
         let shipped = Self::shipped()?;
         Self::parse(text, origin, Some(&shipped))

@@ -6,9 +6,9 @@ use crate::lang::Lang;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const PO_ZH: &str = include_str!("../assets/lang/zh-CN/LC_MESSAGES/legal-aid-kiosk.po");
-const PO_EN: &str = include_str!("../assets/lang/en/LC_MESSAGES/legal-aid-kiosk.po");
-const PO_UG: &str = include_str!("../assets/lang/ug/LC_MESSAGES/legal-aid-kiosk.po");
+const PO_ZH: &str = include_str!("../../../assets/lang/zh-CN/LC_MESSAGES/legal-aid-kiosk.po");
+const PO_EN: &str = include_str!("../../../assets/lang/en/LC_MESSAGES/legal-aid-kiosk.po");
+const PO_UG: &str = include_str!("../../../assets/lang/ug/LC_MESSAGES/legal-aid-kiosk.po");
 
 type Catalog = HashMap<String, String>;
 

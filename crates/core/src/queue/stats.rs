@@ -5,7 +5,6 @@
 
 use super::{Action, ServiceCode};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// One recorded transition, as the store gives it back.
@@ -21,7 +20,7 @@ pub struct Transition {
     pub transferred_from: Option<ServiceCode>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Minutes {
     pub average: Option<f64>,
     pub p90: Option<f64>,
@@ -47,7 +46,7 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceStats {
     pub issued: u32,
     pub called: u32,
@@ -61,13 +60,13 @@ pub struct ServiceStats {
     pub service_minutes: Minutes,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CounterStats {
     pub served: u32,
     pub average_service_minutes: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DailyStats {
     pub business_day: NaiveDate,
     pub services: BTreeMap<ServiceCode, ServiceStats>,

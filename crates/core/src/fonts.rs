@@ -10,32 +10,32 @@ pub struct Bundled {
 
 pub const FONTS: [Bundled; 6] = [
     Bundled {
-        data: include_bytes!("../assets/fonts/NotoSans-Regular.ttf"),
+        data: include_bytes!("../../../assets/fonts/NotoSans-Regular.ttf"),
         scripts: &[*b"Latn", *b"Zyyy"],
         bold: false,
     },
     Bundled {
-        data: include_bytes!("../assets/fonts/NotoSans-Bold.ttf"),
+        data: include_bytes!("../../../assets/fonts/NotoSans-Bold.ttf"),
         scripts: &[*b"Latn", *b"Zyyy"],
         bold: true,
     },
     Bundled {
-        data: include_bytes!("../assets/fonts/NotoSansSC-Regular-GB2312.otf"),
+        data: include_bytes!("../../../assets/fonts/NotoSansSC-Regular-GB2312.otf"),
         scripts: &[*b"Hani", *b"Zyyy"],
         bold: false,
     },
     Bundled {
-        data: include_bytes!("../assets/fonts/NotoSansSC-Bold-GB2312.otf"),
+        data: include_bytes!("../../../assets/fonts/NotoSansSC-Bold-GB2312.otf"),
         scripts: &[*b"Hani", *b"Zyyy"],
         bold: true,
     },
     Bundled {
-        data: include_bytes!("../assets/fonts/NotoSansArabic-Regular.ttf"),
+        data: include_bytes!("../../../assets/fonts/NotoSansArabic-Regular.ttf"),
         scripts: &[*b"Arab"],
         bold: false,
     },
     Bundled {
-        data: include_bytes!("../assets/fonts/NotoSansArabic-Bold.ttf"),
+        data: include_bytes!("../../../assets/fonts/NotoSansArabic-Bold.ttf"),
         scripts: &[*b"Arab"],
         bold: true,
     },

@@ -39,7 +39,7 @@ pub const ORDER: [Step; 9] = [
 ];
 
 impl Step {
-    /// The step's name on the screen side (WizardAdapter.step).
+    /// The step's name: the id of its sign-language clip in the media pack.
     pub fn name(self) -> &'static str {
         match self {
             Step::Matter => "Matter",
@@ -52,10 +52,6 @@ impl Step {
             Step::Income => "Income",
             Step::DeadlineWithinAWeek => "DeadlineWithinAWeek",
         }
-    }
-
-    pub fn from_name(name: &str) -> Option<Step> {
-        ORDER.into_iter().find(|s| s.name() == name)
     }
 }
 

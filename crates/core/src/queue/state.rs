@@ -1,12 +1,10 @@
 use super::QueueError;
-use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
 /// Every ticket is in exactly one of these states. A transfer is not a state: the ticket goes
 /// back to `Waiting` in another service and keeps its arrival time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TicketState {
     Waiting,
     Called,
@@ -115,6 +113,19 @@ impl Action {
             Self::Complete => "completed",
             Self::Expire => "expired",
         }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Action {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s).ok_or_else(|| format!("'{s}' is not a queue event"))
     }
 }
 

@@ -17,12 +17,13 @@ pub use select::{Candidate, FairnessRule, choose_next};
 pub use state::{Action, TicketState, next_state};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 use std::str::FromStr;
 
 /// Why a visitor may use the green channel. Stored with the ticket so statistics can show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// (Read from the configuration by its `as_str` name; the contract crate says how it goes on the wire.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PriorityReason {
     Elderly,
@@ -70,7 +71,7 @@ impl FromStr for PriorityReason {
 
 /// One queue ticket as the hall knows it. `id` is unique forever; `number` only within a
 /// business day (numbers restart every day, per service).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
     pub id: String,
     pub business_day: NaiveDate,

@@ -1,0 +1,20 @@
+//! The contract between the hall queue and everyone who uses it: the CLI's JSON, the screens,
+//! and next the hall API. Its types are versioned by this crate, not by the domain's internals:
+//! the domain types in `kiosk_core` do not serialise themselves; the views here map from them
+//! and say, field by field, what goes on the wire.
+//!
+//! Adding a field is compatible; renaming or removing one is not (the CLI's JSON is documented
+//! in the README and used by scripts).
+
+mod error;
+mod events;
+mod queue;
+mod stats;
+mod views;
+pub mod wire;
+
+pub use error::{ErrorKind, HallError};
+pub use events::{EventCursor, EventKind, EventPage, HallEvent};
+pub use queue::{HallQueue, TicketRef};
+pub use stats::DailyStatsView;
+pub use views::{CallResult, CounterStatus, HallStatus, HallSummary, ServiceStatus, TicketView};

@@ -1,0 +1,74 @@
+//! The one interface to the hall queue. The hall host implements it over its database; a
+//! terminal elsewhere in the hall will implement it over the hall API; the screens, the CLI and
+//! the tests only know this trait.
+
+use crate::{
+    CallResult, CounterStatus, EventCursor, EventPage, HallError, HallStatus, HallSummary, TicketView,
+};
+use chrono::NaiveDate;
+use kiosk_core::lang::Lang;
+use kiosk_core::queue::stats::DailyStats;
+use kiosk_core::queue::{DisplayNumber, PriorityReason, ServiceCode};
+
+/// Which ticket an operation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketRef {
+    /// The ticket called at this counter now.
+    AtCounter(u32),
+    /// A ticket of today by its number.
+    Number(DisplayNumber),
+}
+
+/// Every method is one request: it is done whole or not at all (a failed request changes
+/// nothing). Calls block; screens use it from their own worker thread.
+pub trait HallQueue: Send {
+    /// Issues a ticket; it exists (committed) once this returns.
+    fn issue(
+        &mut self,
+        service: ServiceCode,
+        priority: Option<PriorityReason>,
+        lang: Lang,
+    ) -> Result<TicketView, HallError>;
+
+    /// Calls the next visitor in calling order to a counter, completing the one it had.
+    fn call_next(&mut self, counter: u32) -> Result<CallResult, HallError>;
+
+    /// Calls a given waiting (or skipped) number to a counter.
+    fn call_number(&mut self, counter: u32, number: DisplayNumber) -> Result<CallResult, HallError>;
+
+    /// Calls the counter's current visitor again.
+    fn recall(&mut self, counter: u32) -> Result<TicketView, HallError>;
+
+    /// The called visitor did not come (they may rejoin within the window).
+    fn skip(&mut self, counter: u32) -> Result<TicketView, HallError>;
+
+    /// The counter has finished with its visitor.
+    fn complete(&mut self, counter: u32) -> Result<TicketView, HallError>;
+
+    /// Puts a skipped visitor back, right after the current call.
+    fn rejoin(&mut self, number: DisplayNumber) -> Result<TicketView, HallError>;
+
+    /// Moves a ticket to another service; it keeps its place by arrival time.
+    fn transfer(&mut self, which: TicketRef, to: ServiceCode) -> Result<TicketView, HallError>;
+
+    /// Stops (or starts again) calling at a counter.
+    fn set_paused(&mut self, counter: u32, paused: bool) -> Result<CounterStatus, HallError>;
+
+    /// One ticket of today, with its place in the queue when waiting.
+    fn ticket(&mut self, number: DisplayNumber) -> Result<TicketView, HallError>;
+
+    /// Any ticket by its id (a reprint), with its place in the queue when waiting.
+    fn ticket_by_id(&mut self, id: &str) -> Result<TicketView, HallError>;
+
+    /// What screens show: per service and per counter, and the latest calls.
+    fn summary(&mut self) -> Result<HallSummary, HallError>;
+
+    /// The whole of today, every ticket included (technicians, scripts).
+    fn status(&mut self) -> Result<HallStatus, HallError>;
+
+    /// Events after `cursor`, oldest first, at most `limit`.
+    fn events_after(&mut self, cursor: EventCursor, limit: usize) -> Result<EventPage, HallError>;
+
+    /// A business day's statistics (default: today).
+    fn daily_stats(&mut self, day: Option<NaiveDate>) -> Result<DailyStats, HallError>;
+}

@@ -1,0 +1,146 @@
+//! The queue as readers see it. The CLI prints these as JSON (`kiosk queue … --json`); the hall
+//! API will send the same. Field names and meanings are the contract.
+
+use crate::wire;
+use chrono::{DateTime, NaiveDate, Utc};
+use kiosk_core::queue::{PriorityReason, ServiceCode, TicketState};
+use serde::{Deserialize, Serialize};
+
+/// A ticket as the visitor and staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketView {
+    pub id: String,
+    /// The display number (`A012`).
+    pub number: String,
+    /// The service it is queued for now (changes on transfer).
+    #[serde(with = "wire::text")]
+    pub service: ServiceCode,
+    pub service_name: String,
+    #[serde(with = "wire::opt_text")]
+    pub priority: Option<PriorityReason>,
+    #[serde(with = "wire::text")]
+    pub state: TicketState,
+    /// The language the visitor used at the kiosk (`zh-CN`, `en`, `ug`).
+    pub language: String,
+    pub business_day: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+    pub counter: Option<u32>,
+    pub called_at: Option<DateTime<Utc>>,
+    pub recalls: u32,
+    /// For waiting tickets: how many are ahead in the same service.
+    pub people_ahead: Option<usize>,
+    /// For waiting tickets: minutes, or null when no open counter serves the service.
+    pub estimated_wait_minutes: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallResult {
+    pub counter: u32,
+    pub called: Option<TicketView>,
+    /// The ticket the counter had, completed automatically by calling the next one.
+    pub completed: Option<TicketView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceStatus {
+    #[serde(with = "wire::text")]
+    pub code: ServiceCode,
+    pub name: String,
+    pub waiting: usize,
+    pub priority_waiting: usize,
+    pub no_show: usize,
+    pub open_counters: usize,
+    pub typical_service_minutes: u32,
+    /// What a ticket issued now would be told.
+    pub estimated_wait_minutes: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CounterStatus {
+    pub id: u32,
+    pub name: String,
+    pub paused: bool,
+    #[serde(with = "wire::text_list")]
+    pub services: Vec<ServiceCode>,
+    pub current: Option<TicketView>,
+}
+
+/// The whole of today's queue, every ticket included: for technicians and scripts
+/// (`kiosk queue status`), not for screens that refresh every second.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HallStatus {
+    pub business_day: NaiveDate,
+    pub now: DateTime<Utc>,
+    pub services: Vec<ServiceStatus>,
+    pub counters: Vec<CounterStatus>,
+    pub tickets: Vec<TicketView>,
+}
+
+/// What a screen shows of the hall: per service the waiting count and wait, per counter its
+/// state and visitor, and the latest calls — a size that does not grow with the day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HallSummary {
+    pub business_day: NaiveDate,
+    pub now: DateTime<Utc>,
+    pub services: Vec<ServiceStatus>,
+    pub counters: Vec<CounterStatus>,
+    /// Today's latest calls and recalls, newest first (at most `HallSummary::RECENT_CALLS`).
+    pub recent_calls: Vec<TicketView>,
+    /// The newest event this summary includes: follow `events_after` from here.
+    pub cursor: u64,
+}
+
+impl HallSummary {
+    /// How many recent calls a summary carries (the calling display lists eight).
+    pub const RECENT_CALLS: usize = 8;
+
+    /// The ticket called at a counter, if any.
+    pub fn serving_at(&self, counter: u32) -> Option<&TicketView> {
+        self.counters
+            .iter()
+            .find(|c| c.id == counter)
+            .and_then(|c| c.current.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket() -> TicketView {
+        TicketView {
+            id: "0190".into(),
+            number: "A012".into(),
+            service: "A".parse().unwrap(),
+            service_name: "法律咨询".into(),
+            priority: Some(PriorityReason::Elderly),
+            state: TicketState::NoShow,
+            language: "ug".into(),
+            business_day: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            issued_at: DateTime::from_timestamp(1_764_550_000, 0).unwrap(),
+            counter: Some(3),
+            called_at: None,
+            recalls: 1,
+            people_ahead: None,
+            estimated_wait_minutes: None,
+        }
+    }
+
+    #[test]
+    fn domain_values_go_on_the_wire_as_their_words_and_come_back() {
+        let json = serde_json::to_value(ticket()).unwrap();
+        assert_eq!(json["service"], "A");
+        assert_eq!(json["state"], "no_show");
+        assert_eq!(json["priority"], "elderly");
+        assert_eq!(json["business_day"], "2026-12-01");
+        let back: TicketView = serde_json::from_value(json).unwrap();
+        assert_eq!(back, ticket());
+    }
+
+    #[test]
+    fn an_unknown_state_on_the_wire_is_an_error_not_a_default() {
+        let mut json = serde_json::to_value(ticket()).unwrap();
+        json["state"] = "lost".into();
+        assert!(serde_json::from_value::<TicketView>(json).is_err());
+    }
+}

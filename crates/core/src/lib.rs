@@ -1,0 +1,14 @@
+//! The terminal's pure rules. Everything here takes the time and the data as arguments and
+//! returns decisions: no database, no device, no network, no window, no async runtime. The
+//! dependency check in `tests/architecture.rs` keeps it that way.
+
+pub mod clock;
+pub mod dates;
+pub mod eligibility;
+pub mod fonts;
+pub mod i18n;
+pub mod lang;
+pub mod queue;
+pub mod receipt;
+pub mod shorten;
+pub mod voice;

@@ -1,0 +1,43 @@
+//! The visitor screen through Slint's testing backend, by accessible-id. The out-of-service screen sends visitors to staff and shows the technician the detail.
+//!
+//! One scenario per file: each test file is its own process, so the Slint platform, the event
+//! loop and the adapters' state are this scenario's alone.
+
+mod common;
+#[path = "common/ui.rs"]
+mod ui;
+
+use kiosk::config::Config;
+use kiosk::ui::{KioskUi, Screen, StartMode};
+use slint::ComponentHandle;
+use slint::platform::Key;
+use std::sync::Arc;
+use ui::*;
+
+#[test]
+fn out_of_service_sends_visitors_to_staff() {
+    i_slint_backend_testing::init_integration_test_with_system_time();
+    let detail = "provisioning file: hall.id: 'gz-nowhere' is not one of the city's halls";
+    let ui = KioskUi::builder(
+        Arc::new(Config::default()),
+        StartMode::OutOfService(detail.into()),
+        hall_clock(),
+    )
+    .build()
+    .unwrap();
+    ui.window.show().unwrap();
+    let k = Kiosk {
+        ui,
+        dir: tempfile::tempdir().unwrap(),
+    };
+    assert_eq!(screen(&k), Screen::OutOfService);
+    assert_eq!(
+        find(&k, "out-of-service-detail").accessible_label().unwrap(),
+        detail
+    );
+    // Back and Help are handled as the keys are dispatched; none may leave the screen.
+    for key in [Key::Return, Key::Escape, Key::F1] {
+        press(&k, key);
+        assert_eq!(screen(&k), Screen::OutOfService);
+    }
+}

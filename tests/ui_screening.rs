@@ -1,0 +1,91 @@
+//! The visitor screen through Slint's testing backend, by accessible-id. The eligibility check from the matter to the result and on to the right ticket.
+//!
+//! One scenario per file: each test file is its own process, so the Slint platform, the event
+//! loop and the adapters' state are this scenario's alone.
+
+mod common;
+#[path = "common/ui.rs"]
+mod ui;
+
+use kiosk::config::Config;
+use kiosk::ui::{Screen, TicketAdapter};
+use slint::ComponentHandle;
+use slint::Model;
+use slint::platform::Key;
+use ui::*;
+
+fn wizard_step(k: &Kiosk) -> kiosk::ui::WizardStep {
+    k.ui.window.global::<kiosk::ui::WizardAdapter>().get_step()
+}
+
+#[test]
+fn screening_wizard_leads_to_the_result_and_the_right_ticket() {
+    i_slint_backend_testing::init_integration_test_with_system_time();
+    let mut config = Config::default();
+    // A yearly standard covering today, so the means test can decide.
+    config
+        .policy
+        .yearly_standard
+        .push(kiosk::eligibility::ProvisionedStandard {
+            from: "2026-03-01".parse().unwrap(),
+            monthly_per_capita: 2600,
+            source: None,
+        });
+    let k = kiosk_with(config);
+    tap(&k, "home-screening");
+    wait_for_screen(&k, Screen::WizardMatter);
+    tap(&k, "matter-family_support");
+    wait_for_screen(&k, Screen::WizardQuestion);
+    assert_eq!(wizard_step(&k), kiosk::ui::WizardStep::AlreadyRepresented);
+    tap(&k, "answer-no");
+    assert_eq!(wizard_step(&k), kiosk::ui::WizardStep::CaseOutsideCity);
+    tap(&k, "answer-no");
+    wait_for_screen(&k, Screen::WizardChecklist);
+    assert_eq!(wizard_step(&k), kiosk::ui::WizardStep::Circumstances);
+    tap(&k, "checklist-continue");
+    wait_for_screen(&k, Screen::WizardQuestion);
+    assert_eq!(wizard_step(&k), kiosk::ui::WizardStep::HighValueAssets);
+    tap(&k, "answer-no");
+    wait_for_screen(&k, Screen::WizardNumber);
+    assert_eq!(wizard_step(&k), kiosk::ui::WizardStep::HouseholdSize);
+    // 0 people is refused on the spot; then 3.
+    tap(&k, "key-0");
+    tap(&k, "key-ok");
+    find(&k, "number-error");
+    tap(&k, "key-delete");
+    tap(&k, "key-3");
+    assert_eq!(find(&k, "number-display").accessible_label().unwrap(), "3");
+    tap(&k, "key-ok");
+    assert_eq!(wizard_step(&k), kiosk::ui::WizardStep::Income);
+    // Back undoes the last answer: the household size is asked again.
+    press(&k, Key::Escape);
+    assert_eq!(wizard_step(&k), kiosk::ui::WizardStep::HouseholdSize);
+    tap(&k, "key-3");
+    tap(&k, "key-ok");
+    for key in ["key-4", "key-8", "key-0", "key-0", "key-ok"] {
+        tap(&k, key);
+    }
+    wait_for_screen(&k, Screen::WizardQuestion);
+    assert_eq!(wizard_step(&k), kiosk::ui::WizardStep::DeadlineWithinAWeek);
+    tap(&k, "answer-no");
+    wait_for_screen(&k, Screen::WizardReview);
+    assert_eq!(
+        k.ui.window
+            .global::<kiosk::ui::WizardAdapter>()
+            .get_review()
+            .row_count(),
+        8,
+        "the matter and seven answers"
+    );
+    tap(&k, "review-confirm");
+    wait_for_screen(&k, Screen::WizardResult);
+    let w = k.ui.window.global::<kiosk::ui::WizardAdapter>();
+    assert_eq!(w.get_outcome(), "eligible", "4800 for 3 people is below 2600 × 3");
+    find(&k, "result-reason-means_test_passed");
+    assert_eq!(w.get_ticket_service(), "B");
+    tap(&k, "result-take-ticket");
+    wait_for_screen(&k, Screen::Priority);
+    tap(&k, "priority-none");
+    wait_for_screen(&k, Screen::Confirmation);
+    assert_eq!(k.ui.window.global::<TicketAdapter>().get_number(), "B001");
+}
