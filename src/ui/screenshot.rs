@@ -161,6 +161,17 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                     ));
                     save_png(&window, w, h, &file)?;
                     written.push(file);
+                    // The queue (the hall host) could not be reached when the visitor asked.
+                    prepare(&ui, &guide, config, lang, theme, Screen::Priority);
+                    ui.global::<TicketAdapter>()
+                        .set_issue_problem(super::QueueProblem::Unavailable);
+                    let file = req.out.join(format!(
+                        "priority-queue-unavailable-{}-{}-{w}x{h}.png",
+                        lang.code(),
+                        theme.name()
+                    ));
+                    save_png(&window, w, h, &file)?;
+                    written.push(file);
                     // The sign-language panel beside two questions, with a real decoded frame.
                     for (name, screen) in [
                         ("wizard-matter", Screen::WizardMatter),
