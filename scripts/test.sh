@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 cargo fmt --all --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
+# The terminal's own build, without the development tools (see Cargo.toml, feature dev-tools).
+cargo clippy --locked --no-default-features -- -D warnings
 # The fuzzing harness's budget per target (tests/fuzz.rs); nightly runs set a larger one.
 export KIOSK_FUZZ_CASES="${KIOSK_FUZZ_CASES:-256}"
 cargo test --locked --workspace

@@ -3,7 +3,8 @@
 //! - the pure core (`kiosk-core`) and the contract (`kiosk-contract`) have no storage, async
 //!   runtime, UI, sound, video, serial or network crate anywhere in their dependency trees
 //!   (asked of `cargo tree`, so a dependency that arrives through another one counts too);
-//! - the core's source does no I/O of its own (no `std::fs`, `std::net`, `std::process`).
+//! - the core's source does no I/O of its own (no `std::fs`, `std::net`, `std::process`);
+//! - SQL is written only in the store (`src/store/`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -150,4 +151,73 @@ fn the_core_does_no_io_of_its_own() {
 fn the_io_check_would_see_a_file_read() {
     assert_eq!(io_in("let t = std::fs::read_to_string(p)?;"), Some("std::fs"));
     assert_eq!(io_in("// std::fs is for the callers"), None);
+}
+
+/// A string literal that begins like an SQL statement (written in capitals, as the store does).
+fn sql_in(line: &str) -> Option<&'static str> {
+    const STATEMENTS: &[&str] = &[
+        "\"SELECT ",
+        "\"INSERT ",
+        "\"UPDATE ",
+        "\"DELETE ",
+        "\"CREATE ",
+        "\"PRAGMA ",
+        "\"BEGIN",
+        "\"WITH ",
+    ];
+    STATEMENTS.iter().copied().find(|s| code_of(line).contains(s))
+}
+
+#[test]
+fn sql_is_written_only_in_the_store() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    rust_files(&root().join("crates"), &mut files);
+    let store = root().join("src/store");
+    let mut found = Vec::new();
+    for file in files.iter().filter(|f| !f.starts_with(&store)) {
+        let text = std::fs::read_to_string(file).expect("read");
+        for (n, line) in text.lines().enumerate() {
+            if let Some(statement) = sql_in(line) {
+                found.push(format!("{}:{}: {statement}", file.display(), n + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "SQL outside src/store:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_sql_check_would_see_a_statement() {
+    assert!(sql_in(r#"conn.execute("UPDATE tickets SET state = 'x'", [])?;"#).is_some());
+    assert!(sql_in(r#"let q = "SELECT seq FROM transitions";"#).is_some());
+    assert!(sql_in(r#"panic!("with {}", "text")"#).is_none());
+    assert!(sql_in("// SELECT is explained in the store").is_none());
+}
+
+#[test]
+fn shared_slint_components_import_nothing_of_the_visitor() {
+    // The counter console and the calling display will build on components/ and theme.slint:
+    // those must not depend on the visitor's adapters (ui/globals.slint) or screens.
+    let ui = root().join("ui");
+    let mut files = vec![ui.join("theme.slint"), ui.join("shared.slint")];
+    for entry in std::fs::read_dir(ui.join("components")).expect("components") {
+        files.push(entry.expect("entry").path());
+    }
+    let mut found = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("read");
+        for (n, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("import")
+                && (line.contains("globals.slint") || line.contains("screens/"))
+            {
+                found.push(format!("{}:{}: {line}", file.display(), n + 1));
+            }
+        }
+    }
+    assert!(files.len() >= 4, "the shared files were found");
+    assert!(
+        found.is_empty(),
+        "shared UI reaches into the visitor's:\n{}",
+        found.join("\n")
+    );
 }

@@ -8,7 +8,8 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn ui_strings() -> Vec<String> {
+/// The `@tr()` message ids of the Slint screens.
+fn slint_strings() -> Vec<String> {
     fn walk(dir: &Path, out: &mut Vec<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -32,6 +33,11 @@ fn ui_strings() -> Vec<String> {
     }
     let mut out = Vec::new();
     walk(&root().join("ui"), &mut out);
+    out
+}
+
+fn ui_strings() -> Vec<String> {
+    let mut out = slint_strings();
     rust_strings(&root().join("src"), &mut out);
     rust_strings(&root().join("crates"), &mut out);
     out
@@ -187,4 +193,37 @@ fn the_screen_and_the_cli_use_the_same_screening_wording() {
         assert_eq!(zh.get(&en), Some(&z), "zh-CN differs from text.rs for: {en}");
         assert_eq!(ug.get(&en), Some(&u), "ug differs from text.rs for: {en}");
     }
+}
+
+/// The string literals of a Rust file, in order.
+fn literals(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('"') {
+        let body = &rest[start + 1..];
+        let Some(end) = body.find('"') else { break };
+        out.push(body[..end].to_owned());
+        rest = &body[end + 1..];
+    }
+    out
+}
+
+#[test]
+fn what_the_guide_says_by_itself_is_what_the_screens_show() {
+    // src/ui/said.rs: words said when they appear (refusals, print results). Each must still be
+    // a string of the screens: edit a screen's words and not these, and this fails.
+    let text = std::fs::read_to_string(root().join("src/ui/said.rs")).unwrap();
+    let code: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let said = literals(&code);
+    assert!(said.len() >= 10, "the spoken messages were read: {said:?}");
+    let shown = slint_strings();
+    let missing: Vec<&String> = said.iter().filter(|s| !shown.contains(s)).collect();
+    assert!(
+        missing.is_empty(),
+        "said but no longer shown on any screen: {missing:?}"
+    );
 }

@@ -28,8 +28,9 @@ fn inactivity_wipes_language_volume_and_answers() {
     tap(&k, "a11y-large-text");
     tap(&k, "a11y-high-contrast");
     let settings = k.ui.window.global::<Settings>();
+    let looks = k.ui.window.global::<kiosk::ui::Appearance>();
     assert_eq!(settings.get_volume(), 6);
-    assert!(settings.get_large_text() && settings.get_high_contrast());
+    assert!(looks.get_large_text() && looks.get_high_contrast());
     tap(&k, "a11y-done");
     tap(&k, "home-take-ticket");
     tap(&k, "service-C");
@@ -44,9 +45,10 @@ fn inactivity_wipes_language_volume_and_answers() {
     // …then the session is wiped back to the neutral state.
     wait_for_screen(&k, Screen::Home);
     let settings = k.ui.window.global::<Settings>();
-    assert_eq!(settings.get_language(), "zh-CN");
+    let looks = k.ui.window.global::<kiosk::ui::Appearance>();
+    assert_eq!(looks.get_language(), "zh-CN");
     assert_eq!(settings.get_volume(), 5);
-    assert!(!settings.get_large_text() && !settings.get_high_contrast() && !settings.get_low_reach());
+    assert!(!looks.get_large_text() && !looks.get_high_contrast() && !settings.get_low_reach());
     assert_eq!(k.ui.window.global::<TicketAdapter>().get_chosen_service(), "");
 
     // "More time" keeps the session.

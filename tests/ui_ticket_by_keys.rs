@@ -8,7 +8,7 @@ mod common;
 mod ui;
 
 use kiosk::config::Config;
-use kiosk::ui::{Nav, Screen, TicketAdapter};
+use kiosk::ui::{Screen, TicketAdapter};
 use slint::ComponentHandle;
 use slint::platform::Key;
 use ui::*;
@@ -24,7 +24,7 @@ fn take_a_ticket_with_keys_only() {
     press(&k, Key::DownArrow);
     press(&k, Key::DownArrow);
     press(&k, Key::UpArrow);
-    assert_eq!(k.ui.window.global::<Nav>().get_focus_index(), 1);
+    assert_eq!(k.ui.window.global::<kiosk::ui::Keypad>().get_focus_index(), 1);
     press(&k, Key::Return);
     wait_for_screen(&k, Screen::Priority);
     // Escape goes back to the services, Return chooses B again.
@@ -44,7 +44,7 @@ fn take_a_ticket_with_keys_only() {
         "the elderly option gives a green-channel ticket"
     );
     assert!(
-        k.ui.window.global::<Nav>().get_keypad_active(),
+        k.ui.window.global::<kiosk::ui::Keypad>().get_keypad_active(),
         "focus rings are shown once keys are used"
     );
     press(&k, Key::Return);

@@ -11,7 +11,7 @@ use kiosk::config::Config;
 use kiosk::lang::Lang;
 use kiosk::queue_service::QueueService;
 use kiosk::store::Store;
-use kiosk::ui::{Screen, Settings, TicketAdapter};
+use kiosk::ui::{Screen, TicketAdapter};
 use slint::ComponentHandle;
 use std::sync::Arc;
 use ui::*;
@@ -41,7 +41,10 @@ fn take_a_ticket_by_touch_in_each_language() {
         wait_for_screen(&k, Screen::Language);
         tap(&k, &format!("language-{}", lang.code()));
         wait_for_screen(&k, Screen::Home);
-        assert_eq!(k.ui.window.global::<Settings>().get_language(), lang.code());
+        assert_eq!(
+            k.ui.window.global::<kiosk::ui::Appearance>().get_language(),
+            lang.code()
+        );
         tap(&k, "home-take-ticket");
         wait_for_screen(&k, Screen::Service);
         tap(&k, "service-A");

@@ -81,8 +81,11 @@ fn two_windows_on_one_thread_do_not_mix_speech_or_visitors() {
         "A spoke for B: {:?}",
         log_a.lock().unwrap()
     );
-    assert_eq!(b.ui.window.global::<Settings>().get_language(), "zh-CN");
-    assert_eq!(a.ui.window.global::<Settings>().get_language(), "en");
+    assert_eq!(
+        b.ui.window.global::<kiosk::ui::Appearance>().get_language(),
+        "zh-CN"
+    );
+    assert_eq!(a.ui.window.global::<kiosk::ui::Appearance>().get_language(), "en");
 
     // A's visitor walks away: A is wiped and silenced; B's visitor keeps their screen and voice.
     log_b.lock().unwrap().clear();
@@ -90,7 +93,10 @@ fn two_windows_on_one_thread_do_not_mix_speech_or_visitors() {
     let l = log_a.clone();
     assert!(wait_until(move || l.lock().unwrap().contains(&Command::Silence)));
     assert_eq!(screen(&a), Screen::Home);
-    assert_eq!(a.ui.window.global::<Settings>().get_language(), "zh-CN");
+    assert_eq!(
+        a.ui.window.global::<kiosk::ui::Appearance>().get_language(),
+        "zh-CN"
+    );
     assert_eq!(screen(&b), Screen::Help);
     assert!(
         log_b.lock().unwrap().is_empty(),

@@ -6,6 +6,7 @@
 
 pub mod deliver;
 pub mod outbox;
+#[cfg(feature = "dev-tools")]
 pub mod receiver;
 pub mod submission;
 

@@ -9,6 +9,7 @@ macro_rules! outln {
 }
 
 mod agency_cmd;
+#[cfg(feature = "dev-tools")]
 mod bench;
 mod doctor;
 mod kiosk_ui;
@@ -16,6 +17,8 @@ mod media_cmd;
 mod provision;
 mod queue_cmd;
 mod receipt_cmd;
+#[cfg(feature = "dev-tools")]
+mod receiver_cmd;
 mod screen;
 mod serve;
 mod speak_cmd;
@@ -84,7 +87,8 @@ enum Command {
     #[command(subcommand)]
     Outbox(agency_cmd::OutboxCommand),
     /// The agency's side of the contract on this machine, for tests and pilots (faults on demand).
-    AgencyReceiver(agency_cmd::ReceiverArgs),
+    #[cfg(feature = "dev-tools")]
+    AgencyReceiver(receiver_cmd::ReceiverArgs),
     /// Print a test page on the configured printer.
     PrintTest {
         #[arg(long)]
@@ -98,6 +102,7 @@ enum Command {
     /// Every screen as PNG files, rendered without a display.
     Screenshot(kiosk_ui::ScreenshotArgs),
     /// Measurements for the README.
+    #[cfg(feature = "dev-tools")]
     #[command(subcommand)]
     Bench(bench::BenchCommand),
 }
@@ -272,12 +277,14 @@ pub fn main() -> ExitCode {
         Command::Doctor { json } => doctor::run(&ctx, json),
         Command::Queue(cmd) => queue_cmd::run(&ctx, cmd),
         Command::Screen { policy } => screen::run(&ctx, policy),
+        #[cfg(feature = "dev-tools")]
         Command::Bench(cmd) => bench::run(&ctx, cmd),
         Command::Receipt(args) => receipt_cmd::receipt(&ctx, *args),
         Command::PrintTest { json } => receipt_cmd::print_test(&ctx, json),
         Command::Submit { json } => agency_cmd::submit(&ctx, json),
         Command::Outbox(cmd) => agency_cmd::outbox(&ctx, cmd),
-        Command::AgencyReceiver(args) => agency_cmd::receiver(args),
+        #[cfg(feature = "dev-tools")]
+        Command::AgencyReceiver(args) => receiver_cmd::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

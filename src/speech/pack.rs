@@ -256,7 +256,8 @@ impl ClipStore {
     }
 }
 
-/// A pack built in memory (tests, benchmarks): each id gets the given samples.
+/// A pack built in memory (tests): each id gets the given samples.
+#[cfg(test)]
 pub fn pack_from_samples(
     voice: Voice,
     rate: u32,

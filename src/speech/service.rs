@@ -105,6 +105,7 @@ impl SpeechService {
 
     /// A service that keeps every command instead of playing it, for tests of what the screens
     /// and the queue ask to be said.
+    #[cfg(feature = "dev-tools")]
     pub fn recorder() -> (SpeechService, Arc<Mutex<Vec<Command>>>) {
         let (tx, _rx) = mpsc::channel();
         let log = Arc::new(Mutex::new(Vec::new()));

@@ -135,7 +135,9 @@ impl KioskUi {
         let nav = window.global::<Nav>();
         nav.set_warn_after_seconds(i32::try_from(config.kiosk.warn_after_seconds).unwrap_or(60));
         nav.set_countdown_seconds(i32::try_from(config.kiosk.countdown_seconds).unwrap_or(30));
-        nav.set_hide_cursor(config.kiosk.hide_cursor);
+        window
+            .global::<super::Keypad>()
+            .set_hide_cursor(config.kiosk.hide_cursor);
         super::visitor::wipe_session(&window, &config, &guide);
 
         let (poster, inbox) = super::inbox::open(&window);

@@ -81,7 +81,7 @@ fn show(w: &KioskWindow, media: &Media, prompt: &str) {
         ma.set_state(MediaState::Off);
         return;
     }
-    let lang: Lang = w.global::<Settings>().get_language().parse().unwrap_or_default();
+    let lang: Lang = super::window_lang(w);
     ma.set_caption(
         caption_of(prompt)
             .map(|c| crate::i18n::tr(lang, c))

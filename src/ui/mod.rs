@@ -1,4 +1,5 @@
-//! The visitor screen: the Rust side of the Slint adapters (globals in ui/globals.slint).
+//! The visitor screen: the Rust side of the Slint adapters (ui/globals.slint for the visitor,
+//! ui/shared.slint for what every role's window shares).
 //! Business rules stay in the domain modules; this module only moves data between them and the
 //! screen, and never blocks the UI thread (the queue runs on `worker`'s thread).
 
@@ -8,6 +9,7 @@ pub mod fonts;
 mod inbox;
 pub mod media;
 mod preapp;
+mod said;
 pub mod screenshot;
 pub mod session;
 mod speech;
@@ -18,3 +20,13 @@ mod worker;
 slint::include_modules!();
 
 pub use controller::{CALL_WATCH, KioskBuilder, KioskUi, StartMode};
+
+/// The language of the person at this window (the `Appearance` global, shared by every role).
+pub(crate) fn window_lang(window: &KioskWindow) -> crate::lang::Lang {
+    use slint::ComponentHandle;
+    window
+        .global::<Appearance>()
+        .get_language()
+        .parse()
+        .unwrap_or_default()
+}

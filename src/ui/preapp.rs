@@ -66,17 +66,13 @@ impl ContactHold {
     }
 }
 
-/// The message the screen shows for a refused entry (ui/screens/preapp.slint), to be said aloud.
+/// The message the screen shows for a refused entry, to be said aloud.
 fn error_message(e: &ContactError) -> &'static str {
     match e {
-        ContactError::Phone => {
-            "Please enter a mobile number (11 digits) or a landline number with its area code."
-        }
-        ContactError::IdShape => "An ID number has 18 characters: 17 digits and a last digit or X.",
-        ContactError::IdBirthDate => {
-            "The date of birth in this ID number is not a real date. Please check it."
-        }
-        ContactError::IdCheckDigit => "This ID number does not add up. Please check each digit.",
+        ContactError::Phone => super::said::PHONE_FORM,
+        ContactError::IdShape => super::said::ID_SHAPE,
+        ContactError::IdBirthDate => super::said::ID_BIRTH_DATE,
+        ContactError::IdCheckDigit => super::said::ID_CHECK_DIGIT,
     }
 }
 

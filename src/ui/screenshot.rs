@@ -4,8 +4,8 @@
 use super::speech::Guide;
 use super::visitor::wipe_session;
 use super::{
-    ChecklistItem, HomeAdapter, KioskWindow, Nav, NowServing, OutOfServiceAdapter, PreappAdapter, PrintState,
-    ReviewRow, Screen, ServiceItem, Settings, TicketAdapter, WizardAdapter,
+    Appearance, ChecklistItem, HomeAdapter, Keypad, KioskWindow, Nav, NowServing, OutOfServiceAdapter,
+    PreappAdapter, PrintState, ReviewRow, Screen, ServiceItem, Settings, TicketAdapter, WizardAdapter,
 };
 use crate::config::Config;
 use crate::lang::Lang;
@@ -142,7 +142,7 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                 }
                 if req.overlays {
                     prepare(&ui, &guide, config, lang, theme, Screen::Priority);
-                    ui.global::<Nav>()
+                    ui.global::<Keypad>()
                         .set_idle_seconds(ui.global::<Nav>().get_warn_after_seconds() + 5);
                     let file =
                         req.out
@@ -303,11 +303,12 @@ pub fn measure_frames(config: &Config, (w, h): (u32, u32), frames: usize) -> Res
 /// Puts the window into a screen with representative sample data.
 fn prepare(ui: &KioskWindow, guide: &Guide, config: &Config, lang: Lang, theme: Theme, screen: Screen) {
     wipe_session(ui, config, guide);
-    let settings = ui.global::<Settings>();
-    settings.set_language(lang.code().into());
+    let looks = ui.global::<Appearance>();
+    looks.set_language(lang.code().into());
     let _ = slint::select_bundled_translation(lang.code());
-    settings.set_large_text(theme == Theme::Large);
-    settings.set_high_contrast(theme == Theme::Contrast);
+    looks.set_large_text(theme == Theme::Large);
+    looks.set_high_contrast(theme == Theme::Contrast);
+    let settings = ui.global::<Settings>();
     settings.set_low_reach(theme == Theme::LowReach);
     ui.global::<HomeAdapter>()
         .set_hall_name(config.hall_names().get(lang).into());
@@ -379,9 +380,8 @@ fn prepare(ui: &KioskWindow, guide: &Guide, config: &Config, lang: Lang, theme: 
     let wa = ui.global::<WizardAdapter>();
     wa.set_step(super::wizard::to_slint(step));
     wa.set_step_prompt(step.name().into());
-    let nav = ui.global::<Nav>();
-    nav.set_screen(screen);
-    nav.set_idle_seconds(0);
+    ui.global::<Nav>().set_screen(screen);
+    ui.global::<Keypad>().set_idle_seconds(0);
 }
 
 /// One sample screening per outcome, for the result screen (name, matter, income, circumstance, date).

@@ -38,11 +38,7 @@ pub(super) struct Guide {
 }
 
 fn lang_of(window: &KioskWindow) -> Lang {
-    window
-        .global::<Settings>()
-        .get_language()
-        .parse()
-        .unwrap_or_default()
+    super::window_lang(window)
 }
 
 fn guide_on(window: &KioskWindow) -> bool {

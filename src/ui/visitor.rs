@@ -2,12 +2,13 @@
 //! Back, help), taking a ticket, and applying what the queue and printer threads report.
 
 use super::inbox::Message;
+use super::said;
 use super::session::{SessionDefaults, back_target};
 use super::speech::Guide;
 use super::worker::{Job, QueueWorker, Reply};
 use super::{
-    HomeAdapter, KioskWindow, Nav, NowServing, PreappAdapter, PrintState, QueueProblem, Screen, ServiceItem,
-    Settings, TicketAdapter, WizardAdapter,
+    Appearance, HomeAdapter, Keypad, KioskWindow, Nav, NowServing, PreappAdapter, PrintState, QueueProblem,
+    Screen, ServiceItem, Settings, TicketAdapter, WizardAdapter,
 };
 use crate::config::Config;
 use crate::lang::Lang;
@@ -56,22 +57,19 @@ impl Visitor {
 }
 
 pub(super) fn current_lang(window: &KioskWindow) -> Lang {
-    window
-        .global::<Settings>()
-        .get_language()
-        .parse()
-        .unwrap_or_default()
+    super::window_lang(window)
 }
 
 /// Back to the neutral state for the next visitor: language, volume, options, answers, screen.
 pub(super) fn wipe_session(window: &KioskWindow, config: &Config, guide: &Guide) {
     let d = SessionDefaults::default();
     guide.session_wiped();
+    let looks = window.global::<Appearance>();
+    looks.set_language(d.language.code().into());
+    looks.set_large_text(d.large_text);
+    looks.set_high_contrast(d.high_contrast);
     let settings = window.global::<Settings>();
-    settings.set_language(d.language.code().into());
     settings.set_volume(d.volume);
-    settings.set_large_text(d.large_text);
-    settings.set_high_contrast(d.high_contrast);
     settings.set_audio_guide(d.audio_guide);
     settings.set_sign_video(d.sign_video);
     settings.set_low_reach(d.low_reach);
@@ -94,8 +92,9 @@ pub(super) fn wipe_session(window: &KioskWindow, config: &Config, guide: &Guide)
     if nav.get_screen() != Screen::OutOfService {
         nav.set_screen(Screen::Home);
     }
-    nav.set_idle_seconds(0);
-    nav.set_keypad_active(false);
+    let keypad = window.global::<Keypad>();
+    keypad.set_idle_seconds(0);
+    keypad.set_keypad_active(false);
 }
 
 fn select_translation(lang: Lang) {
@@ -152,7 +151,7 @@ pub(super) fn wire_navigation(window: &KioskWindow, visitor: &Rc<Visitor>, worke
     let weak = window.as_weak();
     nav.on_more_time(move || {
         if let Some(w) = weak.upgrade() {
-            w.global::<Nav>().set_idle_seconds(0);
+            w.global::<Keypad>().set_idle_seconds(0);
         }
     });
     let (weak, v) = (window.as_weak(), visitor.clone());
@@ -168,7 +167,7 @@ pub(super) fn wire_navigation(window: &KioskWindow, visitor: &Rc<Visitor>, worke
     settings.on_choose_language(move |code| {
         let Some(w) = weak.upgrade() else { return };
         let lang: Lang = code.parse().unwrap_or_default();
-        w.global::<Settings>().set_language(lang.code().into());
+        w.global::<Appearance>().set_language(lang.code().into());
         select_translation(lang);
         w.global::<HomeAdapter>()
             .set_hall_name(cfg.hall_names().get(lang).into());
@@ -265,14 +264,11 @@ impl Visitor {
                 t.set_busy(false);
                 let problem = queue_problem(e.kind);
                 t.set_issue_problem(problem);
-                // The same words the priority screen shows (ui/screens/priority.slint), said aloud.
                 self.guide.say_message(
                     window,
                     match problem {
-                        QueueProblem::Unavailable => {
-                            "The queue system is not answering right now. Please ask staff at a counter for a number."
-                        }
-                        _ => "Sorry, no ticket could be issued. Please ask staff at a counter.",
+                        QueueProblem::Unavailable => said::QUEUE_NOT_ANSWERING,
+                        _ => said::NO_TICKET,
                     },
                 );
             }
@@ -332,8 +328,8 @@ impl Visitor {
             self.guide.say_message(
                 window,
                 match state {
-                    PrintState::Printed => "Take your ticket from the slot below.",
-                    _ => "The ticket could not be printed. Please write down your number; it is still valid.",
+                    PrintState::Printed => said::TAKE_YOUR_TICKET,
+                    _ => said::NOT_PRINTED,
                 },
             );
         } else if wa.get_summary_job().as_str() == report.name {

@@ -246,11 +246,7 @@ impl Wizard {
         tracing::info!(outcome = d.outcome.code(), "screening finished at the kiosk");
         self.with_ui(|w| {
             let mut in_visitor_language = input.clone();
-            in_visitor_language.language = w
-                .global::<super::Settings>()
-                .get_language()
-                .parse()
-                .unwrap_or_default();
+            in_visitor_language.language = super::window_lang(w);
             let output = ScreeningOutput::new(&in_visitor_language, &d);
             *self.last_result.borrow_mut() = Some((in_visitor_language, output));
             fill_result(w, &d, &self.config, &self.guide);
@@ -407,8 +403,8 @@ pub(super) fn wire(
             z.guide.say_message(
                 &w,
                 match step {
-                    Step::HouseholdSize => "Please enter a number from 1 to 30.",
-                    _ => "Please enter an amount.",
+                    Step::HouseholdSize => super::said::HOUSEHOLD_RANGE,
+                    _ => super::said::ENTER_AMOUNT,
                 },
             );
             return;
@@ -457,11 +453,7 @@ pub(super) fn wire(
 
 /// Offers a ticket for the service the configuration names for this kind of result, if any.
 fn offer_ticket(w: &KioskWindow, config: &Config, kind: ResultTicket) {
-    let lang: Lang = w
-        .global::<super::Settings>()
-        .get_language()
-        .parse()
-        .unwrap_or_default();
+    let lang = super::window_lang(w);
     let wa = w.global::<WizardAdapter>();
     let svc = config.result_service(kind);
     wa.set_ticket_service(svc.map(|s| s.code.to_string()).unwrap_or_default().into());
@@ -522,11 +514,7 @@ pub(super) fn fill_result(w: &KioskWindow, d: &crate::eligibility::Decision, con
 fn speak_result(w: &KioskWindow, d: &crate::eligibility::Decision, guide: &Guide) {
     use crate::eligibility::text;
     use crate::speech::compose::shown;
-    let lang: Lang = w
-        .global::<super::Settings>()
-        .get_language()
-        .parse()
-        .unwrap_or_default();
+    let lang = super::window_lang(w);
     let mut sentences: Vec<_> = d
         .reasons
         .iter()
