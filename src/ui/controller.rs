@@ -133,8 +133,9 @@ impl KioskUi {
         let window = KioskWindow::new()?;
         let guide = super::speech::wire(&window, speech);
         let nav = window.global::<Nav>();
-        nav.set_warn_after_seconds(i32::try_from(config.kiosk.warn_after_seconds).unwrap_or(60));
-        nav.set_countdown_seconds(i32::try_from(config.kiosk.countdown_seconds).unwrap_or(30));
+        // Validated configuration values; a larger one than an i32 only waits longer.
+        nav.set_warn_after_seconds(i32::try_from(config.kiosk.warn_after_seconds).unwrap_or(i32::MAX));
+        nav.set_countdown_seconds(i32::try_from(config.kiosk.countdown_seconds).unwrap_or(i32::MAX));
         window
             .global::<super::Keypad>()
             .set_hide_cursor(config.kiosk.hide_cursor);

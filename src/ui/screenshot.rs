@@ -99,6 +99,7 @@ fn headless_kiosk() -> Result<(Rc<MinimalSoftwareWindow>, KioskWindow, Rc<Guide>
     let ui = KioskWindow::new().map_err(|e| e.to_string())?;
     ui.show().map_err(|e| e.to_string())?;
     let guide = super::speech::wire(&ui, None);
+    ui.global::<Nav>().set_inactivity_clock(false);
     Ok((window, ui, guide))
 }
 

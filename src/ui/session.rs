@@ -31,7 +31,7 @@ impl Default for SessionDefaults {
     fn default() -> Self {
         Self {
             language: crate::lang::Lang::ZhCn,
-            volume: 5,
+            volume: crate::speech::engine::DEFAULT_VOLUME,
             large_text: false,
             high_contrast: false,
             audio_guide: true,
