@@ -16,16 +16,30 @@ use std::path::PathBuf;
 pub struct LocalQueue {
     service: QueueService,
     database: PathBuf,
+    /// After an empty `events_after`: the database's `data_version` then and the cursor asked
+    /// with. Until another connection commits (or this one writes), the answer is the same, so
+    /// an idle screen's twice-a-second question does not read the tables.
+    nothing_after: Option<(i64, u64)>,
 }
 
 impl LocalQueue {
     pub fn new(service: QueueService) -> Self {
         let database = service.store().path().to_owned();
-        Self { service, database }
+        Self {
+            service,
+            database,
+            nothing_after: None,
+        }
     }
 
     fn answer<T>(&self, result: Result<T, OpError>) -> Result<T, HallError> {
         result.map_err(|e| hall_error(e, &self.database))
+    }
+
+    /// A write through this connection, which `data_version` does not count.
+    fn wrote<T>(&mut self, result: Result<T, OpError>) -> Result<T, HallError> {
+        self.nothing_after = None;
+        self.answer(result)
     }
 }
 
@@ -53,47 +67,47 @@ impl HallQueue for LocalQueue {
         lang: Lang,
     ) -> Result<TicketView, HallError> {
         let r = self.service.issue(service, priority, lang);
-        self.answer(r)
+        self.wrote(r)
     }
 
     fn call_next(&mut self, counter: u32) -> Result<CallResult, HallError> {
         let r = self.service.call_next(counter);
-        self.answer(r)
+        self.wrote(r)
     }
 
     fn call_number(&mut self, counter: u32, number: DisplayNumber) -> Result<CallResult, HallError> {
         let r = self.service.call_number(counter, number);
-        self.answer(r)
+        self.wrote(r)
     }
 
     fn recall(&mut self, counter: u32) -> Result<TicketView, HallError> {
         let r = self.service.recall(counter);
-        self.answer(r)
+        self.wrote(r)
     }
 
     fn skip(&mut self, counter: u32) -> Result<TicketView, HallError> {
         let r = self.service.skip(counter);
-        self.answer(r)
+        self.wrote(r)
     }
 
     fn complete(&mut self, counter: u32) -> Result<TicketView, HallError> {
         let r = self.service.complete(counter);
-        self.answer(r)
+        self.wrote(r)
     }
 
     fn rejoin(&mut self, number: DisplayNumber) -> Result<TicketView, HallError> {
         let r = self.service.rejoin(number);
-        self.answer(r)
+        self.wrote(r)
     }
 
     fn transfer(&mut self, which: TicketRef, to: ServiceCode) -> Result<TicketView, HallError> {
         let r = self.service.transfer(which, to);
-        self.answer(r)
+        self.wrote(r)
     }
 
     fn set_paused(&mut self, counter: u32, paused: bool) -> Result<CounterStatus, HallError> {
         let r = self.service.set_paused(counter, paused);
-        self.answer(r)
+        self.wrote(r)
     }
 
     fn ticket(&mut self, number: DisplayNumber) -> Result<TicketView, HallError> {
@@ -117,12 +131,74 @@ impl HallQueue for LocalQueue {
     }
 
     fn events_after(&mut self, cursor: EventCursor, limit: usize) -> Result<EventPage, HallError> {
-        let r = self.service.events_after(cursor, limit);
-        self.answer(r)
+        let version = self.service.store().data_version().ok();
+        if let Some(v) = version
+            && self.nothing_after == Some((v, cursor))
+        {
+            return Ok(EventPage {
+                events: Vec::new(),
+                cursor,
+                more: false,
+            });
+        }
+        let read = self.service.events_after(cursor, limit);
+        let page = self.answer(read)?;
+        self.nothing_after = version
+            .filter(|_| page.events.is_empty() && !page.more)
+            .map(|v| (v, cursor));
+        Ok(page)
     }
 
     fn daily_stats(&mut self, day: Option<NaiveDate>) -> Result<DailyStats, HallError> {
         let r = self.service.daily_stats(day);
         self.answer(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::config::Config;
+    use crate::store::Store;
+    use std::sync::Arc;
+
+    fn queue_in(dir: &std::path::Path) -> LocalQueue {
+        let clock = Arc::new(ManualClock::new(
+            chrono::DateTime::from_timestamp(1_764_554_400, 0).unwrap(),
+        ));
+        let store = Store::open_in(dir).unwrap();
+        LocalQueue::new(QueueService::new(store, Arc::new(Config::default()), clock).unwrap())
+    }
+
+    #[test]
+    fn events_are_seen_whether_this_connection_or_another_wrote_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut screen = queue_in(dir.path());
+        let mut counter = queue_in(dir.path());
+        let a: ServiceCode = "A".parse().unwrap();
+        assert!(screen.events_after(0, 0).unwrap().events.is_empty());
+        assert!(
+            !screen.events_after(0, 0).unwrap().more,
+            "nothing yet, asked twice"
+        );
+
+        // Written through this connection (data_version does not move): still seen.
+        screen.issue(a, None, Lang::ZhCn).unwrap();
+        let page = screen.events_after(0, 10).unwrap();
+        assert_eq!(page.events.len(), 1);
+        let cursor = page.cursor;
+        assert!(screen.events_after(cursor, 0).unwrap().events.is_empty());
+        assert!(!screen.events_after(cursor, 0).unwrap().more);
+
+        // Written by another connection: seen at once.
+        counter.call_next(1).unwrap();
+        let page = screen.events_after(cursor, 10).unwrap();
+        assert_eq!(page.events.len(), 1);
+        assert!(page.events[0].is_call());
+        assert!(
+            screen.events_after(cursor, 0).unwrap().more,
+            "a zero-sized page still says so"
+        );
     }
 }

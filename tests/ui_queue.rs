@@ -11,10 +11,9 @@ mod ui;
 use kiosk::config::Config;
 use kiosk::contract::HallError;
 use kiosk::lang::Lang;
-use kiosk::ui::{HomeAdapter, KioskUi, Screen, StartMode, TicketAdapter};
+use kiosk::ui::{HomeAdapter, Screen, StartMode, TicketAdapter};
 use mock_queue::MockQueue;
 use slint::{ComponentHandle, Model};
-use std::sync::Arc;
 use ui::*;
 
 fn kiosk_on(queue: MockQueue) -> Kiosk {
@@ -22,18 +21,7 @@ fn kiosk_on(queue: MockQueue) -> Kiosk {
         queue: Box::new(queue),
         local_db: None,
     };
-    let ui = KioskUi::builder(
-        Arc::new(Config::default()),
-        mode,
-        Arc::new(kiosk::clock::SystemClock),
-    )
-    .build()
-    .unwrap();
-    ui.window.show().unwrap();
-    let k = Kiosk {
-        ui,
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let k = kiosk_in(Config::default(), mode);
     // The services the mock's summary lists (A and B) arrive from the queue thread.
     let t = k.ui.window.as_weak();
     assert!(wait_until(move || t.upgrade().is_some_and(|w| w
@@ -42,14 +30,6 @@ fn kiosk_on(queue: MockQueue) -> Kiosk {
         .row_count()
         == 2)));
     k
-}
-
-fn ask_for_a_normal_ticket(k: &Kiosk) {
-    tap(k, "home-take-ticket");
-    wait_for_screen(k, Screen::Service);
-    tap(k, "service-B");
-    wait_for_screen(k, Screen::Priority);
-    tap(k, "priority-none");
 }
 
 fn error_shown(k: &Kiosk) -> String {
@@ -67,7 +47,7 @@ fn the_screen_tells_each_kind_of_queue_answer_apart() {
     let queue = MockQueue::new();
     let issued = queue.issued.clone();
     let k = kiosk_on(queue);
-    ask_for_a_normal_ticket(&k);
+    ask_for_normal_ticket(&k, "B");
     wait_for_screen(&k, Screen::Confirmation);
     assert_eq!(
         find(&k, "confirmation-number").accessible_label().unwrap(),
@@ -94,7 +74,7 @@ fn the_screen_tells_each_kind_of_queue_answer_apart() {
     // The hall host cannot be reached: the visitor is told so and sent to staff, and stays on
     // the screen where they asked.
     let k = kiosk_on(MockQueue::failing(HallError::unavailable("connection refused")));
-    ask_for_a_normal_ticket(&k);
+    ask_for_normal_ticket(&k, "B");
     let unavailable = error_shown(&k);
     assert_eq!(
         unavailable,
@@ -108,7 +88,7 @@ fn the_screen_tells_each_kind_of_queue_answer_apart() {
 
     // A refusal is not an outage: other words.
     let k = kiosk_on(MockQueue::failing(HallError::refused("service B is closed")));
-    ask_for_a_normal_ticket(&k);
+    ask_for_normal_ticket(&k, "B");
     let refused = error_shown(&k);
     assert_eq!(
         refused,

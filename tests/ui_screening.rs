@@ -21,16 +21,7 @@ fn wizard_step(k: &Kiosk) -> kiosk::ui::WizardStep {
 #[test]
 fn screening_wizard_leads_to_the_result_and_the_right_ticket() {
     i_slint_backend_testing::init_integration_test_with_system_time();
-    let mut config = Config::default();
-    // A yearly standard covering today, so the means test can decide.
-    config
-        .policy
-        .yearly_standard
-        .push(kiosk::eligibility::ProvisionedStandard {
-            from: "2026-03-01".parse().unwrap(),
-            monthly_per_capita: 2600,
-            source: None,
-        });
+    let config = with_standard_for_today(Config::default());
     let k = kiosk_with(config);
     tap(&k, "home-screening");
     wait_for_screen(&k, Screen::WizardMatter);

@@ -56,17 +56,8 @@ fn the_screens_speak_and_calls_are_announced() {
     i_slint_backend_testing::init_integration_test_with_system_time();
     use kiosk::speech::service::Command;
     use kiosk::speech::{Voice, catalogue, compose};
-    let mut config = Config::default();
+    let mut config = with_standard_for_today(Config::default());
     config.kiosk.refresh_seconds = 1;
-    // A yearly standard covering today, so the wizard asks its questions one after the other.
-    config
-        .policy
-        .yearly_standard
-        .push(kiosk::eligibility::ProvisionedStandard {
-            from: "2026-03-01".parse().unwrap(),
-            monthly_per_capita: 2600,
-            source: None,
-        });
     let (speech, log) = kiosk::speech::SpeechService::recorder();
     let k = kiosk_speaking(config.clone(), false, Some(speech.clone()));
     let config = Arc::new(config);

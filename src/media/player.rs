@@ -44,7 +44,7 @@ pub struct MediaPlayer {
     thread: Option<JoinHandle<()>>,
 }
 
-/// How often the thread looks for the end of a clip or an error.
+/// How often the thread looks for the end of a clip or an error while one plays.
 const POLL: Duration = Duration::from_millis(50);
 
 impl MediaPlayer {
@@ -63,7 +63,12 @@ impl MediaPlayer {
                 let generation = Arc::new(AtomicU64::new(0));
                 let mut current: Option<(String, Playback)> = None;
                 loop {
-                    match rx.recv_timeout(POLL) {
+                    // Nothing playing: sleep until asked (an idle kiosk wakes nobody 20 times a second).
+                    let received = match current {
+                        Some(_) => rx.recv_timeout(POLL),
+                        None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                    };
+                    match received {
                         Ok(Command::Play { id, path }) => {
                             current = None;
                             let mine = generation.fetch_add(1, Ordering::SeqCst) + 1;

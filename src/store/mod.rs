@@ -125,6 +125,12 @@ impl Store {
         Ok(out)
     }
 
+    /// A number that changes whenever another connection commits (this connection's own commits
+    /// do not change it): cheap enough to ask twice a second.
+    pub fn data_version(&self) -> rusqlite::Result<i64> {
+        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+    }
+
     /// Copies the WAL into the database and truncates it to zero bytes, so page images holding
     /// deleted personal data do not survive in the WAL file. Returns false when a reader kept the
     /// checkpoint from completing (the caller tries again later).

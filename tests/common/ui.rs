@@ -28,6 +28,41 @@ pub struct Kiosk {
     pub dir: tempfile::TempDir,
 }
 
+/// A kiosk started in `mode` (a queue of the test's own, or out of service), at `hall_clock`.
+pub fn kiosk_in(config: Config, mode: StartMode) -> Kiosk {
+    let ui = KioskUi::builder(Arc::new(config), mode, hall_clock())
+        .build()
+        .unwrap();
+    ui.window.show().unwrap();
+    Kiosk {
+        ui,
+        dir: tempfile::tempdir().unwrap(),
+    }
+}
+
+/// A yearly hardship standard covering the test's day, so the means test can decide and the
+/// wizard asks its questions one after the other.
+pub fn with_standard_for_today(mut config: Config) -> Config {
+    config
+        .policy
+        .yearly_standard
+        .push(kiosk::eligibility::ProvisionedStandard {
+            from: "2026-03-01".parse().unwrap(),
+            monthly_per_capita: 2600,
+            source: None,
+        });
+    config
+}
+
+/// From the home screen to a normal ticket of `service` (the confirmation, or an error, follows).
+pub fn ask_for_normal_ticket(k: &Kiosk, service: &str) {
+    tap(k, "home-take-ticket");
+    wait_for_screen(k, Screen::Service);
+    tap(k, &format!("service-{service}"));
+    wait_for_screen(k, Screen::Priority);
+    tap(k, "priority-none");
+}
+
 pub fn kiosk_with(config: Config) -> Kiosk {
     kiosk_printing(config, false)
 }
