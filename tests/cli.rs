@@ -272,3 +272,59 @@ fn doctor_reports_each_part() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["checks"][3]["status"], "fail");
 }
+
+#[test]
+fn the_journal_holds_the_terminals_lines_not_a_librarys_chatter() {
+    // `kiosk serve` decodes the voice packs at start (it announces calls). The Ogg demuxer logs
+    // one INFO line per clip; with the default filter none of them reach the log, the kiosk's own
+    // lines do, and without a terminal there are no colour codes.
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let mut serve = Command::new(common::kiosk_bin())
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("serve")
+        .env_remove("KIOSK_LOG")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = serve.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut lines = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !lines.iter().any(|l: &String| l.contains("voice packs loaded")) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => lines.push(line),
+            Err(_) => break,
+        }
+    }
+    let _ = Command::new("kill")
+        .args(["-INT", &serve.id().to_string()])
+        .status();
+    let _ = serve.wait();
+    lines.extend(rx.try_iter());
+    assert!(
+        lines.iter().any(|l| l.contains("voice packs loaded")),
+        "the speech thread reported its packs: {lines:?}"
+    );
+    assert!(lines.iter().any(|l| l.contains("hall host started")), "{lines:?}");
+    let chatter: Vec<&String> = lines.iter().filter(|l| l.contains("symphonia")).collect();
+    assert!(
+        chatter.is_empty(),
+        "{} library lines, e.g. {:?}",
+        chatter.len(),
+        chatter.first()
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains('\u{1b}')),
+        "colour codes in a log: {:?}",
+        lines.first()
+    );
+}

@@ -239,12 +239,29 @@ pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> CmdResult {
     write_stdout(format_args!("{text}"))
 }
 
+/// Libraries whose INFO lines are about their own workings, not the terminal's: the Ogg demuxer
+/// alone wrote about 1,800 lines at each start (one per voice clip) and buried what a technician
+/// looks for in the journal. Their warnings and errors still come through.
+const CHATTY_LIBRARIES: &[&str] = &["symphonia", "rodio", "cpal"];
+
+/// The log filter: `KIOSK_LOG` if set (e.g. `KIOSK_LOG=debug,symphonia=info`), else the level
+/// for this command with the chatty libraries held at warnings.
+pub(crate) fn log_directives(default_level: &str) -> String {
+    std::iter::once(default_level.to_owned())
+        .chain(CHATTY_LIBRARIES.iter().map(|lib| format!("{lib}=warn")))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 fn init_logging(default_level: &str) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_env("KIOSK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(log_directives(default_level)));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in the journal or a log file.
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }
 

@@ -37,10 +37,6 @@ pub(super) struct Guide {
     quiet: Cell<bool>,
 }
 
-fn lang_of(window: &KioskWindow) -> Lang {
-    super::window_lang(window)
-}
-
 fn guide_on(window: &KioskWindow) -> bool {
     window.global::<Settings>().get_audio_guide()
 }
@@ -119,7 +115,7 @@ impl Guide {
         let g = self;
         let mut parts = Vec::new();
         let heard = std::mem::take(&mut *g.heard.borrow_mut());
-        let lang = lang_of(window);
+        let lang = super::window_lang(window);
         let screen = window.global::<Nav>().get_screen();
         if let Some((_, title, subtitle, lines)) = heard.screen.filter(|s| s.0 == screen) {
             let mut choices: Vec<String> = heard
@@ -177,12 +173,12 @@ impl Guide {
     }
 
     pub(super) fn say_message(&self, window: &KioskWindow, msgid: &str) {
-        self.say(window, compose::message(lang_of(window), msgid));
+        self.say(window, compose::message(super::window_lang(window), msgid));
     }
 
     /// Echoes a key typed on an on-screen keypad: the digit, the letter X, or "Delete".
     pub(super) fn echo_key(&self, window: &KioskWindow, key: &str) {
-        let lang = lang_of(window);
+        let lang = super::window_lang(window);
         let parts = if key == "del" {
             compose::message(lang, "Delete")
         } else {

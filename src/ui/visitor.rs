@@ -56,10 +56,6 @@ impl Visitor {
     }
 }
 
-pub(super) fn current_lang(window: &KioskWindow) -> Lang {
-    super::window_lang(window)
-}
-
 /// Back to the neutral state for the next visitor: language, volume, options, answers, screen.
 pub(super) fn wipe_session(window: &KioskWindow, config: &Config, guide: &Guide) {
     let d = SessionDefaults::default();
@@ -197,7 +193,7 @@ pub(super) fn wire_tickets(window: &KioskWindow, config: &Arc<Config>, worker: R
         let Some(svc) = cfg.service(service) else { return };
         let t = w.global::<TicketAdapter>();
         t.set_chosen_service(code);
-        t.set_chosen_service_name(svc.name.get(current_lang(&w)).into());
+        t.set_chosen_service_name(svc.name.get(super::window_lang(&w)).into());
         t.set_issue_problem(QueueProblem::None);
         if svc.priority_allowed {
             w.global::<Nav>().set_screen(Screen::Priority);
@@ -206,7 +202,7 @@ pub(super) fn wire_tickets(window: &KioskWindow, config: &Arc<Config>, worker: R
             w2.send(Job::Issue {
                 service,
                 priority: None,
-                lang: current_lang(&w),
+                lang: super::window_lang(&w),
             });
         }
     });
@@ -226,7 +222,7 @@ pub(super) fn wire_tickets(window: &KioskWindow, config: &Arc<Config>, worker: R
         worker.send(Job::Issue {
             service,
             priority,
-            lang: current_lang(&w),
+            lang: super::window_lang(&w),
         });
     });
 }
@@ -290,7 +286,7 @@ impl Visitor {
         self.guide.set_detail(
             Screen::Confirmation,
             super::speech::ticket_detail(
-                current_lang(window),
+                super::window_lang(window),
                 &ticket.number,
                 &ticket.service_name,
                 ahead,
@@ -307,7 +303,7 @@ impl Visitor {
             t.set_print_state(PrintState::None);
             return;
         };
-        let lang = current_lang(window);
+        let lang = super::window_lang(window);
         let job = printing::ticket_job(&self.config, ticket, lang);
         t.set_print_job(job.name.as_str().into());
         t.set_print_state(PrintState::Printing);
@@ -347,7 +343,7 @@ fn queue_problem(kind: ErrorKind) -> QueueProblem {
 }
 
 fn show_status(window: &KioskWindow, config: &Config, status: &HallSummary) {
-    let lang = current_lang(window);
+    let lang = super::window_lang(window);
     let services: Vec<ServiceItem> = status
         .services
         .iter()
