@@ -8,28 +8,15 @@ mod common;
 mod ui;
 
 use kiosk::config::Config;
-use kiosk::ui::{KioskUi, Screen, StartMode};
-use slint::ComponentHandle;
+use kiosk::ui::{Screen, StartMode};
 use slint::platform::Key;
-use std::sync::Arc;
 use ui::*;
 
 #[test]
 fn out_of_service_sends_visitors_to_staff() {
     i_slint_backend_testing::init_integration_test_with_system_time();
     let detail = "provisioning file: hall.id: 'gz-nowhere' is not one of the city's halls";
-    let ui = KioskUi::builder(
-        Arc::new(Config::default()),
-        StartMode::OutOfService(detail.into()),
-        hall_clock(),
-    )
-    .build()
-    .unwrap();
-    ui.window.show().unwrap();
-    let k = Kiosk {
-        ui,
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let k = kiosk_in(Config::default(), StartMode::OutOfService(detail.into()));
     assert_eq!(screen(&k), Screen::OutOfService);
     assert_eq!(
         find(&k, "out-of-service-detail").accessible_label().unwrap(),

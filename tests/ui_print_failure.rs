@@ -36,11 +36,7 @@ fn a_failed_print_keeps_the_number_and_can_be_printed_again() {
     config.printer.kind = kiosk::config::PrinterKind::Serial;
     config.printer.device = Some(fake.device.clone());
     let k = kiosk_printing(config, true);
-    tap(&k, "home-take-ticket");
-    wait_for_screen(&k, Screen::Service);
-    tap(&k, "service-A");
-    wait_for_screen(&k, Screen::Priority);
-    tap(&k, "priority-none");
+    ask_for_normal_ticket(&k, "A");
     wait_for_screen(&k, Screen::Confirmation);
     wait_print_state(&k, PrintState::Failed);
     let message = find(&k, "confirmation-print").accessible_label().unwrap();

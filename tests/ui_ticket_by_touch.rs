@@ -45,11 +45,7 @@ fn take_a_ticket_by_touch_in_each_language() {
             k.ui.window.global::<kiosk::ui::Appearance>().get_language(),
             lang.code()
         );
-        tap(&k, "home-take-ticket");
-        wait_for_screen(&k, Screen::Service);
-        tap(&k, "service-A");
-        wait_for_screen(&k, Screen::Priority);
-        tap(&k, "priority-none");
+        ask_for_normal_ticket(&k, "A");
         wait_for_screen(&k, Screen::Confirmation);
         let t = k.ui.window.global::<TicketAdapter>();
         assert_eq!(t.get_number(), number);
