@@ -6,6 +6,7 @@ pub use kiosk_contract as contract;
 pub use kiosk_core::{clock, dates, eligibility, fonts, i18n, lang, queue, receipt, shorten, voice};
 
 pub mod agency;
+pub mod assets;
 pub mod calls;
 pub mod cli;
 pub mod config;

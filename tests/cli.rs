@@ -328,3 +328,67 @@ fn the_journal_holds_the_terminals_lines_not_a_librarys_chatter() {
         lines.first()
     );
 }
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_copied_or_installed_binary_finds_its_voices_where_they_are_installed() {
+    // The binary copied to <prefix>/bin, as the package installs it: no source tree to fall
+    // back on. Its voice packs are looked for in <prefix>/share/legal-aid-kiosk/assets.
+    let prefix = tempfile::tempdir().unwrap();
+    let exe = prefix.path().join("bin/kiosk");
+    std::fs::create_dir_all(exe.parent().unwrap()).unwrap();
+    std::fs::copy(common::kiosk_bin(), &exe).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let check = |assets: Option<&std::path::Path>| {
+        let mut cmd = std::process::Command::new(&exe);
+        cmd.arg("--data-dir")
+            .arg(data.path())
+            .args(["speak", "--check", "--json"])
+            .env_remove("KIOSK_LOG")
+            .env_remove("KIOSK_ASSETS");
+        if let Some(dir) = assets {
+            cmd.env("KIOSK_ASSETS", dir);
+        }
+        cmd.output().unwrap()
+    };
+
+    // Nothing installed: the check fails and names where the package puts the packs.
+    let out = check(None);
+    assert!(!out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let error = report[0]["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("/usr/share/legal-aid-kiosk/assets/voice"),
+        "{report}"
+    );
+
+    // Installed beside the binary: found, complete.
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let share = prefix.path().join("share/legal-aid-kiosk/assets");
+    copy_tree(&repo.join("assets/voice"), &share.join("voice"));
+    let out = check(None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+
+    // KIOSK_ASSETS comes first: an empty folder there is what is used (and reported).
+    let empty = tempfile::tempdir().unwrap();
+    let out = check(Some(empty.path()));
+    assert!(!out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let shown = empty.path().display().to_string();
+    assert!(
+        report[0]["error"].as_str().unwrap_or_default().contains(&shown),
+        "{report}"
+    );
+}

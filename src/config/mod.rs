@@ -107,11 +107,11 @@ impl Default for SpeechConfig {
 }
 
 impl SpeechConfig {
-    /// The voice packs shipped in the source tree (`assets/voice`).
+    /// The configured voice packs, else the shipped ones (`assets/voice`, found as `assets` says).
     pub fn voice_dir(&self) -> PathBuf {
         self.voice_dir
             .clone()
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/voice"))
+            .unwrap_or_else(|| crate::assets::shipped("voice"))
     }
 }
 

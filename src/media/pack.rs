@@ -26,8 +26,9 @@ pub fn imported_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("media")
 }
 
+/// The sign-language pack shipped with the terminal (`assets/media`, found as `assets` says).
 pub fn shipped_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/media")
+    crate::assets::shipped("media")
 }
 
 /// Prompts that have a sign-language guide (the screening wizard's steps, the review and the
