@@ -239,23 +239,24 @@ pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> CmdResult {
     write_stdout(format_args!("{text}"))
 }
 
-/// Libraries whose INFO lines are about their own workings, not the terminal's: the Ogg demuxer
-/// alone wrote about 1,800 lines at each start (one per voice clip) and buried what a technician
-/// looks for in the journal. Their warnings and errors still come through.
-const CHATTY_LIBRARIES: &[&str] = &["symphonia", "rodio", "cpal"];
+/// This program's crates: their INFO lines are the terminal's story; every other crate's are
+/// about its own workings (the Ogg demuxer alone wrote about 1,800 per start, one per voice clip)
+/// and would bury what a technician looks for in the journal, so those show from WARN up.
+const OWN_CRATES: &[&str] = &["kiosk", "kiosk_core", "kiosk_contract"];
 
-/// The log filter: `KIOSK_LOG` if set (e.g. `KIOSK_LOG=debug,symphonia=info`), else the level
-/// for this command with the chatty libraries held at warnings.
-pub(crate) fn log_directives(default_level: &str) -> String {
-    std::iter::once(default_level.to_owned())
-        .chain(CHATTY_LIBRARIES.iter().map(|lib| format!("{lib}=warn")))
+/// The default log filter: other crates at warnings, this program's at `own_level`.
+pub(crate) fn log_directives(own_level: &str) -> String {
+    std::iter::once("warn".to_owned())
+        .chain(OWN_CRATES.iter().map(|c| format!("{c}={own_level}")))
         .collect::<Vec<_>>()
         .join(",")
 }
 
 fn init_logging(default_level: &str) {
     use std::io::IsTerminal;
+    // KIOSK_LOG, else RUST_LOG, replaces the default (e.g. `KIOSK_LOG=debug`).
     let filter = tracing_subscriber::EnvFilter::try_from_env("KIOSK_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(log_directives(default_level)));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
