@@ -44,7 +44,7 @@ impl LocalQueue {
 }
 
 /// The contract's error for a queue service error.
-pub fn hall_error(e: OpError, database: &std::path::Path) -> HallError {
+fn hall_error(e: OpError, database: &std::path::Path) -> HallError {
     match e {
         OpError::BadInput(m) => HallError::bad_input(m),
         OpError::Rule(rule) => HallError::refused(rule.to_string()),

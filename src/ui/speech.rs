@@ -112,9 +112,8 @@ impl Guide {
 
     /// Turns what the screens reported into the guide and sends it. Returns what it produced.
     pub(super) fn flush(&self, window: &KioskWindow) -> Vec<Part> {
-        let g = self;
         let mut parts = Vec::new();
-        let heard = std::mem::take(&mut *g.heard.borrow_mut());
+        let heard = std::mem::take(&mut *self.heard.borrow_mut());
         let lang = super::window_lang(window);
         let screen = window.global::<Nav>().get_screen();
         if let Some((_, title, subtitle, lines)) = heard.screen.filter(|s| s.0 == screen) {
@@ -125,14 +124,14 @@ impl Guide {
                 .map(|(_, label)| label)
                 .collect();
             {
-                let mut last = g.last_choices.borrow_mut();
+                let mut last = self.last_choices.borrow_mut();
                 if choices.is_empty() && last.0 == Some(screen) {
                     choices = last.1.clone();
                 } else {
                     *last = (Some(screen), choices.clone());
                 }
             }
-            let detail = match &*g.detail.borrow() {
+            let detail = match &*self.detail.borrow() {
                 Some((s, d)) if *s == screen => d.clone(),
                 _ => Vec::new(),
             };
@@ -143,7 +142,7 @@ impl Guide {
             parts = compose::sentences(sentences);
             // Only the home screen the wipe shows is kept quiet: when the wipe found the window
             // already at home (as at start), the next screen is the visitor's and is read.
-            if g.quiet.replace(false) && screen == Screen::Home {
+            if self.quiet.replace(false) && screen == Screen::Home {
                 return parts;
             }
         } else if let Some((label, sublabel)) = heard.focus {

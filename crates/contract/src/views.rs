@@ -93,14 +93,6 @@ pub struct HallSummary {
 impl HallSummary {
     /// How many recent calls a summary carries (the calling display lists eight).
     pub const RECENT_CALLS: usize = 8;
-
-    /// The ticket called at a counter, if any.
-    pub fn serving_at(&self, counter: u32) -> Option<&TicketView> {
-        self.counters
-            .iter()
-            .find(|c| c.id == counter)
-            .and_then(|c| c.current.as_ref())
-    }
 }
 
 #[cfg(test)]
