@@ -20,9 +20,9 @@ pub fn calls_in(events: &[HallEvent]) -> Vec<Call> {
         .filter(|e| e.is_call())
         .filter_map(|e| {
             Some(Call {
-                number: e.number.clone(),
+                number: e.number.clone()?,
                 counter: e.counter?,
-                language: e.language.clone(),
+                language: e.language.clone().unwrap_or_default(),
             })
         })
         .collect()
@@ -84,12 +84,12 @@ mod tests {
             seq,
             at: Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
             business_day: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
-            event,
-            ticket_id: format!("id-{number}"),
-            number: number.into(),
-            service: "A".parse().unwrap(),
+            event: event.into(),
+            ticket_id: Some(format!("id-{number}")),
+            number: Some(number.into()),
+            service: Some("A".parse().unwrap()),
             counter,
-            language: "ug".into(),
+            language: Some("ug".into()),
         }
     }
 

@@ -38,6 +38,32 @@ pub struct HostOptions {
     /// The speakers that announce calls; None when this terminal does not announce
     /// (`[speech] announce_calls = false`, or speech off).
     pub announcer: Option<SpeechService>,
+    /// The hall API and the ticket status page (see `hall_api_options`).
+    pub api: crate::hall::server::ApiOptions,
+}
+
+/// Where the hall host serves: the hall API once the hall has a CA (made by the first
+/// `kiosk provision --enroll`) — an unnetworked hall of one kiosk opens no port — and the
+/// status page once `[hall_api] public_url` says where phones reach it. `--listen` and
+/// `--public-listen` turn either on at the given address.
+pub fn hall_api_options(
+    data_dir: &Path,
+    config: &Config,
+    listen: Option<std::net::SocketAddr>,
+    public_listen: Option<std::net::SocketAddr>,
+) -> crate::hall::server::ApiOptions {
+    let has_ca = data_dir
+        .join(crate::hall::pki::TLS_DIR)
+        .join(crate::hall::pki::CA_CERT)
+        .exists();
+    crate::hall::server::ApiOptions {
+        listen: listen.or(has_ca.then_some(config.hall_api.listen)),
+        public_listen: public_listen.or(config
+            .hall_api
+            .public_url
+            .as_ref()
+            .and(config.hall_api.public_listen)),
+    }
 }
 
 /// A stop signal that sleeping threads and async tasks both wait on.
@@ -162,7 +188,7 @@ fn run(options: HostOptions, stop: Arc<Stop>, ready: &(Mutex<bool>, Condvar)) {
     tracing::info!(
         announcing = options.announcer.is_some(),
         delivering = options.agency.is_some(),
-        "carrying out the hall host's duties (rollover, daily report, outbox, calls)"
+        "carrying out the hall host's duties (rollover, daily report, outbox, calls, hall API)"
     );
     let duties = Duties::start(&options, &stop, ready);
     rollover_loop(&options, &stop);
@@ -178,6 +204,16 @@ struct Duties {
 impl Duties {
     fn start(options: &HostOptions, stop: &Arc<Stop>, ready: &(Mutex<bool>, Condvar)) -> Duties {
         let mut threads = Vec::new();
+        if options.api.listen.is_some() || options.api.public_listen.is_some() {
+            match start_api(options, stop.clone()) {
+                Ok(t) => threads.push(t),
+                Err(e) => {
+                    tracing::error!(error = %e, "the hall API cannot start; other terminals cannot reach the queue")
+                }
+            }
+        } else {
+            tracing::info!("hall API off: no terminal enrolled yet (`kiosk provision --enroll` starts it)");
+        }
         if let Some(agency) = options.agency.clone() {
             let db = options.data_dir.join(crate::store::DB_FILE);
             let wake = Arc::new(tokio::sync::Notify::new());
@@ -221,6 +257,34 @@ impl Drop for Duties {
             let _ = t.join();
         }
     }
+}
+
+/// The hall API on its own thread and runtime (two workers: requests wait on the disk in the
+/// blocking pool, not here).
+fn start_api(options: &HostOptions, stop: Arc<Stop>) -> Result<JoinHandle<()>, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("hall-api")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let ctx = crate::hall::server::ApiContext {
+        data_dir: options.data_dir.clone(),
+        config: options.config.clone(),
+        clock: options.clock.clone(),
+        faults: Arc::default(),
+    };
+    let api_options = options.api.clone();
+    // Bound before this returns, so "ready" means the API answers.
+    let api = runtime.block_on(crate::hall::server::start(ctx, &api_options))?;
+    std::thread::Builder::new()
+        .name("hall-api".into())
+        .spawn(move || {
+            runtime.block_on(stop.wait_async());
+            drop(api);
+            runtime.shutdown_timeout(Duration::from_secs(2));
+        })
+        .map_err(|e| e.to_string())
 }
 
 /// Announces the counters' calls: follows the queue's events twice a second. The first look

@@ -2,13 +2,13 @@
 //! become the contract's four kinds; a database failure names the file and the next step for
 //! the technician (the screens show their own words for "unavailable").
 
-use crate::queue::stats::DailyStats;
 use crate::queue::{DisplayNumber, PriorityReason, ServiceCode};
 use crate::queue_service::{OpError, QueueService};
+use crate::store::Store;
 use chrono::NaiveDate;
 use kiosk_contract::{
-    CallResult, CounterStatus, EventCursor, EventPage, HallError, HallQueue, HallStatus, HallSummary,
-    TicketRef, TicketView,
+    CallResult, CounterStatus, DailyStatsView, EventCursor, EventPage, HallError, HallQueue, HallStatus,
+    HallSummary, TicketRef, TicketView,
 };
 use kiosk_core::lang::Lang;
 use std::path::PathBuf;
@@ -56,6 +56,106 @@ fn hall_error(e: OpError, database: &std::path::Path) -> HallError {
                 database.display()
             ))
         }
+    }
+}
+
+/// How long the hall host remembers a request key and its answer.
+pub const KEYS_KEPT_FOR: chrono::Duration = chrono::Duration::hours(24);
+
+/// The answer to a request with a key: the operation's result as JSON (the value, or the
+/// `HallError`) and the HTTP status it goes with. A repeated key gets the first answer again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyedAnswer {
+    pub status: u16,
+    pub body: String,
+    /// True when this is the kept answer of an earlier request with the same key.
+    pub repeated: bool,
+}
+
+impl LocalQueue {
+    /// Does `op` once per (`terminal`, `key`): the operation and the kept answer commit in one
+    /// transaction, so a request retried after a lost answer, or after the host crashed, gets
+    /// the first answer and changes nothing more. `request` describes the request (its method,
+    /// path and body): the same key with another request is refused. Refusals by the queue's
+    /// rules are answers too and are kept; a database failure is not (nothing was done).
+    pub fn once<T: serde::Serialize>(
+        &mut self,
+        terminal: &str,
+        key: &str,
+        request: &str,
+        op: impl FnOnce(&mut Self) -> Result<T, HallError>,
+    ) -> Result<KeyedAnswer, HallError> {
+        use crate::store::hall_tables::{self, KeptAnswer};
+        let now = self.service.now();
+        let database = self.database.clone();
+        let request_hash = crate::hall::pki::sha256_hex(request.as_bytes());
+        let outcome = Store::atomically(
+            self,
+            |q| q.service.store_mut(),
+            |q| -> Result<KeyedAnswer, KeyedFailure> {
+                let store = q.service.store_mut();
+                if let Some(kept) = store.read(|c| hall_tables::kept_answer(c, terminal, key))? {
+                    if kept.request != request_hash {
+                        return Err(KeyedFailure::Answer(HallError::conflict(format!(
+                            "the Idempotency-Key {key} was used for another request; use a new key for a new request"
+                        ))));
+                    }
+                    return Ok(KeyedAnswer {
+                        status: kept.status,
+                        body: kept.answer,
+                        repeated: true,
+                    });
+                }
+                let (status, body) = match op(q) {
+                    Ok(value) => (
+                        200,
+                        serde_json::to_string(&value).map_err(|e| KeyedFailure::Encoding(e.to_string()))?,
+                    ),
+                    Err(e) if e.kind == kiosk_contract::ErrorKind::Unavailable => {
+                        return Err(KeyedFailure::Answer(e));
+                    }
+                    Err(e) => (
+                        e.kind.http_status(),
+                        serde_json::to_string(&e).map_err(|e| KeyedFailure::Encoding(e.to_string()))?,
+                    ),
+                };
+                let kept = KeptAnswer {
+                    request: request_hash,
+                    status,
+                    answer: body,
+                };
+                q.service
+                    .store_mut()
+                    .write(|c| hall_tables::keep_answer(c, terminal, key, &kept, now, now - KEYS_KEPT_FOR))?;
+                Ok(KeyedAnswer {
+                    status: kept.status,
+                    body: kept.answer,
+                    repeated: false,
+                })
+            },
+        );
+        self.nothing_after = None;
+        match outcome {
+            Ok(answer) => Ok(answer),
+            Err(KeyedFailure::Answer(e)) => Err(e),
+            Err(KeyedFailure::Encoding(m)) => {
+                Err(HallError::unavailable(format!("cannot encode the answer: {m}")))
+            }
+            Err(KeyedFailure::Storage(e)) => Err(hall_error(OpError::Storage(e), &database)),
+        }
+    }
+}
+
+/// Why a keyed request has no answer to keep.
+enum KeyedFailure {
+    Answer(HallError),
+    Encoding(String),
+    Storage(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for KeyedFailure {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Storage(e)
     }
 }
 
@@ -149,8 +249,8 @@ impl HallQueue for LocalQueue {
         Ok(page)
     }
 
-    fn daily_stats(&mut self, day: Option<NaiveDate>) -> Result<DailyStats, HallError> {
-        let r = self.service.daily_stats(day);
+    fn daily_stats(&mut self, day: Option<NaiveDate>) -> Result<DailyStatsView, HallError> {
+        let r = self.service.daily_stats(day).map(|s| DailyStatsView::from(&s));
         self.answer(r)
     }
 }
@@ -160,7 +260,6 @@ mod tests {
     use super::*;
     use crate::clock::ManualClock;
     use crate::config::Config;
-    use crate::store::Store;
     use std::sync::Arc;
 
     fn queue_in(dir: &std::path::Path) -> LocalQueue {

@@ -61,6 +61,10 @@ impl QueueService {
         &self.config
     }
 
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }
@@ -414,9 +418,11 @@ impl QueueService {
 
     /// The queue's events after `cursor`, oldest first, at most `limit`.
     pub fn events_after(&mut self, cursor: u64, limit: usize) -> Result<kiosk_contract::EventPage, OpError> {
+        let (zone, rollover) = (self.config.time_zone(), self.config.rollover_time());
+        let day_of = |at| queue::business_day(at, zone, rollover);
         let events = self
             .store
-            .read(|tx| tables::events_after(tx, cursor, limit.saturating_add(1)))?;
+            .read(|tx| tables::events_after(tx, cursor, limit.saturating_add(1), day_of))?;
         Ok(page_of(events, cursor, limit))
     }
 

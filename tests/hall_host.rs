@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 fn host(dir: &std::path::Path, config: &Arc<Config>) -> (HallHost, Arc<Mutex<Vec<Command>>>) {
     let (speech, log): (SpeechService, _) = SpeechService::recorder();
     let host = HallHost::start(HostOptions {
+        api: Default::default(),
         data_dir: dir.to_path_buf(),
         config: config.clone(),
         clock: Arc::new(kiosk::clock::SystemClock),

@@ -114,6 +114,7 @@ fn the_screens_speak_and_calls_are_announced() {
     // A counter calls the ticket from its own console: the hall host service (which `kiosk run`
     // starts beside the window) announces it through the kiosk's speakers in zh, yue, en.
     let host = kiosk::hall_host::HallHost::start(kiosk::hall_host::HostOptions {
+        api: Default::default(),
         data_dir: k.dir.path().to_path_buf(),
         config: config.clone(),
         clock: hall_clock(),

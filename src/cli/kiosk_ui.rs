@@ -39,13 +39,16 @@ fn start_mode(ctx: &Context) -> (Config, StartMode) {
         Ok((config, _)) => config,
         Err(f) => return (Config::default(), StartMode::OutOfService(f.message)),
     };
-    if config.terminal.role != Role::HallHost {
-        let why = format!(
-            "role {:?} works through the hall host's API, which this version does not have yet; \
-             provision this terminal as hall_host or use the hall host's screen",
-            config.terminal.role
-        );
-        return (config, StartMode::OutOfService(why));
+    match config.terminal.role {
+        Role::HallHost => {}
+        Role::SecondaryKiosk => return secondary_kiosk(ctx, config),
+        role => {
+            let why = format!(
+                "role {role:?} has its own program, not the visitor screen (`kiosk counter`, `kiosk display`); \
+                 provision this terminal as hall_host or secondary_kiosk to show the visitor screen"
+            );
+            return (config, StartMode::OutOfService(why));
+        }
     }
     let opened = Store::open_in(&ctx.data_dir)
         .map_err(|e| e.to_string())
@@ -56,6 +59,27 @@ fn start_mode(ctx: &Context) -> (Config, StartMode) {
         Ok(queue) => (config, StartMode::local(queue)),
         Err(e) => (config, StartMode::OutOfService(e)),
     }
+}
+
+/// A lobby kiosk other than the hall host: tickets through the hall host's API, printed here;
+/// its outbox and printer events in its own database.
+fn secondary_kiosk(ctx: &Context, config: Config) -> (Config, StartMode) {
+    let client = match crate::hall::client::HallClient::for_terminal(&ctx.data_dir, &config) {
+        Ok(client) => client,
+        Err(e) => return (config, StartMode::OutOfService(e.message)),
+    };
+    let local_db = match Store::open_in(&ctx.data_dir) {
+        Ok(store) => store.path().to_owned(),
+        Err(e) => return (config, StartMode::OutOfService(e.to_string())),
+    };
+    let queue = Box::new(crate::hall::remote::RemoteQueue::new(client));
+    (
+        config,
+        StartMode::Serving {
+            queue,
+            local_db: Some(local_db),
+        },
+    )
 }
 
 pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
@@ -75,6 +99,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
     let host = match &mode {
         StartMode::Serving { .. } if config.terminal.role == Role::HallHost => {
             let started = crate::hall_host::HallHost::start(crate::hall_host::HostOptions {
+                api: crate::hall_host::hall_api_options(&ctx.data_dir, &config, None, None),
                 data_dir: ctx.data_dir.clone(),
                 config: Arc::new(config.clone()),
                 clock: ctx.clock.clone(),

@@ -12,6 +12,7 @@ mod agency_cmd;
 #[cfg(feature = "dev-tools")]
 mod bench;
 mod doctor;
+mod hall_cmd;
 mod kiosk_ui;
 mod media_cmd;
 mod provision;
@@ -58,8 +59,15 @@ pub struct Cli {
 enum Command {
     /// The visitor kiosk (the default command).
     Run(kiosk_ui::RunArgs),
-    /// The hall host without a user interface.
-    Serve,
+    /// The hall host without a user interface (and the hall API, once the hall has terminals).
+    Serve(serve::ServeArgs),
+    /// Enrol this terminal at its hall host with the code and fingerprint printed there.
+    Join(hall_cmd::JoinArgs),
+    /// The hall's queue events as they happen, one line each (JSON lines with --json).
+    Events {
+        #[arg(long)]
+        json: bool,
+    },
     /// Create, check or change this terminal's provisioning file.
     Provision(Box<provision::ProvisionArgs>),
     /// Check configuration, database, disk and clock.
@@ -220,8 +228,14 @@ impl Context {
     }
 
     /// The hall queue as the CLI's queue commands use it: the one interface the screens use too.
+    /// On the hall host it is the database; on every other terminal, the hall host's API.
     pub(crate) fn hall_queue(&self) -> Result<Box<dyn kiosk_contract::HallQueue>, Failure> {
-        Ok(Box::new(crate::hall_queue::LocalQueue::new(self.open_queue()?)))
+        let (config, _) = self.load_config()?;
+        if config.terminal.role == crate::config::Role::HallHost {
+            return Ok(Box::new(crate::hall_queue::LocalQueue::new(self.open_queue()?)));
+        }
+        let client = crate::hall::client::HallClient::for_terminal(&self.data_dir, &config)?;
+        Ok(Box::new(crate::hall::remote::RemoteQueue::new(client)))
     }
 }
 
@@ -274,7 +288,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let long_running = matches!(cli.command, None | Some(Command::Run(_) | Command::Serve));
+    let long_running = matches!(cli.command, None | Some(Command::Run(_) | Command::Serve(_)));
     init_logging(if long_running { "info" } else { "warn" });
     let clock: Arc<dyn Clock> = match cli.now {
         Some(at) => Arc::new(ManualClock::new(at)),
@@ -290,7 +304,9 @@ pub fn main() -> ExitCode {
         Command::Screenshot(args) => kiosk_ui::screenshot(&ctx, args),
         Command::Speak(args) => speak_cmd::run(&ctx, *args),
         Command::Media(cmd) => media_cmd::run(&ctx, cmd),
-        Command::Serve => serve::serve(&ctx),
+        Command::Serve(args) => serve::serve(&ctx, args),
+        Command::Join(args) => hall_cmd::join(&ctx, args),
+        Command::Events { json } => hall_cmd::events(&ctx, json),
         Command::Provision(args) => provision::run(&ctx, *args),
         Command::Doctor { json } => doctor::run(&ctx, json),
         Command::Queue(cmd) => queue_cmd::run(&ctx, cmd),

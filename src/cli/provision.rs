@@ -6,7 +6,7 @@ use crate::config::{
 };
 use crate::queue::ServiceCode;
 use clap::Args;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
@@ -27,8 +27,22 @@ pub struct ProvisionArgs {
     hall: Option<String>,
     #[arg(long, value_name = "ID")]
     terminal: Option<String>,
+    /// This terminal's role; with --enroll, the role the new terminal is enrolled with.
     #[arg(long, value_enum)]
     role: Option<RoleArg>,
+    /// On the hall host: a one-time code (15 minutes) for a new terminal with this id to
+    /// `kiosk join` with; --role says what it may do, --counters which counters it operates.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["revoke", "terminals"])]
+    enroll: Option<String>,
+    /// With --enroll and --role counter: the counters it operates, e.g. 1,2.
+    #[arg(long, value_name = "N,N", value_delimiter = ',', requires = "enroll")]
+    counters: Vec<u32>,
+    /// On the hall host: end a terminal's access at once.
+    #[arg(long, value_name = "ID", conflicts_with = "terminals")]
+    revoke: Option<String>,
+    /// On the hall host: list the enrolled terminals.
+    #[arg(long)]
+    terminals: bool,
     /// The hall host's API address (for every role but the hall host).
     #[arg(long, value_name = "URL")]
     hall_host: Option<String>,
@@ -97,6 +111,8 @@ enum RoleArg {
     SecondaryKiosk,
     Counter,
     Display,
+    /// Enrolment only: reads /metrics (Prometheus).
+    Monitor,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -118,6 +134,27 @@ pub fn run(ctx: &Context, args: ProvisionArgs) -> CmdResult {
         .config_path
         .clone()
         .unwrap_or_else(|| default_config_path(&ctx.data_dir));
+    if let Some(id) = &args.enroll {
+        use crate::hall::access::TerminalRole;
+        let role = match args.role {
+            Some(RoleArg::SecondaryKiosk) => TerminalRole::SecondaryKiosk,
+            Some(RoleArg::Counter) => TerminalRole::Counter,
+            Some(RoleArg::Display) => TerminalRole::Display,
+            Some(RoleArg::Monitor) => TerminalRole::Monitor,
+            Some(RoleArg::HallHost) | None => {
+                return Err(Failure::bad_input(
+                    "say what the new terminal is: --role secondary-kiosk, counter, display or monitor",
+                ));
+            }
+        };
+        return super::hall_cmd::enroll(ctx, id, role, &args.counters, args.json);
+    }
+    if let Some(id) = &args.revoke {
+        return super::hall_cmd::revoke(ctx, id, args.json);
+    }
+    if args.terminals {
+        return super::hall_cmd::terminals(ctx, args.json);
+    }
     let exists = crate::fsutil::something_at(&path);
     if args.check {
         let config = Config::from_file(&path)?;
@@ -127,17 +164,7 @@ pub fn run(ctx: &Context, args: ProvisionArgs) -> CmdResult {
     if args.show && changes.is_empty() && !args.reset {
         return show(&path, exists, args.json);
     }
-    let mut config = if exists && !args.reset {
-        let text = crate::fsutil::read_text(&path, crate::fsutil::CONFIG_LIMIT)
-            .map_err(|e| Failure::bad_input(format!("cannot read {}: {e}", path.display())))?;
-        Config::from_toml(&text)?
-    } else {
-        Config::default()
-    };
-    changes.apply(&mut config).map_err(Failure::bad_input)?;
-    config.validate(path.parent())?;
-    write_atomically(&write_target(&path)?, &config.to_toml())?;
-    tracing::info!(path = %path.display(), "provisioning file written");
+    let config = write_changes(&path, &changes, exists && !args.reset)?;
     if args.show {
         return show(&path, true, args.json);
     }
@@ -147,6 +174,23 @@ pub fn run(ctx: &Context, args: ProvisionArgs) -> CmdResult {
         args.json,
         if exists { "updated" } else { "created" },
     )
+}
+
+/// Applies `changes` to the file at `path` (or to the built-in defaults when `keep` is false or
+/// there is no file), checks the result and writes it.
+pub(super) fn write_changes(path: &Path, changes: &ProvisionChanges, keep: bool) -> Result<Config, Failure> {
+    let mut config = if keep && crate::fsutil::something_at(path) {
+        let text = crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT)
+            .map_err(|e| Failure::bad_input(format!("cannot read {}: {e}", path.display())))?;
+        Config::from_toml(&text)?
+    } else {
+        Config::default()
+    };
+    changes.apply(&mut config).map_err(Failure::bad_input)?;
+    config.validate(path.parent())?;
+    write_atomically(&write_target(path)?, &config.to_toml())?;
+    tracing::info!(path = %path.display(), "provisioning file written");
+    Ok(config)
 }
 
 /// `--show` alone: the configuration in force, printed and not rewritten (a hand-edited file
@@ -205,12 +249,18 @@ fn changes_from(a: &ProvisionArgs) -> Result<ProvisionChanges, Failure> {
     Ok(ProvisionChanges {
         hall_id: a.hall.clone(),
         terminal_id: a.terminal.clone(),
-        role: a.role.map(|r| match r {
-            RoleArg::HallHost => Role::HallHost,
-            RoleArg::SecondaryKiosk => Role::SecondaryKiosk,
-            RoleArg::Counter => Role::Counter,
-            RoleArg::Display => Role::Display,
-        }),
+        role: match a.role {
+            None => None,
+            Some(RoleArg::HallHost) => Some(Role::HallHost),
+            Some(RoleArg::SecondaryKiosk) => Some(Role::SecondaryKiosk),
+            Some(RoleArg::Counter) => Some(Role::Counter),
+            Some(RoleArg::Display) => Some(Role::Display),
+            Some(RoleArg::Monitor) => {
+                return Err(Failure::bad_input(
+                    "monitor is a role for --enroll only (a Prometheus server), not for this terminal",
+                ));
+            }
+        },
         hall_host: a.hall_host.clone(),
         services: a.service.clone(),
         remove_services: a.remove_service.clone(),
@@ -270,19 +320,6 @@ fn hash_pin_from_stdin() -> Result<String, Failure> {
 
 /// Writes next to the target, syncs, then renames: a power cut leaves the old or the new file.
 fn write_atomically(path: &Path, text: &str) -> CmdResult {
-    let fail = |e: std::io::Error| Failure::failed(format!("cannot write {}: {e}", path.display()));
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let tmp = path.with_extension("toml.tmp");
-    let mut file = std::fs::File::create(&tmp).map_err(fail)?;
-    file.write_all(text.as_bytes()).map_err(fail)?;
-    file.sync_all().map_err(fail)?;
-    std::fs::rename(&tmp, path).map_err(fail)?;
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(fail)?;
-    Ok(())
+    crate::fsutil::write_atomically(path, text.as_bytes(), false)
+        .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))
 }

@@ -228,9 +228,9 @@ fn status_out(s: &HallStatus, json: bool) -> CmdResult {
     Ok(())
 }
 
-fn stats_out(s: &crate::queue::stats::DailyStats, json: bool) -> CmdResult {
+fn stats_out(s: &kiosk_contract::DailyStatsView, json: bool) -> CmdResult {
     if json {
-        return print_json(&kiosk_contract::DailyStatsView::from(s));
+        return print_json(s);
     }
     let min = |m: Option<f64>| m.map_or("-".to_string(), |v| format!("{v:.1}"));
     outln!("business day {}", s.business_day);

@@ -5,9 +5,21 @@
 
 use super::{CmdResult, Context, Failure};
 use crate::hall_host::{HallHost, HostOptions};
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-pub fn serve(ctx: &Context) -> CmdResult {
+#[derive(clap::Args, Debug, Default)]
+pub struct ServeArgs {
+    /// Serve the hall API here (default: `[hall_api] listen` once a terminal is enrolled).
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+    /// Serve the ticket status page here (default: `[hall_api] public_listen` when
+    /// `[hall_api] public_url` is set).
+    #[arg(long, value_name = "ADDR")]
+    public_listen: Option<SocketAddr>,
+}
+
+pub fn serve(ctx: &Context, args: ServeArgs) -> CmdResult {
     let (config, agency) = super::agency_cmd::agency(ctx)?;
     // Opened once here so that a missing or damaged database is this command's error (exit 1).
     let queue = ctx.open_queue()?;
@@ -24,7 +36,9 @@ pub fn serve(ctx: &Context) -> CmdResult {
         .speech
         .announce_calls
         .then(|| crate::speech::SpeechService::for_config(&config));
+    let api = crate::hall_host::hall_api_options(&ctx.data_dir, &config, args.listen, args.public_listen);
     let host = HallHost::start(HostOptions {
+        api,
         data_dir: ctx.data_dir.clone(),
         config: Arc::new(config),
         clock: ctx.clock.clone(),

@@ -44,6 +44,44 @@ pub struct Config {
     pub speech: SpeechConfig,
     #[serde(default, skip_serializing_if = "ScreeningConfig::is_default")]
     pub screening: ScreeningConfig,
+    #[serde(default, skip_serializing_if = "HallApiConfig::is_default")]
+    pub hall_api: HallApiConfig,
+}
+
+/// The hall API on the hall host (other roles ignore it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HallApiConfig {
+    /// HTTPS with mutual TLS, for the hall's terminals.
+    pub listen: std::net::SocketAddr,
+    /// Plain HTTP, the ticket status page only (what a ticket's QR code opens); unset: not served.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_listen: Option<std::net::SocketAddr>,
+    /// The status page as visitors' phones reach it, e.g. `http://192.0.2.10:8481`; tickets
+    /// link to `<public_url>/t/<ticket>` when `[printer] status_url` is not set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    /// More names for the host's certificate (its addresses or DNS names); terminals check the
+    /// fixed name `hall-host`, so these are only for other tools.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
+}
+
+impl Default for HallApiConfig {
+    fn default() -> Self {
+        Self {
+            listen: std::net::SocketAddr::from(([0, 0, 0, 0], 8480)),
+            public_listen: Some(std::net::SocketAddr::from(([0, 0, 0, 0], 8481))),
+            public_url: None,
+            names: Vec::new(),
+        }
+    }
+}
+
+impl HallApiConfig {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// Which service the eligibility result's ticket is for. Unset: the built-in letters (A
@@ -390,6 +428,7 @@ impl Default for Config {
             kiosk: KioskConfig::default(),
             speech: SpeechConfig::default(),
             screening: ScreeningConfig::default(),
+            hall_api: HallApiConfig::default(),
         }
     }
 }

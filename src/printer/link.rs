@@ -153,9 +153,11 @@ impl Link for FileLink {
     fn send(&mut self, out: &Outgoing) -> Result<(), Problem> {
         let fail = |e: io::Error| Problem::Link(format!("cannot write to {}: {e}", self.dir.display()));
         std::fs::create_dir_all(&self.dir).map_err(fail)?;
-        write_atomically(&self.dir.join(format!("{}.escpos", out.name)), out.bytes).map_err(fail)?;
+        crate::fsutil::write_atomically(&self.dir.join(format!("{}.escpos", out.name)), out.bytes, false)
+            .map_err(fail)?;
         if let Some(png) = out.preview_png.and_then(|render| render()) {
-            write_atomically(&self.dir.join(format!("{}.png", out.name)), &png).map_err(fail)?;
+            crate::fsutil::write_atomically(&self.dir.join(format!("{}.png", out.name)), &png, false)
+                .map_err(fail)?;
         }
         Ok(())
     }
@@ -163,12 +165,4 @@ impl Link for FileLink {
     fn status(&mut self) -> Result<Status, Problem> {
         Ok(Status::default())
     }
-}
-
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = path.with_extension("part");
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)
 }

@@ -95,6 +95,54 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE device_events ADD COLUMN terminal TEXT;
     "#,
+    // The hall network. `hall_log` numbers everything that happens in the hall in one sequence
+    // (ticket transitions and counter pauses), the event stream's `id`; triggers keep it, so no
+    // writer can forget. Terminals are known by their certificate's SHA-256; enrolment codes and
+    // request keys are stored as hashes and answers, never as anything personal.
+    r#"
+    CREATE TABLE hall_log (
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+        transition     INTEGER UNIQUE REFERENCES transitions (seq),
+        counter_event  INTEGER UNIQUE REFERENCES counter_events (seq),
+        CHECK ((transition IS NULL) <> (counter_event IS NULL))
+    );
+    INSERT INTO hall_log (transition) SELECT seq FROM transitions ORDER BY seq;
+    CREATE TRIGGER hall_log_transition AFTER INSERT ON transitions
+    BEGIN INSERT INTO hall_log (transition) VALUES (NEW.seq); END;
+    CREATE TRIGGER hall_log_counter_event AFTER INSERT ON counter_events
+    BEGIN INSERT INTO hall_log (counter_event) VALUES (NEW.seq); END;
+
+    CREATE TABLE terminals (
+        id            TEXT PRIMARY KEY,
+        role          TEXT NOT NULL
+                      CHECK (role IN ('secondary_kiosk', 'counter', 'display', 'monitor')),
+        counters      TEXT NOT NULL DEFAULT '',
+        cert_sha256   TEXT UNIQUE,
+        cert_expires  INTEGER,
+        enrolled_at   INTEGER,
+        last_seen     INTEGER,
+        revoked_at    INTEGER
+    );
+    CREATE TABLE enrolment_codes (
+        code_sha256   TEXT PRIMARY KEY,
+        terminal_id   TEXT NOT NULL,
+        role          TEXT NOT NULL,
+        counters      TEXT NOT NULL DEFAULT '',
+        created_at    INTEGER NOT NULL,
+        expires_at    INTEGER NOT NULL,
+        used_at       INTEGER
+    );
+    CREATE TABLE request_keys (
+        terminal_id   TEXT NOT NULL,
+        key           TEXT NOT NULL,
+        request       TEXT NOT NULL,
+        status        INTEGER NOT NULL,
+        answer        TEXT NOT NULL,
+        at            INTEGER NOT NULL,
+        PRIMARY KEY (terminal_id, key)
+    );
+    CREATE INDEX request_keys_by_age ON request_keys (at);
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -5,11 +5,12 @@
 //! two processes issuing tickets never compute the same number.
 
 pub mod device_events;
+pub mod hall_tables;
 mod migrations;
 pub mod outbox_tables;
 pub mod queue_tables;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -99,11 +100,18 @@ impl Store {
     }
 
     /// Runs `f` in a write transaction that holds the database lock from the start and commits
-    /// durably. Any error rolls everything back.
-    pub fn write<T, E>(&mut self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E>
+    /// durably. Any error rolls everything back. Inside `atomically` it is a savepoint of the
+    /// enclosing transaction (its error undoes only its own changes).
+    pub fn write<T, E>(&mut self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E>
     where
         E: From<rusqlite::Error>,
     {
+        if !self.conn.is_autocommit() {
+            let sp = self.conn.savepoint()?;
+            let out = f(&sp)?;
+            sp.commit()?;
+            return Ok(out);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -113,16 +121,52 @@ impl Store {
     }
 
     /// Runs `f` in a read transaction: one consistent snapshot.
-    pub fn read<T, E>(&mut self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E>
+    pub fn read<T, E>(&mut self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E>
     where
         E: From<rusqlite::Error>,
     {
+        if !self.conn.is_autocommit() {
+            return f(&self.conn);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)?;
         let out = f(&tx)?;
         tx.finish()?;
         Ok(out)
+    }
+
+    /// Runs `f` (which writes and reads through this store) as one transaction: all of it is
+    /// committed, or, when it returns an error, none of it. The hall API keeps an answer to a
+    /// request key in the same transaction as the operation, so a crash cannot separate them.
+    pub fn atomically<S, T, E>(
+        owner: &mut S,
+        store: impl Fn(&mut S) -> &mut Store,
+        f: impl FnOnce(&mut S) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        if !store(owner).conn.is_autocommit() {
+            // Left open by a request that panicked half-way: none of it may be committed.
+            tracing::warn!("rolling back a transaction left open");
+            store(owner).conn.execute_batch("ROLLBACK")?;
+        }
+        store(owner).conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(owner) {
+            Ok(out) => match store(owner).conn.execute_batch("COMMIT") {
+                Ok(()) => Ok(out),
+                Err(e) => {
+                    let _ = store(owner).conn.execute_batch("ROLLBACK");
+                    Err(e.into())
+                }
+            },
+            Err(e) => {
+                // Nothing to do if the rollback fails: SQLite has already rolled back then.
+                let _ = store(owner).conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     /// A number that changes whenever another connection commits (this connection's own commits

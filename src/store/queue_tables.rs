@@ -318,37 +318,59 @@ pub fn paused_counters(conn: &Connection) -> rusqlite::Result<HashSet<u32>> {
     rows.collect()
 }
 
-/// The queue's events after `cursor` (a `transitions.seq`), oldest first, with each ticket's
-/// number and language.
+/// The hall's events after `cursor` (a `hall_log.seq`), oldest first: ticket transitions with
+/// each ticket's number and language, and counter pauses (whose business day `day_of` gives).
 pub fn events_after(
     conn: &Connection,
     cursor: u64,
     limit: usize,
+    day_of: impl Fn(DateTime<Utc>) -> NaiveDate,
 ) -> rusqlite::Result<Vec<kiosk_contract::HallEvent>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT tr.seq, tr.at, tr.business_day, tr.event, tr.ticket_id, t.issued_service, t.seq, \
-                tr.service, tr.counter_id, t.language \
-         FROM transitions tr JOIN tickets t ON t.id = tr.ticket_id \
-         WHERE tr.seq > ?1 ORDER BY tr.seq LIMIT ?2",
+        "SELECT l.seq, COALESCE(tr.at, ce.at), tr.business_day, COALESCE(tr.event, ce.event), \
+                tr.ticket_id, t.issued_service, t.seq, tr.service, COALESCE(tr.counter_id, ce.counter_id), \
+                t.language \
+         FROM hall_log l \
+         LEFT JOIN transitions tr ON tr.seq = l.transition \
+         LEFT JOIN tickets t ON t.id = tr.ticket_id \
+         LEFT JOIN counter_events ce ON ce.seq = l.counter_event \
+         WHERE l.seq > ?1 ORDER BY l.seq LIMIT ?2",
     )?;
     let cursor = i64::try_from(cursor).unwrap_or(i64::MAX);
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let rows = stmt.query_map(params![cursor, limit], |row| {
-        let number = DisplayNumber {
-            service: parsed(row, 5)?,
-            seq: row.get(6)?,
-        };
-        let day: String = row.get(2)?;
-        Ok(kiosk_contract::HallEvent {
-            seq: row.get::<_, i64>(0)?.try_into().unwrap_or_default(),
-            at: time_at(row, 1)?.ok_or_else(|| conversion(1, "missing time".into()))?,
-            business_day: day
+        let at = time_at(row, 1)?.ok_or_else(|| conversion(1, "missing time".into()))?;
+        let event_text: String = row.get(3)?;
+        let event =
+            event_kind(&event_text).ok_or_else(|| conversion(3, format!("unknown event {event_text}")))?;
+        let business_day = match row.get::<_, Option<String>>(2)? {
+            Some(day) => day
                 .parse()
                 .map_err(|e: chrono::ParseError| conversion(2, e.to_string()))?,
-            event: parsed(row, 3)?,
+            None => day_of(at),
+        };
+        let number = match row.get::<_, Option<String>>(5)? {
+            Some(service) => Some(
+                DisplayNumber {
+                    service: service.parse().map_err(|e: String| conversion(5, e))?,
+                    seq: row.get(6)?,
+                }
+                .to_string(),
+            ),
+            None => None,
+        };
+        let service = match row.get::<_, Option<String>>(7)? {
+            Some(code) => Some(code.parse().map_err(|e: String| conversion(7, e))?),
+            None => None,
+        };
+        Ok(kiosk_contract::HallEvent {
+            seq: row.get::<_, i64>(0)?.try_into().unwrap_or_default(),
+            at,
+            business_day,
+            event,
             ticket_id: row.get(4)?,
-            number: number.to_string(),
-            service: parsed(row, 7)?,
+            number,
+            service,
             counter: row.get(8)?,
             language: row.get(9)?,
         })
@@ -356,10 +378,20 @@ pub fn events_after(
     rows.collect()
 }
 
-/// The newest event's number (0 before the first ticket).
+/// The event kind stored as `transitions.event` or `counter_events.event`.
+fn event_kind(text: &str) -> Option<kiosk_contract::EventKind> {
+    use kiosk_contract::EventKind;
+    match text {
+        "pause" => Some(EventKind::Pause),
+        "resume" => Some(EventKind::Resume),
+        other => Action::parse(other).map(EventKind::from),
+    }
+}
+
+/// The newest event's number (0 before the first).
 pub fn last_event(conn: &Connection) -> rusqlite::Result<u64> {
     let seq: i64 = conn
-        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM transitions")?
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM hall_log")?
         .query_row([], |r| r.get(0))?;
     Ok(seq.try_into().unwrap_or_default())
 }

@@ -337,7 +337,10 @@ impl Visitor {
 /// What the visitor is told: the queue cannot be reached, or it would not give this ticket.
 fn queue_problem(kind: ErrorKind) -> QueueProblem {
     match kind {
-        ErrorKind::Unavailable => QueueProblem::Unavailable,
+        // A terminal the hall host no longer accepts cannot issue either: a technician's matter.
+        ErrorKind::Unavailable | ErrorKind::Unauthenticated | ErrorKind::Forbidden => {
+            QueueProblem::Unavailable
+        }
         ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict => QueueProblem::Refused,
     }
 }

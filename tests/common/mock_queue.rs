@@ -3,12 +3,12 @@
 #![allow(dead_code)]
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use kiosk::contract::DailyStatsView;
 use kiosk::contract::{
     CallResult, CounterStatus, EventCursor, EventPage, HallError, HallQueue, HallStatus, HallSummary,
     ServiceStatus, TicketRef, TicketView,
 };
 use kiosk::lang::Lang;
-use kiosk::queue::stats::DailyStats;
 use kiosk::queue::{DisplayNumber, PriorityReason, ServiceCode, TicketState};
 use std::sync::{Arc, Mutex};
 
@@ -166,7 +166,7 @@ impl HallQueue for MockQueue {
         })
     }
 
-    fn daily_stats(&mut self, _day: Option<NaiveDate>) -> Result<DailyStats, HallError> {
+    fn daily_stats(&mut self, _day: Option<NaiveDate>) -> Result<DailyStatsView, HallError> {
         not_here()
     }
 }

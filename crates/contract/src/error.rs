@@ -1,7 +1,7 @@
 //! What went wrong with a queue request, in four kinds that each reader answers differently: a
 //! visitor's screen says "ask staff" for a refusal and "out of service" when the queue is
 //! unavailable; the CLI exits 2 for bad input and 1 otherwise; the hall API maps them to 400,
-//! 409 (refused, conflict) and 503.
+//! 409 (refused, conflict), 503, 401 and 403.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,15 +17,44 @@ pub enum ErrorKind {
     Conflict,
     /// The queue cannot answer: its database failed, or the hall host cannot be reached.
     Unavailable,
+    /// The hall API does not know the caller: no client certificate, or a revoked one (401).
+    Unauthenticated,
+    /// The caller's role may not do this (a display calling a number; a counter operating
+    /// another counter) (403).
+    Forbidden,
 }
 
 impl ErrorKind {
+    /// The hall API's status code for this kind.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::BadInput => 400,
+            Self::Refused | Self::Conflict => 409,
+            Self::Unavailable => 503,
+            Self::Unauthenticated => 401,
+            Self::Forbidden => 403,
+        }
+    }
+
+    /// The kind a hall API status code stands for, when the answer's body does not say.
+    pub fn from_http_status(status: u16) -> Self {
+        match status {
+            400 | 404 | 422 => Self::BadInput,
+            401 => Self::Unauthenticated,
+            403 => Self::Forbidden,
+            409 => Self::Conflict,
+            _ => Self::Unavailable,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::BadInput => "bad_input",
             Self::Refused => "refused",
             Self::Conflict => "conflict",
             Self::Unavailable => "unavailable",
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
         }
     }
 }

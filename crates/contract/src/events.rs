@@ -11,32 +11,62 @@ use serde::{Deserialize, Serialize};
 /// The last event a reader has seen (0: none yet).
 pub type EventCursor = u64;
 
-/// The kinds of events: the queue's actions (`issue`, `call`, `recall`, `skip`, `rejoin`,
-/// `transfer`, `complete`, `expire`).
-pub type EventKind = Action;
+/// What happened: a ticket's transition (the queue's actions) or a counter pausing or resuming.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Issue,
+    Call,
+    Recall,
+    Skip,
+    Rejoin,
+    Transfer,
+    Complete,
+    Expire,
+    /// The counter stopped calling (a break).
+    Pause,
+    /// The counter calls again.
+    Resume,
+}
 
+impl From<Action> for EventKind {
+    fn from(a: Action) -> Self {
+        match a {
+            Action::Issue => Self::Issue,
+            Action::Call => Self::Call,
+            Action::Recall => Self::Recall,
+            Action::Skip => Self::Skip,
+            Action::Rejoin => Self::Rejoin,
+            Action::Transfer => Self::Transfer,
+            Action::Complete => Self::Complete,
+            Action::Expire => Self::Expire,
+        }
+    }
+}
+
+/// One event. Ticket events name the ticket; counter events (`pause`, `resume`) have no ticket,
+/// so those fields are null for them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HallEvent {
     pub seq: u64,
     pub at: DateTime<Utc>,
     pub business_day: NaiveDate,
-    #[serde(with = "wire::text")]
     pub event: EventKind,
-    pub ticket_id: String,
+    pub ticket_id: Option<String>,
     /// The display number (`A012`).
-    pub number: String,
+    pub number: Option<String>,
     /// The ticket's service after the event.
-    #[serde(with = "wire::text")]
-    pub service: ServiceCode,
+    #[serde(with = "wire::opt_text")]
+    pub service: Option<ServiceCode>,
     pub counter: Option<u32>,
     /// The language the visitor used at the kiosk, for announcing a call in it too.
-    pub language: String,
+    pub language: Option<String>,
 }
 
 impl HallEvent {
     /// A call or a recall: something the hall must hear and see.
     pub fn is_call(&self) -> bool {
-        matches!(self.event, Action::Call | Action::Recall)
+        matches!(self.event, EventKind::Call | EventKind::Recall)
     }
 }
 

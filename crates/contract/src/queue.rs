@@ -3,11 +3,11 @@
 //! the tests only know this trait.
 
 use crate::{
-    CallResult, CounterStatus, EventCursor, EventPage, HallError, HallStatus, HallSummary, TicketView,
+    CallResult, CounterStatus, DailyStatsView, EventCursor, EventPage, HallError, HallStatus, HallSummary,
+    TicketView,
 };
 use chrono::NaiveDate;
 use kiosk_core::lang::Lang;
-use kiosk_core::queue::stats::DailyStats;
 use kiosk_core::queue::{DisplayNumber, PriorityReason, ServiceCode};
 
 /// Which ticket an operation is about.
@@ -70,5 +70,5 @@ pub trait HallQueue: Send {
     fn events_after(&mut self, cursor: EventCursor, limit: usize) -> Result<EventPage, HallError>;
 
     /// A business day's statistics (default: today).
-    fn daily_stats(&mut self, day: Option<NaiveDate>) -> Result<DailyStats, HallError>;
+    fn daily_stats(&mut self, day: Option<NaiveDate>) -> Result<DailyStatsView, HallError>;
 }

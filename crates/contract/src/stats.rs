@@ -2,10 +2,10 @@
 //! carries them.
 
 use kiosk_core::queue::stats::{CounterStats, DailyStats, Minutes, ServiceStats};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DailyStatsView {
     pub business_day: chrono::NaiveDate,
     /// Per service code (`A`, `B`, …).
@@ -17,7 +17,7 @@ pub struct DailyStatsView {
     pub clock_steps_back: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceStatsView {
     pub issued: u32,
     pub called: u32,
@@ -29,13 +29,13 @@ pub struct ServiceStatsView {
     pub service_minutes: MinutesView,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MinutesView {
     pub average: Option<f64>,
     pub p90: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CounterStatsView {
     pub served: u32,
     pub average_service_minutes: Option<f64>,

@@ -1,0 +1,205 @@
+//! A terminal following the hall host's event stream (`GET /v1/events`): it reconnects by itself
+//! with `Last-Event-ID`, so it gets what it missed (or a fresh snapshot when it missed too
+//! much), and it notices a silent host within `SILENCE` because the host sends a heartbeat
+//! every 2 seconds.
+
+use super::client::cause;
+use kiosk_contract::{EventCursor, HallEvent, HallSummary};
+use std::ops::ControlFlow;
+use std::time::Duration;
+
+/// No byte from the host for this long (heartbeats included): the connection is lost.
+pub const SILENCE: Duration = Duration::from_secs(5);
+const CONNECT_LIMIT: Duration = Duration::from_secs(2);
+/// Waits between reconnection attempts, growing to the last.
+const BACKOFF: [Duration; 4] = [
+    Duration::from_millis(200),
+    Duration::from_millis(500),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+];
+
+/// What a follower is told.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamItem {
+    /// Connected (again).
+    Connected,
+    /// The whole hall as it is now; events follow from its cursor.
+    Snapshot(Box<HallSummary>),
+    Event(HallEvent),
+    /// The connection is gone (the reason); reconnecting.
+    Lost(String),
+}
+
+/// One Server-Sent Events message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SseMessage {
+    pub id: Option<String>,
+    pub event: String,
+    pub data: String,
+}
+
+/// Turns the stream's bytes into messages (the `text/event-stream` format: `field: value`
+/// lines, a blank line ends a message, lines starting with `:` are comments).
+#[derive(Debug, Default)]
+pub struct SseParser {
+    line: Vec<u8>,
+    current: SseMessage,
+    has_data: bool,
+}
+
+/// A line longer than this is not from the hall host; it is dropped rather than kept growing.
+const MAX_LINE: usize = 1 << 20;
+
+impl SseParser {
+    pub fn push(&mut self, bytes: &[u8]) -> Vec<SseMessage> {
+        let mut out = Vec::new();
+        for &b in bytes {
+            if b == b'\n' {
+                let line = std::mem::take(&mut self.line);
+                let line = String::from_utf8_lossy(line.strip_suffix(b"\r").unwrap_or(&line)).into_owned();
+                if let Some(m) = self.line_done(&line) {
+                    out.push(m);
+                }
+            } else if self.line.len() < MAX_LINE {
+                self.line.push(b);
+            }
+        }
+        out
+    }
+
+    fn line_done(&mut self, line: &str) -> Option<SseMessage> {
+        if line.is_empty() {
+            let done = std::mem::take(&mut self.current);
+            return std::mem::take(&mut self.has_data).then_some(done);
+        }
+        if line.starts_with(':') {
+            return None;
+        }
+        let (field, value) = line.split_once(':').unwrap_or((line, ""));
+        let value = value.strip_prefix(' ').unwrap_or(value);
+        match field {
+            "id" => self.current.id = Some(value.to_owned()),
+            "event" => self.current.event = value.to_owned(),
+            "data" => {
+                if self.has_data {
+                    self.current.data.push('\n');
+                }
+                self.current.data.push_str(value);
+                self.has_data = true;
+            }
+            _ => {}
+        }
+        None
+    }
+}
+
+/// The item a message stands for, and the cursor it moves to.
+fn item(message: &SseMessage) -> Option<(StreamItem, EventCursor)> {
+    if message.event == "snapshot" {
+        let summary: HallSummary = serde_json::from_str(&message.data).ok()?;
+        let cursor = summary.cursor;
+        return Some((StreamItem::Snapshot(Box::new(summary)), cursor));
+    }
+    let event: HallEvent = serde_json::from_str(&message.data).ok()?;
+    let cursor = event.seq;
+    Some((StreamItem::Event(event), cursor))
+}
+
+/// Follows the stream until `on` breaks; reconnects for ever otherwise. `from`: the last event
+/// already seen (None: start with a snapshot).
+pub async fn follow(
+    base: &str,
+    tls: rustls::ClientConfig,
+    from: Option<EventCursor>,
+    mut on: impl FnMut(StreamItem) -> ControlFlow<()>,
+) -> Result<(), String> {
+    let http = reqwest::Client::builder()
+        .use_preconfigured_tls(tls)
+        .connect_timeout(CONNECT_LIMIT)
+        .build()
+        .map_err(|e| format!("cannot make the HTTPS client: {e}"))?;
+    let url = format!("{}/v1/events", base.trim_end_matches('/'));
+    let mut cursor = from;
+    let mut failures = 0usize;
+    loop {
+        let lost = match connect(&http, &url, cursor).await {
+            Err(why) => why,
+            Ok(mut response) => {
+                failures = 0;
+                if on(StreamItem::Connected).is_break() {
+                    return Ok(());
+                }
+                let mut parser = SseParser::default();
+                loop {
+                    match tokio::time::timeout(SILENCE, response.chunk()).await {
+                        Err(_) => break format!("nothing from the hall host for {} s", SILENCE.as_secs()),
+                        Ok(Err(e)) => break format!("the event stream broke: {}", cause(&e)),
+                        Ok(Ok(None)) => break "the hall host ended the event stream".to_owned(),
+                        Ok(Ok(Some(bytes))) => {
+                            for message in parser.push(&bytes) {
+                                let Some((item, at)) = item(&message) else {
+                                    tracing::warn!(event = %message.event, "an event this terminal cannot read was skipped");
+                                    continue;
+                                };
+                                cursor = Some(at);
+                                if on(item).is_break() {
+                                    return Ok(());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        if on(StreamItem::Lost(lost)).is_break() {
+            return Ok(());
+        }
+        tokio::time::sleep(BACKOFF[failures.min(BACKOFF.len() - 1)]).await;
+        failures += 1;
+    }
+}
+
+async fn connect(
+    http: &reqwest::Client,
+    url: &str,
+    cursor: Option<EventCursor>,
+) -> Result<reqwest::Response, String> {
+    let mut request = http.get(url).header(reqwest::header::ACCEPT, "text/event-stream");
+    if let Some(c) = cursor {
+        request = request.header("Last-Event-ID", c.to_string());
+    }
+    let response = tokio::time::timeout(SILENCE, request.send())
+        .await
+        .map_err(|_| "the hall host did not answer".to_owned())?
+        .map_err(|e| format!("the hall host cannot be reached: {}", cause(&e)))?;
+    if !response.status().is_success() {
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        let why = serde_json::from_str::<kiosk_contract::HallError>(&text)
+            .map_or_else(|_| status.to_string(), |e| e.message);
+        return Err(format!("the hall host refused the event stream: {why}"));
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_split_across_chunks_and_comments_are_skipped() {
+        let mut p = SseParser::default();
+        assert!(p.push(b": heartbeat\n\nid: 7\nevent: ca").is_empty());
+        let got = p.push(b"ll\r\ndata: {\"a\":\ndata: 1}\n\n");
+        assert_eq!(
+            got,
+            vec![SseMessage {
+                id: Some("7".into()),
+                event: "call".into(),
+                data: "{\"a\":\n1}".into()
+            }]
+        );
+        assert!(p.push(b"\n\n").is_empty(), "blank lines alone are no message");
+    }
+}

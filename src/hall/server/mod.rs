@@ -1,0 +1,424 @@
+//! The hall API on the hall host: axum over HTTPS with mutual TLS.
+//!
+//! Every request but enrolment must come with a client certificate from the hall CA; the host
+//! looks the certificate up among enrolled terminals on each request (so a revocation takes
+//! effect at once) and the terminal's role decides what it may do. Each operation is one
+//! transaction on the queue database, exactly as on the host itself; changes carry an
+//! `Idempotency-Key` whose answer is kept in the same transaction. The public ticket status
+//! page is a second, plain-HTTP listener that serves nothing else.
+
+mod events;
+mod metrics;
+mod routes;
+mod status_page;
+
+use super::access::{Caller, TerminalRole, Want};
+use super::pki::{self, HallCa};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::hall_queue::LocalQueue;
+use crate::queue_service::QueueService;
+use crate::store::Store;
+use crate::store::hall_tables;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use kiosk_contract::{HallError, HallEvent};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+
+/// Where the API listens (the default: nowhere).
+#[derive(Debug, Clone, Default)]
+pub struct ApiOptions {
+    /// The hall API (mutual TLS); None: not served.
+    pub listen: Option<SocketAddr>,
+    /// The ticket status page (plain HTTP); None: not served.
+    pub public_listen: Option<SocketAddr>,
+}
+
+/// What the API runs on.
+pub struct ApiContext {
+    pub data_dir: PathBuf,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub faults: Arc<Faults>,
+}
+
+/// Faults on demand, for the tests that prove a lost answer is harmless. Nothing sets them in
+/// the terminal's package (the setter is a development tool).
+#[derive(Debug, Default)]
+pub struct Faults {
+    drop_answers: std::sync::atomic::AtomicU32,
+}
+
+impl Faults {
+    /// The next `n` changes are carried out and committed, and then their answer is cut off
+    /// in the middle, as a network failure would.
+    #[cfg(feature = "dev-tools")]
+    pub fn drop_next_answers(&self, n: u32) {
+        self.drop_answers.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// How many answers are still to be cut off.
+    #[cfg(feature = "dev-tools")]
+    pub fn pending(&self) -> u32 {
+        self.drop_answers.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn take_drop(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        self.drop_answers
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+    }
+}
+
+/// The addresses actually bound (a port of 0 becomes a real one).
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    pub api: Option<SocketAddr>,
+    pub public: Option<SocketAddr>,
+}
+
+/// How long a TLS handshake may take before the connection is dropped.
+const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
+/// A terminal's `last_seen` is written at most this often.
+const SEEN_EVERY: Duration = Duration::from_secs(60);
+
+/// The state every request shares.
+struct Api {
+    config: Arc<Config>,
+    clock: Arc<dyn Clock>,
+    ca: HallCa,
+    /// Changes go through one connection, one at a time (SQLite has one writer anyway).
+    ops: Mutex<LocalQueue>,
+    /// Reads through another, so a screen's refresh does not wait behind a write's fsync.
+    reads: Mutex<LocalQueue>,
+    /// Enrolment and the lookup of callers' certificates.
+    admin: Mutex<Store>,
+    events: events::Hub,
+    metrics: metrics::Metrics,
+    faults: Arc<Faults>,
+    seen: Mutex<HashMap<String, Instant>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A request that panicked holding the lock left nothing half-done that matters here: the
+    // queue's transactions roll back (see `Store::atomically`).
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The client certificate a connection presented (its SHA-256), and where it came from.
+#[derive(Debug, Clone)]
+struct Peer {
+    cert_sha256: Option<String>,
+    addr: SocketAddr,
+}
+
+/// A refusal or failure as the API answers it: the contract's error with its status code.
+struct ApiError(HallError);
+
+impl From<HallError> for ApiError {
+    fn from(e: HallError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.0.kind.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(self.0)).into_response()
+    }
+}
+
+/// Runs `f` on the blocking pool (SQLite waits on the disk).
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, HallError> + Send + 'static,
+) -> Result<T, HallError> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(HallError::unavailable(format!(
+            "the request failed inside the hall host: {e}"
+        )))
+    })
+}
+
+fn open_queue(ctx: &ApiContext) -> Result<LocalQueue, String> {
+    let store = Store::open_in(&ctx.data_dir).map_err(|e| e.to_string())?;
+    let service =
+        QueueService::new(store, ctx.config.clone(), ctx.clock.clone()).map_err(|e| e.to_string())?;
+    Ok(LocalQueue::new(service))
+}
+
+impl Api {
+    /// The enrolled terminal behind a request, if it may do `want`.
+    async fn caller(self: &Arc<Self>, peer: &Peer, want: Want) -> Result<Caller, ApiError> {
+        let Some(fingerprint) = peer.cert_sha256.clone() else {
+            return Err(HallError::new(
+                kiosk_contract::ErrorKind::Unauthenticated,
+                "this request needs the terminal's client certificate; enrol the terminal with `kiosk join`",
+            )
+            .into());
+        };
+        let api = self.clone();
+        let caller = blocking(move || {
+            let row = lock(&api.admin)
+                .read(|c| hall_tables::terminal_by_cert(c, &fingerprint))
+                .map_err(|e| HallError::unavailable(format!("queue database: {e}")))?;
+            let unknown = |why: String| HallError::new(kiosk_contract::ErrorKind::Unauthenticated, why);
+            let row = row.ok_or_else(|| {
+                unknown("this certificate is not (or no longer) enrolled at this hall host; enrol the terminal again".into())
+            })?;
+            if let Some(at) = row.revoked_at {
+                return Err(unknown(format!(
+                    "terminal {} was revoked at {}; a technician can enrol it again",
+                    row.id,
+                    at.format("%Y-%m-%d %H:%M UTC")
+                )));
+            }
+            let role = TerminalRole::parse(&row.role)
+                .ok_or_else(|| unknown(format!("terminal {} has an unknown role {}", row.id, row.role)))?;
+            api.note_seen(&row.id);
+            Ok(Caller {
+                terminal_id: row.id,
+                role,
+                counters: super::access::parse_list(&row.counters),
+            })
+        })
+        .await?;
+        match caller.refusal(want) {
+            None => Ok(caller),
+            Some(why) => {
+                tracing::info!(terminal = %caller.terminal_id, addr = %peer.addr, ?want, "request refused");
+                Err(HallError::new(kiosk_contract::ErrorKind::Forbidden, why).into())
+            }
+        }
+    }
+
+    /// Writes `last_seen` at most once a minute per terminal.
+    fn note_seen(&self, terminal: &str) {
+        let due = {
+            let mut seen = lock(&self.seen);
+            let due = seen.get(terminal).is_none_or(|at| at.elapsed() >= SEEN_EVERY);
+            if due {
+                seen.insert(terminal.to_owned(), Instant::now());
+            }
+            due
+        };
+        if due {
+            let now = self.clock.now();
+            if let Err(e) = lock(&self.admin).write(|c| hall_tables::set_last_seen(c, terminal, now)) {
+                tracing::warn!(error = %e, "last seen time not recorded");
+            }
+        }
+    }
+}
+
+/// The running API; dropping it stops the listeners.
+pub struct HallApi {
+    pub bound: Bound,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl Drop for HallApi {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+/// Binds the listeners and starts serving on the current tokio runtime. Makes the hall CA and
+/// the host's certificate at first start.
+pub async fn start(ctx: ApiContext, options: &ApiOptions) -> Result<HallApi, String> {
+    let now = ctx.clock.now();
+    let ca = HallCa::open_or_create(&ctx.data_dir, &ctx.config.hall.id, now).map_err(|e| e.to_string())?;
+    let (chain, key) = ca
+        .host_identity(&ctx.config.hall_api.names, now)
+        .map_err(|e| e.to_string())?;
+    let tls = super::tls::server_config(&chain, &key, ca.cert_pem()).map_err(|e| e.to_string())?;
+    let admin = Store::open_in(&ctx.data_dir).map_err(|e| e.to_string())?;
+    let mut pump_queue = open_queue(&ctx)?;
+    let start_cursor = kiosk_contract::HallQueue::summary(&mut pump_queue)
+        .map_err(|e| e.to_string())?
+        .cursor;
+    let api = Arc::new(Api {
+        ops: Mutex::new(open_queue(&ctx)?),
+        reads: Mutex::new(open_queue(&ctx)?),
+        admin: Mutex::new(admin),
+        config: ctx.config.clone(),
+        clock: ctx.clock.clone(),
+        ca,
+        events: events::Hub::new(),
+        metrics: metrics::Metrics::new(),
+        faults: ctx.faults.clone(),
+        seen: Mutex::new(HashMap::new()),
+    });
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let public = match options.public_listen {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr)
+                .await
+                .map_err(|e| format!("cannot listen on {addr} for the ticket status page: {e}"))?;
+            let bound = listener.local_addr().map_err(|e| e.to_string())?;
+            tokio::spawn(status_page::serve(listener, api.clone(), stopped.clone()));
+            Some(bound)
+        }
+        None => None,
+    };
+    tokio::spawn(events::pump(
+        api.clone(),
+        pump_queue,
+        start_cursor,
+        stopped.clone(),
+    ));
+    let api_addr = match options.listen {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr)
+                .await
+                .map_err(|e| format!("cannot listen on {addr} for the hall API: {e}"))?;
+            let bound = listener.local_addr().map_err(|e| e.to_string())?;
+            tokio::spawn(accept(listener, tls, routes::router(api.clone()), stopped));
+            Some(bound)
+        }
+        None => None,
+    };
+    tracing::info!(api = ?api_addr, public = ?public, "hall API listening");
+    Ok(HallApi {
+        bound: Bound {
+            api: api_addr,
+            public,
+        },
+        stop,
+    })
+}
+
+async fn accept(
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    app: axum::Router,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    loop {
+        let (tcp, addr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accepting a hall API connection failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = stopped.changed() => return,
+        };
+        let (acceptor, app, mut stopped) = (acceptor.clone(), app.clone(), stopped.clone());
+        tokio::spawn(async move {
+            let stream = match tokio::time::timeout(HANDSHAKE_LIMIT, acceptor.accept(tcp)).await {
+                Ok(Ok(stream)) => stream,
+                Ok(Err(e)) => {
+                    // A certificate from another CA ends here.
+                    tracing::info!(%addr, error = %e, "hall API connection refused in the TLS handshake");
+                    return;
+                }
+                Err(_) => return,
+            };
+            let cert_sha256 = stream
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|certs| certs.first())
+                .map(|c| pki::sha256_hex(c));
+            let peer = Peer { cert_sha256, addr };
+            let service = hyper_util::service::TowerToHyperService::new(app.layer(axum::Extension(peer)));
+            let connection = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stopped.changed() => {}
+            }
+        });
+    }
+}
+
+/// A read: the caller must be allowed `want`; the answer is the value as JSON.
+async fn read<T: serde::Serialize + Send + 'static>(
+    api: Arc<Api>,
+    peer: Peer,
+    want: Want,
+    op: impl FnOnce(&mut LocalQueue) -> Result<T, HallError> + Send + 'static,
+) -> Response {
+    if let Err(e) = api.caller(&peer, want).await {
+        return e.into_response();
+    }
+    let a = api.clone();
+    match blocking(move || op(&mut lock(&a.reads))).await {
+        Ok(value) => Json(value).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+/// The longest request key accepted (a UUID is 36 characters).
+const MAX_KEY: usize = 128;
+
+/// A change: the caller must be allowed `want` and send an `Idempotency-Key`; `request`
+/// describes it (method, path, body) so a key reused for another request is refused.
+async fn keyed<T: serde::Serialize + 'static>(
+    api: Arc<Api>,
+    peer: Peer,
+    headers: &axum::http::HeaderMap,
+    want: Want,
+    request: String,
+    op: impl FnOnce(&mut LocalQueue) -> Result<T, HallError> + Send + 'static,
+) -> Response {
+    let caller = match api.caller(&peer, want).await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= MAX_KEY)
+        .map(str::to_owned);
+    let Some(key) = key else {
+        let e = HallError::bad_input(
+            "a change needs an Idempotency-Key header (a new random value per change, the same one when retrying it)",
+        );
+        return ApiError(e).into_response();
+    };
+    let a = api.clone();
+    let answer = blocking(move || lock(&a.ops).once(&caller.terminal_id, &key, &request, op)).await;
+    api.events.changed();
+    match answer {
+        Ok(_) if api.faults.take_drop() => {
+            let cut = futures_util::stream::once(async {
+                Err::<axum::body::Bytes, _>(std::io::Error::other("answer dropped on purpose"))
+            });
+            axum::body::Body::from_stream(cut).into_response()
+        }
+        Ok(kept) => {
+            let status = StatusCode::from_u16(kept.status).unwrap_or(StatusCode::OK);
+            let mut response = (
+                status,
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                kept.body,
+            )
+                .into_response();
+            if kept.repeated {
+                response.headers_mut().insert(
+                    "idempotent-replayed",
+                    axum::http::HeaderValue::from_static("true"),
+                );
+            }
+            response
+        }
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+/// The events a connected client is sent (for the pump and the stream).
+type SharedEvent = Arc<HallEvent>;

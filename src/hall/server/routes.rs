@@ -1,0 +1,315 @@
+//! The hall API's routes (`docs/hall-openapi.yaml` is their contract). Reads answer with the
+//! contract's views; changes need an `Idempotency-Key` and answer with the kept answer when the
+//! key was seen before (header `Idempotent-Replayed: true`).
+
+use super::{Api, ApiError, Peer, blocking, keyed, lock, read};
+use crate::hall::access::Want;
+use crate::hall::enrolment::{self, EnrolError, EnrolRequest};
+use crate::queue::{DisplayNumber, PriorityReason, ServiceCode};
+use axum::body::Bytes;
+use axum::extract::{MatchedPath, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use kiosk_contract::{HallError, HallQueue, TicketRef, wire};
+use kiosk_core::lang::Lang;
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub(super) fn router(api: Arc<Api>) -> Router {
+    Router::new()
+        .route("/v1/enrol", post(enrol))
+        .route("/v1/summary", get(summary))
+        .route("/v1/status", get(status))
+        .route("/v1/tickets", post(issue))
+        .route("/v1/tickets/{id}", get(ticket_by_id))
+        .route("/v1/numbers/{number}", get(ticket_by_number))
+        .route("/v1/numbers/{number}/rejoin", post(rejoin))
+        .route("/v1/numbers/{number}/transfer", post(transfer_number))
+        .route("/v1/counters/{counter}/{action}", post(counter_action))
+        .route("/v1/events", get(events))
+        .route("/v1/events/page", get(event_page))
+        .route("/v1/stats/daily", get(daily_stats))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(api.clone(), timed))
+        .with_state(api)
+}
+
+/// Every request's latency, by route template (never by a ticket's id).
+async fn timed(State(api): State<Arc<Api>>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str)
+        .to_owned();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    api.metrics
+        .request(&route, response.status().as_u16(), started.elapsed());
+    response
+}
+
+async fn not_found() -> Response {
+    let e = HallError::bad_input("no such path in the hall API (see docs/hall-openapi.yaml)");
+    (StatusCode::NOT_FOUND, Json(e)).into_response()
+}
+
+fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError(HallError::bad_input(format!(
+            "the request body is not what this path takes: {e}"
+        )))
+    })
+}
+
+fn parse_number(text: &str) -> Result<DisplayNumber, ApiError> {
+    text.parse()
+        .map_err(|e: String| ApiError(HallError::bad_input(e)))
+}
+
+async fn enrol(State(api): State<Arc<Api>>, Extension(peer): Extension<Peer>, body: Bytes) -> Response {
+    let request: EnrolRequest = match parse_body(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let a = api.clone();
+    let answer = blocking(move || {
+        let now = a.clock.now();
+        enrolment::redeem(&mut lock(&a.admin), &a.ca, &a.config.hall.id, &request, now).map_err(|e| match e {
+            EnrolError::Code(m) | EnrolError::Request(m) => HallError::bad_input(m),
+            other => HallError::unavailable(other.to_string()),
+        })
+    })
+    .await;
+    match answer {
+        Ok(answer) => Json(answer).into_response(),
+        Err(e) => {
+            tracing::info!(addr = %peer.addr, error = %e, "enrolment refused");
+            ApiError(e).into_response()
+        }
+    }
+}
+
+async fn summary(State(api): State<Arc<Api>>, Extension(peer): Extension<Peer>) -> Response {
+    read(api, peer, Want::Read, |q| q.summary()).await
+}
+
+async fn status(State(api): State<Arc<Api>>, Extension(peer): Extension<Peer>) -> Response {
+    read(api, peer, Want::Read, |q| q.status()).await
+}
+
+async fn ticket_by_id(
+    State(api): State<Arc<Api>>,
+    Extension(peer): Extension<Peer>,
+    Path(id): Path<String>,
+) -> Response {
+    read(api, peer, Want::Read, move |q| q.ticket_by_id(&id)).await
+}
+
+async fn ticket_by_number(
+    State(api): State<Arc<Api>>,
+    Extension(peer): Extension<Peer>,
+    Path(number): Path<String>,
+) -> Response {
+    match parse_number(&number) {
+        Ok(n) => read(api, peer, Want::Read, move |q| q.ticket(n)).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    #[serde(default)]
+    after: u64,
+    #[serde(default = "default_page")]
+    limit: usize,
+}
+
+fn default_page() -> usize {
+    200
+}
+
+async fn event_page(
+    State(api): State<Arc<Api>>,
+    Extension(peer): Extension<Peer>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let limit = q.limit.min(1000);
+    read(api, peer, Want::Read, move |queue| {
+        queue.events_after(q.after, limit)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct DayQuery {
+    day: Option<chrono::NaiveDate>,
+}
+
+async fn daily_stats(
+    State(api): State<Arc<Api>>,
+    Extension(peer): Extension<Peer>,
+    Query(q): Query<DayQuery>,
+) -> Response {
+    read(api, peer, Want::Read, move |queue| queue.daily_stats(q.day)).await
+}
+
+async fn events(
+    State(api): State<Arc<Api>>,
+    Extension(peer): Extension<Peer>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = api.caller(&peer, Want::Read).await {
+        return e.into_response();
+    }
+    let last_seen = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok());
+    super::events::stream(api, last_seen).into_response()
+}
+
+async fn metrics(State(api): State<Arc<Api>>, Extension(peer): Extension<Peer>) -> Response {
+    if let Err(e) = api.caller(&peer, Want::Metrics).await {
+        return e.into_response();
+    }
+    let a = api.clone();
+    match blocking(move || super::metrics::scrape(&a).map_err(HallError::unavailable)).await {
+        Ok(text) => (
+            [(
+                header::CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct IssueBody {
+    #[serde(with = "wire::text")]
+    service: ServiceCode,
+    #[serde(default, with = "wire::opt_text")]
+    priority: Option<PriorityReason>,
+    #[serde(default)]
+    language: Lang,
+}
+
+async fn issue(
+    State(api): State<Arc<Api>>,
+    Extension(peer): Extension<Peer>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let b: IssueBody = match parse_body(&body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let request = format!("POST /v1/tickets {}", String::from_utf8_lossy(&body));
+    keyed(api, peer, &headers, Want::Issue, request, move |q| {
+        q.issue(b.service, b.priority, b.language)
+    })
+    .await
+}
+
+async fn rejoin(
+    State(api): State<Arc<Api>>,
+    Extension(peer): Extension<Peer>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let n = match parse_number(&number) {
+        Ok(n) => n,
+        Err(e) => return e.into_response(),
+    };
+    let request = format!("POST /v1/numbers/{n}/rejoin");
+    keyed(api, peer, &headers, Want::OperateAnyTicket, request, move |q| {
+        q.rejoin(n)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct TransferBody {
+    #[serde(with = "wire::text")]
+    to: ServiceCode,
+}
+
+async fn transfer_number(
+    State(api): State<Arc<Api>>,
+    Extension(peer): Extension<Peer>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (n, b) = match parse_number(&number).and_then(|n| parse_body::<TransferBody>(&body).map(|b| (n, b))) {
+        Ok(pair) => pair,
+        Err(e) => return e.into_response(),
+    };
+    let request = format!("POST /v1/numbers/{n}/transfer {}", b.to);
+    keyed(api, peer, &headers, Want::OperateAnyTicket, request, move |q| {
+        q.transfer(TicketRef::Number(n), b.to)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct NumberBody {
+    number: String,
+}
+
+async fn counter_action(
+    State(api): State<Arc<Api>>,
+    Extension(peer): Extension<Peer>,
+    Path((counter, action)): Path<(u32, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request = format!(
+        "POST /v1/counters/{counter}/{action} {}",
+        String::from_utf8_lossy(&body)
+    );
+    let want = Want::Operate(counter);
+    match action.as_str() {
+        "call-next" => keyed(api, peer, &headers, want, request, move |q| q.call_next(counter)).await,
+        "call-number" => match parse_body::<NumberBody>(&body).and_then(|b| parse_number(&b.number)) {
+            Ok(n) => {
+                keyed(api, peer, &headers, want, request, move |q| {
+                    q.call_number(counter, n)
+                })
+                .await
+            }
+            Err(e) => e.into_response(),
+        },
+        "recall" => keyed(api, peer, &headers, want, request, move |q| q.recall(counter)).await,
+        "skip" => keyed(api, peer, &headers, want, request, move |q| q.skip(counter)).await,
+        "complete" => keyed(api, peer, &headers, want, request, move |q| q.complete(counter)).await,
+        "pause" => {
+            keyed(api, peer, &headers, want, request, move |q| {
+                q.set_paused(counter, true)
+            })
+            .await
+        }
+        "resume" => {
+            keyed(api, peer, &headers, want, request, move |q| {
+                q.set_paused(counter, false)
+            })
+            .await
+        }
+        "transfer" => match parse_body::<TransferBody>(&body) {
+            Ok(b) => {
+                keyed(api, peer, &headers, want, request, move |q| {
+                    q.transfer(TicketRef::AtCounter(counter), b.to)
+                })
+                .await
+            }
+            Err(e) => e.into_response(),
+        },
+        _ => not_found().await,
+    }
+}

@@ -1,0 +1,411 @@
+//! The hall network over loopback with real certificates: enrolment and `join`, what each role
+//! may and may not do, the refusals (no certificate, another hall's CA, a revoked terminal, an
+//! expired, reused or wrong code), a lost answer retried with its key, the event stream and the
+//! public ticket status page.
+
+use kiosk::clock::SystemClock;
+use kiosk::config::Config;
+use kiosk::contract::{ErrorKind, HallError, HallQueue};
+use kiosk::hall::access::TerminalRole;
+use kiosk::hall::client::{HallClient, TerminalTls};
+use kiosk::hall::enrolment::{self, IssuedCode};
+use kiosk::hall::event_stream::{self, StreamItem};
+use kiosk::hall::pki::HallCa;
+use kiosk::hall::remote::RemoteQueue;
+use kiosk::hall::server::{ApiContext, ApiOptions, Faults, HallApi};
+use kiosk::lang::Lang;
+use kiosk::queue::ServiceCode;
+use kiosk::store::Store;
+use std::net::SocketAddr;
+use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+struct Hall {
+    dir: TempDir,
+    base: String,
+    public: SocketAddr,
+    faults: Arc<Faults>,
+    config: Arc<Config>,
+    // Dropped last: the API's tasks run on it.
+    _api: HallApi,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn loopback() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 0))
+}
+
+fn service(code: &str) -> ServiceCode {
+    code.parse().unwrap()
+}
+
+impl Hall {
+    fn start() -> Hall {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Arc::new(Config::default());
+        let faults = Arc::new(Faults::default());
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let ctx = ApiContext {
+            data_dir: dir.path().to_path_buf(),
+            config: config.clone(),
+            clock: Arc::new(SystemClock),
+            faults: faults.clone(),
+        };
+        let options = ApiOptions {
+            listen: Some(loopback()),
+            public_listen: Some(loopback()),
+        };
+        let api = runtime
+            .block_on(kiosk::hall::server::start(ctx, &options))
+            .unwrap();
+        let base = format!("https://{}", api.bound.api.unwrap());
+        let public = api.bound.public.unwrap();
+        Hall {
+            dir,
+            base,
+            public,
+            faults,
+            config,
+            _api: api,
+            _runtime: runtime,
+        }
+    }
+
+    fn ca(&self) -> HallCa {
+        HallCa::open_or_create(self.dir.path(), "test-hall", chrono::Utc::now()).unwrap()
+    }
+
+    fn code_at(
+        &self,
+        id: &str,
+        role: TerminalRole,
+        counters: &[u32],
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> IssuedCode {
+        let mut store = Store::open_in(self.dir.path()).unwrap();
+        enrolment::issue_code(&mut store, &self.ca(), id, role, counters, at).unwrap()
+    }
+
+    fn code(&self, id: &str, role: TerminalRole, counters: &[u32]) -> IssuedCode {
+        self.code_at(id, role, counters, chrono::Utc::now())
+    }
+
+    /// Enrols a terminal and returns its data directory and its client.
+    fn join(&self, id: &str, role: TerminalRole, counters: &[u32]) -> (TempDir, HallClient) {
+        let code = self.code(id, role, counters);
+        let (answer, key) = enrolment::join(&self.base, &code.code, &code.ca_fingerprint).unwrap();
+        assert_eq!(answer.terminal_id, id);
+        let dir = tempfile::tempdir().unwrap();
+        enrolment::store_credentials(dir.path(), &answer, &key).unwrap();
+        let client = HallClient::new(
+            &self.base,
+            TerminalTls::load(dir.path()).unwrap().rustls().unwrap(),
+        )
+        .unwrap();
+        (dir, client)
+    }
+
+    fn queue(&self, id: &str, role: TerminalRole, counters: &[u32]) -> (TempDir, RemoteQueue) {
+        let (dir, client) = self.join(id, role, counters);
+        (dir, RemoteQueue::new(client))
+    }
+
+    /// The host's own view of the queue, from its database.
+    fn local(&self) -> kiosk::hall_queue::LocalQueue {
+        let store = Store::open_in(self.dir.path()).unwrap();
+        let service =
+            kiosk::queue_service::QueueService::new(store, self.config.clone(), Arc::new(SystemClock))
+                .unwrap();
+        kiosk::hall_queue::LocalQueue::new(service)
+    }
+}
+
+fn kind<T: std::fmt::Debug>(r: Result<T, HallError>) -> ErrorKind {
+    r.expect_err("refused").kind
+}
+
+#[test]
+fn each_role_does_what_it_may_and_is_refused_the_rest() {
+    let hall = Hall::start();
+    let (_k, mut kiosk) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    let (_c, mut counter) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
+    let (_d, mut display) = hall.queue("display-1", TerminalRole::Display, &[]);
+    let (_m, monitor) = hall.join("prometheus", TerminalRole::Monitor, &[]);
+
+    let ticket = kiosk
+        .issue(service("A"), None, Lang::Ug)
+        .expect("a secondary kiosk issues");
+    assert_eq!(ticket.number, "A001");
+    assert_eq!(ticket.language, "ug");
+    assert_eq!(kind(kiosk.call_next(1)), ErrorKind::Forbidden);
+
+    let call = counter.call_next(1).expect("a counter calls at its own counter");
+    assert_eq!(call.called.unwrap().number, "A001");
+    let refused = counter.call_next(2).expect_err("not its counter");
+    assert_eq!(refused.kind, ErrorKind::Forbidden);
+    assert!(
+        refused.message.contains("counter(s) 1 only"),
+        "{}",
+        refused.message
+    );
+    assert_eq!(
+        kind(counter.issue(service("A"), None, Lang::ZhCn)),
+        ErrorKind::Forbidden
+    );
+    assert_eq!(counter.recall(1).unwrap().recalls, 1);
+    assert!(counter.set_paused(1, true).unwrap().paused);
+
+    let summary = display.summary().expect("a display reads");
+    assert_eq!(summary.recent_calls[0].number, "A001");
+    assert!(summary.counters.iter().any(|c| c.id == 1 && c.paused));
+    assert_eq!(
+        kind(display.issue(service("A"), None, Lang::ZhCn)),
+        ErrorKind::Forbidden
+    );
+    assert_eq!(kind(display.skip(1)), ErrorKind::Forbidden);
+    let (status, _, _) =
+        HallClient::get_raw(&counter_client_for_metrics(&hall, "display-metrics"), "/metrics").unwrap();
+    assert_eq!(status, 403, "only a monitor reads the metrics");
+
+    let (status, _, body) = monitor.get_raw("/metrics").unwrap();
+    let text = String::from_utf8(body).unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("kiosk_tickets_issued_today{service=\"A\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("kiosk_hall_request_duration_seconds"), "{text}");
+    assert!(text.ends_with("# EOF\n"));
+    let err: Result<kiosk::contract::HallSummary, _> = monitor.get("/v1/summary");
+    assert_eq!(kind(err), ErrorKind::Forbidden);
+}
+
+/// A display's client (reads, but no metrics).
+fn counter_client_for_metrics(hall: &Hall, id: &str) -> HallClient {
+    hall.join(id, TerminalRole::Display, &[]).1
+}
+
+#[test]
+fn strangers_revoked_terminals_and_bad_codes_are_refused() {
+    let hall = Hall::start();
+
+    // No client certificate: the enrolment endpoint only.
+    let code = hall.code("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    let anonymous = HallClient::new(
+        &hall.base,
+        kiosk::hall::tls::pinned_config(&code.ca_fingerprint).unwrap(),
+    )
+    .unwrap();
+    let err = kind(anonymous.get::<kiosk::contract::HallSummary>("/v1/summary"));
+    assert_eq!(err, ErrorKind::Unauthenticated);
+
+    // A certificate from another hall's CA: refused in the handshake.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other_ca = HallCa::open_or_create(elsewhere.path(), "other-hall", chrono::Utc::now()).unwrap();
+    let (key, csr) = kiosk::hall::pki::new_key_and_request("intruder").unwrap();
+    let signed = other_ca
+        .sign_terminal(&csr, "intruder", chrono::Utc::now())
+        .unwrap();
+    let our_ca = hall.ca().cert_pem().to_owned();
+    let intruder = HallClient::new(
+        &hall.base,
+        kiosk::hall::tls::client_config(&our_ca, &signed.cert_pem, &key).unwrap(),
+    )
+    .unwrap();
+    let refused = intruder
+        .get::<kiosk::contract::HallSummary>("/v1/summary")
+        .unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::Unavailable, "{}", refused.message);
+
+    // A revoked terminal: refused from the next request on.
+    let (_dir, mut kiosk) = hall.queue("kiosk-3", TerminalRole::SecondaryKiosk, &[]);
+    kiosk.summary().expect("enrolled");
+    let mut store = Store::open_in(hall.dir.path()).unwrap();
+    assert!(
+        store
+            .write(|c| kiosk::store::hall_tables::revoke(c, "kiosk-3", chrono::Utc::now()))
+            .unwrap()
+    );
+    let err = kiosk.summary().unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Unauthenticated);
+    assert!(err.message.contains("revoked"), "{}", err.message);
+
+    // Codes: expired, reused, wrong; a wrong fingerprint stores nothing.
+    let old = hall.code_at(
+        "kiosk-4",
+        TerminalRole::SecondaryKiosk,
+        &[],
+        chrono::Utc::now() - chrono::Duration::minutes(16),
+    );
+    let expired = enrolment::join(&hall.base, &old.code, &old.ca_fingerprint).unwrap_err();
+    assert_eq!(
+        (expired.kind, expired.message.contains("expired")),
+        (ErrorKind::BadInput, true),
+        "{}",
+        expired.message
+    );
+    let fresh = hall.code("kiosk-5", TerminalRole::SecondaryKiosk, &[]);
+    enrolment::join(&hall.base, &fresh.code, &fresh.ca_fingerprint).unwrap();
+    let reused = enrolment::join(&hall.base, &fresh.code, &fresh.ca_fingerprint).unwrap_err();
+    assert!(reused.message.contains("used already"), "{}", reused.message);
+    let wrong = enrolment::join(&hall.base, "ABCD-EFGH-JKMN", &fresh.ca_fingerprint).unwrap_err();
+    assert!(wrong.message.contains("not known"), "{}", wrong.message);
+    let other = hall.code("kiosk-6", TerminalRole::SecondaryKiosk, &[]);
+    let spoofed = enrolment::join(&hall.base, &other.code, &"ab".repeat(32)).unwrap_err();
+    assert_eq!(spoofed.kind, ErrorKind::Unavailable, "{}", spoofed.message);
+    // The code was not spent on the host that failed the fingerprint check.
+    enrolment::join(&hall.base, &other.code, &other.ca_fingerprint).expect("the code still works");
+}
+
+#[test]
+fn a_call_whose_answer_is_lost_and_retried_with_its_key_calls_one_visitor() {
+    let hall = Hall::start();
+    let (_k, mut kiosk) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    let (_c, mut counter) = hall.queue("counter-3", TerminalRole::Counter, &[3]);
+    kiosk.issue(service("A"), None, Lang::ZhCn).unwrap();
+    kiosk.issue(service("A"), None, Lang::ZhCn).unwrap();
+
+    // The host commits the call, then the answer is cut off; the client retries with its key.
+    hall.faults.drop_next_answers(1);
+    let call = counter.call_next(3).expect("the retry gets the first answer");
+    assert_eq!(hall.faults.pending(), 0, "the first answer was cut off");
+    assert_eq!(call.called.unwrap().number, "A001");
+
+    let status = hall.local().status().unwrap();
+    let called: Vec<_> = status
+        .tickets
+        .iter()
+        .filter(|t| t.called_at.is_some())
+        .map(|t| t.number.as_str())
+        .collect();
+    assert_eq!(called, vec!["A001"], "one visitor called, A002 still waiting");
+    let calls = hall
+        .local()
+        .events_after(0, 100)
+        .unwrap()
+        .events
+        .iter()
+        .filter(|e| e.is_call())
+        .count();
+    assert_eq!(calls, 1);
+
+    // A repeated key returns the kept answer; the same key for another request is refused.
+    let (_c2, raw) = hall.join("counter-2", TerminalRole::Counter, &[2]);
+    let first: kiosk::contract::CallResult = raw
+        .post_with_key("/v1/counters/2/call-next", &serde_json::json!({}), "key-1")
+        .unwrap();
+    let again: kiosk::contract::CallResult = raw
+        .post_with_key("/v1/counters/2/call-next", &serde_json::json!({}), "key-1")
+        .unwrap();
+    assert_eq!(first, again);
+    assert_eq!(first.called.unwrap().number, "A002");
+    let reused: Result<kiosk::contract::TicketView, _> =
+        raw.post_with_key("/v1/counters/2/recall", &serde_json::json!({}), "key-1");
+    assert_eq!(kind(reused), ErrorKind::Conflict);
+}
+
+#[test]
+fn the_event_stream_delivers_calls_and_pauses_in_order_and_catches_up_after_a_reconnect() {
+    let hall = Hall::start();
+    let (_k, mut kiosk) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    let (_c, mut counter) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
+    let (display_dir, _) = hall.join("display-1", TerminalRole::Display, &[]);
+    kiosk.issue(service("A"), None, Lang::ZhCn).unwrap();
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let base = hall.base.clone();
+    let tls = TerminalTls::load(display_dir.path()).unwrap().rustls().unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _ = rt.block_on(event_stream::follow(&base, tls, None, |item| {
+            if tx.send(item).is_err() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        }));
+    });
+    let next = || rx.recv_timeout(Duration::from_secs(10)).expect("an item");
+    assert_eq!(next(), StreamItem::Connected);
+    let StreamItem::Snapshot(snapshot) = next() else {
+        panic!("a snapshot first")
+    };
+    let mut cursor = snapshot.cursor;
+
+    let started = Instant::now();
+    counter.call_next(1).unwrap();
+    let StreamItem::Event(call) = next() else {
+        panic!("the call")
+    };
+    assert!(started.elapsed() < Duration::from_secs(2), "seen at once");
+    assert_eq!(
+        (call.seq, call.number.as_deref(), call.counter),
+        (cursor + 1, Some("A001"), Some(1))
+    );
+    cursor = call.seq;
+    counter.set_paused(1, true).unwrap();
+    let StreamItem::Event(pause) = next() else {
+        panic!("the pause")
+    };
+    assert_eq!(pause.seq, cursor + 1);
+    assert_eq!(serde_json::to_value(pause.event).unwrap(), "pause");
+    assert_eq!(pause.number, None);
+
+    // Another process writes (the host's own kiosk): seen too, through the database.
+    hall.local().issue(service("B"), None, Lang::En).unwrap();
+    let StreamItem::Event(issue) = next() else {
+        panic!("the issue")
+    };
+    assert_eq!(
+        (issue.seq, issue.number.as_deref()),
+        (pause.seq + 1, Some("B001"))
+    );
+}
+
+#[test]
+fn the_status_page_shows_a_ticket_in_its_language_and_nothing_else() {
+    let hall = Hall::start();
+    let (_k, mut kiosk) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    let ug = kiosk.issue(service("A"), None, Lang::Ug).unwrap();
+    let en = kiosk.issue(service("A"), None, Lang::En).unwrap();
+    let get = |path: &str| {
+        let response = reqwest::blocking::get(format!("http://{}{path}", hall.public)).unwrap();
+        (response.status().as_u16(), response.text().unwrap())
+    };
+    let (status, page) = get(&format!("/t/{}", ug.id));
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("dir=\"rtl\"") && page.contains("lang=\"ug\""),
+        "{page}"
+    );
+    assert!(page.contains("A001"));
+    let (_, page) = get(&format!("/t/{}", en.id));
+    assert!(page.contains("People ahead of you: 1"), "{page}");
+    assert!(page.contains("http-equiv=\"refresh\""));
+
+    let (_c, mut counter) = hall.queue("counter-2", TerminalRole::Counter, &[2]);
+    counter.call_next(2).unwrap();
+    let (_, page) = get(&format!("/t/{}", ug.id));
+    assert!(!page.contains("A002"), "only this ticket");
+
+    let unknown = uuid::Uuid::now_v7().to_string();
+    let (status, body) = get(&format!("/t/{unknown}"));
+    assert_eq!(status, 404);
+    let (status_other, body_other) = get("/v1/summary");
+    assert_eq!(
+        (status_other, body_other),
+        (404, body),
+        "the same answer for anything else"
+    );
+    let (status, _) = get("/t/..%2f..%2fetc%2fpasswd");
+    assert_eq!(status, 404);
+}
