@@ -1,0 +1,301 @@
+//! The hall network as technicians and scripts use it, with real processes: `kiosk provision
+//! --enroll` on the host, `kiosk join` on a terminal, the same `kiosk queue` commands on every
+//! terminal, revocation, a host that is down, and `kiosk events` following a host that is
+//! killed with SIGKILL and started again.
+
+mod common;
+
+use common::{kiosk, kiosk_bin, stdout_json};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A hall host's data directory: provisioned, silent (no voice packs to load), with a code
+/// made so the CA exists.
+fn provision_host(dir: &Path) {
+    let out = kiosk(dir, &["provision", "--terminal", "host-1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let path = dir.join("config.toml");
+    let mut config: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    let mut speech = toml::Table::new();
+    speech.insert("enabled".into(), toml::Value::Boolean(false));
+    config.insert("speech".into(), toml::Value::Table(speech));
+    std::fs::write(&path, toml::to_string(&config).unwrap()).unwrap();
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `kiosk serve` on loopback; returns once the API answers.
+fn serve(dir: &Path, port: u16) -> Child {
+    let mut child = Command::new(kiosk_bin())
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("kiosk serve reports its API");
+        if line.contains("hall API listening") {
+            // Keep draining so the child never blocks on a full pipe.
+            std::thread::spawn(move || rx.iter().for_each(drop));
+            return child;
+        }
+    }
+}
+
+fn enroll(host: &Path, id: &str, role: &str, counters: Option<&str>) -> (String, String) {
+    let mut args = vec!["provision", "--enroll", id, "--role", role, "--json"];
+    if let Some(c) = counters {
+        args.extend(["--counters", c]);
+    }
+    let code = stdout_json(&kiosk(host, &args));
+    (
+        code["code"].as_str().unwrap().to_owned(),
+        code["ca_fingerprint"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn join(terminal: &Path, port: u16, (code, fingerprint): &(String, String)) -> std::process::Output {
+    kiosk(
+        terminal,
+        &[
+            "join",
+            "--hall-host",
+            &format!("https://127.0.0.1:{port}"),
+            "--code",
+            code,
+            "--fingerprint",
+            fingerprint,
+            "--json",
+        ],
+    )
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn terminals_join_and_use_the_same_commands_until_revoked() {
+    let host = tempfile::tempdir().unwrap();
+    provision_host(host.path());
+    let (counter_code, kiosk_code) = (
+        enroll(host.path(), "counter-1", "counter", Some("1")),
+        enroll(host.path(), "kiosk-2", "secondary-kiosk", None),
+    );
+    let port = free_port();
+    let mut server = serve(host.path(), port);
+
+    let counter = tempfile::tempdir().unwrap();
+    let joined = stdout_json(&join(counter.path(), port, &counter_code));
+    assert_eq!(joined["terminal_id"], "counter-1");
+    assert_eq!(joined["role"], "counter");
+    let key = counter.path().join("tls/client.key");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&key).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
+    let config = std::fs::read_to_string(counter.path().join("config.toml")).unwrap();
+    assert!(config.contains("role = \"counter\""), "{config}");
+    assert!(
+        config.contains(&format!("hall_host = \"https://127.0.0.1:{port}\"")),
+        "{config}"
+    );
+    let again = join(tempfile::tempdir().unwrap().path(), port, &counter_code);
+    assert_eq!(again.status.code(), Some(2), "a used code: {}", stderr(&again));
+    assert!(stderr(&again).contains("used already"));
+
+    let lobby = tempfile::tempdir().unwrap();
+    assert!(join(lobby.path(), port, &kiosk_code).status.success());
+    let ticket = stdout_json(&kiosk(
+        lobby.path(),
+        &["queue", "issue", "--service", "A", "--lang", "en", "--json"],
+    ));
+    assert_eq!(
+        (ticket["number"].as_str(), ticket["language"].as_str()),
+        (Some("A001"), Some("en"))
+    );
+    let call = stdout_json(&kiosk(
+        counter.path(),
+        &["queue", "call", "--counter", "1", "--json"],
+    ));
+    assert_eq!(call["called"]["number"], "A001");
+    let refused = kiosk(counter.path(), &["queue", "call", "--counter", "2"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("counter(s) 1 only"),
+        "{}",
+        stderr(&refused)
+    );
+    let bad = kiosk(counter.path(), &["queue", "show", "--number", "Z999"]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "bad input stays exit 2 over the API: {}",
+        stderr(&bad)
+    );
+
+    let listed = stdout_json(&kiosk(host.path(), &["provision", "--terminals", "--json"]));
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["counter-1", "kiosk-2"]);
+    assert!(listed[0]["last_seen"].is_string(), "{listed}");
+
+    let revoked = kiosk(host.path(), &["provision", "--revoke", "counter-1"]);
+    assert!(revoked.status.success(), "{}", stderr(&revoked));
+    let after = kiosk(counter.path(), &["queue", "status"]);
+    assert_eq!(after.status.code(), Some(1));
+    assert!(stderr(&after).contains("revoked"), "{}", stderr(&after));
+    assert_eq!(
+        kiosk(host.path(), &["provision", "--revoke", "nobody"])
+            .status
+            .code(),
+        Some(2)
+    );
+
+    // The host stops: an answer within 5 seconds that names the host.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let started = Instant::now();
+    let down = kiosk(lobby.path(), &["queue", "status"]);
+    assert_eq!(down.status.code(), Some(1));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        stderr(&down).contains(&format!("https://127.0.0.1:{port}")),
+        "{}",
+        stderr(&down)
+    );
+}
+
+#[test]
+fn enrolment_is_checked_before_a_code_is_made() {
+    let host = tempfile::tempdir().unwrap();
+    provision_host(host.path());
+    let no_counters = kiosk(host.path(), &["provision", "--enroll", "c", "--role", "counter"]);
+    assert_eq!(no_counters.status.code(), Some(2));
+    let unknown = kiosk(
+        host.path(),
+        &[
+            "provision",
+            "--enroll",
+            "c",
+            "--role",
+            "counter",
+            "--counters",
+            "9",
+        ],
+    );
+    assert!(stderr(&unknown).contains("no counter 9"), "{}", stderr(&unknown));
+    let bad_id = kiosk(
+        host.path(),
+        &["provision", "--enroll", "a b", "--role", "display"],
+    );
+    assert_eq!(bad_id.status.code(), Some(2));
+    let text = kiosk(
+        host.path(),
+        &["provision", "--enroll", "wall", "--role", "display"],
+    );
+    let out = String::from_utf8_lossy(&text.stdout);
+    assert!(out.contains("kiosk join --hall-host"), "{out}");
+}
+
+#[test]
+fn a_follower_recovers_every_event_across_a_host_killed_mid_stream() {
+    let host = tempfile::tempdir().unwrap();
+    provision_host(host.path());
+    let code = enroll(host.path(), "wall", "display", None);
+    let port = free_port();
+    let mut server = serve(host.path(), port);
+    let display = tempfile::tempdir().unwrap();
+    assert!(join(display.path(), port, &code).status.success());
+
+    let mut events = Command::new(kiosk_bin())
+        .arg("--data-dir")
+        .arg(display.path())
+        .args(["events", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<serde_json::Value>();
+    let stdout = events.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(serde_json::from_str(&line).unwrap());
+        }
+    });
+    let next = || {
+        rx.recv_timeout(Duration::from_secs(20))
+            .expect("a line from kiosk events")
+    };
+    assert!(next().get("snapshot").is_some(), "a snapshot first");
+
+    let on_host = |args: &[&str]| assert!(kiosk(host.path(), args).status.success());
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        on_host(&["queue", "issue", "--service", "A"]);
+        seen.push(next());
+    }
+    on_host(&["queue", "call", "--counter", "1"]);
+    seen.push(next());
+
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    // The hall goes on while the host's API is down (the host's own kiosk writes locally).
+    on_host(&["queue", "call", "--counter", "2"]);
+    on_host(&["queue", "pause", "--counter", "3"]);
+    let mut server = serve(host.path(), port);
+    on_host(&["queue", "call", "--counter", "1"]);
+    while seen.len() < 8 {
+        let line = next();
+        assert!(
+            line.get("snapshot").is_none(),
+            "a short gap is replayed, not replaced: {line}"
+        );
+        seen.push(line);
+    }
+    let seqs: Vec<u64> = seen.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    let first = seqs[0];
+    assert_eq!(
+        seqs,
+        (first..first + 8).collect::<Vec<_>>(),
+        "no gap and nothing twice"
+    );
+    let kinds: Vec<&str> = seen.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    // Counter 1's second call completes its visitor first.
+    assert_eq!(
+        kinds,
+        vec![
+            "issue", "issue", "issue", "call", "call", "pause", "complete", "call"
+        ]
+    );
+
+    events.kill().unwrap();
+    events.wait().unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
