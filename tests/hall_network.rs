@@ -3,128 +3,20 @@
 //! expired, reused or wrong code), a lost answer retried with its key, the event stream and the
 //! public ticket status page.
 
-use kiosk::clock::SystemClock;
-use kiosk::config::Config;
+#[path = "common/hall.rs"]
+mod hall;
+
+use hall::{Hall, service};
 use kiosk::contract::{ErrorKind, HallError, HallQueue};
 use kiosk::hall::access::TerminalRole;
 use kiosk::hall::client::{HallClient, TerminalTls};
-use kiosk::hall::enrolment::{self, IssuedCode};
+use kiosk::hall::enrolment;
 use kiosk::hall::event_stream::{self, StreamItem};
 use kiosk::hall::pki::HallCa;
-use kiosk::hall::remote::RemoteQueue;
-use kiosk::hall::server::{ApiContext, ApiOptions, Faults, HallApi};
 use kiosk::lang::Lang;
-use kiosk::queue::ServiceCode;
 use kiosk::store::Store;
-use std::net::SocketAddr;
 use std::ops::ControlFlow;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tempfile::TempDir;
-
-struct Hall {
-    dir: TempDir,
-    base: String,
-    public: SocketAddr,
-    faults: Arc<Faults>,
-    config: Arc<Config>,
-    // Dropped last: the API's tasks run on it.
-    _api: HallApi,
-    _runtime: tokio::runtime::Runtime,
-}
-
-fn loopback() -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], 0))
-}
-
-fn service(code: &str) -> ServiceCode {
-    code.parse().unwrap()
-}
-
-impl Hall {
-    fn start() -> Hall {
-        let dir = tempfile::tempdir().unwrap();
-        let config = Arc::new(Config::default());
-        let faults = Arc::new(Faults::default());
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let ctx = ApiContext {
-            data_dir: dir.path().to_path_buf(),
-            config: config.clone(),
-            clock: Arc::new(SystemClock),
-            faults: faults.clone(),
-        };
-        let options = ApiOptions {
-            listen: Some(loopback()),
-            public_listen: Some(loopback()),
-        };
-        let api = runtime
-            .block_on(kiosk::hall::server::start(ctx, &options))
-            .unwrap();
-        let base = format!("https://{}", api.bound.api.unwrap());
-        let public = api.bound.public.unwrap();
-        Hall {
-            dir,
-            base,
-            public,
-            faults,
-            config,
-            _api: api,
-            _runtime: runtime,
-        }
-    }
-
-    fn ca(&self) -> HallCa {
-        HallCa::open_or_create(self.dir.path(), "test-hall", chrono::Utc::now()).unwrap()
-    }
-
-    fn code_at(
-        &self,
-        id: &str,
-        role: TerminalRole,
-        counters: &[u32],
-        at: chrono::DateTime<chrono::Utc>,
-    ) -> IssuedCode {
-        let mut store = Store::open_in(self.dir.path()).unwrap();
-        enrolment::issue_code(&mut store, &self.ca(), id, role, counters, at).unwrap()
-    }
-
-    fn code(&self, id: &str, role: TerminalRole, counters: &[u32]) -> IssuedCode {
-        self.code_at(id, role, counters, chrono::Utc::now())
-    }
-
-    /// Enrols a terminal and returns its data directory and its client.
-    fn join(&self, id: &str, role: TerminalRole, counters: &[u32]) -> (TempDir, HallClient) {
-        let code = self.code(id, role, counters);
-        let (answer, key) = enrolment::join(&self.base, &code.code, &code.ca_fingerprint).unwrap();
-        assert_eq!(answer.terminal_id, id);
-        let dir = tempfile::tempdir().unwrap();
-        enrolment::store_credentials(dir.path(), &answer, &key).unwrap();
-        let client = HallClient::new(
-            &self.base,
-            TerminalTls::load(dir.path()).unwrap().rustls().unwrap(),
-        )
-        .unwrap();
-        (dir, client)
-    }
-
-    fn queue(&self, id: &str, role: TerminalRole, counters: &[u32]) -> (TempDir, RemoteQueue) {
-        let (dir, client) = self.join(id, role, counters);
-        (dir, RemoteQueue::new(client))
-    }
-
-    /// The host's own view of the queue, from its database.
-    fn local(&self) -> kiosk::hall_queue::LocalQueue {
-        let store = Store::open_in(self.dir.path()).unwrap();
-        let service =
-            kiosk::queue_service::QueueService::new(store, self.config.clone(), Arc::new(SystemClock))
-                .unwrap();
-        kiosk::hall_queue::LocalQueue::new(service)
-    }
-}
 
 fn kind<T: std::fmt::Debug>(r: Result<T, HallError>) -> ErrorKind {
     r.expect_err("refused").kind

@@ -99,13 +99,16 @@ impl HallClient {
         ))
     }
 
-    /// Sends, and resends on any failure before a whole answer arrived (the connection refused,
-    /// dropped, or cut in the middle of the answer), until `ANSWER_WITHIN` has passed.
+    /// Sends, and for a change resends on any failure before a whole answer arrived (the
+    /// connection refused, dropped, or cut in the middle of the answer) until `ANSWER_WITHIN`
+    /// has passed. A read is tried once: its caller (a screen refreshing, a technician) asks
+    /// again anyway, and a host that is down is reported at once.
     fn exchange(
         &self,
+        change: bool,
         request: impl Fn() -> reqwest::blocking::RequestBuilder,
     ) -> Result<(reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>), HallError> {
-        let deadline = Instant::now() + ANSWER_WITHIN;
+        let deadline = Instant::now() + if change { ANSWER_WITHIN } else { Duration::ZERO };
         loop {
             let attempt = request().send().and_then(|response| {
                 let (status, headers) = (response.status(), response.headers().clone());
@@ -141,7 +144,7 @@ impl HallClient {
 
     pub fn get<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<T, HallError> {
         let url = format!("{}{path_and_query}", self.base);
-        let (status, _, body) = self.exchange(|| self.http.get(&url))?;
+        let (status, _, body) = self.exchange(false, || self.http.get(&url))?;
         self.answer(status, &body)
     }
 
@@ -160,7 +163,7 @@ impl HallClient {
     ) -> Result<T, HallError> {
         let url = format!("{}{path}", self.base);
         let body = body.to_string();
-        let (status, _, body) = self.exchange(|| {
+        let (status, _, body) = self.exchange(true, || {
             self.http
                 .post(&url)
                 .header("Idempotency-Key", key)
@@ -174,7 +177,7 @@ impl HallClient {
     /// the `Date` header).
     pub fn get_raw(&self, path: &str) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>), HallError> {
         let url = format!("{}{path}", self.base);
-        let (status, headers, body) = self.exchange(|| self.http.get(&url))?;
+        let (status, headers, body) = self.exchange(false, || self.http.get(&url))?;
         Ok((status.as_u16(), headers, body))
     }
 }

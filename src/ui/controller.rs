@@ -140,6 +140,9 @@ impl KioskUi {
             .global::<super::Keypad>()
             .set_hide_cursor(config.kiosk.hide_cursor);
         super::visitor::wipe_session(&window, &config, &guide);
+        window
+            .global::<super::HomeAdapter>()
+            .set_main_kiosk_elsewhere(config.terminal.role == crate::config::Role::SecondaryKiosk);
 
         let (poster, inbox) = super::inbox::open(&window);
         let mut printing: Option<Arc<PrintService>> = None;

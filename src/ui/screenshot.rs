@@ -173,6 +173,20 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                     ));
                     save_png(&window, w, h, &file)?;
                     written.push(file);
+                    // A lobby kiosk whose hall host cannot be reached: no tickets here for now.
+                    prepare(&ui, &guide, config, lang, theme, Screen::Home);
+                    let home = ui.global::<HomeAdapter>();
+                    home.set_tickets_unavailable(true);
+                    home.set_main_kiosk_elsewhere(true);
+                    let file = req.out.join(format!(
+                        "home-tickets-unavailable-{}-{}-{w}x{h}.png",
+                        lang.code(),
+                        theme.name()
+                    ));
+                    save_png(&window, w, h, &file)?;
+                    written.push(file);
+                    home.set_tickets_unavailable(false);
+                    home.set_main_kiosk_elsewhere(false);
                     // The sign-language panel beside two questions, with a real decoded frame.
                     for (name, screen) in [
                         ("wizard-matter", Screen::WizardMatter),

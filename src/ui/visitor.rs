@@ -268,8 +268,20 @@ impl Visitor {
                     },
                 );
             }
-            Reply::Snapshot(Ok(status)) => show_status(window, &self.config, &status),
-            Reply::Snapshot(Err(e)) => tracing::error!(error = %e, "queue figures could not be read"),
+            Reply::Snapshot(Ok(status)) => {
+                window.global::<HomeAdapter>().set_tickets_unavailable(false);
+                show_status(window, &self.config, &status);
+            }
+            Reply::Snapshot(Err(e)) => {
+                let home = window.global::<HomeAdapter>();
+                let unreachable = queue_problem(e.kind) == QueueProblem::Unavailable;
+                if unreachable && !home.get_tickets_unavailable() {
+                    tracing::warn!(error = %e, "the queue cannot be reached; tickets are off until it answers");
+                } else if !unreachable {
+                    tracing::error!(error = %e, "queue figures could not be read");
+                }
+                home.set_tickets_unavailable(unreachable);
+            }
         }
     }
 

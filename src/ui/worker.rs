@@ -35,9 +35,16 @@ impl QueueWorker {
     ) -> std::io::Result<Self> {
         let (jobs, inbox) = mpsc::channel::<Job>();
         std::thread::Builder::new().name("queue".into()).spawn(move || {
-            // The newest event the screen's figures include; None until the first snapshot.
+            // The newest event the screen's figures include; None until a snapshot succeeded.
             let mut shown: Option<EventCursor> = None;
-            for job in inbox {
+            let mut waiting = std::collections::VecDeque::new();
+            while let Some(job) = waiting.pop_front().or_else(|| inbox.recv().ok()) {
+                // A slow hall host must not let refreshes pile up before a visitor's ticket:
+                // tickets first, then one refresh for all the refreshes asked for meanwhile.
+                let job = match job {
+                    Job::Issue { .. } => job,
+                    refresh => coalesce(refresh, &inbox, &mut waiting),
+                };
                 let issuing = matches!(job, Job::Issue { .. });
                 let handled = crate::supervise::guarded("queue", "queue job", || match job {
                     Job::SnapshotIfChanged => {
@@ -74,10 +81,30 @@ impl QueueWorker {
     }
 }
 
+/// One refresh for `first` and every refresh already waiting in `inbox` (a full one if any of
+/// them is full); tickets found on the way are kept in `waiting`, ahead of everything else.
+fn coalesce(first: Job, inbox: &mpsc::Receiver<Job>, waiting: &mut std::collections::VecDeque<Job>) -> Job {
+    let mut merged = first;
+    let mut tickets = Vec::new();
+    for job in inbox.try_iter() {
+        match job {
+            Job::Issue { .. } => tickets.push(job),
+            Job::Snapshot => merged = Job::Snapshot,
+            Job::SnapshotIfChanged => {}
+        }
+    }
+    if tickets.is_empty() {
+        return merged;
+    }
+    // Tickets first; the refresh after them.
+    waiting.extend(tickets);
+    waiting.push_back(merged);
+    waiting.pop_front().unwrap_or(Job::Snapshot)
+}
+
 fn snapshot(queue: &mut dyn HallQueue, shown: &mut Option<EventCursor>) -> Reply {
     let summary = queue.summary();
-    if let Ok(s) = &summary {
-        *shown = Some(s.cursor);
-    }
+    // After a failure the next look is a full one, so the screen learns the queue is back.
+    *shown = summary.as_ref().ok().map(|s| s.cursor);
     Reply::Snapshot(summary)
 }
