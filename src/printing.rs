@@ -29,11 +29,12 @@ fn facts(t: &TicketView) -> TicketFacts<'_> {
 
 pub fn ticket_job(config: &Config, ticket: &TicketView, lang: Lang) -> PrintJob {
     let hall = config.hall_names();
+    let status_url = config.ticket_status_url();
     let ctx = TicketContext {
         hall: &hall,
         service: config.service(ticket.service).map(|s| &s.name),
         time_zone: config.time_zone(),
-        status_url: config.printer.status_url.as_deref(),
+        status_url: status_url.as_deref(),
         hall_id: &config.hall.id,
     };
     PrintJob {

@@ -151,6 +151,22 @@ fn terminals_join_and_use_the_same_commands_until_revoked() {
         stderr(&bad)
     );
 
+    // The doctor checks the link, and the clocks' agreement.
+    let hall_check = |args: &[&str]| {
+        let report: serde_json::Value = serde_json::from_slice(&kiosk(counter.path(), args).stdout).unwrap();
+        let checks = report["checks"].as_array().unwrap().clone();
+        checks
+            .into_iter()
+            .find(|c| c["name"] == "hall")
+            .expect("a hall check")
+    };
+    let fine = hall_check(&["doctor", "--json"]);
+    assert_eq!(fine["status"], "ok", "{fine}");
+    let later = (chrono::Utc::now() + chrono::Duration::minutes(10)).to_rfc3339();
+    let skewed = hall_check(&[&format!("--now={later}"), "doctor", "--json"]);
+    assert_eq!(skewed["status"], "fail", "{skewed}");
+    assert!(skewed["detail"].as_str().unwrap().contains("clock"), "{skewed}");
+
     let listed = stdout_json(&kiosk(host.path(), &["provision", "--terminals", "--json"]));
     let ids: Vec<&str> = listed
         .as_array()

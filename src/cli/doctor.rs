@@ -77,6 +77,9 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
     }
     checks.push(media(&ctx.data_dir));
     checks.push(agency(ctx));
+    if let Some(config) = &config {
+        checks.push(hall_link(ctx, config));
+    }
 
     let failed = checks.iter().any(|c| c.status == Status::Fail);
     if json {
@@ -97,6 +100,123 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
     } else {
         Ok(())
     }
+}
+
+/// Certificates this close to expiry are warned about.
+const CERTIFICATE_WARN_DAYS: i64 = 30;
+/// Clocks further apart than this disagree about who waited how long.
+const SKEW_WARN_SECONDS: i64 = 30;
+const SKEW_FAIL_SECONDS: i64 = 300;
+
+/// The hall network: on the hall host, whether the API serves; on every other terminal, its
+/// certificate, the connection to the host and the clocks' agreement.
+fn hall_link(ctx: &Context, config: &Config) -> Check {
+    use crate::hall::pki;
+    const NAME: &str = "hall";
+    if config.terminal.role == crate::config::Role::HallHost {
+        let ca = ctx.data_dir.join(pki::TLS_DIR).join(pki::CA_CERT);
+        return match crate::fsutil::read_text(&ca, crate::fsutil::KEY_LIMIT) {
+            Ok(pem) => {
+                let fingerprint = pki::first_der(&pem)
+                    .map(|d| pki::sha256_hex(&d))
+                    .unwrap_or_default();
+                check(
+                    NAME,
+                    Status::Ok,
+                    format!(
+                        "this is the hall host; the hall API listens on {} (CA fingerprint {fingerprint}); \
+                         `kiosk provision --terminals` lists the terminals",
+                        config.hall_api.listen
+                    ),
+                )
+            }
+            Err(_) => check(
+                NAME,
+                Status::NotConfigured,
+                "this is the hall host; no terminal is enrolled yet, so the hall API is off \
+                 (`kiosk provision --enroll ID --role ROLE` starts it)",
+            ),
+        };
+    }
+    let tls = match crate::hall::client::TerminalTls::load(&ctx.data_dir) {
+        Ok(tls) => tls,
+        Err(e) => return check(NAME, Status::Fail, e.message),
+    };
+    let now = ctx.clock.now();
+    let mut warnings = Vec::new();
+    match pki::expiry(&tls.cert_pem) {
+        Ok(end) if end <= now => {
+            return check(
+                NAME,
+                Status::Fail,
+                format!(
+                    "this terminal's certificate expired on {}; make a code on the hall host and run `kiosk join` again",
+                    end.format("%Y-%m-%d")
+                ),
+            );
+        }
+        Ok(end) if (end - now).num_days() < CERTIFICATE_WARN_DAYS => warnings.push(format!(
+            "the certificate expires on {}: make a code on the hall host and run `kiosk join` again",
+            end.format("%Y-%m-%d")
+        )),
+        Ok(_) => {}
+        Err(e) => {
+            return check(
+                NAME,
+                Status::Fail,
+                format!("this terminal's certificate: {e}; run `kiosk join` again"),
+            );
+        }
+    }
+    let client = match crate::hall::client::HallClient::for_terminal(&ctx.data_dir, config) {
+        Ok(c) => c,
+        Err(e) => return check(NAME, Status::Fail, e.message),
+    };
+    let (status, headers, body) = match client.get_raw("/v1/summary") {
+        Ok(answer) => answer,
+        Err(e) => return check(NAME, Status::Fail, e.message),
+    };
+    if status != 200 {
+        let why = serde_json::from_slice::<kiosk_contract::HallError>(&body)
+            .map_or_else(|_| format!("status {status}"), |e| e.message);
+        return check(
+            NAME,
+            Status::Fail,
+            format!("the hall host {} refused: {why}", client.base()),
+        );
+    }
+    let host_time = headers
+        .get(reqwest::header::DATE)
+        .and_then(|d| d.to_str().ok())
+        .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
+        .map(|d| d.with_timezone(&Utc));
+    let mut status = Status::Ok;
+    if let Some(host_time) = host_time {
+        let skew = (now - host_time).num_seconds();
+        if skew.abs() > SKEW_WARN_SECONDS {
+            warnings.push(format!(
+                "this terminal's clock is {skew} s off the hall host's; set both from the same time source (NTP)"
+            ));
+        }
+        if skew.abs() > SKEW_FAIL_SECONDS {
+            status = Status::Fail;
+        }
+    }
+    if warnings.is_empty() {
+        return check(
+            NAME,
+            status,
+            format!("connected to the hall host {} over mutual TLS", client.base()),
+        );
+    }
+    if status == Status::Ok {
+        status = Status::Warn;
+    }
+    check(
+        NAME,
+        status,
+        format!("connected to {}; {}", client.base(), warnings.join("; ")),
+    )
 }
 
 /// The sound card and the voice packs. Without either the kiosk works, silently: a warning.
@@ -309,10 +429,11 @@ fn printer(config: &Config, data_dir: &Path) -> Check {
         })
         .unwrap_or_default();
     let paper = format!("{} mm paper", config.printer.paper_width_mm);
-    let qr = if config.printer.status_url.is_some() {
+    let qr = if config.ticket_status_url().is_some() {
         ""
     } else {
-        "; no status link provisioned, so tickets carry no QR code (kiosk provision --status-url …)"
+        "; no status link provisioned, so tickets carry no QR code (kiosk provision --public-url … on the hall \
+         host, or --status-url …)"
     };
     let slow_serial = config.printer.kind == crate::config::PrinterKind::Serial
         && config.printer.baud.unwrap_or(9600) < 38_400;

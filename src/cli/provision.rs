@@ -75,6 +75,10 @@ pub struct ProvisionArgs {
     /// The page a ticket's QR code opens, with {ticket} or {number} in it.
     #[arg(long, value_name = "URL")]
     status_url: Option<String>,
+    /// Where visitors' phones reach the hall host's ticket status page, e.g.
+    /// http://192.0.2.10:8481 (tickets then link to it, and the hall host serves it).
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
     /// 58 or 80.
     #[arg(long, value_name = "MM")]
     paper_width: Option<u32>,
@@ -282,6 +286,7 @@ fn changes_from(a: &ProvisionArgs) -> Result<ProvisionChanges, Failure> {
         printer_port: a.printer_port,
         printer_dir: a.printer_dir.clone(),
         status_url: a.status_url.clone(),
+        public_url: a.public_url.clone(),
         paper_width_mm: a.paper_width,
         agency_url: a.agency_url.clone(),
         agency_key_file: a.agency_key_file.clone(),

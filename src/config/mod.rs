@@ -84,6 +84,19 @@ impl HallApiConfig {
     }
 }
 
+impl Config {
+    /// The page a ticket's QR code opens: `[printer] status_url`, else the hall host's ticket
+    /// status page at `[hall_api] public_url`; None: tickets carry no QR code.
+    pub fn ticket_status_url(&self) -> Option<String> {
+        self.printer.status_url.clone().or_else(|| {
+            self.hall_api
+                .public_url
+                .as_ref()
+                .map(|base| format!("{}/t/{{ticket}}", base.trim_end_matches('/')))
+        })
+    }
+}
+
 /// Which service the eligibility result's ticket is for. Unset: the built-in letters (A
 /// consultation, B application, C criminal and duty lawyer) when the hall has them. Set: the
 /// service must exist (`kiosk provision --check` says so otherwise).
@@ -593,6 +606,23 @@ pub fn policy_from_file(path: &Path) -> Result<crate::eligibility::Policy, crate
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn tickets_link_to_the_hall_hosts_status_page_unless_told_otherwise() {
+        let mut c = Config::default();
+        assert_eq!(c.ticket_status_url(), None);
+        c.hall_api.public_url = Some("http://192.0.2.10:8481/".into());
+        assert_eq!(
+            c.ticket_status_url().as_deref(),
+            Some("http://192.0.2.10:8481/t/{ticket}")
+        );
+        c.printer.status_url = Some("https://hall.example/q/{number}".into());
+        assert_eq!(
+            c.ticket_status_url().as_deref(),
+            Some("https://hall.example/q/{number}")
+        );
+    }
+
     use super::*;
 
     #[test]

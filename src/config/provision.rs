@@ -163,6 +163,7 @@ pub struct ProvisionChanges {
     pub printer_port: Option<u16>,
     pub printer_dir: Option<PathBuf>,
     pub status_url: Option<String>,
+    pub public_url: Option<String>,
     pub paper_width_mm: Option<u32>,
     pub agency_url: Option<String>,
     pub agency_key_file: Option<PathBuf>,
@@ -254,6 +255,9 @@ impl ProvisionChanges {
         }
         if self.printer_port.is_some() {
             pr.port = self.printer_port;
+        }
+        if self.public_url.is_some() {
+            config.hall_api.public_url.clone_from(&self.public_url);
         }
         if self.status_url.is_some() {
             pr.status_url.clone_from(&self.status_url);

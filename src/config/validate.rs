@@ -348,6 +348,15 @@ impl Config {
             }
             PrinterKind::File => {}
         }
+        if let Some(url) = &self.hall_api.public_url
+            && let Some(why) = web_address_problem(url)
+        {
+            p.add(
+                "hall_api.public_url",
+                why,
+                "write where phones reach the hall host's status page, e.g. http://192.0.2.10:8481",
+            );
+        }
         if let Some(url) = &pr.status_url {
             let web = web_address_problem(url).is_none();
             if !web || !(url.contains("{ticket}") || url.contains("{number}")) {
