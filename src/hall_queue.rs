@@ -146,6 +146,28 @@ impl LocalQueue {
     }
 }
 
+impl LocalQueue {
+    /// Runs several keyed requests (each with `once`) in one transaction, so that one disk
+    /// flush makes all of them durable: a burst of counters calling at once does not queue
+    /// behind one flush each. An error of one request undoes that request only; the batch's
+    /// commit failing undoes all, and then every request gets that error.
+    pub fn batch<T>(&mut self, requests: impl FnOnce(&mut Self) -> Vec<T>) -> Result<Vec<T>, HallError> {
+        let database = self.database.clone();
+        let done = Store::atomically(
+            self,
+            |q| q.service.store_mut(),
+            |q| Ok::<_, rusqlite::Error>(requests(q)),
+        );
+        self.nothing_after = None;
+        done.map_err(|e| hall_error(OpError::Storage(e), &database))
+    }
+
+    /// After a panic inside `batch`: nothing of it is committed.
+    pub fn abandon(&mut self) {
+        self.service.store_mut().abandon();
+    }
+}
+
 /// Why a keyed request has no answer to keep.
 enum KeyedFailure {
     Answer(HallError),
@@ -299,5 +321,36 @@ mod tests {
             screen.events_after(cursor, 0).unwrap().more,
             "a zero-sized page still says so"
         );
+    }
+
+    #[test]
+    fn a_batch_commits_its_requests_once_each_and_a_refusal_undoes_only_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut host = queue_in(dir.path());
+        let a: ServiceCode = "A".parse().unwrap();
+        let answers = host
+            .batch(|q| {
+                vec![
+                    q.once("kiosk", "k1", "issue", |q| q.issue(a, None, Lang::En)),
+                    q.once("counter", "k2", "recall 1", |q| q.recall(1)),
+                    q.once("kiosk", "k3", "issue", |q| q.issue(a, None, Lang::En)),
+                ]
+            })
+            .unwrap();
+        let statuses: Vec<u16> = answers.iter().map(|a| a.as_ref().unwrap().status).collect();
+        assert_eq!(statuses, vec![200, 409, 200]);
+        assert_eq!(host.status().unwrap().tickets.len(), 2);
+
+        // Asked again (a retry after a lost answer): the same answers, nothing done twice.
+        let again = host
+            .once("kiosk", "k1", "issue", |q| q.issue(a, None, Lang::En))
+            .unwrap();
+        assert!(again.repeated);
+        assert_eq!(again.body, answers[0].as_ref().unwrap().body);
+        let refused = host.once("counter", "k2", "recall 1", |q| q.recall(1)).unwrap();
+        assert_eq!((refused.status, refused.repeated), (409, true));
+        assert_eq!(host.status().unwrap().tickets.len(), 2);
+        let reused = host.once("kiosk", "k1", "another request", |q| q.issue(a, None, Lang::En));
+        assert_eq!(reused.unwrap_err().kind, kiosk_contract::ErrorKind::Conflict);
     }
 }

@@ -48,6 +48,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         rounds: u32,
     },
+    /// The hall API under load: a `kiosk serve` host, 3 kiosks issuing, N counters calling at
+    /// once and 5 displays following the events, all over mutual TLS on loopback.
+    Hall {
+        #[arg(long, default_value_t = 20)]
+        counters: u32,
+        #[arg(long, default_value_t = 2000)]
+        calls: u32,
+    },
 }
 
 #[derive(serde::Serialize)]
@@ -83,6 +91,7 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> CmdResult {
         BenchCommand::Outbox { submissions } => outbox(ctx, submissions),
         BenchCommand::Speech { calls } => speech(ctx, calls),
         BenchCommand::Media { clip } => media(&clip),
+        BenchCommand::Hall { counters, calls } => super::bench_hall::hall(ctx, counters, calls),
     }
 }
 

@@ -11,6 +11,8 @@ macro_rules! outln {
 mod agency_cmd;
 #[cfg(feature = "dev-tools")]
 mod bench;
+#[cfg(feature = "dev-tools")]
+mod bench_hall;
 mod doctor;
 mod hall_cmd;
 mod kiosk_ui;

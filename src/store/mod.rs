@@ -139,6 +139,8 @@ impl Store {
     /// Runs `f` (which writes and reads through this store) as one transaction: all of it is
     /// committed, or, when it returns an error, none of it. The hall API keeps an answer to a
     /// request key in the same transaction as the operation, so a crash cannot separate them.
+    /// Inside another `atomically` (the hall API commits a batch of requests at once) it is a
+    /// savepoint: its error undoes its own changes only.
     pub fn atomically<S, T, E>(
         owner: &mut S,
         store: impl Fn(&mut S) -> &mut Store,
@@ -147,25 +149,37 @@ impl Store {
     where
         E: From<rusqlite::Error>,
     {
-        if !store(owner).conn.is_autocommit() {
-            // Left open by a request that panicked half-way: none of it may be committed.
-            tracing::warn!("rolling back a transaction left open");
-            store(owner).conn.execute_batch("ROLLBACK")?;
-        }
-        store(owner).conn.execute_batch("BEGIN IMMEDIATE")?;
+        let (begin, commit, undo) = if store(owner).conn.is_autocommit() {
+            ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+        } else {
+            (
+                "SAVEPOINT atomically",
+                "RELEASE atomically",
+                "ROLLBACK TO atomically; RELEASE atomically",
+            )
+        };
+        store(owner).conn.execute_batch(begin)?;
         match f(owner) {
-            Ok(out) => match store(owner).conn.execute_batch("COMMIT") {
+            Ok(out) => match store(owner).conn.execute_batch(commit) {
                 Ok(()) => Ok(out),
                 Err(e) => {
-                    let _ = store(owner).conn.execute_batch("ROLLBACK");
+                    let _ = store(owner).conn.execute_batch(undo);
                     Err(e.into())
                 }
             },
             Err(e) => {
                 // Nothing to do if the rollback fails: SQLite has already rolled back then.
-                let _ = store(owner).conn.execute_batch("ROLLBACK");
+                let _ = store(owner).conn.execute_batch(undo);
                 Err(e)
             }
+        }
+    }
+
+    /// Rolls back a transaction that a panic left open (none of it may be committed).
+    pub fn abandon(&mut self) {
+        if !self.conn.is_autocommit() {
+            tracing::warn!("rolling back a transaction left open by a failure");
+            let _ = self.conn.execute_batch("ROLLBACK");
         }
     }
 

@@ -16,7 +16,7 @@ use super::access::{Caller, TerminalRole, Want};
 use super::pki::{self, HallCa};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::hall_queue::LocalQueue;
+use crate::hall_queue::{KeyedAnswer, LocalQueue};
 use crate::queue_service::QueueService;
 use crate::store::Store;
 use crate::store::hall_tables;
@@ -94,8 +94,9 @@ struct Api {
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
     ca: HallCa,
-    /// Changes go through one connection, one at a time (SQLite has one writer anyway).
-    ops: Mutex<LocalQueue>,
+    /// Changes go through one connection on one thread (SQLite has one writer anyway), which
+    /// commits whatever requests arrived together in one transaction.
+    writer: Writer,
     /// Reads through another, so a screen's refresh does not wait behind a write's fsync.
     reads: Mutex<LocalQueue>,
     /// Enrolment and the lookup of callers' certificates.
@@ -245,7 +246,8 @@ pub async fn start(ctx: ApiContext, options: &ApiOptions) -> Result<HallApi, Str
         .map_err(|e| e.to_string())?
         .cursor;
     let api = Arc::new(Api {
-        ops: Mutex::new(open_queue(&ctx)?),
+        writer: Writer::spawn(open_queue(&ctx)?)
+            .map_err(|e| format!("cannot start the writer thread: {e}"))?,
         reads: Mutex::new(open_queue(&ctx)?),
         admin: Mutex::new(admin),
         config: ctx.config.clone(),
@@ -390,8 +392,12 @@ async fn keyed<T: serde::Serialize + 'static>(
         );
         return ApiError(e).into_response();
     };
-    let a = api.clone();
-    let answer = blocking(move || lock(&a.ops).once(&caller.terminal_id, &key, &request, op)).await;
+    let answer = api
+        .writer
+        .submit(Box::new(move |q: &mut LocalQueue| {
+            q.once(&caller.terminal_id, &key, &request, op)
+        }))
+        .await;
     api.events.changed();
     match answer {
         Ok(_) if api.faults.take_drop() => {
@@ -417,6 +423,67 @@ async fn keyed<T: serde::Serialize + 'static>(
             response
         }
         Err(e) => ApiError(e).into_response(),
+    }
+}
+
+/// One change for the writer: it returns the kept (or new) answer.
+type Change = Box<dyn FnOnce(&mut LocalQueue) -> Result<KeyedAnswer, HallError> + Send>;
+type Answered = tokio::sync::oneshot::Sender<Result<KeyedAnswer, HallError>>;
+
+/// The most requests one transaction takes.
+const BATCH: usize = 64;
+
+/// The thread that carries out changes: the first waiting request, and all that arrived while
+/// the previous transaction was being flushed, in one transaction (group commit). Answers go
+/// out only after the commit, so an answered change is on disk.
+struct Writer {
+    jobs: std::sync::mpsc::Sender<(Change, Answered)>,
+}
+
+impl Writer {
+    fn spawn(mut queue: LocalQueue) -> std::io::Result<Self> {
+        let (jobs, inbox) = std::sync::mpsc::channel::<(Change, Answered)>();
+        std::thread::Builder::new()
+            .name("hall-writer".into())
+            .spawn(move || {
+                while let Ok(first) = inbox.recv() {
+                    let mut batch = vec![first];
+                    batch.extend(inbox.try_iter().take(BATCH - 1));
+                    let (changes, answered): (Vec<Change>, Vec<Answered>) = batch.into_iter().unzip();
+                    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        queue.batch(|q| changes.into_iter().map(|change| change(q)).collect::<Vec<_>>())
+                    }));
+                    let results = match done {
+                        Ok(Ok(results)) => results,
+                        Ok(Err(e)) => vec![Err(e); answered.len()],
+                        Err(_) => {
+                            queue.abandon();
+                            tracing::error!("a change failed inside the hall host; its batch was undone");
+                            vec![
+                                Err(HallError::unavailable(
+                                    "the hall host failed; nothing was changed — try again"
+                                ));
+                                answered.len()
+                            ]
+                        }
+                    };
+                    for (reply, result) in answered.into_iter().zip(results) {
+                        // The requester may have gone (its connection dropped); the answer is kept.
+                        let _ = reply.send(result);
+                    }
+                }
+            })?;
+        Ok(Self { jobs })
+    }
+
+    async fn submit(&self, change: Change) -> Result<KeyedAnswer, HallError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send((change, reply))
+            .map_err(|_| HallError::unavailable("the hall host's writer has stopped"))?;
+        answer
+            .await
+            .unwrap_or_else(|_| Err(HallError::unavailable("the hall host's writer has stopped")))
     }
 }
 
