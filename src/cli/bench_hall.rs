@@ -150,23 +150,31 @@ fn summary(name: &str, mut ms: Vec<f64>) -> String {
     )
 }
 
-/// Runs `count` operations split over `workers` threads; the milliseconds of each.
+/// Runs `count` operations split over the clients' threads; the milliseconds of each. In
+/// `bursts`, every client waits for the others before each operation, so they all ask at once
+/// (as counters do when a hall opens); otherwise each asks again as soon as it is answered.
 fn timed_in_parallel(
     clients: Vec<RemoteQueue>,
     count: u32,
+    bursts: bool,
     op: impl Fn(usize, &mut RemoteQueue) -> Result<(), kiosk_contract::HallError> + Send + Sync + 'static,
 ) -> Result<Vec<f64>, Failure> {
     let op = Arc::new(op);
     let workers = clients.len() as u32;
+    let barrier = Arc::new(std::sync::Barrier::new(clients.len()));
     let handles: Vec<_> = clients
         .into_iter()
         .enumerate()
         .map(|(i, mut q)| {
-            let op = op.clone();
-            let share = count / workers + u32::from((i as u32) < count % workers);
+            let (op, barrier) = (op.clone(), barrier.clone());
+            // In bursts every client makes the same number of requests (the barrier needs all).
+            let share = count / workers + u32::from(!bursts && (i as u32) < count % workers);
             std::thread::spawn(move || -> Result<Vec<f64>, kiosk_contract::HallError> {
                 let mut times = Vec::new();
                 for _ in 0..share {
+                    if bursts {
+                        barrier.wait();
+                    }
                     let start = Instant::now();
                     op(i, &mut q)?;
                     times.push(start.elapsed().as_secs_f64() * 1000.0);
@@ -201,7 +209,7 @@ pub fn hall(_ctx: &Context, counters: u32, calls: u32) -> CmdResult {
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let desks = (1..=counters)
+    let desks: Vec<RemoteQueue> = (1..=counters)
         .map(|c| {
             enrol_queue(
                 dir.path(),
@@ -265,7 +273,7 @@ pub fn hall(_ctx: &Context, counters: u32, calls: u32) -> CmdResult {
     }
 
     let started = Instant::now();
-    let issue = timed_in_parallel(kiosks, calls, |i, q| {
+    let issue = timed_in_parallel(kiosks, calls, false, |i, q| {
         q.issue(
             "A".parse().map_err(kiosk_contract::HallError::bad_input)?,
             None,
@@ -274,9 +282,16 @@ pub fn hall(_ctx: &Context, counters: u32, calls: u32) -> CmdResult {
         .map(drop)
     })?;
     let issue_seconds = started.elapsed().as_secs_f64();
+    // Half the calls in bursts (all counters at once), half back to back (saturation).
+    let burst = timed_in_parallel(desks.clone(), calls / 2, true, |i, q| {
+        q.call_next(i as u32 + 1).map(drop)
+    })?;
     let started = Instant::now();
-    let call = timed_in_parallel(desks, calls, |i, q| q.call_next(i as u32 + 1).map(drop))?;
+    let call = timed_in_parallel(desks, calls - burst.len() as u32, false, |i, q| {
+        q.call_next(i as u32 + 1).map(drop)
+    })?;
     let call_seconds = started.elapsed().as_secs_f64();
+    let flat_out = call.len() as f64;
     let deadline = Instant::now() + Duration::from_secs(30);
     while finished.load(std::sync::atomic::Ordering::SeqCst) < DISPLAYS as u32 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
@@ -299,12 +314,13 @@ pub fn hall(_ctx: &Context, counters: u32, calls: u32) -> CmdResult {
         "max"
     );
     outln!("{}", summary("issue (3 kiosks)", issue));
-    outln!("{}", summary(&format!("call ({counters} counters)"), call));
+    outln!("{}", summary(&format!("call, {counters} at once"), burst));
+    outln!("{}", summary(&format!("call, {counters} flat out"), call));
     outln!("{}", summary("commit → display", delays));
     outln!(
         "throughput: {:.0} issues/s, {:.0} calls/s; host peak resident memory {}",
         f64::from(calls) / issue_seconds,
-        f64::from(calls) / call_seconds,
+        flat_out / call_seconds,
         peak.map_or("unknown".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
     );
     Ok(())

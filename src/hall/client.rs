@@ -58,6 +58,7 @@ pub fn cause(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// Requests to one hall host.
+#[derive(Clone)]
 pub struct HallClient {
     base: String,
     http: reqwest::blocking::Client,

@@ -11,6 +11,7 @@ use kiosk_contract::{
 use kiosk_core::lang::Lang;
 use serde_json::{Value, json};
 
+#[derive(Clone)]
 pub struct RemoteQueue {
     client: HallClient,
 }
