@@ -85,6 +85,31 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
+/// Writes `bytes` beside `path`, syncs, renames over it and syncs the directory: a power cut
+/// leaves the old file or the new one, never half of either. `private` files (keys) are created
+/// readable by their owner only, before any byte is written.
+pub fn write_atomically(path: &Path, bytes: &[u8], private: bool) -> io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(".part");
+    let tmp = dir.join(tmp_name);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    if private {
+        options.mode(0o600);
+    }
+    let mut file = options.open(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)?;
+    std::fs::File::open(dir)?.sync_all()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,29 +160,4 @@ mod tests {
         assert!(something_at(&link));
         assert!(!something_at(&dir.path().join("nothing")));
     }
-}
-
-/// Writes `bytes` beside `path`, syncs, renames over it and syncs the directory: a power cut
-/// leaves the old file or the new one, never half of either. `private` files (keys) are created
-/// readable by their owner only, before any byte is written.
-pub fn write_atomically(path: &Path, bytes: &[u8], private: bool) -> io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
-    tmp_name.push(".part");
-    let tmp = dir.join(tmp_name);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    if private {
-        options.mode(0o600);
-    }
-    let mut file = options.open(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)?;
-    std::fs::File::open(dir)?.sync_all()
 }

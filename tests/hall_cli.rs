@@ -50,9 +50,11 @@ fn serve(dir: &Path, port: u16) -> Child {
     });
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .expect("kiosk serve reports its API");
+        let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("kiosk serve did not report its API");
+        };
         if line.contains("hall API listening") {
             // Keep draining so the child never blocks on a full pipe.
             std::thread::spawn(move || rx.iter().for_each(drop));

@@ -55,7 +55,7 @@ fn acknowledged_personal_data_leaves_the_database_files() {
         contains(&file_bytes(dir.path()), PHONE),
         "the test sees personal data while pending"
     );
-    assert_eq!(store.read(|tx| outbox::counts(tx)).expect("counts").pending, 50);
+    assert_eq!(store.read(outbox::counts).expect("counts").pending, 50);
 
     for (i, id) in ids.iter().enumerate() {
         store
@@ -118,8 +118,8 @@ fn dead_letters_are_counted_and_can_be_retried() {
         .map(|d| d.id)
         .collect();
     assert_eq!(due, vec!["c"], "a is dead, b waits for its backoff");
-    assert_eq!(store.read(|tx| outbox::next_due(tx)).expect("next"), Some(now));
-    let c = store.read(|tx| outbox::counts(tx)).expect("counts");
+    assert_eq!(store.read(outbox::next_due).expect("next"), Some(now));
+    let c = store.read(outbox::counts).expect("counts");
     assert_eq!((c.pending, c.delivered, c.dead), (2, 0, 1));
     assert_eq!(
         store.write(|tx| outbox::retry_dead(tx, now)).expect("retry dead"),

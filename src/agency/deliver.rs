@@ -281,7 +281,7 @@ pub async fn run(
         } else {
             idle
         };
-        let next = store.read(|tx| table::next_due(tx)).ok().flatten();
+        let next = store.read(table::next_due).ok().flatten();
         let wait = next
             .map(|at| (at - clock.now()).to_std().unwrap_or_default())
             .unwrap_or(longest)

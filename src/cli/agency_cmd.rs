@@ -222,8 +222,8 @@ pub fn outbox(ctx: &Context, cmd: OutboxCommand) -> CmdResult {
     match cmd {
         OutboxCommand::Status { json } => {
             let (config, _) = ctx.load_config()?;
-            let counts = store.read(|tx| table::counts(tx)).map_err(db)?;
-            let dead_letters = store.read(|tx| table::dead(tx)).map_err(db)?;
+            let counts = store.read(table::counts).map_err(db)?;
+            let dead_letters = store.read(table::dead).map_err(db)?;
             let status = Status {
                 pending: counts.pending,
                 delivered: counts.delivered,

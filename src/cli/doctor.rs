@@ -345,8 +345,8 @@ fn agency(ctx: &Context) -> Check {
         Err(f) => return check("agency", Status::Fail, f.message),
     };
     let outbox = Store::open_in(&ctx.data_dir).map(|mut s| {
-        let counts = s.read(|tx| table::counts(tx));
-        let oldest = s.read(|tx| table::oldest_pending(tx));
+        let counts = s.read(table::counts);
+        let oldest = s.read(table::oldest_pending);
         (counts, oldest)
     });
     let (counts, oldest) = match outbox {

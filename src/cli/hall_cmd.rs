@@ -135,7 +135,7 @@ pub(super) fn terminals(ctx: &Context, json: bool) -> CmdResult {
     on_hall_host(ctx, "the list of terminals")?;
     let mut store = Store::open_in(&ctx.data_dir)?;
     let rows = store
-        .read(|c| hall_tables::terminals(c))
+        .read(hall_tables::terminals)
         .map_err(|e| Failure::failed(format!("queue database: {e}")))?;
     let lines: Vec<TerminalLine> = rows
         .into_iter()
@@ -212,14 +212,17 @@ pub(super) fn join(ctx: &Context, args: JoinArgs) -> CmdResult {
         .config_path
         .clone()
         .unwrap_or_else(|| default_config_path(&ctx.data_dir));
-    let changes = ProvisionChanges {
-        hall_id: Some(answer.hall_id.clone()),
-        terminal_id: Some(answer.terminal_id.clone()),
-        role: answer.role.terminal_role(),
-        hall_host: Some(base.clone()),
-        ..ProvisionChanges::default()
-    };
-    super::provision::write_changes(&path, &changes, true)?;
+    // A monitor (Prometheus) only needs the certificates; it runs no kiosk program.
+    if let Some(role) = answer.role.terminal_role() {
+        let changes = ProvisionChanges {
+            hall_id: Some(answer.hall_id.clone()),
+            terminal_id: Some(answer.terminal_id.clone()),
+            role: Some(role),
+            hall_host: Some(base.clone()),
+            ..ProvisionChanges::default()
+        };
+        super::provision::write_changes(&path, &changes, true)?;
+    }
     tracing::info!(terminal = %answer.terminal_id, role = answer.role.as_str(), host = %base, "joined the hall");
     if json_out(&args, &answer, &files, &path)? {
         return Ok(());

@@ -179,7 +179,7 @@ pub(super) fn scrape(api: &Api) -> Result<String, String> {
     let (outbox, attention) = {
         let mut admin = lock(&api.admin);
         let outbox = admin
-            .read(|c| crate::store::outbox_tables::counts(c))
+            .read(crate::store::outbox_tables::counts)
             .map_err(|e| e.to_string())?;
         let attention = crate::printing::printer_attention(&mut admin, &api.config.terminal.id)
             .map_err(|e| e.to_string())?;
