@@ -356,7 +356,7 @@ fn doctor_fails_a_printer_dir_that_is_a_file_and_a_dropped_table() {
         "issue",
     );
     let conn = rusqlite::Connection::open(dropped.path().join("kiosk.sqlite3")).unwrap();
-    conn.execute_batch("DROP INDEX one_call_per_counter; DROP INDEX tickets_by_state; DROP TABLE transitions; DROP TABLE tickets;")
+    conn.execute_batch("DROP TABLE hall_log; DROP INDEX one_call_per_counter; DROP INDEX tickets_by_state; DROP TABLE transitions; DROP TABLE tickets;")
         .unwrap();
     drop(conn);
     let database = doctor_check(dropped.path(), "database");

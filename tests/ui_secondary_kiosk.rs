@@ -70,7 +70,11 @@ fn tickets_stop_while_the_hall_host_is_away_and_come_back_by_themselves() {
     let button = find(&k, "home-take-ticket");
     assert_eq!(button.accessible_enabled(), Some(false));
     let says = button.accessible_description().unwrap().to_string();
-    assert!(says.contains("main kiosk"), "{says}");
+    let want = kiosk::i18n::tr(
+        kiosk::lang::Lang::ZhCn,
+        "Not available at this kiosk right now. Please use the main kiosk or ask staff.",
+    );
+    assert_eq!(says, want, "the visitor is sent to the main kiosk or staff");
     // The eligibility check does not need the host.
     tap(&k, "home-screening");
     assert_ne!(screen(&k), Screen::Home, "the check starts");
