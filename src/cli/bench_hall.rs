@@ -198,7 +198,7 @@ pub fn hall(_ctx: &Context, counters: u32, calls: u32) -> CmdResult {
     let dir = tempfile_dir()?;
     provision(dir.path(), counters)?;
     let (host, base) = start_host(dir.path())?;
-    let kiosks = (0..KIOSKS)
+    let mut kiosks = (0..KIOSKS)
         .map(|i| {
             enrol_queue(
                 dir.path(),
@@ -209,7 +209,7 @@ pub fn hall(_ctx: &Context, counters: u32, calls: u32) -> CmdResult {
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let desks: Vec<RemoteQueue> = (1..=counters)
+    let mut desks: Vec<RemoteQueue> = (1..=counters)
         .map(|c| {
             enrol_queue(
                 dir.path(),
@@ -272,6 +272,10 @@ pub fn hall(_ctx: &Context, counters: u32, calls: u32) -> CmdResult {
             .map_err(|_| Failure::failed("a display did not get its snapshot"))?;
     }
 
+    // Terminals keep their connection open: the handshakes happen before the clock starts.
+    for q in kiosks.iter_mut().chain(desks.iter_mut()) {
+        q.summary()?;
+    }
     let started = Instant::now();
     let issue = timed_in_parallel(kiosks, calls, false, |i, q| {
         q.issue(
