@@ -158,7 +158,7 @@ impl QueueService {
             let mut next = match number {
                 Some(n) => Some(find_number(tx, day, n)?),
                 None => {
-                    let waiting = tables::tickets_in_state(tx, day, TicketState::Waiting)?;
+                    let waiting = tables::call_candidates(tx, day, &services)?;
                     let candidates: Vec<Candidate> = waiting.iter().map(Ticket::candidate).collect();
                     let streak = tables::priority_streak(tx, day, rule.max_priority_streak.max(1))?;
                     queue::choose_next(&candidates, &services, rule, streak)

@@ -143,6 +143,12 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX request_keys_by_age ON request_keys (at);
     "#,
+    // Who is called next is read from a few index seeks (the first waiting ticket per service,
+    // normal and green channel, and the rejoined ones), not from the whole day's queue.
+    r#"
+    CREATE INDEX tickets_waiting_order ON tickets (business_day, state, service, priority, arrived_at, id);
+    CREATE INDEX tickets_rejoined ON tickets (business_day) WHERE state = 'waiting' AND rejoined_at IS NOT NULL;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -164,6 +164,41 @@ pub fn tickets_in_state(
     )
 }
 
+/// The waiting tickets that could be called next at a counter serving `services`, whatever the
+/// fairness rule: every rejoined one, and per service the earliest (by arrival, then id) normal
+/// and green-channel ticket. `queue::choose_next` picks from these exactly what it would pick
+/// from all of them; each is an index seek, so a call does not read the whole day's queue.
+pub fn call_candidates(
+    conn: &Connection,
+    day: NaiveDate,
+    services: &[ServiceCode],
+) -> rusqlite::Result<Vec<Ticket>> {
+    let day = day.to_string();
+    let mut found: Vec<Ticket> = query_tickets(
+        conn,
+        "business_day = ?1 AND state = 'waiting' AND rejoined_at IS NOT NULL",
+        params![day],
+    )?;
+    for service in services {
+        for priority in ["priority IS NULL", "priority IS NOT NULL"] {
+            let first = query_tickets(
+                conn,
+                &format!(
+                    "business_day = ?1 AND state = 'waiting' AND service = ?2 AND {priority} \
+                     ORDER BY arrived_at, id LIMIT 1"
+                ),
+                params![day, service.to_string()],
+            )?;
+            for t in first {
+                if !found.iter().any(|f| f.id == t.id) {
+                    found.push(t);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
 pub fn waiting_in_service(
     conn: &Connection,
     day: NaiveDate,
