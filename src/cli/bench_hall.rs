@@ -11,7 +11,7 @@ use crate::hall::enrolment;
 use crate::hall::event_stream::{self, StreamItem};
 use crate::hall::pki::HallCa;
 use crate::hall::remote::RemoteQueue;
-use crate::lang::{Lang, Names};
+use crate::lang::Lang;
 use crate::store::Store;
 use kiosk_contract::HallQueue;
 use std::ops::ControlFlow;
@@ -31,15 +31,7 @@ fn provision(dir: &Path, counters: u32) -> Result<Config, Failure> {
     let mut config = Config::default();
     let services: Vec<_> = config.services.iter().map(|s| s.code).collect();
     config.counters = (1..=counters)
-        .map(|id| CounterConfig {
-            id,
-            name: Names::new(
-                &format!("{id}号窗口"),
-                &format!("Counter {id}"),
-                &format!("{id}-كۆزنەك"),
-            ),
-            services: services.clone(),
-        })
+        .map(|id| CounterConfig::numbered(id, services.clone()))
         .collect();
     config.speech.enabled = false;
     std::fs::create_dir_all(dir).map_err(|e| fail("data directory")(e.to_string()))?;

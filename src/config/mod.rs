@@ -263,6 +263,21 @@ pub struct CounterConfig {
     pub services: Vec<ServiceCode>,
 }
 
+impl CounterConfig {
+    /// Counter `id` named by its number in the three languages ("3号窗口", "Counter 3", "3-كۆزنەك").
+    pub fn numbered(id: u32, services: Vec<ServiceCode>) -> Self {
+        Self {
+            id,
+            name: Names::new(
+                &format!("{id}号窗口"),
+                &format!("Counter {id}"),
+                &format!("{id}-كۆزنەك"),
+            ),
+            services,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PrinterKind {
@@ -401,15 +416,7 @@ impl Default for Config {
         ];
         let all: Vec<ServiceCode> = services.iter().map(|s| s.code).collect();
         let counters = (1..=3)
-            .map(|id| CounterConfig {
-                id,
-                name: Names::new(
-                    &format!("{id}号窗口"),
-                    &format!("Counter {id}"),
-                    &format!("{id}-كۆزنەك"),
-                ),
-                services: all.clone(),
-            })
+            .map(|id| CounterConfig::numbered(id, all.clone()))
             .collect();
         Self {
             hall: HallConfig {
