@@ -97,7 +97,9 @@ pub fn ticket_receipt(ticket: &TicketFacts, lang: Lang, ctx: &TicketContext) -> 
         // i18n: msgids
         "Your ID card or residence permit",
         "Papers about your matter (contracts, letters, court papers)",
-        "Proof of your household's income, if you apply for legal aid",
+        // Legal Aid Law art. 41: the office verifies hardship through information sharing or the
+        // applicant's personal integrity commitment; no certificate of income may be demanded.
+        "If you apply for legal aid: a statement of your finances, filled in here, and your signed personal commitment are enough; bring payslips or other income papers if you have them",
     ] {
         r.body(bullet(&tr(lang, item)));
     }
