@@ -99,7 +99,7 @@ pub fn ticket_receipt(ticket: &TicketFacts, lang: Lang, ctx: &TicketContext) -> 
         "Papers about your matter (contracts, letters, court papers)",
         // Legal Aid Law art. 41: the office verifies hardship through information sharing or the
         // applicant's personal integrity commitment; no certificate of income may be demanded.
-        "If you apply for legal aid: a statement of your finances, filled in here, and your signed personal commitment are enough; bring payslips or other income papers if you have them",
+        "For legal aid, a statement you fill in here and your signed commitment are enough; bring payslips if you have them",
     ] {
         r.body(bullet(&tr(lang, item)));
     }
