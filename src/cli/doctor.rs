@@ -168,7 +168,7 @@ fn hall_link(ctx: &Context, config: &Config) -> Check {
             );
         }
     }
-    let client = match crate::hall::client::HallClient::for_terminal(&ctx.data_dir, config) {
+    let client = match crate::hall::client::HallClient::with_tls(config, &tls) {
         Ok(c) => c,
         Err(e) => return check(NAME, Status::Fail, e.message),
     };

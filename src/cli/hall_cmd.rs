@@ -273,10 +273,7 @@ pub(super) fn events(ctx: &Context, json: bool) -> CmdResult {
                 "{:>6} {} {:<8} {:<5} counter {}",
                 e.seq,
                 e.at.format("%H:%M:%S"),
-                serde_json::to_value(e.event)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
+                e.event.as_str(),
                 e.number.as_deref().unwrap_or("-"),
                 e.counter.map_or("-".to_owned(), |c| c.to_string())
             ),

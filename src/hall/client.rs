@@ -80,12 +80,17 @@ impl HallClient {
 
     /// The client of an enrolled terminal (`terminal.hall_host` and its stored certificates).
     pub fn for_terminal(data_dir: &Path, config: &crate::config::Config) -> Result<Self, HallError> {
+        Self::with_tls(config, &TerminalTls::load(data_dir)?)
+    }
+
+    /// The same with the certificates already read.
+    pub fn with_tls(config: &crate::config::Config, tls: &TerminalTls) -> Result<Self, HallError> {
         let base = config.terminal.hall_host.as_deref().ok_or_else(|| {
             HallError::unavailable(
                 "terminal.hall_host is not set; run `kiosk join` or `kiosk provision --hall-host`",
             )
         })?;
-        Self::new(base, TerminalTls::load(data_dir)?.rustls()?)
+        Self::new(base, tls.rustls()?)
     }
 
     pub fn base(&self) -> &str {

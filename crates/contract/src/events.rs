@@ -29,6 +29,24 @@ pub enum EventKind {
     Resume,
 }
 
+impl EventKind {
+    /// The kind's word on the wire (the SSE `event:` field, the metrics' label).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pause => "pause",
+            Self::Resume => "resume",
+            Self::Issue => Action::Issue.as_str(),
+            Self::Call => Action::Call.as_str(),
+            Self::Recall => Action::Recall.as_str(),
+            Self::Skip => Action::Skip.as_str(),
+            Self::Rejoin => Action::Rejoin.as_str(),
+            Self::Transfer => Action::Transfer.as_str(),
+            Self::Complete => Action::Complete.as_str(),
+            Self::Expire => Action::Expire.as_str(),
+        }
+    }
+}
+
 impl From<Action> for EventKind {
     fn from(a: Action) -> Self {
         match a {
@@ -40,6 +58,24 @@ impl From<Action> for EventKind {
             Action::Transfer => Self::Transfer,
             Action::Complete => Self::Complete,
             Action::Expire => Self::Expire,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kinds_word_is_its_json() {
+        for kind in [
+            EventKind::Issue,
+            EventKind::Call,
+            EventKind::Transfer,
+            EventKind::Pause,
+            EventKind::Resume,
+        ] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
         }
     }
 }

@@ -84,8 +84,12 @@ pub(super) async fn pump(
 /// One SSE message.
 fn message(event: &kiosk_contract::HallEvent) -> Option<Event> {
     let data = serde_json::to_string(event).ok()?;
-    let kind = serde_json::to_value(event.event).ok()?.as_str()?.to_owned();
-    Some(Event::default().id(event.seq.to_string()).event(kind).data(data))
+    Some(
+        Event::default()
+            .id(event.seq.to_string())
+            .event(event.event.as_str())
+            .data(data),
+    )
 }
 
 fn snapshot_message(summary: &kiosk_contract::HallSummary) -> Option<Event> {

@@ -85,11 +85,8 @@ impl Metrics {
     }
 
     pub(super) fn saw(&self, event: &HallEvent) {
-        let name = serde_json::to_value(event.event)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        self.events.get_or_create(&EventLabels { event: name }).inc();
+        let event = event.event.as_str().to_owned();
+        self.events.get_or_create(&EventLabels { event }).inc();
     }
 
     /// Counts an event-stream client while the returned guard lives.
