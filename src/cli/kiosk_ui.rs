@@ -17,10 +17,10 @@ use std::sync::Arc;
 pub struct RunArgs {
     /// A normal window instead of full screen (for testing and demonstrations).
     #[arg(long)]
-    windowed: bool,
+    pub(super) windowed: bool,
     /// Window size, e.g. 1080x1920 (portrait) or 1920x1080 (landscape).
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
-    size: Option<(u32, u32)>,
+    pub(super) size: Option<(u32, u32)>,
 }
 
 pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -106,7 +106,10 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
                 // The kiosk's own outbox worker (woken the moment a visitor sends) delivers the
                 // whole outbox, the daily report included: one worker per process.
                 agency: None,
-                announcer: config.speech.announce_calls.then(|| speech.clone()),
+                announcer: config
+                    .speech
+                    .announces_calls(config.terminal.role)
+                    .then(|| speech.clone()),
             });
             match started {
                 Ok(host) => Some(host),
@@ -147,7 +150,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
 
 /// Ctrl-C (SIGINT) and SIGTERM close the kiosk cleanly: the event loop ends, the queue thread
 /// finishes its job, and the database is closed. (Left alone, a dependency swallows SIGINT.)
-fn stop_on_signals() {
+pub(super) fn stop_on_signals() {
     let spawned = std::thread::Builder::new().name("signals".into()).spawn(|| {
         let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
             tracing::error!("cannot watch for stop signals; stop the kiosk with SIGKILL");
@@ -177,6 +180,9 @@ pub struct ScreenshotArgs {
     /// Only this size; default portrait 1080x1920 and landscape 1920x1080.
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     size: Option<(u32, u32)>,
+    /// Only the calling display's screens.
+    #[arg(long)]
+    display_only: bool,
 }
 
 pub fn screenshot(ctx: &Context, args: ScreenshotArgs) -> CmdResult {
@@ -190,7 +196,22 @@ pub fn screenshot(ctx: &Context, args: ScreenshotArgs) -> CmdResult {
             .map_or_else(|| vec![(1080, 1920), (1920, 1080)], |s| vec![s]),
         overlays: true,
     };
-    let files = crate::ui::screenshot::render_all(&config, &req).map_err(Failure::failed)?;
+    let mut files = if args.display_only {
+        std::fs::create_dir_all(&req.out)
+            .map_err(|e| Failure::failed(format!("cannot create {}: {e}", req.out.display())))?;
+        Vec::new()
+    } else {
+        crate::ui::screenshot::render_all(&config, &req).map_err(Failure::failed)?
+    };
+    // The calling display is bilingual and has one look: it is drawn once per size.
+    if args.display_only || (args.lang.is_none() && args.theme.is_none()) {
+        let sizes = args
+            .size
+            .map_or_else(|| crate::ui::display_shots::SIZES.to_vec(), |s| vec![s]);
+        files.extend(
+            crate::ui::display_shots::render_all(&config, &req.out, &sizes).map_err(Failure::failed)?,
+        );
+    }
     outln!("{} screenshots in {}", files.len(), req.out.display());
     Ok(())
 }

@@ -13,6 +13,7 @@ mod agency_cmd;
 mod bench;
 #[cfg(feature = "dev-tools")]
 mod bench_hall;
+mod display_cmd;
 mod doctor;
 mod hall_cmd;
 mod kiosk_ui;
@@ -61,6 +62,8 @@ pub struct Cli {
 enum Command {
     /// The visitor kiosk (the default command).
     Run(kiosk_ui::RunArgs),
+    /// The calling display: the hall's wall screen (1920x1080 unless --size says otherwise).
+    Display(kiosk_ui::RunArgs),
     /// The hall host without a user interface (and the hall API, once the hall has terminals).
     Serve(serve::ServeArgs),
     /// Enrol this terminal at its hall host with the code and fingerprint printed there.
@@ -290,7 +293,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let long_running = matches!(cli.command, None | Some(Command::Run(_) | Command::Serve(_)));
+    let long_running = matches!(
+        cli.command,
+        None | Some(Command::Run(_) | Command::Serve(_) | Command::Display(_))
+    );
     init_logging(if long_running { "info" } else { "warn" });
     let clock: Arc<dyn Clock> = match cli.now {
         Some(at) => Arc::new(ManualClock::new(at)),
@@ -303,6 +309,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command.unwrap_or(Command::Run(kiosk_ui::RunArgs::default())) {
         Command::Run(args) => kiosk_ui::run(&ctx, args),
+        Command::Display(args) => display_cmd::run(&ctx, args),
         Command::Screenshot(args) => kiosk_ui::screenshot(&ctx, args),
         Command::Speak(args) => speak_cmd::run(&ctx, *args),
         Command::Media(cmd) => media_cmd::run(&ctx, cmd),

@@ -79,6 +79,10 @@ pub struct ProvisionArgs {
     /// http://192.0.2.10:8481 (tickets then link to it, and the hall host serves it).
     #[arg(long, value_name = "URL")]
     public_url: Option<String>,
+    /// The calling display's scrolling notice in three languages,
+    /// "zh-CN=…;en=…;ug=…"; "" removes it.
+    #[arg(long, value_name = "TEXTS")]
+    notice: Option<crate::config::NoticeSpec>,
     /// 58 or 80.
     #[arg(long, value_name = "MM")]
     paper_width: Option<u32>,
@@ -287,6 +291,7 @@ fn changes_from(a: &ProvisionArgs) -> Result<ProvisionChanges, Failure> {
         printer_dir: a.printer_dir.clone(),
         status_url: a.status_url.clone(),
         public_url: a.public_url.clone(),
+        notice: a.notice.clone(),
         paper_width_mm: a.paper_width,
         agency_url: a.agency_url.clone(),
         agency_key_file: a.agency_key_file.clone(),

@@ -34,7 +34,7 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> CmdResult {
     drop(queue);
     let announcer = config
         .speech
-        .announce_calls
+        .announces_calls(config.terminal.role)
         .then(|| crate::speech::SpeechService::for_config(&config));
     let api = crate::hall_host::hall_api_options(&ctx.data_dir, &config, args.listen, args.public_listen);
     let host = HallHost::start(HostOptions {

@@ -8,7 +8,7 @@ pub mod halls;
 mod provision;
 mod validate;
 
-pub use provision::{CounterSpec, ProvisionChanges, ServiceSpec};
+pub use provision::{CounterSpec, NoticeSpec, ProvisionChanges, ServiceSpec};
 pub use validate::{ConfigError, Problem};
 
 // The configuration writes service letters as the contract does.
@@ -46,6 +46,24 @@ pub struct Config {
     pub screening: ScreeningConfig,
     #[serde(default, skip_serializing_if = "HallApiConfig::is_default")]
     pub hall_api: HallApiConfig,
+    #[serde(default, skip_serializing_if = "DisplayConfig::is_default")]
+    pub display: DisplayConfig,
+}
+
+/// The calling display (`kiosk display`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DisplayConfig {
+    /// The hall's notice along the bottom of the wall screen, in each language in turn; a
+    /// notice too long for the screen scrolls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Names>,
+}
+
+impl DisplayConfig {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// The hall API on the hall host (other roles ignore it).
@@ -138,10 +156,11 @@ pub struct SpeechConfig {
     pub call_languages: Vec<crate::voice::Voice>,
     /// The hall's level for calls, 0..=10 (5 is the recorded level).
     pub call_volume: u8,
-    /// Whether this terminal's speakers announce the counters' calls. On a hall host the one
-    /// process carrying out the host's duties announces (so each call is heard once); a hall
-    /// whose calling display announces sets this to false on the host.
-    pub announce_calls: bool,
+    /// Whether this terminal's speakers announce the counters' calls, so that a hall hears each
+    /// call once. Unset: the hall host announces and a calling display does not; a hall whose
+    /// display has the speakers sets `true` on the display and `false` on the host.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub announce_calls: Option<bool>,
 }
 
 impl Default for SpeechConfig {
@@ -152,12 +171,17 @@ impl Default for SpeechConfig {
             voice_dir: None,
             call_languages: vec![Voice::Zh, Voice::Yue, Voice::En],
             call_volume: 7,
-            announce_calls: true,
+            announce_calls: None,
         }
     }
 }
 
 impl SpeechConfig {
+    /// Whether a terminal of this role announces calls (see `announce_calls`).
+    pub fn announces_calls(&self, role: Role) -> bool {
+        self.enabled && self.announce_calls.unwrap_or(role == Role::HallHost)
+    }
+
     /// The configured voice packs, else the shipped ones (`assets/voice`, found as `assets` says).
     pub fn voice_dir(&self) -> PathBuf {
         self.voice_dir
@@ -449,6 +473,7 @@ impl Default for Config {
             speech: SpeechConfig::default(),
             screening: ScreeningConfig::default(),
             hall_api: HallApiConfig::default(),
+            display: DisplayConfig::default(),
         }
     }
 }

@@ -144,6 +144,32 @@ impl FromStr for CounterSpec {
     }
 }
 
+/// `zh-CN=…;en=…;ug=…`: a text in all three languages (the display's notice); empty: none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeSpec(pub Option<Names>);
+
+impl FromStr for NoticeSpec {
+    type Err = String;
+    fn from_str(spec: &str) -> Result<Self, Self::Err> {
+        if spec.trim().is_empty() {
+            return Ok(NoticeSpec(None));
+        }
+        // The pairs without a head (a service's code, a counter's number).
+        let spec = format!(";{spec}");
+        let (_, pairs) = key_values(&spec)?;
+        let mut names = NameParts::default();
+        for (k, v) in pairs {
+            if !names.take(k, v) {
+                return Err(format!("unknown key '{k}'; use zh-CN, en and ug"));
+            }
+        }
+        names
+            .complete()
+            .map(|n| NoticeSpec(Some(n)))
+            .ok_or_else(|| "give the notice in all three languages: zh-CN=…;en=…;ug=…".to_owned())
+    }
+}
+
 /// Everything `kiosk provision` can change. `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProvisionChanges {
@@ -164,6 +190,8 @@ pub struct ProvisionChanges {
     pub printer_dir: Option<PathBuf>,
     pub status_url: Option<String>,
     pub public_url: Option<String>,
+    /// The calling display's notice (`Some(NoticeSpec(None))` removes it).
+    pub notice: Option<NoticeSpec>,
     pub paper_width_mm: Option<u32>,
     pub agency_url: Option<String>,
     pub agency_key_file: Option<PathBuf>,
@@ -255,6 +283,9 @@ impl ProvisionChanges {
         }
         if self.printer_port.is_some() {
             pr.port = self.printer_port;
+        }
+        if let Some(NoticeSpec(notice)) = &self.notice {
+            config.display.notice.clone_from(notice);
         }
         if self.public_url.is_some() {
             config.hall_api.public_url.clone_from(&self.public_url);

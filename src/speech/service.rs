@@ -77,6 +77,18 @@ impl SpeechService {
         }
         let mut voices = vec![Voice::Zh, Voice::En, Voice::Ug];
         voices.extend(config.speech.call_languages.iter().copied());
+        Self::with_voices(config, voices)
+    }
+
+    /// The speech thread of a calling display: only the voices calls are made in.
+    pub fn for_calls(config: &crate::config::Config) -> SpeechService {
+        if !config.speech.enabled {
+            return SpeechService::off();
+        }
+        Self::with_voices(config, config.speech.call_languages.clone())
+    }
+
+    fn with_voices(config: &crate::config::Config, mut voices: Vec<Voice>) -> SpeechService {
         voices.sort();
         voices.dedup();
         let options = SpeechOptions {

@@ -5,6 +5,8 @@
 
 mod controller;
 mod devices;
+pub mod display;
+pub mod display_shots;
 pub mod fonts;
 mod inbox;
 pub mod media;

@@ -68,14 +68,38 @@ pub const SCREENS: [(&str, Screen); 18] = [
     ("preapp-done", Screen::PreappDone),
 ];
 
-struct HeadlessPlatform {
-    window: Rc<MinimalSoftwareWindow>,
+/// A platform with no display: each window is a software-rendered buffer.
+struct HeadlessPlatform;
+
+thread_local! {
+    /// The window the platform made last (for the component being created).
+    static LAST_WINDOW: std::cell::RefCell<Option<Rc<MinimalSoftwareWindow>>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 impl Platform for HeadlessPlatform {
     fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
-        Ok(self.window.clone())
+        let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+        LAST_WINDOW.with(|w| *w.borrow_mut() = Some(window.clone()));
+        Ok(window)
     }
+}
+
+/// Creates a component on the headless platform (set up on first use) and shows it; its window.
+pub(super) fn headless<T: ComponentHandle>(
+    make: impl FnOnce() -> Result<T, slint::PlatformError>,
+) -> Result<(Rc<MinimalSoftwareWindow>, T), String> {
+    static PLATFORM: std::sync::Once = std::sync::Once::new();
+    let mut set = Ok(());
+    PLATFORM.call_once(|| set = slint::platform::set_platform(Box::new(HeadlessPlatform)));
+    set.map_err(|e| format!("cannot set up headless rendering: {e}"))?;
+    super::fonts::register_bundled_fonts();
+    let ui = make().map_err(|e| e.to_string())?;
+    ui.show().map_err(|e| e.to_string())?;
+    let window = LAST_WINDOW
+        .with(|w| w.borrow_mut().take())
+        .ok_or("the headless platform made no window")?;
+    Ok((window, ui))
 }
 
 pub struct Request {
@@ -90,21 +114,14 @@ pub struct Request {
 /// The kiosk window on a headless software-rendered platform (once per process).
 /// Its spoken guide only collects (`screen_guides` reads what it would say).
 fn headless_kiosk() -> Result<(Rc<MinimalSoftwareWindow>, KioskWindow, Rc<Guide>), String> {
-    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
-    slint::platform::set_platform(Box::new(HeadlessPlatform {
-        window: window.clone(),
-    }))
-    .map_err(|e| format!("cannot set up headless rendering: {e}"))?;
-    super::fonts::register_bundled_fonts();
-    let ui = KioskWindow::new().map_err(|e| e.to_string())?;
-    ui.show().map_err(|e| e.to_string())?;
+    let (window, ui) = headless(KioskWindow::new)?;
     let guide = super::speech::wire(&ui, None);
     ui.global::<Nav>().set_inactivity_clock(false);
     Ok((window, ui, guide))
 }
 
 /// Renders one full frame into `buffer` (the window repaints everything each time).
-fn render_frame(window: &MinimalSoftwareWindow, buffer: &mut SharedPixelBuffer<Rgb8Pixel>) {
+pub(super) fn render_frame(window: &MinimalSoftwareWindow, buffer: &mut SharedPixelBuffer<Rgb8Pixel>) {
     let stride = buffer.width() as usize;
     slint::platform::update_timers_and_animations();
     window.request_redraw();
@@ -496,7 +513,7 @@ fn prepare_wizard(ui: &KioskWindow, guide: &Guide, config: &Config, lang: Lang) 
     w.set_unsure(false);
 }
 
-fn save_png(window: &MinimalSoftwareWindow, w: u32, h: u32, file: &Path) -> Result<(), String> {
+pub(super) fn save_png(window: &MinimalSoftwareWindow, w: u32, h: u32, file: &Path) -> Result<(), String> {
     let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(w, h);
     render_frame(window, &mut buffer);
     let f = std::fs::File::create(file).map_err(|e| format!("cannot write {}: {e}", file.display()))?;

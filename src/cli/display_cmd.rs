@@ -1,0 +1,106 @@
+//! `kiosk display`: the calling display's window. A display terminal follows the hall host's
+//! event stream; the hall host itself can show one too (second monitor), reading its database.
+
+use super::kiosk_ui::{RunArgs, stop_on_signals};
+use super::{CmdResult, Context, Failure};
+use crate::config::{Config, Role};
+use crate::display::feed::{self, Feed, FeedOptions, Source};
+use crate::hall::client::{HallClient, TerminalTls};
+use crate::hall::remote::RemoteQueue;
+use crate::speech::SpeechService;
+use crate::ui::DisplayWindow;
+use crate::ui::display::{self as screen, DisplayNames};
+use kiosk_contract::HallQueue;
+use slint::ComponentHandle;
+use std::time::Duration;
+
+/// Where this terminal's display learns about calls, and what reads the waiting counts.
+fn sources(ctx: &Context, config: &Config) -> Result<(Source, Box<dyn HallQueue + Send>), Failure> {
+    match config.terminal.role {
+        Role::Display => {
+            let tls = TerminalTls::load(&ctx.data_dir)?;
+            let client = HallClient::with_tls(config, &tls)?;
+            let source = Source::Remote {
+                base: client.base().to_owned(),
+                tls: Box::new(tls.rustls()?),
+            };
+            Ok((source, Box::new(RemoteQueue::new(client))))
+        }
+        Role::HallHost => {
+            let local = || -> Result<Box<dyn HallQueue + Send>, Failure> {
+                Ok(Box::new(crate::hall_queue::LocalQueue::new(ctx.open_queue()?)))
+            };
+            Ok((Source::Local(local()?), local()?))
+        }
+        role => Err(Failure::bad_input(format!(
+            "this terminal is a {role:?}; the calling display runs on a terminal enrolled with \
+             `--role display` (or on the hall host, as a second screen)"
+        ))),
+    }
+}
+
+/// Starts the threads that feed `window`.
+pub(crate) fn start_feed(ctx: &Context, config: &Config, window: &DisplayWindow) -> Result<Feed, Failure> {
+    let (source, counts) = sources(ctx, config)?;
+    // On the hall host the host service announces; a display only where configured.
+    let announce: Option<Box<dyn Fn(crate::speech::service::Command) + Send>> =
+        (config.terminal.role == Role::Display && config.speech.announces_calls(Role::Display)).then(|| {
+            let speech = SpeechService::for_calls(config);
+            Box::new(move |c| speech.send(c)) as Box<dyn Fn(_) + Send>
+        });
+    tracing::info!(announcing = announce.is_some(), "calling display starting");
+    let names = DisplayNames::from_config(config);
+    let weak = window.as_weak();
+    let options = FeedOptions {
+        source,
+        counts,
+        clock: ctx.clock.clone(),
+        time_zone: config.time_zone(),
+        rollover: config.rollover_time(),
+        announce,
+        voices: config.speech.call_languages.clone(),
+    };
+    feed::start(options, move |board| {
+        let (board, names, weak) = (board.clone(), names.clone(), weak.clone());
+        let _ = slint::invoke_from_event_loop(move || {
+            if let Some(w) = weak.upgrade() {
+                screen::show_board(&w, &board, &names);
+            }
+        });
+    })
+    .map_err(|e| Failure::failed(format!("cannot start the display's threads: {e}")))
+}
+
+pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
+    let (config, _) = ctx.load_config()?;
+    crate::ui::fonts::register_bundled_fonts();
+    let window = DisplayWindow::new().map_err(|e| {
+        Failure::failed(format!(
+            "cannot open the display window: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)?"
+        ))
+    })?;
+    screen::prepare(&window, &DisplayNames::from_config(&config));
+    screen::show_time(&window, ctx.clock.now(), &config);
+    let feed = start_feed(ctx, &config, &window)?;
+    // The clock: checked every second, redrawn only when the minute changes.
+    let clock_timer = slint::Timer::default();
+    {
+        let (weak, clock, config) = (window.as_weak(), ctx.clock.clone(), config.clone());
+        clock_timer.start(slint::TimerMode::Repeated, Duration::from_secs(1), move || {
+            if let Some(w) = weak.upgrade() {
+                screen::show_time(&w, clock.now(), &config);
+            }
+        });
+    }
+    let (w, h) = args.size.unwrap_or((1920, 1080));
+    window.window().set_size(slint::PhysicalSize::new(w, h));
+    window
+        .window()
+        .set_fullscreen(config.kiosk.fullscreen && !args.windowed);
+    stop_on_signals();
+    let ran = window
+        .run()
+        .map_err(|e| Failure::failed(format!("the display window stopped with an error: {e}")));
+    drop(feed);
+    ran
+}
