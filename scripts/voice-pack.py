@@ -66,8 +66,9 @@ def synthesise(voice, clip_id, text, out_path, to_pinyin):
     elif voice == "zh":
         spoken = to_pinyin(text)
     with tempfile.NamedTemporaryFile(suffix=".wav") as raw:
-        subprocess.run(["espeak-ng", "-v", espeak_voice, "-s", SPEED, "-w", raw.name, spoken],
-                       check=True)
+        # The text goes on standard input: one starting with "-" would be read as an option.
+        subprocess.run(["espeak-ng", "-v", espeak_voice, "-s", SPEED, "-w", raw.name, "--stdin"],
+                       input=spoken.encode("utf-8"), check=True)
         subprocess.run(["sox", raw.name, "-r", RATE, "-c", "1", "-C", "0", out_path,
                         "silence", "1", "0.01", "0.5%", "reverse",
                         "silence", "1", "0.01", "0.5%", "reverse",

@@ -4,7 +4,7 @@
 use super::kiosk_ui::{RunArgs, stop_on_signals};
 use super::{CmdResult, Context, Failure};
 use crate::config::{Config, Role};
-use crate::display::feed::{self, Feed, FeedOptions, Source};
+use crate::display::feed::{Feed, FeedOptions, Source};
 use crate::hall::client::{HallClient, TerminalTls};
 use crate::hall::remote::RemoteQueue;
 use crate::speech::SpeechService;
@@ -49,8 +49,6 @@ pub(crate) fn start_feed(ctx: &Context, config: &Config, window: &DisplayWindow)
             Box::new(move |c| speech.send(c)) as Box<dyn Fn(_) + Send>
         });
     tracing::info!(announcing = announce.is_some(), "calling display starting");
-    let names = DisplayNames::from_config(config);
-    let weak = window.as_weak();
     let options = FeedOptions {
         source,
         counts,
@@ -60,14 +58,7 @@ pub(crate) fn start_feed(ctx: &Context, config: &Config, window: &DisplayWindow)
         announce,
         voices: config.speech.call_languages.clone(),
     };
-    feed::start(options, move |board| {
-        let (board, names, weak) = (board.clone(), names.clone(), weak.clone());
-        let _ = slint::invoke_from_event_loop(move || {
-            if let Some(w) = weak.upgrade() {
-                screen::show_board(&w, &board, &names);
-            }
-        });
-    })
+    screen::follow(window, options, DisplayNames::from_config(config))
     .map_err(|e| Failure::failed(format!("cannot start the display's threads: {e}")))
 }
 

@@ -7,6 +7,7 @@ use super::{
     DisplayAdapter, DisplayCall, DisplayLink, DisplayService, DisplayTexts, DisplayWindow, NoticeText,
 };
 use crate::config::{Config, CounterConfig};
+use crate::display::feed::{Feed, FeedOptions};
 use crate::display::{Board, BoardCall, Link};
 use crate::i18n::{tr, trf};
 use crate::lang::{Lang, Names};
@@ -172,6 +173,20 @@ pub fn show_board(window: &DisplayWindow, board: &Board, names: &DisplayNames) {
     a.set_highlighted(board.highlighted().is_some());
     // Only a change matters to the screen; wrapping around is harmless.
     a.set_flashes((board.flashes() % (i32::MAX as u64)) as i32);
+}
+
+/// Starts following the hall (`feed::start`) and shows each changed board in `window`, on the
+/// UI thread.
+pub fn follow(window: &DisplayWindow, options: FeedOptions, names: DisplayNames) -> std::io::Result<Feed> {
+    let weak = window.as_weak();
+    crate::display::feed::start(options, move |board| {
+        let (board, names, weak) = (board.clone(), names.clone(), weak.clone());
+        let _ = slint::invoke_from_event_loop(move || {
+            if let Some(w) = weak.upgrade() {
+                show_board(&w, &board, &names);
+            }
+        });
+    })
 }
 
 /// The date and time in the hall's time zone; only changed text is set, so the screen is
