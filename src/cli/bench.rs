@@ -56,6 +56,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2000)]
         calls: u32,
     },
+    /// The calling display: from a counter's call to the frame that shows it (a `kiosk serve`
+    /// host, the display's event stream over mutual TLS, the software renderer), and frame
+    /// times at 1080p and 4K.
+    Display {
+        #[arg(long, default_value_t = 200)]
+        calls: u32,
+        #[arg(long, default_value_t = 100)]
+        frames: usize,
+    },
 }
 
 #[derive(serde::Serialize)]
@@ -92,6 +101,7 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> CmdResult {
         BenchCommand::Speech { calls } => speech(ctx, calls),
         BenchCommand::Media { clip } => media(&clip),
         BenchCommand::Hall { counters, calls } => super::bench_hall::hall(ctx, counters, calls),
+        BenchCommand::Display { calls, frames } => super::bench_display::display(ctx, calls, frames),
     }
 }
 

@@ -22,12 +22,12 @@ use std::time::{Duration, Instant};
 const KIOSKS: usize = 3;
 const DISPLAYS: usize = 5;
 
-fn fail(what: &str) -> impl Fn(String) -> Failure + '_ {
+pub(super) fn fail(what: &str) -> impl Fn(String) -> Failure + '_ {
     move |e| Failure::failed(format!("{what}: {e}"))
 }
 
 /// The host's data directory: `counters` counters serving every service, no sound.
-fn provision(dir: &Path, counters: u32) -> Result<Config, Failure> {
+pub(super) fn provision(dir: &Path, counters: u32) -> Result<Config, Failure> {
     let mut config = Config::default();
     let services: Vec<_> = config.services.iter().map(|s| s.code).collect();
     config.counters = (1..=counters)
@@ -40,7 +40,7 @@ fn provision(dir: &Path, counters: u32) -> Result<Config, Failure> {
 }
 
 /// Enrols a terminal in-process against the host's database and the running API; its TLS.
-fn enrol(
+pub(super) fn enrol(
     host_dir: &Path,
     base: &str,
     id: &str,
@@ -61,7 +61,7 @@ fn enrol(
     Ok(tls.rustls()?)
 }
 
-fn enrol_queue(
+pub(super) fn enrol_queue(
     host_dir: &Path,
     base: &str,
     id: &str,
@@ -72,7 +72,7 @@ fn enrol_queue(
     Ok(RemoteQueue::new(HallClient::new(base, tls)?))
 }
 
-struct Host {
+pub(super) struct Host {
     child: std::process::Child,
 }
 
@@ -93,7 +93,7 @@ impl Drop for Host {
     }
 }
 
-fn start_host(dir: &Path) -> Result<(Host, String), Failure> {
+pub(super) fn start_host(dir: &Path) -> Result<(Host, String), Failure> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| fail("a free port")(e.to_string()))?
@@ -130,7 +130,7 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn summary(name: &str, mut ms: Vec<f64>) -> String {
+pub(super) fn summary(name: &str, mut ms: Vec<f64>) -> String {
     ms.sort_by(f64::total_cmp);
     format!(
         "{name:<22} {:>6} {:>9.1} {:>9.1} {:>9.1} {:>9.1}",
@@ -323,16 +323,16 @@ pub fn hall(_ctx: &Context, counters: u32, calls: u32) -> CmdResult {
 }
 
 /// A scratch data directory, removed afterwards.
-fn tempfile_dir() -> Result<TempDir, Failure> {
+pub(super) fn tempfile_dir() -> Result<TempDir, Failure> {
     let path = std::env::temp_dir().join(format!("kiosk-bench-hall-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&path).map_err(|e| fail("scratch directory")(e.to_string()))?;
     Ok(TempDir(path))
 }
 
-struct TempDir(std::path::PathBuf);
+pub(super) struct TempDir(std::path::PathBuf);
 
 impl TempDir {
-    fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         &self.0
     }
 }

@@ -13,6 +13,8 @@ mod agency_cmd;
 mod bench;
 #[cfg(feature = "dev-tools")]
 mod bench_hall;
+#[cfg(feature = "dev-tools")]
+mod bench_display;
 mod display_cmd;
 mod doctor;
 mod hall_cmd;

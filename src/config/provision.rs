@@ -154,14 +154,30 @@ impl FromStr for NoticeSpec {
         if spec.trim().is_empty() {
             return Ok(NoticeSpec(None));
         }
-        // The pairs without a head (a service's code, a counter's number).
-        let spec = format!(";{spec}");
-        let (_, pairs) = key_values(&spec)?;
+        // A notice may itself contain ';': only `;zh-CN=`, `;en=` and `;ug=` start a new part.
         let mut names = NameParts::default();
-        for (k, v) in pairs {
-            if !names.take(k, v) {
-                return Err(format!("unknown key '{k}'; use zh-CN, en and ug"));
+        let mut current: Option<(&str, String)> = None;
+        for piece in spec.split(';') {
+            let key = piece.split_once('=').map(|(k, _)| k.trim()).filter(|k| NOTICE_KEYS.contains(k));
+            match (key, current.as_mut()) {
+                (Some(k), _) => {
+                    if let Some((k, v)) = current.take() {
+                        names.take(k, v.trim());
+                    }
+                    let value = piece.split_once('=').map_or("", |(_, v)| v);
+                    current = Some((k, value.to_owned()));
+                }
+                (None, Some((_, v))) => {
+                    v.push(';');
+                    v.push_str(piece);
+                }
+                (None, None) => {
+                    return Err(format!("'{piece}': start with zh-CN=, en= or ug="));
+                }
             }
+        }
+        if let Some((k, v)) = current {
+            names.take(k, v.trim());
         }
         names
             .complete()
@@ -169,6 +185,8 @@ impl FromStr for NoticeSpec {
             .ok_or_else(|| "give the notice in all three languages: zh-CN=…;en=…;ug=…".to_owned())
     }
 }
+
+const NOTICE_KEYS: [&str; 4] = ["zh-CN", "zh", "en", "ug"];
 
 /// Everything `kiosk provision` can change. `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -373,6 +391,18 @@ fn apply_counter(config: &mut Config, spec: &CounterSpec) -> Result<(), String> 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_notice_may_contain_semicolons_and_needs_all_three_languages() {
+        let n: NoticeSpec = "zh-CN=请排队；谢谢;en=Free; please queue;ug=ھەقسىز".parse().unwrap();
+        let names = n.0.unwrap();
+        assert_eq!(names.zh, "请排队；谢谢");
+        assert_eq!(names.en, "Free; please queue");
+        assert_eq!(names.ug, "ھەقسىز");
+        assert!("en=Free;ug=x".parse::<NoticeSpec>().is_err(), "Chinese is missing");
+        assert!("Free".parse::<NoticeSpec>().is_err());
+        assert_eq!("".parse::<NoticeSpec>().unwrap(), NoticeSpec(None));
+    }
+
     use super::*;
 
     #[test]

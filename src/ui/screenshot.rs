@@ -86,7 +86,7 @@ impl Platform for HeadlessPlatform {
 }
 
 /// Creates a component on the headless platform (set up on first use) and shows it; its window.
-pub(super) fn headless<T: ComponentHandle>(
+pub fn headless<T: ComponentHandle>(
     make: impl FnOnce() -> Result<T, slint::PlatformError>,
 ) -> Result<(Rc<MinimalSoftwareWindow>, T), String> {
     static PLATFORM: std::sync::Once = std::sync::Once::new();
@@ -121,7 +121,7 @@ fn headless_kiosk() -> Result<(Rc<MinimalSoftwareWindow>, KioskWindow, Rc<Guide>
 }
 
 /// Renders one full frame into `buffer` (the window repaints everything each time).
-pub(super) fn render_frame(window: &MinimalSoftwareWindow, buffer: &mut SharedPixelBuffer<Rgb8Pixel>) {
+pub fn render_frame(window: &MinimalSoftwareWindow, buffer: &mut SharedPixelBuffer<Rgb8Pixel>) {
     let stride = buffer.width() as usize;
     slint::platform::update_timers_and_animations();
     window.request_redraw();
