@@ -153,10 +153,12 @@ impl Board {
             }
             Input::Snapshot(summary) => self.snapshot(&summary),
             Input::Event(event) => {
-                effects.refresh = true;
+                let seen = self.cursor;
                 if let Some(call) = self.event(&event, now) {
                     effects.announce.push(call);
                 }
+                // Counts change with every new event; one seen before changes nothing.
+                effects.refresh = self.cursor != seen;
             }
             Input::Summary(summary) => self.summary(&summary),
             Input::Tick(today) => {
