@@ -287,3 +287,32 @@ fn two_quick_calls_are_heard_in_order_without_overlap() {
         "the first second differs from the first call's by {diff}"
     );
 }
+
+/// The hall host showing its own display (a second monitor): the same board, read from the
+/// database instead of the network.
+#[test]
+fn the_hall_hosts_own_display_follows_its_database() {
+    let hall = Hall::start();
+    let mut host = hall.local();
+    host.issue(service("B"), None, Lang::ZhCn).unwrap();
+    let boards = BoardLog::default();
+    let options = FeedOptions {
+        source: Source::Local(Box::new(hall.local())),
+        counts: Box::new(hall.local()),
+        clock: Arc::new(kiosk::clock::SystemClock),
+        time_zone: hall.config.time_zone(),
+        rollover: hall.config.rollover_time(),
+        announce: None,
+        voices: Vec::new(),
+    };
+    let sink = boards.clone();
+    let _feed = feed::start(options, move |b| sink.push(b)).unwrap();
+    boards
+        .wait_for(WAIT, |b| *b.link() == Link::Live)
+        .expect("the database read");
+    let called = host.call_next(2).unwrap().called.unwrap().number;
+    let b = boards
+        .wait_for(WAIT, |b| highlighted(b) == Some(called.as_str()))
+        .expect("the call on the host's own display");
+    assert_eq!(b.calls()[0].counter, 2);
+}

@@ -69,9 +69,13 @@ fn the_window_shows_calls_as_the_host_makes_them_and_the_host_going_away() {
     };
     let _feed = screen::follow(&window, options, names).unwrap();
     until(&window, "the empty hall", |w| {
-        w.global::<DisplayAdapter>().get_link() == DisplayLink::Live && find(w, "display-newest-number").is_none()
+        w.global::<DisplayAdapter>().get_link() == DisplayLink::Live
+            && find(w, "display-newest-number").is_none()
     });
-    assert!(find(&window, "display-link").is_none(), "no banner while connected");
+    assert!(
+        find(&window, "display-link").is_none(),
+        "no banner while connected"
+    );
 
     let first = host.call_next(1).unwrap().called.unwrap().number;
     let wanted = first.clone();
@@ -89,7 +93,10 @@ fn the_window_shows_calls_as_the_host_makes_them_and_the_host_going_away() {
         label(w, "display-newest-number").as_deref() == Some(wanted.as_str())
     });
     let listed = label(&window, "display-recent-1").unwrap();
-    assert!(listed.starts_with(first.as_str()), "the first call moved down the list: {listed}");
+    assert!(
+        listed.starts_with(first.as_str()),
+        "the first call moved down the list: {listed}"
+    );
     let flashes = adapter.get_flashes();
 
     host.recall(1).unwrap();
@@ -101,7 +108,9 @@ fn the_window_shows_calls_as_the_host_makes_them_and_the_host_going_away() {
     assert!(adapter.get_calls().row_data(0).unwrap().recall);
 
     hall.stop();
-    until(&window, "the connection-lost banner", |w| find(w, "display-link").is_some());
+    until(&window, "the connection-lost banner", |w| {
+        find(w, "display-link").is_some()
+    });
     assert!(!adapter.get_highlighted(), "nothing highlighted without the host");
     assert_eq!(
         label(&window, "display-newest-number").as_deref(),

@@ -14,9 +14,9 @@ mod x11;
 
 use kiosk::config::Config;
 use kiosk::ui::Screen;
-use x11::{KillOnDrop, click, need, pixel, wait_for};
 use slint::ComponentHandle;
 use std::process::{Command, Stdio};
+use x11::{KillOnDrop, click, need, pixel, wait_for};
 
 const W: u32 = 1080;
 const H: u32 = 1920;

@@ -32,9 +32,17 @@ fn a_call_on_the_host_lights_the_real_display_window_within_a_second() {
     let _serve = KillOnDrop(serve(host.path(), port));
     let wall = tempfile::tempdir().unwrap();
     let joined = join(wall.path(), port, &enroll(host.path(), "wall-1", "display", None));
-    assert!(joined.status.success(), "{}", String::from_utf8_lossy(&joined.stderr));
+    assert!(
+        joined.status.success(),
+        "{}",
+        String::from_utf8_lossy(&joined.stderr)
+    );
     let issued = common::kiosk(host.path(), &["queue", "issue", "--service", "A"]);
-    assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
+    assert!(
+        issued.status.success(),
+        "{}",
+        String::from_utf8_lossy(&issued.stderr)
+    );
 
     let (_xvfb, display) = x11::start_xvfb(W, H);
     let _window_process = KillOnDrop(
@@ -54,12 +62,23 @@ fn a_call_on_the_host_lights_the_real_display_window_within_a_second() {
     // called, the highlight once a call is news. (The layout scales with the window:
     // 1280x720 is two thirds of 1080p, so the panel starts at 16,89.)
     let inside_panel = (30, 104);
-    wait_for("the empty board", || pixel(&display, &window, inside_panel) == Some(PANEL));
+    wait_for("the empty board", || {
+        pixel(&display, &window, inside_panel) == Some(PANEL)
+    });
 
     let called = common::kiosk(host.path(), &["queue", "call", "--counter", "1"]);
-    assert!(called.status.success(), "{}", String::from_utf8_lossy(&called.stderr));
+    assert!(
+        called.status.success(),
+        "{}",
+        String::from_utf8_lossy(&called.stderr)
+    );
     let committed = Instant::now();
-    wait_for("the call on the wall", || pixel(&display, &window, inside_panel) == Some(HIGHLIGHT));
+    wait_for("the call on the wall", || {
+        pixel(&display, &window, inside_panel) == Some(HIGHLIGHT)
+    });
     let shown = committed.elapsed();
-    assert!(shown < Duration::from_secs(1), "the call showed {shown:?} after its commit");
+    assert!(
+        shown < Duration::from_secs(1),
+        "the call showed {shown:?} after its commit"
+    );
 }

@@ -41,7 +41,11 @@ pub fn display(ctx: &Context, calls: u32, frames: usize) -> CmdResult {
     let (_host, base) = start_host(dir.path())?;
     let mut kiosk = enrol_queue(dir.path(), &base, "kiosk-1", TerminalRole::SecondaryKiosk, &[])?;
     let mut desk = enrol_queue(dir.path(), &base, "counter-1", TerminalRole::Counter, &[1])?;
-    let service = config.services.first().map(|s| s.code).ok_or_else(|| fail("services")("none".into()))?;
+    let service = config
+        .services
+        .first()
+        .map(|s| s.code)
+        .ok_or_else(|| fail("services")("none".into()))?;
     for _ in 0..calls {
         kiosk.issue(service, None, Lang::ZhCn)?;
     }
@@ -61,7 +65,13 @@ pub fn display(ctx: &Context, calls: u32, frames: usize) -> CmdResult {
             base: base.clone(),
             tls: Box::new(enrol(dir.path(), &base, "display-1", TerminalRole::Display, &[])?),
         },
-        counts: Box::new(enrol_queue(dir.path(), &base, "display-1-counts", TerminalRole::Display, &[])?),
+        counts: Box::new(enrol_queue(
+            dir.path(),
+            &base,
+            "display-1-counts",
+            TerminalRole::Display,
+            &[],
+        )?),
         clock: ctx.clock.clone(),
         time_zone: config.time_zone(),
         rollover: config.rollover_time(),
@@ -91,7 +101,15 @@ pub fn display(ctx: &Context, calls: u32, frames: usize) -> CmdResult {
         }
     }
     outln!("calling display, {calls} calls; milliseconds from the counter's request:");
-    outln!("{:<22} {:>6} {:>9} {:>9} {:>9} {:>9}", "", "n", "p50", "p95", "p99", "max");
+    outln!(
+        "{:<22} {:>6} {:>9} {:>9} {:>9} {:>9}",
+        "",
+        "n",
+        "p50",
+        "p95",
+        "p99",
+        "max"
+    );
     outln!("{}", summary("frame showing it", to_frame));
     outln!("{}", summary("sent to the speakers", to_announce));
     for size in [FRAME, (3840, 2160)] {

@@ -59,7 +59,7 @@ pub(crate) fn start_feed(ctx: &Context, config: &Config, window: &DisplayWindow)
         voices: config.speech.call_languages.clone(),
     };
     screen::follow(window, options, DisplayNames::from_config(config))
-    .map_err(|e| Failure::failed(format!("cannot start the display's threads: {e}")))
+        .map_err(|e| Failure::failed(format!("cannot start the display's threads: {e}")))
 }
 
 pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {

@@ -12,9 +12,9 @@ mod agency_cmd;
 #[cfg(feature = "dev-tools")]
 mod bench;
 #[cfg(feature = "dev-tools")]
-mod bench_hall;
-#[cfg(feature = "dev-tools")]
 mod bench_display;
+#[cfg(feature = "dev-tools")]
+mod bench_hall;
 mod display_cmd;
 mod doctor;
 mod hall_cmd;

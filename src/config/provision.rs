@@ -158,7 +158,10 @@ impl FromStr for NoticeSpec {
         let mut names = NameParts::default();
         let mut current: Option<(&str, String)> = None;
         for piece in spec.split(';') {
-            let key = piece.split_once('=').map(|(k, _)| k.trim()).filter(|k| NOTICE_KEYS.contains(k));
+            let key = piece
+                .split_once('=')
+                .map(|(k, _)| k.trim())
+                .filter(|k| NOTICE_KEYS.contains(k));
             match (key, current.as_mut()) {
                 (Some(k), _) => {
                     if let Some((k, v)) = current.take() {
@@ -393,12 +396,17 @@ fn apply_counter(config: &mut Config, spec: &CounterSpec) -> Result<(), String> 
 mod tests {
     #[test]
     fn a_notice_may_contain_semicolons_and_needs_all_three_languages() {
-        let n: NoticeSpec = "zh-CN=请排队；谢谢;en=Free; please queue;ug=ھەقسىز".parse().unwrap();
+        let n: NoticeSpec = "zh-CN=请排队；谢谢;en=Free; please queue;ug=ھەقسىز"
+            .parse()
+            .unwrap();
         let names = n.0.unwrap();
         assert_eq!(names.zh, "请排队；谢谢");
         assert_eq!(names.en, "Free; please queue");
         assert_eq!(names.ug, "ھەقسىز");
-        assert!("en=Free;ug=x".parse::<NoticeSpec>().is_err(), "Chinese is missing");
+        assert!(
+            "en=Free;ug=x".parse::<NoticeSpec>().is_err(),
+            "Chinese is missing"
+        );
         assert!("Free".parse::<NoticeSpec>().is_err());
         assert_eq!("".parse::<NoticeSpec>().unwrap(), NoticeSpec(None));
     }

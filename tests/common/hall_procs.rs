@@ -87,4 +87,3 @@ pub fn join(terminal: &Path, port: u16, (code, fingerprint): &(String, String)) 
         ],
     )
 }
-

@@ -79,13 +79,19 @@ pub fn free_display() -> String {
         .expect("a free X display number")
 }
 
-
 /// An X server of `w`×`h` on a free display number; its display name.
 pub fn start_xvfb(w: u32, h: u32) -> (KillOnDrop, String) {
     let display = free_display();
     let xvfb = KillOnDrop(
         Command::new("Xvfb")
-            .args([&display, "-screen", "0", &format!("{w}x{h}x24"), "-nolisten", "tcp"])
+            .args([
+                &display,
+                "-screen",
+                "0",
+                &format!("{w}x{h}x24"),
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
