@@ -30,26 +30,43 @@ struct Display {
     _dir: tempfile::TempDir,
 }
 
+/// The display's options for `hall` with everything but where it reads from.
+fn options(
+    hall: &Hall,
+    source: Source,
+    counts: Box<dyn HallQueue>,
+    clock: Arc<dyn Clock>,
+    announce: Option<Box<dyn Fn(Command) + Send>>,
+) -> FeedOptions {
+    FeedOptions {
+        source,
+        counts,
+        clock,
+        time_zone: hall.config.time_zone(),
+        rollover: hall.config.rollover_time(),
+        announce,
+        voices: vec![Voice::Zh, Voice::En],
+    }
+}
+
+/// A terminal enrolled as a display, following the host over the network.
 fn display(hall: &Hall, clock: Arc<dyn Clock>) -> Display {
     let (dir, client) = hall.join("wall-1", TerminalRole::Display, &[]);
     let tls = TerminalTls::load(dir.path()).unwrap().rustls().unwrap();
     let boards = BoardLog::default();
     let said = Arc::new(Mutex::new(Vec::new()));
     let log = said.clone();
-    let options = FeedOptions {
-        source: Source::Remote {
-            base: hall.base.clone(),
-            tls: Box::new(tls),
-        },
-        counts: Box::new(kiosk::hall::remote::RemoteQueue::new(client)),
-        clock,
-        time_zone: hall.config.time_zone(),
-        rollover: hall.config.rollover_time(),
-        announce: Some(Box::new(move |c| log.lock().unwrap().push(c))),
-        voices: vec![Voice::Zh, Voice::En],
+    let source = Source::Remote {
+        base: hall.base.clone(),
+        tls: Box::new(tls),
     };
+    let counts = Box::new(kiosk::hall::remote::RemoteQueue::new(client));
+    let announce: Box<dyn Fn(Command) + Send> = Box::new(move |c| log.lock().unwrap().push(c));
     let sink = boards.clone();
-    let feed = feed::start(options, move |b| sink.push(b)).unwrap();
+    let feed = feed::start(options(hall, source, counts, clock, Some(announce)), move |b| {
+        sink.push(b)
+    })
+    .unwrap();
     Display {
         boards,
         said,
@@ -93,6 +110,12 @@ fn spoken_number(parts: &[Part]) -> String {
         }
     }
     out
+}
+
+/// Connected and past the snapshot: a call made from now on is news. (Connected alone is not
+/// enough: a call made before the host takes the snapshot is in it, and not news.)
+fn has_snapshot(b: &Board) -> bool {
+    *b.link() == Link::Live && b.day().is_some()
 }
 
 fn highlighted(b: &Board) -> Option<&str> {
@@ -236,7 +259,7 @@ fn two_quick_calls_are_heard_in_order_without_overlap() {
         host.issue(service("A"), None, Lang::ZhCn).unwrap();
     }
     let d = display(&hall, Arc::new(kiosk::clock::SystemClock));
-    d.wait("connected", |b| *b.link() == Link::Live);
+    d.wait("the hall's snapshot", has_snapshot);
     host.call_next(1).unwrap();
     host.call_next(2).unwrap();
     d.wait("both calls", |b| b.flashes() == 2);
@@ -296,20 +319,17 @@ fn the_hall_hosts_own_display_follows_its_database() {
     let mut host = hall.local();
     host.issue(service("B"), None, Lang::ZhCn).unwrap();
     let boards = BoardLog::default();
-    let options = FeedOptions {
-        source: Source::Local(Box::new(hall.local())),
-        counts: Box::new(hall.local()),
-        clock: Arc::new(kiosk::clock::SystemClock),
-        time_zone: hall.config.time_zone(),
-        rollover: hall.config.rollover_time(),
-        announce: None,
-        voices: Vec::new(),
-    };
+    let clock = Arc::new(kiosk::clock::SystemClock);
+    let options = options(
+        &hall,
+        Source::Local(Box::new(hall.local())),
+        Box::new(hall.local()),
+        clock,
+        None,
+    );
     let sink = boards.clone();
     let _feed = feed::start(options, move |b| sink.push(b)).unwrap();
-    boards
-        .wait_for(WAIT, |b| *b.link() == Link::Live)
-        .expect("the database read");
+    boards.wait_for(WAIT, has_snapshot).expect("the database read");
     let called = host.call_next(2).unwrap().called.unwrap().number;
     let b = boards
         .wait_for(WAIT, |b| highlighted(b) == Some(called.as_str()))

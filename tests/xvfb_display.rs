@@ -59,7 +59,8 @@ fn a_call_on_the_host_lights_the_real_display_window_within_a_second() {
     );
     let window = x11::find_window(&display, "the display window");
     // Inside the newest call's panel, clear of its text: the panel's colour while nothing is
-    // called, the highlight once a call is news. (The layout scales with the window:
+    // called (grey, the "connecting" banner, until the display is connected), the highlight once
+    // a call is news. (The layout scales with the window:
     // 1280x720 is two thirds of 1080p, so the panel starts at 16,89.)
     let inside_panel = (30, 104);
     wait_for("the empty board", || {

@@ -15,7 +15,7 @@ use slint::ComponentHandle;
 use std::time::Duration;
 
 /// Where this terminal's display learns about calls, and what reads the waiting counts.
-fn sources(ctx: &Context, config: &Config) -> Result<(Source, Box<dyn HallQueue + Send>), Failure> {
+fn sources(ctx: &Context, config: &Config) -> Result<(Source, Box<dyn HallQueue>), Failure> {
     match config.terminal.role {
         Role::Display => {
             let tls = TerminalTls::load(&ctx.data_dir)?;
@@ -27,7 +27,7 @@ fn sources(ctx: &Context, config: &Config) -> Result<(Source, Box<dyn HallQueue 
             Ok((source, Box::new(RemoteQueue::new(client))))
         }
         Role::HallHost => {
-            let local = || -> Result<Box<dyn HallQueue + Send>, Failure> {
+            let local = || -> Result<Box<dyn HallQueue>, Failure> {
                 Ok(Box::new(crate::hall_queue::LocalQueue::new(ctx.open_queue()?)))
             };
             Ok((Source::Local(local()?), local()?))

@@ -29,13 +29,13 @@ pub enum Source {
         tls: Box<rustls::ClientConfig>,
     },
     /// The hall host showing its own display: its queue, read every `LOCAL_POLL`.
-    Local(Box<dyn HallQueue + Send>),
+    Local(Box<dyn HallQueue>),
 }
 
 pub struct FeedOptions {
     pub source: Source,
     /// Reads the waiting counts (`summary`) after events changed them.
-    pub counts: Box<dyn HallQueue + Send>,
+    pub counts: Box<dyn HallQueue>,
     pub clock: Arc<dyn Clock>,
     pub time_zone: chrono_tz::Tz,
     pub rollover: chrono::NaiveTime,
@@ -150,7 +150,7 @@ fn follow_remote(
 }
 
 /// The hall host's own display: a snapshot, then the database's new events as they come.
-fn follow_local(mut queue: Box<dyn HallQueue + Send>, tx: &Sender<Input>, stop: &AtomicBool) {
+fn follow_local(mut queue: Box<dyn HallQueue>, tx: &Sender<Input>, stop: &AtomicBool) {
     let mut cursor = None;
     let mut lost = true;
     while !stop.load(Ordering::SeqCst) {

@@ -3,7 +3,7 @@
 //! way the live display makes them, by feeding a `Board` stream items.
 
 use super::display::{self as screen, DisplayNames};
-use super::screenshot::{headless, render_frame, save_png};
+use super::screenshot::{headless, render_frame, save_png, time_frames};
 use super::{DisplayAdapter, DisplayWindow};
 use crate::config::Config;
 use crate::display::{Board, Input};
@@ -228,21 +228,8 @@ pub fn frame_times(config: &Config, (w, h): (u32, u32), frames: usize) -> Result
     let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(w, h);
     render_frame(&window, &mut buffer);
     let adapter = ui.global::<DisplayAdapter>();
-    let mut times: Vec<f64> = (0..frames)
-        .map(|i| {
-            // Each frame a flash step, as the screen draws while a call flashes.
-            adapter.set_highlighted(i % 2 == 0);
-            let t = std::time::Instant::now();
-            render_frame(&window, &mut buffer);
-            t.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    let at = |q: f64| {
-        times
-            .get(((times.len().max(1) - 1) as f64 * q) as usize)
-            .copied()
-            .unwrap_or(0.0)
-    };
-    Ok((at(0.5), at(0.95)))
+    // Each frame a flash step, as the screen draws while a call flashes.
+    Ok(time_frames(&window, &mut buffer, frames, |i| {
+        adapter.set_highlighted(i % 2 == 0)
+    }))
 }

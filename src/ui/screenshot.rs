@@ -311,10 +311,26 @@ pub fn measure_frames(config: &Config, (w, h): (u32, u32), frames: usize) -> Res
     let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(w, h);
     render_frame(&window, &mut buffer);
     let first_frame_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let (full_frame_p50_ms, full_frame_p95_ms) = time_frames(&window, &mut buffer, frames, |_| {});
+    Ok(FrameTimes {
+        first_frame_ms,
+        full_frame_p50_ms,
+        full_frame_p95_ms,
+    })
+}
+
+/// Renders `frames` full frames, calling `before` ahead of each; the p50 and p95 in ms.
+pub fn time_frames(
+    window: &MinimalSoftwareWindow,
+    buffer: &mut SharedPixelBuffer<Rgb8Pixel>,
+    frames: usize,
+    mut before: impl FnMut(usize),
+) -> (f64, f64) {
     let mut times: Vec<f64> = (0..frames)
-        .map(|_| {
+        .map(|i| {
+            before(i);
             let t = std::time::Instant::now();
-            render_frame(&window, &mut buffer);
+            render_frame(window, buffer);
             t.elapsed().as_secs_f64() * 1000.0
         })
         .collect();
@@ -325,11 +341,7 @@ pub fn measure_frames(config: &Config, (w, h): (u32, u32), frames: usize) -> Res
             .copied()
             .unwrap_or(0.0)
     };
-    Ok(FrameTimes {
-        first_frame_ms,
-        full_frame_p50_ms: at(0.5),
-        full_frame_p95_ms: at(0.95),
-    })
+    (at(0.5), at(0.95))
 }
 
 /// Puts the window into a screen with representative sample data.
