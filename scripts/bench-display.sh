@@ -14,7 +14,7 @@ cleanup() { kill ${pid:-} ${serve:-} ${xvfb:-} 2>/dev/null || true; rm -rf "$hos
 trap cleanup EXIT
 "$kiosk" --data-dir "$host" provision --terminal host-1 >/dev/null
 code=$("$kiosk" --data-dir "$host" provision --enroll wall-1 --role display --json)
-"$kiosk" --data-dir "$host" serve --listen 127.0.0.1:$port 2>/dev/null &
+"$kiosk" --data-dir "$host" serve --listen 127.0.0.1:$port &>/dev/null &
 serve=$!
 until (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do sleep 0.05; done
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])" <<<"$code"; }
@@ -32,7 +32,7 @@ Xvfb $display -screen 0 ${size}x24 -nolisten tcp &>/dev/null &
 xvfb=$!
 while [ ! -e /tmp/.X11-unix/X${display#:} ]; do sleep 0.05; done
 start=$(date +%s%N)
-DISPLAY=$display "$kiosk" --data-dir "$wall" display --windowed --size "$size" 2>/dev/null &
+DISPLAY=$display "$kiosk" --data-dir "$wall" display --windowed --size "$size" &>/dev/null &
 pid=$!
 until DISPLAY=$display xdotool search --onlyvisible --class kiosk >/dev/null 2>&1; do sleep 0.01; done
 echo "$size, $notice notice: start to a visible window $(( ($(date +%s%N) - start) / 1000000 )) ms"
