@@ -60,7 +60,8 @@ impl CallFeed {
     }
 }
 
-/// Announces each call through `speech`, in `voices` order.
+/// Announces each call through `speech`, in `voices` order and then in the ticket's language if
+/// the hall's voices do not include it.
 pub fn announce(
     calls: &[Call],
     voices: &[crate::speech::Voice],
@@ -68,7 +69,8 @@ pub fn announce(
 ) {
     for call in calls {
         tracing::info!(number = %call.number, counter = call.counter, "announcing a call");
-        let parts = crate::speech::compose::call(&call.number, call.counter, voices);
+        let voices = crate::speech::compose::call_voices(voices, &call.language);
+        let parts = crate::speech::compose::call(&call.number, call.counter, &voices);
         speech(crate::speech::service::Command::Announce(parts));
     }
 }

@@ -45,7 +45,8 @@ pub(crate) fn start_feed(ctx: &Context, config: &Config, window: &DisplayWindow)
     // On the hall host the host service announces; a display only where configured.
     let announce: Option<Box<dyn Fn(crate::speech::service::Command) + Send>> =
         (config.terminal.role == Role::Display && config.speech.announces_calls(Role::Display)).then(|| {
-            let speech = SpeechService::for_calls(config);
+            // The call voices and every ticket language's (a Uyghur ticket is also called in Uyghur).
+            let speech = SpeechService::for_config(config);
             Box::new(move |c| speech.send(c)) as Box<dyn Fn(_) + Send>
         });
     tracing::info!(announcing = announce.is_some(), "calling display starting");

@@ -26,6 +26,10 @@ pub struct SpeakArgs {
     /// Call languages in order (default: the provisioned ones, zh,yue,en).
     #[arg(long, value_name = "LIST")]
     langs: Option<String>,
+    /// With --announce: the language the ticket was taken in (zh-CN, en, ug); the call adds it
+    /// when the call languages do not include it, as the hall does.
+    #[arg(long, value_name = "L", requires = "announce")]
+    ticket_lang: Option<crate::lang::Lang>,
     /// A screen's spoken guide: home, service, confirmation, wizard-question, … (as in screenshots).
     #[arg(long, value_name = "ID", conflicts_with_all = ["list", "check"])]
     screen: Option<String>,
@@ -88,11 +92,10 @@ pub fn run(ctx: &Context, args: SpeakArgs) -> CmdResult {
             Some(list) => parse_voices(list).map_err(Failure::bad_input)?,
             None => config.speech.call_languages.clone(),
         };
-        if let Some(v) = voices.iter().find(|v| catalogue::call_phrases(**v).is_none()) {
-            return Err(Failure::bad_input(format!(
-                "calls are not announced in {v}; use zh, yue and en"
-            )));
-        }
+        let voices = match args.ticket_lang {
+            Some(lang) => compose::call_voices(&voices, lang.code()),
+            None => voices,
+        };
         (
             voices.clone(),
             compose::call(&number.to_string(), counter, &voices),

@@ -62,12 +62,12 @@ pub const PROMPTS: [(&str, &str); 11] = [
     ),
     (
         "DeadlineWithinAWeek",
-        "Is there a deadline in the next 7 days (a court date, or the last day to file)?",
+        "Does a time limit end within 7 days: the limitation period, or the last day to sue or to apply for arbitration or administrative review? For a court date, ask staff.",
     ),
     ("Review", "Please check your answers"),
     (
         "Result",
-        "This is advice only. The legal aid office decides, within 7 days.",
+        "This is only a guide. The legal aid office decides within 7 days of receiving your application.",
     ),
 ];
 

@@ -187,28 +187,74 @@ pub struct CallPhrases {
     pub before_ticket: Option<&'static str>,
     pub before_counter: &'static str,
     pub after_counter: Option<&'static str>,
+    /// The counter is said as an ordinal ("the third window"), not as a number.
+    pub ordinal_counter: bool,
 }
 
-/// The call phrases of a voice, or `None` for a voice that does not call numbers.
+/// The call phrases of a voice, or `None` for a voice that does not call numbers. Chinese halls
+/// say where to go and what for: 请A012号到3号窗口办理.
 pub fn call_phrases(voice: Voice) -> Option<CallPhrases> {
     match voice {
         Voice::Zh => Some(CallPhrases {
             before_ticket: Some("请"),
             before_counter: "号，到",
-            after_counter: Some("号窗口"),
+            after_counter: Some("号窗口办理"),
+            ordinal_counter: false,
         }),
         Voice::Yue => Some(CallPhrases {
             before_ticket: Some("請"),
             before_counter: "號，到",
-            after_counter: Some("號窗口"),
+            after_counter: Some("號窗口辦理"),
+            ordinal_counter: false,
         }),
         Voice::En => Some(CallPhrases {
             before_ticket: Some("Number"),
             before_counter: "please go to counter",
             after_counter: None,
+            ordinal_counter: false,
         }),
-        Voice::Ug => None,
+        // "A012 نومۇرلۇق، ئۈچىنچى كۆزنەككە كېلىڭ": number A012, come to the third window.
+        Voice::Ug => Some(CallPhrases {
+            before_ticket: None,
+            before_counter: "نومۇرلۇق،",
+            after_counter: Some("كۆزنەككە كېلىڭ"),
+            ordinal_counter: true,
+        }),
     }
+}
+
+/// The ordinal forms a voice needs for the last word of a counter's number (the words before
+/// it stay cardinal: ئون ئىككىنچى, "twelfth"). Empty for voices that call counters by number.
+pub fn ordinal_words(voice: Voice) -> Vec<(u32, &'static str)> {
+    match voice {
+        Voice::Ug => vec![
+            (1, "بىرىنچى"),
+            (2, "ئىككىنچى"),
+            (3, "ئۈچىنچى"),
+            (4, "تۆتىنچى"),
+            (5, "بەشىنچى"),
+            (6, "ئالتىنچى"),
+            (7, "يەتتىنچى"),
+            (8, "سەككىزىنچى"),
+            (9, "توققۇزىنچى"),
+            (10, "ئونىنچى"),
+            (20, "يىگىرمىنچى"),
+            (30, "ئوتتۇزىنچى"),
+            (40, "قىرىقىنچى"),
+            (50, "ئەللىكىنچى"),
+            (60, "ئاتمىشىنچى"),
+            (70, "يەتمىشىنچى"),
+            (80, "سەكسىنىنچى"),
+            (90, "توقسىنىنچى"),
+            (100, "يۈزىنچى"),
+            (1000, "مىڭىنچى"),
+        ],
+        Voice::Zh | Voice::Yue | Voice::En => Vec::new(),
+    }
+}
+
+pub fn ordinal_id(n: u32) -> String {
+    format!("ord-{n}")
 }
 
 pub const CALL_BEFORE_TICKET: &str = "call-before-ticket";
@@ -227,6 +273,9 @@ pub fn required(voice: Voice, config: &Config) -> Vec<ClipSpec> {
     };
     for (n, word) in number_words(voice) {
         add(number_id(n), word);
+    }
+    for (n, word) in ordinal_words(voice) {
+        add(ordinal_id(n), word);
     }
     for c in 'A'..='Z' {
         add(letter_id(c), &c.to_string());
@@ -324,8 +373,9 @@ mod tests {
             assert!(specs.iter().any(|s| s.id == "num-0"), "{voice}");
             assert!(specs.iter().any(|s| s.id == "letter-z"), "{voice}");
             assert!(specs.iter().all(|s| speakable(&s.text)), "{voice}");
-            let calls = specs.iter().any(|s| s.id == CALL_BEFORE_COUNTER);
-            assert_eq!(calls, voice != Voice::Ug, "{voice}");
+            assert!(specs.iter().any(|s| s.id == CALL_BEFORE_COUNTER), "{voice}");
+            let ordinals = specs.iter().any(|s| s.id == ordinal_id(3));
+            assert_eq!(ordinals, voice == Voice::Ug, "{voice}: counters as ordinals");
             let screens = specs.iter().any(|s| s.id == message_id("Back"));
             assert_eq!(screens, voice != Voice::Yue, "{voice}");
         }

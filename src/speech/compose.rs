@@ -155,6 +155,31 @@ fn uyghur_number(n: u32) -> Option<Vec<u32>> {
     Some(out)
 }
 
+/// A number said as an ordinal: its words with the last one in its ordinal form.
+pub fn ordinal(voice: Voice, n: u32) -> Vec<Part> {
+    let mut parts = number(voice, n);
+    if let Some(Part::Clip { id, .. }) = parts.last_mut()
+        && let Some(k) = id.strip_prefix("num-").and_then(|k| k.parse().ok())
+    {
+        *id = catalogue::ordinal_id(k);
+    }
+    parts
+}
+
+/// The voices a call is made in: the hall's, then the language the visitor took the ticket in
+/// (`zh-CN`, `en`, `ug`) when the hall's do not include it, so nobody is told to listen for a
+/// call in a language they cannot understand.
+pub fn call_voices(hall: &[Voice], ticket_lang: &str) -> Vec<Voice> {
+    let mut voices = hall.to_vec();
+    if let Ok(lang) = ticket_lang.parse::<crate::lang::Lang>() {
+        let own = Voice::for_screen(lang);
+        if !voices.contains(&own) && catalogue::call_phrases(own).is_some() {
+            voices.push(own);
+        }
+    }
+    voices
+}
+
 /// A queue call: the chime, then in each language in order "ticket A012 to counter 3", with the
 /// ticket number read character by character and the counter number as a number.
 pub fn call(ticket: &str, counter: u32, voices: &[Voice]) -> Vec<Part> {
@@ -171,7 +196,11 @@ pub fn call(ticket: &str, counter: u32, voices: &[Voice]) -> Vec<Part> {
         }
         parts.extend(spell(voice, ticket));
         parts.push(clip(voice, catalogue::CALL_BEFORE_COUNTER.into()));
-        parts.extend(number(voice, counter));
+        if phrases.ordinal_counter {
+            parts.extend(ordinal(voice, counter));
+        } else {
+            parts.extend(number(voice, counter));
+        }
         if phrases.after_counter.is_some() {
             parts.push(clip(voice, catalogue::CALL_AFTER_COUNTER.into()));
         }
@@ -416,11 +445,6 @@ mod tests {
     }
 
     #[test]
-    fn uyghur_does_not_call_numbers() {
-        assert_eq!(ids(&call("A1", 1, &[Voice::Ug])), ["chime"]);
-    }
-
-    #[test]
     fn chinese_numbers() {
         assert_eq!(words(Voice::Zh, 0), ["0"]);
         assert_eq!(words(Voice::Zh, 10), ["10"]);
@@ -443,6 +467,57 @@ mod tests {
         assert_eq!(words(Voice::En, 100), ["1", "100"]);
         assert_eq!(words(Voice::En, 118), ["1", "100", "18"]);
         assert_eq!(words(Voice::En, 2005), ["2", "1000", "5"]);
+    }
+
+    /// The clip ids alone.
+    fn clip_ids(parts: &[Part]) -> Vec<&str> {
+        parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Clip { id, .. } => Some(id.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_uyghur_call_names_the_counter_as_an_ordinal() {
+        let parts = call("A012", 12, &[Voice::Ug]);
+        assert_eq!(
+            clip_ids(&parts),
+            [
+                "letter-a",
+                "num-0",
+                "num-1",
+                "num-2",
+                catalogue::CALL_BEFORE_COUNTER,
+                "num-10",
+                "ord-2",
+                catalogue::CALL_AFTER_COUNTER
+            ]
+        );
+        assert_eq!(clip_ids(&ordinal(Voice::Ug, 3)), ["ord-3"]);
+        assert_eq!(clip_ids(&ordinal(Voice::Ug, 20)), ["ord-20"]);
+        // Every ordinal a counter number can end in has its word.
+        let known: Vec<String> = catalogue::ordinal_words(Voice::Ug)
+            .iter()
+            .map(|(n, _)| catalogue::ordinal_id(*n))
+            .collect();
+        for counter in 1..=99 {
+            let last = clip_ids(&ordinal(Voice::Ug, counter))
+                .last()
+                .map(|s| s.to_string());
+            assert!(last.is_some_and(|l| known.contains(&l)), "counter {counter}");
+        }
+    }
+
+    #[test]
+    fn a_ticket_taken_in_uyghur_or_english_is_also_called_in_that_language() {
+        let hall = [Voice::Zh, Voice::Yue];
+        assert_eq!(call_voices(&hall, "ug"), [Voice::Zh, Voice::Yue, Voice::Ug]);
+        assert_eq!(call_voices(&hall, "en"), [Voice::Zh, Voice::Yue, Voice::En]);
+        assert_eq!(call_voices(&hall, "zh-CN"), hall, "already called in Mandarin");
+        assert_eq!(call_voices(&hall, ""), hall, "an unknown language adds nothing");
     }
 
     #[test]

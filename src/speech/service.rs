@@ -80,14 +80,6 @@ impl SpeechService {
         Self::with_voices(config, voices)
     }
 
-    /// The speech thread of a calling display: only the voices calls are made in.
-    pub fn for_calls(config: &crate::config::Config) -> SpeechService {
-        if !config.speech.enabled {
-            return SpeechService::off();
-        }
-        Self::with_voices(config, config.speech.call_languages.clone())
-    }
-
     fn with_voices(config: &crate::config::Config, mut voices: Vec<Voice>) -> SpeechService {
         voices.sort();
         voices.dedup();

@@ -117,17 +117,19 @@ pub fn reason(r: ReasonCode, lang: Lang) -> &'static str {
             "Your household has valuable property, which staff need to look at",
             "ئائىلىڭىزنىڭ قىممىتى يۇقىرى مۈلكى بار، خادىملار تەكشۈرۈشى كېرەك",
         ),
+        // Both are for the technician (`kiosk doctor` names the missing standard); the visitor is
+        // told what happens next.
         NoStandardForDate => pick(
             lang,
-            "该日期没有可用的经济困难标准",
-            "No hardship standard applies on that date",
-            "ئۇ كۈن ئۈچۈن ئىقتىسادىي قىيىنچىلىق ئۆلچىمى يوق",
+            "需要工作人员按本年度标准为您核对收入",
+            "Staff will check your income against this year's standard",
+            "خادىملار كىرىمىڭىزنى بۇ يىللىق ئۆلچەم بويىچە تەكشۈرۈپ بېرىدۇ",
         ),
         StandardNotProvisioned => pick(
             lang,
-            "本年度经济困难标准尚未录入本终端",
-            "This year's hardship standard has not been entered on this terminal yet",
-            "بۇ يىللىق ئىقتىسادىي قىيىنچىلىق ئۆلچىمى تېخى بۇ تېرمىنالغا كىرگۈزۈلمىدى",
+            "需要工作人员按本年度标准为您核对收入",
+            "Staff will check your income against this year's standard",
+            "خادىملار كىرىمىڭىزنى بۇ يىللىق ئۆلچەم بويىچە تەكشۈرۈپ بېرىدۇ",
         ),
         MeansTestPassed => pick(
             lang,
@@ -151,7 +153,7 @@ pub fn reason(r: ReasonCode, lang: Lang) -> &'static str {
             lang,
             "期限紧迫，法律援助可先行提供",
             "Your deadline is close: aid can start before the review finishes",
-            "مۇددەت يېقىن: تەكشۈرۈش تۈگىمەيلا ياردەم باشلىنىدۇ",
+            "مۇددەت يېقىن: تەكشۈرۈش تۈگىمەيلا ياردەم ئالدىن بېرىلىشى مۇمكىن",
         ),
     }
 }
@@ -187,7 +189,7 @@ pub fn next_step(s: NextStep, lang: Lang) -> &'static str {
             lang,
             "向办案机关所在地的法律援助机构申请；工作人员可告诉您联系方式",
             "Apply to the legal aid office where the court or authority is; staff can give you its contacts",
-            "سوت ياكى ئورگان جايلاشقان يەردىكى قانۇن ياردەم ئورگىنىغا ئىلتىماس قىلىڭ",
+            "سوت ياكى ئورگان جايلاشقان يەردىكى قانۇن ياردەم ئورگىنىغا ئىلتىماس قىلىڭ؛ خادىملار ئۇنىڭ ئالاقىلىشىش ئۇسۇلىنى دەپ بېرەلەيدۇ",
         ),
         AuthoritiesMustNotify => pick(
             lang,
@@ -199,7 +201,7 @@ pub fn next_step(s: NextStep, lang: Lang) -> &'static str {
             lang,
             "看守所、检察院和法院设有值班律师，可免费提供法律帮助",
             "Duty lawyers at detention centres, procuratorates and courts give free help",
-            "قاماقخانا، تەپتىش ۋە سوتلاردىكى نۆۋەتچى ئادۋوكاتلار ھەقسىز ياردەم بېرىدۇ",
+            "تۇتۇپ تۇرۇش ئورنى، تەپتىش مەھكىمىسى ۋە سوتلاردىكى نۆۋەتچى ئادۋوكاتلار ھەقسىز ياردەم بېرىدۇ",
         ),
         BringId => pick(
             lang,
@@ -235,7 +237,7 @@ pub fn next_step(s: NextStep, lang: Lang) -> &'static str {
             lang,
             "证明您身份情形的材料（见下）",
             "Proof of the status that exempts you (see below)",
-            "سىزنى كەچۈرۈم قىلىدىغان ئەھۋالنىڭ ئىسپاتى (تۆۋەندە)",
+            "ئىقتىسادىي ئەھۋالىڭىز تەكشۈرۈلمەيدىغانلىقىنىڭ ئىسپاتى (تۆۋەندە)",
         ),
         BringDomesticViolenceEvidence => pick(
             lang,
@@ -247,13 +249,14 @@ pub fn next_step(s: NextStep, lang: Lang) -> &'static str {
             lang,
             "距期限不足7天：法律援助可在审查结束前先行提供，请尽快到窗口",
             "Less than 7 days to your deadline: aid can start before the review ends — go to a counter today",
-            "مۇددەتكە 7 كۈن قالمىدى: تەكشۈرۈش تۈگىمەيلا ياردەم باشلىنىدۇ — بۈگۈن كۆزنەككە بېرىڭ",
+            "مۇددەتكە 7 كۈن قالمىدى: تەكشۈرۈش تۈگىمەيلا ياردەم ئالدىن بېرىلىشى مۇمكىن — بۈگۈن كۆزنەككە بېرىڭ",
         ),
+        // Legal Aid Law art. 43: 7 days from receiving the application.
         OfficeDecides => pick(
             lang,
-            "本结果仅供参考，以法律援助机构的决定为准（7日内作出决定）",
-            "This is advice only: the legal aid office decides (within 7 days)",
-            "بۇ پەقەت پايدىلىنىش ئۈچۈن: قانۇن ياردەم ئورگىنى 7 كۈن ئىچىدە قارار چىقىرىدۇ",
+            "本结果仅供参考，以法律援助机构的决定为准（自收到申请之日起7日内作出决定）",
+            "This is only a guide: the legal aid office decides within 7 days of receiving your application",
+            "بۇ پەقەت پايدىلىنىش ئۈچۈن: قانۇن ياردىمى ئورگىنى ئىلتىماسنى تاپشۇرۇۋالغان كۈندىن باشلاپ 7 كۈن ئىچىدە قارار چىقىرىدۇ",
         ),
     }
 }
