@@ -298,6 +298,49 @@ fn bad_input_exits_2_and_names_the_field() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be read"));
 }
 
+/// `kiosk screen` cites each reason's rule formally in the visitor's language beside the rule
+/// string the policy writes (kept for scripts).
+#[test]
+fn reasons_carry_a_formal_citation_in_the_input_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = |language: &str| {
+        json!({
+            "date": "2024-06-01", "matter": "labour_remuneration", "household_size": 1,
+            "household_monthly_income": 500, "circumstances": [], "criminal_role": null,
+            "already_represented": false, "case_outside_guangzhou": false,
+            "days_to_deadline": null, "has_high_value_assets": false, "language": language
+        })
+    };
+    let expect = [
+        ("zh-CN", "《中华人民共和国法律援助法》"),
+        ("en", "Legal Aid Law of the People's Republic of China"),
+        ("ug", "«جۇڭخۇا خەلق جۇمھۇرىيىتىنىڭ قانۇن ياردىمى قانۇنى»"),
+    ];
+    for (language, law) in expect {
+        let out = screen_cli(dir.path(), &[], &input(language).to_string());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let reasons = v["reasons"].as_array().unwrap();
+        assert!(!reasons.is_empty());
+        let cjk = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for r in reasons {
+            assert!(
+                !r["rule"].as_str().unwrap().is_empty(),
+                "the rule string is kept: {r}"
+            );
+            let citation = r["citation"].as_str().unwrap();
+            assert!(!citation.is_empty());
+            assert_eq!(language == "zh-CN", cjk(citation), "{language}: {citation}");
+        }
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r["citation"].as_str().unwrap().contains(law)),
+            "{language}: {reasons:?}"
+        );
+    }
+}
+
 fn screen_cli(data_dir: &Path, extra: &[&str], stdin: &str) -> std::process::Output {
     use std::io::Write;
     use std::process::{Command, Stdio};

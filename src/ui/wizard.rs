@@ -482,12 +482,13 @@ pub(super) fn fill_result(w: &KioskWindow, d: &crate::eligibility::Decision, con
     let wa = w.global::<WizardAdapter>();
     wa.set_unsure(false);
     wa.set_outcome(d.outcome.code().into());
+    let lang = super::window_lang(w);
     let reasons: Vec<ResultReason> = d
         .reasons
         .iter()
         .map(|r| ResultReason {
             code: r.code.code().into(),
-            rule: r.rule.as_str().into(),
+            citation: crate::eligibility::citation::formal(&r.rule, lang).into(),
         })
         .collect();
     wa.set_reasons(ModelRc::new(VecModel::from(reasons)));

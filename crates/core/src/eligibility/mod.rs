@@ -3,6 +3,7 @@
 //! Pure: no I/O except reading a policy file on request, no Slint, no HTTP. The result is
 //! advisory — the legal aid office decides — and every result says so and cites its rule.
 
+pub mod citation;
 mod codes;
 mod engine;
 mod input;
@@ -37,7 +38,10 @@ pub struct ScreeningOutput {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReasonOut {
     pub code: ReasonCode,
+    /// The rule as the policy file writes it (for staff and scripts).
     pub rule: String,
+    /// The rule cited formally, in the output's language (for the visitor).
+    pub citation: String,
     pub text: String,
 }
 
@@ -61,6 +65,7 @@ impl ScreeningOutput {
                 .map(|r| ReasonOut {
                     code: r.code,
                     rule: r.rule.clone(),
+                    citation: citation::formal(&r.rule, lang),
                     text: text::reason(r.code, lang).into(),
                 })
                 .collect(),

@@ -28,7 +28,7 @@ pub fn summary_receipt(out: &ScreeningOutput, ctx: &SummaryContext) -> Receipt {
         r.push(Block::Feed(1)).heading(tr(lang, "Why:"));
         for reason in &out.reasons {
             r.body(bullet(&reason.text));
-            r.body(trf(lang, "Rule: {}", &[&reason.rule]));
+            r.body(trf(lang, "Rule: {}", &[&reason.citation]));
         }
     }
     if !out.next_steps.is_empty() {
