@@ -227,3 +227,47 @@ fn what_the_guide_says_by_itself_is_what_the_screens_show() {
         "said but no longer shown on any screen: {missing:?}"
     );
 }
+
+/// One name for one thing: no translation uses a variant `assets/lang/GLOSSARY.md` rejects.
+#[test]
+fn translations_keep_to_the_glossary() {
+    let glossary = std::fs::read_to_string(root().join("assets/lang/GLOSSARY.md")).unwrap();
+    let rows: Vec<(String, String, String)> = glossary
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| thing"))
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            match cells.as_slice() {
+                [_, lang, chosen, rejected] => Some(((*lang).into(), (*chosen).into(), (*rejected).into())),
+                _ => None,
+            }
+        })
+        .collect();
+    assert!(rows.len() >= 5, "the glossary's table was not read: {rows:?}");
+    let engine = engine_texts();
+    let mut found = Vec::new();
+    for (lang, chosen, rejected) in &rows {
+        let column = match lang.as_str() {
+            "zh-CN" => 0,
+            "en" => 1,
+            "ug" => 2,
+            other => panic!("the glossary names an unknown language {other}"),
+        };
+        let translations = po(lang);
+        let mut uses_chosen = false;
+        for (id, text) in translations
+            .iter()
+            .chain(engine.iter().map(|t| (&t[1], &t[column])))
+        {
+            uses_chosen |= text.contains(chosen.as_str());
+            if text.contains(rejected.as_str()) {
+                found.push(format!("{lang} {id:?}: {rejected:?} (use {chosen:?})"));
+            }
+        }
+        assert!(
+            uses_chosen,
+            "{lang}: {chosen:?} is in the glossary but in no translation"
+        );
+    }
+    assert!(found.is_empty(), "rejected variants:\n{}", found.join("\n"));
+}

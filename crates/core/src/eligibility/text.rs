@@ -55,7 +55,7 @@ pub fn reason(r: ReasonCode, lang: Lang) -> &'static str {
             lang,
             "法律咨询对所有人免费",
             "Legal advice is free for everyone",
-            "قانۇن مەسلىھەتى ھەممە ئادەم ئۈچۈن ھەقسىز",
+            "قانۇن مەسلىھىتى ھەممە ئادەم ئۈچۈن ھەقسىز",
         ),
         AlreadyRepresented => pick(
             lang,
@@ -67,7 +67,7 @@ pub fn reason(r: ReasonCode, lang: Lang) -> &'static str {
             lang,
             "案件由外地机关办理，应向办案地法律援助机构申请",
             "Your case is handled outside the city: apply where the case is handled",
-            "دېلويىڭىز باشقا شەھەردە بىر تەرەپ قىلىنىدۇ، شۇ يەردىكى قانۇن ياردەم ئورگىنىغا ئىلتىماس قىلىڭ",
+            "دېلوڭىز باشقا شەھەردە بىر تەرەپ قىلىنىدۇ، شۇ يەردىكى قانۇن ياردىمى ئورگىنىغا ئىلتىماس قىلىڭ",
         ),
         MandatoryCounsel => pick(
             lang,
@@ -165,7 +165,7 @@ pub fn next_step(s: NextStep, lang: Lang) -> &'static str {
             lang,
             "取“法律咨询”号，免费咨询律师",
             "Take a 'Legal consultation' ticket for free advice",
-            "ھەقسىز مەسلىھەت ئۈچۈن «قانۇن مەسلىھەتى» نومۇرى ئېلىڭ",
+            "ھەقسىز مەسلىھەت ئۈچۈن «قانۇن مەسلىھىتى» نومۇرى ئېلىڭ",
         ),
         TakeApplicationTicket => pick(
             lang,
@@ -189,13 +189,13 @@ pub fn next_step(s: NextStep, lang: Lang) -> &'static str {
             lang,
             "向办案机关所在地的法律援助机构申请；工作人员可告诉您联系方式",
             "Apply to the legal aid office where the court or authority is; staff can give you its contacts",
-            "سوت ياكى ئورگان جايلاشقان يەردىكى قانۇن ياردەم ئورگىنىغا ئىلتىماس قىلىڭ؛ خادىملار ئۇنىڭ ئالاقىلىشىش ئۇسۇلىنى دەپ بېرەلەيدۇ",
+            "سوت ياكى ئورگان جايلاشقان يەردىكى قانۇن ياردىمى ئورگىنىغا ئىلتىماس قىلىڭ؛ خادىملار ئۇنىڭ ئالاقىلىشىش ئۇسۇلىنى دەپ بېرەلەيدۇ",
         ),
         AuthoritiesMustNotify => pick(
             lang,
             "法院、检察院或公安机关应通知法律援助机构；家属也可直接联系我们",
             "The court, procuratorate or police must notify the legal aid office; family can also contact us",
-            "سوت، تەپتىش ياكى ساقچى ئورگىنى قانۇن ياردەم ئورگىنىغا ئۇقتۇرۇشى كېرەك؛ ئائىلە تاۋابىئاتلىرىمۇ بىز بىلەن ئالاقىلىشالايدۇ",
+            "سوت، تەپتىش ياكى ساقچى ئورگىنى قانۇن ياردىمى ئورگىنىغا ئۇقتۇرۇشى كېرەك؛ ئائىلە تاۋابىئاتلىرىمۇ بىز بىلەن ئالاقىلىشالايدۇ",
         ),
         DutyLawyer => pick(
             lang,
