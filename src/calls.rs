@@ -60,17 +60,34 @@ impl CallFeed {
     }
 }
 
-/// Announces each call through `speech`, in `voices` order and then in the ticket's language if
-/// the hall's voices do not include it.
-pub fn announce(
-    calls: &[Call],
-    voices: &[crate::speech::Voice],
-    speech: impl Fn(crate::speech::service::Command),
-) {
+/// How a hall says its calls (`[speech]`): the languages in order, and whether each call is said
+/// twice (for halls where a visitor may miss it the first time).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallStyle {
+    pub voices: Vec<crate::speech::Voice>,
+    pub repeat: bool,
+}
+
+impl CallStyle {
+    pub fn from_config(speech: &crate::config::SpeechConfig) -> Self {
+        Self {
+            voices: speech.call_languages.clone(),
+            repeat: speech.repeat_calls,
+        }
+    }
+}
+
+/// Announces each call through `speech`, in the style's languages and then in the ticket's
+/// language if those do not include it; twice over where the hall repeats calls.
+pub fn announce(calls: &[Call], style: &CallStyle, speech: impl Fn(crate::speech::service::Command)) {
+    use crate::speech::compose;
     for call in calls {
         tracing::info!(number = %call.number, counter = call.counter, "announcing a call");
-        let voices = crate::speech::compose::call_voices(voices, &call.language);
-        let parts = crate::speech::compose::call(&call.number, call.counter, &voices);
+        let voices = compose::call_voices(&style.voices, &call.language);
+        let mut parts = compose::call(&call.number, call.counter, &voices);
+        if style.repeat {
+            parts = compose::said_twice(parts);
+        }
         speech(crate::speech::service::Command::Announce(parts));
     }
 }
@@ -93,6 +110,44 @@ mod tests {
             counter,
             language: Some("ug".into()),
         }
+    }
+
+    fn announced(style: &CallStyle, language: &str) -> Vec<crate::speech::Part> {
+        let said = std::cell::RefCell::new(Vec::new());
+        let call = Call {
+            number: "A012".into(),
+            counter: 3,
+            language: language.into(),
+        };
+        announce(&[call], style, |c| said.borrow_mut().push(c));
+        let said = said.into_inner();
+        assert_eq!(said.len(), 1, "one announcement per call");
+        match said.into_iter().next() {
+            Some(crate::speech::service::Command::Announce(parts)) => parts,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_repeated_call_is_said_twice_with_one_chime_and_in_the_tickets_language() {
+        use crate::speech::{Part, Voice, compose};
+        let once = CallStyle {
+            voices: vec![Voice::Zh],
+            repeat: false,
+        };
+        let twice = CallStyle {
+            repeat: true,
+            ..once.clone()
+        };
+        let single = announced(&once, "zh-CN");
+        assert_eq!(single, compose::call("A012", 3, &[Voice::Zh]));
+        let repeated = announced(&twice, "zh-CN");
+        assert_eq!(repeated.len(), 2 * single.len());
+        assert_eq!(repeated.iter().filter(|p| **p == Part::Chime).count(), 1);
+        assert_eq!(repeated[single.len()], Part::Gap(compose::REPEAT_GAP_MS));
+        assert_eq!(repeated[single.len() + 1..], single[1..], "the same words again");
+        let uyghur = announced(&once, "ug");
+        assert_eq!(uyghur, compose::call("A012", 3, &[Voice::Zh, Voice::Ug]));
     }
 
     #[test]

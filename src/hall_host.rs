@@ -298,7 +298,7 @@ fn start_announcer(
     let service =
         QueueService::new(store, options.config.clone(), options.clock.clone()).map_err(|e| e.to_string())?;
     let mut queue = crate::hall_queue::LocalQueue::new(service);
-    let voices = options.config.speech.call_languages.clone();
+    let style = crate::calls::CallStyle::from_config(&options.config.speech);
     let (primed_tx, primed) = std::sync::mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("announcer".into())
@@ -308,7 +308,7 @@ fn start_announcer(
             loop {
                 crate::supervise::guarded("announcer", "look for calls", || {
                     match feed.new_calls(&mut queue) {
-                        Ok(calls) => crate::calls::announce(&calls, &voices, |c| speech.send(c)),
+                        Ok(calls) => crate::calls::announce(&calls, &style, |c| speech.send(c)),
                         Err(e) => tracing::error!(error = %e, "the queue could not be read for calls"),
                     }
                 });

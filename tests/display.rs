@@ -45,7 +45,10 @@ fn options(
         time_zone: hall.config.time_zone(),
         rollover: hall.config.rollover_time(),
         announce,
-        voices: vec![Voice::Zh, Voice::En],
+        calls: kiosk::calls::CallStyle {
+            voices: vec![Voice::Zh, Voice::En],
+            repeat: false,
+        },
     }
 }
 

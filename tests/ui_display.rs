@@ -65,7 +65,7 @@ fn the_window_shows_calls_as_the_host_makes_them_and_the_host_going_away() {
         time_zone: hall.config.time_zone(),
         rollover: hall.config.rollover_time(),
         announce: None,
-        voices: Vec::new(),
+        calls: Default::default(),
     };
     let _feed = screen::follow(&window, options, names).unwrap();
     until(&window, "the empty hall", |w| {

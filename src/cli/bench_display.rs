@@ -80,7 +80,7 @@ pub fn display(ctx: &Context, calls: u32, frames: usize) -> CmdResult {
                 h.push(Instant::now());
             }
         })),
-        voices: config.speech.call_languages.clone(),
+        calls: crate::calls::CallStyle::from_config(&config.speech),
     };
     let _feed = feed::start(options, move |b| {
         let _ = tx.send(b.clone());

@@ -57,7 +57,7 @@ pub(crate) fn start_feed(ctx: &Context, config: &Config, window: &DisplayWindow)
         time_zone: config.time_zone(),
         rollover: config.rollover_time(),
         announce,
-        voices: config.speech.call_languages.clone(),
+        calls: crate::calls::CallStyle::from_config(&config.speech),
     };
     screen::follow(window, options, DisplayNames::from_config(config))
         .map_err(|e| Failure::failed(format!("cannot start the display's threads: {e}")))

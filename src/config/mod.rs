@@ -161,6 +161,9 @@ pub struct SpeechConfig {
     /// display has the speakers sets `true` on the display and `false` on the host.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub announce_calls: Option<bool>,
+    /// Say each call twice (after a pause, without the second chime).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub repeat_calls: bool,
 }
 
 impl Default for SpeechConfig {
@@ -172,6 +175,7 @@ impl Default for SpeechConfig {
             call_languages: vec![Voice::Zh, Voice::Yue, Voice::En],
             call_volume: 7,
             announce_calls: None,
+            repeat_calls: false,
         }
     }
 }

@@ -4,9 +4,8 @@
 //! to the screen. None of them touches the window; the screen is told through `on_change`.
 
 use super::board::{Board, BoardCall, Input};
-use crate::calls::Call;
+use crate::calls::{Call, CallStyle};
 use crate::hall::event_stream::{self, StreamItem};
-use crate::speech::Voice;
 use crate::speech::service::Command;
 use kiosk_contract::HallQueue;
 use kiosk_core::clock::Clock;
@@ -39,9 +38,9 @@ pub struct FeedOptions {
     pub clock: Arc<dyn Clock>,
     pub time_zone: chrono_tz::Tz,
     pub rollover: chrono::NaiveTime,
-    /// Where new calls are announced (None: this display does not announce), in these voices.
+    /// Where new calls are announced (None: this display does not announce), and how.
     pub announce: Option<Box<dyn Fn(Command) + Send>>,
-    pub voices: Vec<Voice>,
+    pub calls: CallStyle,
 }
 
 /// The running threads; they end when this is dropped.
@@ -97,7 +96,7 @@ pub fn start(options: FeedOptions, on_change: impl Fn(&Board) + Send + 'static) 
         time_zone: options.time_zone,
         rollover: options.rollover,
         announce: options.announce,
-        voices: options.voices,
+        calls: options.calls,
     };
     let stop_board = stop.clone();
     threads.push(spawn("display-board", move || {
@@ -218,7 +217,7 @@ struct Keeper {
     time_zone: chrono_tz::Tz,
     rollover: chrono::NaiveTime,
     announce: Option<Box<dyn Fn(Command) + Send>>,
-    voices: Vec<Voice>,
+    calls: CallStyle,
 }
 
 impl Keeper {
@@ -268,7 +267,7 @@ impl Keeper {
                 language: c.language.clone(),
             })
             .collect();
-        crate::calls::announce(&calls, &self.voices, send);
+        crate::calls::announce(&calls, &self.calls, send);
     }
 }
 

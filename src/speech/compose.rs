@@ -180,6 +180,18 @@ pub fn call_voices(hall: &[Voice], ticket_lang: &str) -> Vec<Voice> {
     voices
 }
 
+/// Pause before a call is said again.
+pub const REPEAT_GAP_MS: u32 = 1200;
+
+/// A call said twice: the second time after a pause and without the chime.
+pub fn said_twice(parts: Vec<Part>) -> Vec<Part> {
+    let again: Vec<Part> = parts.iter().filter(|p| **p != Part::Chime).cloned().collect();
+    let mut out = parts;
+    out.push(Part::Gap(REPEAT_GAP_MS));
+    out.extend(again);
+    out
+}
+
 /// A queue call: the chime, then in each language in order "ticket A012 to counter 3", with the
 /// ticket number read character by character and the counter number as a number.
 pub fn call(ticket: &str, counter: u32, voices: &[Voice]) -> Vec<Part> {
