@@ -102,11 +102,20 @@ def main():
         for clip in sorted(clips, key=lambda c: c["id"]):
             name = clip["id"] + ".ogg"
             path = os.path.join(folder, name)
-            unchanged = old.get(clip["id"], {}).get("text") == clip["text"] and os.path.exists(path)
+            # What is said can differ from what is shown (catalogue::spoken_text: no Chinese in
+            # English and Uyghur clips, no Latin words in Mandarin ones).
+            spoken = clip.get("spoken", clip["text"])
+            before = old.get(clip["id"], {})
+            unchanged = (before.get("text") == clip["text"]
+                         and before.get("spoken", before.get("text")) == spoken
+                         and os.path.exists(path))
             if not unchanged:
-                synthesise(voice, clip["id"], clip["text"], path, to_pinyin)
+                synthesise(voice, clip["id"], spoken, path, to_pinyin)
                 made += 1
-            entries.append({"id": clip["id"], "file": name, "text": clip["text"]})
+            entry = {"id": clip["id"], "file": name, "text": clip["text"]}
+            if spoken != clip["text"]:
+                entry["spoken"] = spoken
+            entries.append(entry)
         wanted = {e["file"] for e in entries}
         for stale in os.listdir(folder):
             if stale.endswith(".ogg") and stale not in wanted:

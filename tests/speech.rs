@@ -325,3 +325,30 @@ fn speak_refuses_bad_requests_with_exit_code_2() {
     }
     assert!(!out.exists());
 }
+
+/// What each voice is given to say (`kiosk speak --list`) is in its own language: no Latin words
+/// in Mandarin clips but the spelled letters, no Chinese characters in English or Uyghur ones,
+/// units in words; and the shipped packs were made from exactly that.
+#[test]
+fn every_clip_is_spoken_in_its_own_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = stdout_json(&kiosk(dir.path(), &["speak", "--list"]));
+    let han = |t: &str| t.chars().any(|c| ('\u{3400}'..='\u{9fff}').contains(&c));
+    let mut wrong = Vec::new();
+    for clip in list.as_array().unwrap() {
+        let (voice, id) = (clip["voice"].as_str().unwrap(), clip["id"].as_str().unwrap());
+        let spoken = clip["spoken"].as_str().unwrap();
+        let bad = match voice {
+            "zh" | "yue" => !id.starts_with("letter-") && spoken.chars().any(|c| c.is_ascii_alphabetic()),
+            _ => han(spoken) || spoken.contains("m²"),
+        };
+        if bad {
+            wrong.push(format!("{voice} {id}: {spoken}"));
+        }
+        let manifest = pack::read_manifest(&voice_dir().join(voice)).unwrap();
+        let entry = manifest.clips.iter().find(|c| c.id == id).unwrap();
+        let made_from = entry.spoken.as_deref().unwrap_or(&entry.text);
+        assert_eq!(made_from, spoken, "{voice} {id}: run scripts/voice-pack.py");
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -188,12 +188,7 @@ fn follow_local(mut queue: Box<dyn HallQueue>, tx: &Sender<Input>, stop: &Atomic
 }
 
 /// Fetches a summary each time the board asks (asks that pile up are answered by one).
-fn fetch_counts(
-    mut queue: Box<dyn HallQueue>,
-    asks: &Receiver<()>,
-    tx: &Sender<Input>,
-    stop: &AtomicBool,
-) {
+fn fetch_counts(mut queue: Box<dyn HallQueue>, asks: &Receiver<()>, tx: &Sender<Input>, stop: &AtomicBool) {
     while asks.recv().is_ok() {
         while asks.try_recv().is_ok() {}
         if stop.load(Ordering::SeqCst) {

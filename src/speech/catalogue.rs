@@ -13,7 +13,57 @@ use sha2::{Digest, Sha256};
 pub struct ClipSpec {
     pub voice: Voice,
     pub id: String,
+    /// What the screen shows (clips are found by it).
     pub text: String,
+    /// What the synthesiser is given: `spoken_text` of `text`.
+    pub spoken: String,
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{3400}'..='\u{9fff}').contains(&c)
+}
+
+/// What a voice says for a text shown on screen: no Chinese characters in an English or Uyghur
+/// voice (a bracketed Chinese term such as "(低保, 特困)" is left out; espeak says "Chinese letter"
+/// for each character), no Latin words in the Mandarin voice ("语言 Language": the pinyin voice
+/// reads them as noise; an ID card's X is 叉), and units said as words.
+pub fn spoken_text(voice: Voice, text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut bracket: Option<String> = None;
+    for c in text.chars() {
+        match (&mut bracket, c) {
+            (None, '(' | '（') => bracket = Some(String::from(c)),
+            (Some(b), ')' | '）') => {
+                b.push(c);
+                let foreign = match voice {
+                    Voice::En | Voice::Ug => b.chars().any(is_han),
+                    Voice::Zh | Voice::Yue => !b.chars().any(is_han),
+                };
+                if !foreign {
+                    out.push_str(b);
+                }
+                bracket = None;
+            }
+            (Some(b), _) => b.push(c),
+            (None, _) => out.push(c),
+        }
+    }
+    if let Some(b) = bracket {
+        out.push_str(&b);
+    }
+    let out = match voice {
+        Voice::En => out.replace("m²", " square metres"),
+        Voice::Ug => out.replace("m²", " كۋادرات مېتىر"),
+        Voice::Zh | Voice::Yue => out
+            .split(' ')
+            .filter(|w| !w.chars().any(|c| c.is_ascii_alphabetic()) || w.chars().any(is_han))
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace("m²", "平方米")
+            // The ID card's check digit X is said 叉 (the pinyin voice would spell "ài-ks").
+            .replace('X', "叉"),
+    };
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A piece of a translated message: words to say, or a placeholder filled at run time.
@@ -265,10 +315,20 @@ pub const CALL_AFTER_COUNTER: &str = "call-after-counter";
 pub fn required(voice: Voice, config: &Config) -> Vec<ClipSpec> {
     let mut specs = Vec::new();
     let mut add = |id: String, text: &str| {
+        let text = text.trim().to_owned();
+        // Letters are spelled with the English voice in every pack; their text is the letter.
+        let spoken = if id.starts_with("letter-") {
+            text.clone()
+        } else {
+            Some(spoken_text(voice, &text))
+                .filter(|s| speakable(s))
+                .unwrap_or_else(|| text.clone())
+        };
         specs.push(ClipSpec {
             voice,
             id,
-            text: text.trim().to_owned(),
+            text,
+            spoken,
         })
     };
     for (n, word) in number_words(voice) {
@@ -363,6 +423,29 @@ mod tests {
         assert!(message_id("Back").starts_with("ui-"));
         assert_eq!(message_id("Back").len(), 3 + 12);
         assert_ne!(segment_id("Volume {}", 0), segment_id("Volume {}", 1));
+    }
+
+    #[test]
+    fn each_voice_says_only_its_own_language() {
+        assert_eq!(
+            spoken_text(Voice::En, "Entitled to special care (优抚对象)"),
+            "Entitled to special care"
+        );
+        assert_eq!(
+            spoken_text(Voice::En, "one home of 144 m² or more"),
+            "one home of 144 square metres or more"
+        );
+        assert_eq!(spoken_text(Voice::Zh, "语言 Language"), "语言");
+        assert_eq!(
+            spoken_text(Voice::Zh, "身份证号码（可选）"),
+            "身份证号码（可选）",
+            "Chinese in brackets stays"
+        );
+        assert_eq!(
+            spoken_text(Voice::Zh, "最后一位是数字或X。"),
+            "最后一位是数字或叉。"
+        );
+        assert_eq!(spoken_text(Voice::Ug, "(بىر) ئىككى"), "(بىر) ئىككى");
     }
 
     #[test]
