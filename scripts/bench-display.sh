@@ -3,6 +3,8 @@
 # loopback as a hall runs it: idle CPU over 30 s (nothing called) and memory, at a size and with
 # a short or a scrolling notice. Usage: scripts/bench-display.sh [kiosk] [WxH] [short|long]
 set -euo pipefail
+# Nothing here reads the caller's input; a child that tried would stop the run.
+exec </dev/null
 kiosk=${1:-target/release/kiosk}
 size=${2:-1920x1080}
 notice=${3:-short}
