@@ -135,26 +135,19 @@ fn composed_samples(store: &ClipStore, parts: &[Part]) -> usize {
         .sum()
 }
 
+/// `kiosk speak --announce A012 --counter 3 … --out OUT --json`; its report.
+fn speak_call(dir: &Path, out: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["speak", "--announce", "A012", "--counter", "3"];
+    args.extend_from_slice(extra);
+    args.extend(["--out", out.to_str().unwrap(), "--json"]);
+    stdout_json(&kiosk(dir, &args))
+}
+
 #[test]
 fn a_rendered_call_holds_every_clip_in_order_and_does_not_clip() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("call.wav");
-    let run = kiosk(
-        dir.path(),
-        &[
-            "speak",
-            "--announce",
-            "A012",
-            "--counter",
-            "3",
-            "--langs",
-            "zh,yue,en",
-            "--out",
-            out.to_str().unwrap(),
-            "--json",
-        ],
-    );
-    let report = stdout_json(&run);
+    let report = speak_call(dir.path(), &out, &["--langs", "zh,yue,en"]);
     assert_eq!(report["missing"], serde_json::json!([]));
     let wav = read_wav(&out);
     assert_eq!(wav.rate, engine::RATE);
@@ -206,24 +199,8 @@ fn a_uyghur_tickets_call_adds_the_uyghur_phrase() {
     let dir = tempfile::tempdir().unwrap();
     let render = |ticket_lang: &str| {
         let out = dir.path().join(format!("call-{ticket_lang}.wav"));
-        let run = kiosk(
-            dir.path(),
-            &[
-                "speak",
-                "--announce",
-                "A012",
-                "--counter",
-                "3",
-                "--langs",
-                "zh",
-                "--ticket-lang",
-                ticket_lang,
-                "--out",
-                out.to_str().unwrap(),
-                "--json",
-            ],
-        );
-        (stdout_json(&run), read_wav(&out).samples.len())
+        let report = speak_call(dir.path(), &out, &["--langs", "zh", "--ticket-lang", ticket_lang]);
+        (report, read_wav(&out).samples.len())
     };
     let (zh, zh_len) = render("zh-CN");
     let (ug, ug_len) = render("ug");

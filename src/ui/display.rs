@@ -189,15 +189,16 @@ pub fn follow(window: &DisplayWindow, options: FeedOptions, names: DisplayNames)
     })
 }
 
-/// The date and time in the hall's time zone; only changed text is set, so the screen is
-/// redrawn once a minute.
+/// The date and time in the hall's time zone, worked out and set only when the minute changed
+/// (called every second; the screen is redrawn once a minute).
 pub fn show_time(window: &DisplayWindow, now: DateTime<Utc>, config: &Config) {
     let local = now.with_timezone(&config.time_zone());
     let a = window.global::<DisplayAdapter>();
     let time = SharedString::from(local.format("%H:%M").to_string());
-    if a.get_time() != time {
-        a.set_time(time);
+    if a.get_time() == time {
+        return; // the date changes only with the time
     }
+    a.set_time(time);
     let weekday = WEEKDAYS[local.weekday().num_days_from_monday() as usize];
     let month = MONTHS[local.month0() as usize];
     let date = |lang: Lang| -> SharedString {
@@ -209,9 +210,6 @@ pub fn show_time(window: &DisplayWindow, now: DateTime<Utc>, config: &Config) {
         )
         .into()
     };
-    let (zh, en) = (date(Lang::ZhCn), date(Lang::En));
-    if a.get_date_zh() != zh {
-        a.set_date_zh(zh);
-        a.set_date_en(en);
-    }
+    a.set_date_zh(date(Lang::ZhCn));
+    a.set_date_en(date(Lang::En));
 }
