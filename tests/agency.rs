@@ -4,6 +4,8 @@
 //! and no phone or ID number is left in the database files or in any log.
 
 mod common;
+#[path = "common/x11.rs"]
+mod x11;
 
 use kiosk::agency::submission::id_check_char;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -447,48 +449,8 @@ fn the_hall_host_sends_yesterdays_report_once() {
     yesterdays_report_is_sent_once(&[&["serve"], &["serve"]], None);
 }
 
-/// An X server of its own for `kiosk run` (`-displayfd` picks a free display number).
-struct Xvfb {
-    child: Child,
-    display: String,
-}
-
-impl Xvfb {
-    fn start() -> Xvfb {
-        let mut child = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1080x1920x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb (scripts/setup.sh installs it)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("display number");
-        Xvfb {
-            child,
-            display: format!(":{}", line.trim()),
-        }
-    }
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn kiosk_run_alone_sends_yesterdays_report_once_and_beside_serve_too() {
-    let x = Xvfb::start();
+    let x = x11::start_xvfb(1080, 1920);
     yesterdays_report_is_sent_once(&[&["run"], &["run", "serve"]], Some(&x.display));
 }

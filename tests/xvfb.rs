@@ -68,7 +68,8 @@ fn a_visitor_takes_a_ticket_in_the_real_window_by_clicks() {
         need(tool);
     }
     let buttons = laid_out_buttons();
-    let (_xvfb, display) = x11::start_xvfb(W, H);
+    let xvfb = x11::start_xvfb(W, H);
+    let display = xvfb.display.clone();
 
     let data = tempfile::tempdir().unwrap();
     let mut kiosk = KillOnDrop(

@@ -44,7 +44,8 @@ fn a_call_on_the_host_lights_the_real_display_window_within_a_second() {
         String::from_utf8_lossy(&issued.stderr)
     );
 
-    let (_xvfb, display) = x11::start_xvfb(W, H);
+    let xvfb = x11::start_xvfb(W, H);
+    let display = xvfb.display.clone();
     let _window_process = KillOnDrop(
         Command::new(common::kiosk_bin())
             .arg("--data-dir")

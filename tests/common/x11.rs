@@ -1,7 +1,7 @@
 //! The X server side of the window tests: Xvfb, pixels read back with xwd, clicks with xdotool.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -69,37 +69,61 @@ pub fn click(display: &str, window: &str, (x, y): (u32, u32)) {
     assert!(status.success());
 }
 
-pub fn free_display() -> String {
-    (90..120)
-        .find(|n| {
-            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        })
-        .map(|n| format!(":{n}"))
-        .expect("a free X display number")
+/// A virtual X server; ended with SIGTERM so that it removes its lock file and socket (a
+/// killed Xvfb leaves `/tmp/.X<n>-lock` behind for good).
+pub struct XServer {
+    child: Child,
+    pub display: String,
 }
 
-/// An X server of `w`×`h` on a free display number; its display name.
-pub fn start_xvfb(w: u32, h: u32) -> (KillOnDrop, String) {
-    let display = free_display();
-    let xvfb = KillOnDrop(
-        Command::new("Xvfb")
-            .args([
-                &display,
-                "-screen",
-                "0",
-                &format!("{w}x{h}x24"),
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb"),
+impl Drop for XServer {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An X server of `w`×`h`. Xvfb picks a free display number itself (`-displayfd`) and writes it
+/// once it accepts connections, so parallel tests never race for a number and stale lock files
+/// of dead servers do not count as taken.
+pub fn start_xvfb(w: u32, h: u32) -> XServer {
+    let mut child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            &format!("{w}x{h}x24"),
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start Xvfb (scripts/setup.sh installs it)");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("Xvfb's stdout"))
+        .read_line(&mut line)
+        .expect("the display number from Xvfb");
+    let number = line.trim();
+    assert!(
+        !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()),
+        "Xvfb gave no display number: {line:?}"
     );
-    let socket = format!("/tmp/.X11-unix/X{}", &display[1..]);
-    wait_for("the X server", || Path::new(&socket).exists());
-    (xvfb, display)
+    XServer {
+        display: format!(":{number}"),
+        child,
+    }
 }
 
 /// The id of the first visible window of a `kiosk` process on `display`.
