@@ -2,13 +2,14 @@
 //! become the contract's four kinds; a database failure names the file and the next step for
 //! the technician (the screens show their own words for "unavailable").
 
-use crate::queue::{DisplayNumber, PriorityReason, ServiceCode};
+use crate::queue::{DisplayNumber, PriorityReason, Rating, ServiceCode};
 use crate::queue_service::{OpError, QueueService};
+use crate::staff;
 use crate::store::Store;
 use chrono::NaiveDate;
 use kiosk_contract::{
-    CallResult, CounterStatus, DailyStatsView, EventCursor, EventPage, HallError, HallQueue, HallStatus,
-    HallSummary, TicketRef, TicketView,
+    CallResult, CounterStatus, CounterView, DailyStatsView, EventCursor, EventPage, HallError, HallQueue,
+    HallStatus, HallSummary, RatingView, SignedIn, TicketRef, TicketView,
 };
 use kiosk_core::lang::Lang;
 use std::path::PathBuf;
@@ -20,6 +21,14 @@ pub struct LocalQueue {
     /// with. Until another connection commits (or this one writes), the answer is the same, so
     /// an idle screen's twice-a-second question does not read the tables.
     nothing_after: Option<(i64, u64)>,
+    /// The staff sign-in whose counter operations these are: the console's own on the hall
+    /// host, or the one a hall API request carries.
+    session: Option<StaffSession>,
+}
+
+struct StaffSession {
+    token: String,
+    terminal: String,
 }
 
 impl LocalQueue {
@@ -29,7 +38,64 @@ impl LocalQueue {
             service,
             database,
             nothing_after: None,
+            session: None,
         }
+    }
+
+    /// Runs `op` as the requests of the staff member signed in with `token` from `terminal`
+    /// (none: nobody's). The hall API sets this for each request it carries out.
+    pub fn with_session<T>(
+        &mut self,
+        terminal: &str,
+        token: Option<&str>,
+        op: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        let theirs = token.map(|token| StaffSession {
+            token: token.to_owned(),
+            terminal: terminal.to_owned(),
+        });
+        let own = std::mem::replace(&mut self.session, theirs);
+        let out = op(self);
+        self.session = own;
+        out
+    }
+
+    /// Before a counter operation: whose it is. A session that has ended (signed out, taken
+    /// over, idle) refuses the operation, so the console asks for a sign-in again.
+    fn enter_staff(&mut self) -> Result<(), HallError> {
+        let Some(session) = &self.session else {
+            self.service.act_as(None);
+            return Ok(());
+        };
+        let idle = chrono::Duration::minutes(i64::from(self.service.config().console.idle_sign_out_minutes));
+        let now = self.service.now();
+        let staff = self
+            .service
+            .store_mut()
+            .write(|c| {
+                Ok::<_, rusqlite::Error>(staff::acting_staff(
+                    c,
+                    &session.token,
+                    &session.terminal,
+                    |counter| QueueService::counter_has_visitor(c, counter),
+                    idle,
+                    now,
+                ))
+            })
+            .map_err(|e| hall_error(OpError::Storage(e), &self.database))??;
+        self.service.act_as(Some(staff));
+        Ok(())
+    }
+
+    /// A counter operation, recorded with the signed-in staff number.
+    fn staffed<T>(
+        &mut self,
+        op: impl FnOnce(&mut QueueService) -> Result<T, OpError>,
+    ) -> Result<T, HallError> {
+        self.enter_staff()?;
+        let r = op(&mut self.service);
+        self.service.act_as(None);
+        self.wrote(r)
     }
 
     fn answer<T>(&self, result: Result<T, OpError>) -> Result<T, HallError> {
@@ -193,43 +259,35 @@ impl HallQueue for LocalQueue {
     }
 
     fn call_next(&mut self, counter: u32) -> Result<CallResult, HallError> {
-        let r = self.service.call_next(counter);
-        self.wrote(r)
+        self.staffed(|q| q.call_next(counter))
     }
 
     fn call_number(&mut self, counter: u32, number: DisplayNumber) -> Result<CallResult, HallError> {
-        let r = self.service.call_number(counter, number);
-        self.wrote(r)
+        self.staffed(|q| q.call_number(counter, number))
     }
 
     fn recall(&mut self, counter: u32) -> Result<TicketView, HallError> {
-        let r = self.service.recall(counter);
-        self.wrote(r)
+        self.staffed(|q| q.recall(counter))
     }
 
     fn skip(&mut self, counter: u32) -> Result<TicketView, HallError> {
-        let r = self.service.skip(counter);
-        self.wrote(r)
+        self.staffed(|q| q.skip(counter))
     }
 
     fn complete(&mut self, counter: u32) -> Result<TicketView, HallError> {
-        let r = self.service.complete(counter);
-        self.wrote(r)
+        self.staffed(|q| q.complete(counter))
     }
 
     fn rejoin(&mut self, number: DisplayNumber) -> Result<TicketView, HallError> {
-        let r = self.service.rejoin(number);
-        self.wrote(r)
+        self.staffed(|q| q.rejoin(number))
     }
 
     fn transfer(&mut self, which: TicketRef, to: ServiceCode) -> Result<TicketView, HallError> {
-        let r = self.service.transfer(which, to);
-        self.wrote(r)
+        self.staffed(|q| q.transfer(which, to))
     }
 
     fn set_paused(&mut self, counter: u32, paused: bool) -> Result<CounterStatus, HallError> {
-        let r = self.service.set_paused(counter, paused);
-        self.wrote(r)
+        self.staffed(|q| q.set_paused(counter, paused))
     }
 
     fn ticket(&mut self, number: DisplayNumber) -> Result<TicketView, HallError> {
@@ -273,6 +331,49 @@ impl HallQueue for LocalQueue {
 
     fn daily_stats(&mut self, day: Option<NaiveDate>) -> Result<DailyStatsView, HallError> {
         let r = self.service.daily_stats(day).map(|s| DailyStatsView::from(&s));
+        self.answer(r)
+    }
+
+    fn sign_in(&mut self, counter: u32, staff: &str, pin: &str) -> Result<SignedIn, HallError> {
+        if self.service.config().counter(counter).is_none() {
+            return Err(HallError::bad_input(format!(
+                "there is no counter {counter} in this hall"
+            )));
+        }
+        let now = self.service.now();
+        let signed = staff::sign_in(
+            self.service.store_mut(),
+            counter,
+            staff,
+            pin,
+            staff::THIS_HOST,
+            now,
+        )?;
+        self.session = Some(StaffSession {
+            token: signed.session.clone(),
+            terminal: staff::THIS_HOST.to_owned(),
+        });
+        Ok(signed)
+    }
+
+    fn sign_out(&mut self) -> Result<(), HallError> {
+        let Some(session) = self.session.take() else {
+            return Ok(());
+        };
+        let now = self.service.now();
+        self.service
+            .store_mut()
+            .write(|c| Ok::<_, rusqlite::Error>(staff::sign_out(c, &session.token, now)))
+            .map_err(|e| hall_error(OpError::Storage(e), &self.database))?
+    }
+
+    fn rate(&mut self, number: DisplayNumber, rating: &Rating) -> Result<RatingView, HallError> {
+        let r = self.service.rate(number, rating);
+        self.wrote(r)
+    }
+
+    fn counter_view(&mut self, counter: u32) -> Result<CounterView, HallError> {
+        let r = self.service.counter_view(counter);
         self.answer(r)
     }
 }

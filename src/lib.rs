@@ -20,6 +20,7 @@ pub mod printer;
 pub mod printing;
 pub mod queue_service;
 pub mod speech;
+pub mod staff;
 pub mod store;
 pub mod supervise;
 pub mod ui;

@@ -9,11 +9,12 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::lang::Lang;
 use crate::queue::{
-    self, Action, Candidate, DisplayNumber, FairnessRule, PriorityReason, QueueError, ServiceCode, Ticket,
-    TicketState,
+    self, Action, Candidate, DisplayNumber, FairnessRule, PriorityReason, QueueError, Rating, RatingLevel,
+    ServiceCode, Ticket, TicketState,
 };
 use crate::store::Store;
 use crate::store::queue_tables::{self as tables, TransitionRecord};
+use crate::store::staff_tables;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::Connection;
 use std::sync::Arc;
@@ -40,18 +41,26 @@ impl OpError {
 }
 
 pub use kiosk_contract::{
-    CallResult, CounterStatus, HallStatus, HallSummary, ServiceStatus, TicketRef, TicketView,
+    CallResult, CounterStatus, CounterView, HallStatus, HallSummary, RatingView, ServiceStatus, ServiceWait,
+    TicketRef, TicketView,
 };
 
 pub struct QueueService {
     store: Store,
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
+    /// The staff number signed in at the counter whose request is being carried out.
+    acting: Option<String>,
 }
 
 impl QueueService {
     pub fn new(store: Store, config: Arc<Config>, clock: Arc<dyn Clock>) -> Result<Self, OpError> {
-        let mut service = Self { store, config, clock };
+        let mut service = Self {
+            store,
+            config,
+            clock,
+            acting: None,
+        };
         let ids: Vec<u32> = service.config.counters.iter().map(|c| c.id).collect();
         service.store.write(|tx| tables::ensure_counters(tx, ids))?;
         Ok(service)
@@ -59,6 +68,11 @@ impl QueueService {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Whose changes the following operations are: recorded with each transition.
+    pub fn act_as(&mut self, staff: Option<String>) {
+        self.acting = staff;
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -95,6 +109,10 @@ impl QueueService {
             )));
         }
         let now = self.clock.now();
+        let act = Act {
+            at: now,
+            staff: self.acting.as_deref(),
+        };
         let day = self.business_day(now);
         let (config, store) = (&self.config, &mut self.store);
         store.write(|tx| {
@@ -120,7 +138,7 @@ impl QueueService {
             record(
                 tx,
                 &ticket,
-                now,
+                act,
                 Action::Issue,
                 None,
                 None,
@@ -143,6 +161,10 @@ impl QueueService {
     fn call(&mut self, counter: u32, number: Option<DisplayNumber>) -> Result<CallResult, OpError> {
         let services = self.counter_services(counter)?;
         let now = self.clock.now();
+        let act = Act {
+            at: now,
+            staff: self.acting.as_deref(),
+        };
         let day = self.business_day(now);
         let rule = FairnessRule {
             max_priority_streak: self.config.queue.max_priority_streak,
@@ -171,7 +193,7 @@ impl QueueService {
             }
             let completed = match tables::called_at_counter(tx, counter)? {
                 Some(mut current) => {
-                    finish(tx, &mut current, now, counter)?;
+                    finish(tx, &mut current, act, counter)?;
                     if next.as_ref().is_some_and(|n| n.id == current.id) {
                         next = None;
                     }
@@ -192,7 +214,7 @@ impl QueueService {
                     record(
                         tx,
                         &t,
-                        now,
+                        act,
                         Action::Call,
                         Some(from),
                         Some(counter),
@@ -244,6 +266,10 @@ impl QueueService {
         change: impl FnOnce(&mut Ticket, DateTime<Utc>) -> Option<String>,
     ) -> Result<TicketView, OpError> {
         let now = self.clock.now();
+        let act = Act {
+            at: now,
+            staff: self.acting.as_deref(),
+        };
         let day = self.business_day(now);
         let (config, store) = (&self.config, &mut self.store);
         store.write(|tx| {
@@ -255,7 +281,7 @@ impl QueueService {
             t.state = queue::next_state(&t.number.to_string(), from, action)?;
             let detail = change(&mut t, now);
             tables::update_ticket(tx, &t)?;
-            record(tx, &t, now, action, Some(from), Some(counter), detail)?;
+            record(tx, &t, act, action, Some(from), Some(counter), detail)?;
             Ok(view(config, &t))
         })
     }
@@ -263,6 +289,10 @@ impl QueueService {
     /// A no-show who comes back within the window goes right after the current call.
     pub fn rejoin(&mut self, number: DisplayNumber) -> Result<TicketView, OpError> {
         let now = self.clock.now();
+        let act = Act {
+            at: now,
+            staff: self.acting.as_deref(),
+        };
         let day = self.business_day(now);
         let window = self.config.queue.rejoin_window_minutes;
         let (config, store) = (&self.config, &mut self.store);
@@ -281,7 +311,7 @@ impl QueueService {
             }
             t.rejoined_at = Some(now);
             tables::update_ticket(tx, &t)?;
-            record(tx, &t, now, Action::Rejoin, Some(from), None, None)?;
+            record(tx, &t, act, Action::Rejoin, Some(from), None, None)?;
             view_with_wait(tx, config, &t)
         })
     }
@@ -295,6 +325,10 @@ impl QueueService {
             self.counter_services(c)?;
         }
         let now = self.clock.now();
+        let act = Act {
+            at: now,
+            staff: self.acting.as_deref(),
+        };
         let day = self.business_day(now);
         let (config, store) = (&self.config, &mut self.store);
         store.write(|tx| {
@@ -331,7 +365,7 @@ impl QueueService {
             record(
                 tx,
                 &t,
-                now,
+                act,
                 Action::Transfer,
                 Some(from),
                 from_counter,
@@ -429,8 +463,152 @@ impl QueueService {
     /// Statistics of a business day (default: today), from its recorded transitions.
     pub fn daily_stats(&mut self, day: Option<NaiveDate>) -> Result<queue::stats::DailyStats, OpError> {
         let day = day.unwrap_or_else(|| self.business_day(self.clock.now()));
-        let transitions = self.store.read(|tx| tables::transitions_of_day(tx, day))?;
-        Ok(queue::stats::daily_stats(day, &transitions))
+        let (transitions, rated) = self.store.read(|tx| {
+            Ok::<_, rusqlite::Error>((
+                tables::transitions_of_day(tx, day)?,
+                staff_tables::ratings_of_day(tx, day)?,
+            ))
+        })?;
+        // A rating whose level or service no longer reads is left out, not guessed.
+        let ratings: Vec<queue::stats::RatedVisit> = rated
+            .into_iter()
+            .filter_map(|(counter, service, level)| {
+                Some(queue::stats::RatedVisit {
+                    counter,
+                    service: service.parse().ok()?,
+                    level: RatingLevel::from_number(level)?,
+                })
+            })
+            .collect();
+        Ok(queue::stats::daily_stats(day, &transitions, &ratings))
+    }
+
+    /// Keeps a visitor's rating of a ticket completed today, once. The counter, service and
+    /// staff number are those that completed it.
+    pub fn rate(&mut self, number: DisplayNumber, rating: &Rating) -> Result<RatingView, OpError> {
+        let now = self.clock.now();
+        let day = self.business_day(now);
+        self.store.write(|tx| {
+            let t = find_number(tx, day, number)?;
+            if t.state != TicketState::Completed {
+                return Err(OpError::Conflict(format!(
+                    "ticket {number} is {}; only a completed visit can be rated",
+                    t.state.as_str()
+                )));
+            }
+            let (counter, staff) = staff_tables::completed_by(tx, &t.id)?.unwrap_or((t.counter, None));
+            let reasons: Vec<String> = rating.reasons().iter().map(|r| r.as_str().to_owned()).collect();
+            let kept = staff_tables::insert_rating(
+                tx,
+                &staff_tables::RatingRow {
+                    ticket_id: &t.id,
+                    business_day: day,
+                    at: now,
+                    counter,
+                    service: &t.service.to_string(),
+                    staff_id: staff.as_deref(),
+                    level: rating.level().number(),
+                    reasons: &reasons.join(","),
+                },
+            )?;
+            if !kept {
+                return Err(OpError::Conflict(format!(
+                    "ticket {number} has been rated already"
+                )));
+            }
+            Ok(RatingView {
+                number: number.to_string(),
+                level: rating.level().number(),
+                reasons,
+                counter,
+            })
+        })
+    }
+
+    /// What a counter's console shows: its state, the next tickets it would call in calling
+    /// order, its services' queues, the no-shows who may still rejoin, and its day so far.
+    pub fn counter_view(&mut self, counter: u32) -> Result<CounterView, OpError> {
+        let services = self.counter_services(counter)?;
+        let now = self.clock.now();
+        let day = self.business_day(now);
+        let rule = FairnessRule {
+            max_priority_streak: self.config.queue.max_priority_streak,
+        };
+        let window = Duration::minutes(i64::from(self.config.queue.rejoin_window_minutes));
+        let (config, store) = (&self.config, &mut self.store);
+        store.read(|tx| {
+            let hall = Overview::load(tx, config, day)?;
+            let streak = tables::priority_streak(tx, day, rule.max_priority_streak.max(1))?;
+            let by_id: std::collections::HashMap<&str, &Ticket> =
+                hall.tickets.iter().map(|t| (t.id.as_str(), t)).collect();
+            let next = queue::calling_order(&hall.waiting, &services, rule, streak, CounterView::NEXT)
+                .into_iter()
+                .filter_map(|c| by_id.get(c.id.as_str()).map(|t| view(config, t)))
+                .collect();
+            let mine = |t: &&Ticket| services.contains(&t.service);
+            let waits = services
+                .iter()
+                .map(|code| {
+                    let waiting: Vec<&Ticket> = hall
+                        .tickets
+                        .iter()
+                        .filter(|t| t.service == *code && t.state == TicketState::Waiting)
+                        .collect();
+                    let longest =
+                        waiting.iter().map(|t| t.arrived_at).min().map(|first| {
+                            u32::try_from((now - first).num_minutes().max(0)).unwrap_or(u32::MAX)
+                        });
+                    ServiceWait {
+                        code: *code,
+                        name: config
+                            .service(*code)
+                            .map(|s| s.name.zh.clone())
+                            .unwrap_or_default(),
+                        waiting: waiting.len(),
+                        priority_waiting: waiting.iter().filter(|t| t.priority.is_some()).count(),
+                        longest_wait_minutes: longest,
+                    }
+                })
+                .collect();
+            let mut rejoinable: Vec<&Ticket> = hall
+                .tickets
+                .iter()
+                .filter(mine)
+                .filter(|t| {
+                    t.state == TicketState::NoShow && t.skipped_at.is_some_and(|at| now - at <= window)
+                })
+                .collect();
+            rejoinable.sort_by_key(|t| std::cmp::Reverse(t.skipped_at));
+            let served: Vec<i64> = hall
+                .tickets
+                .iter()
+                .filter(|t| t.state == TicketState::Completed && t.counter == Some(counter))
+                .filter_map(|t| Some((t.finished_at? - t.called_at?).num_seconds().max(0)))
+                .collect();
+            let average = (!served.is_empty())
+                .then(|| (served.iter().sum::<i64>() as f64 / served.len() as f64 / 6.0).round() / 10.0);
+            let status = hall
+                .counters(config)
+                .into_iter()
+                .find(|c| c.id == counter)
+                .ok_or_else(|| OpError::BadInput(format!("there is no counter {counter}")))?;
+            Ok(CounterView {
+                business_day: day,
+                now,
+                counter: status,
+                staff: staff_tables::signed_in_at(tx, counter)?,
+                next,
+                services: waits,
+                rejoinable: rejoinable.into_iter().map(|t| view(config, t)).collect(),
+                served_today: u32::try_from(served.len()).unwrap_or(u32::MAX),
+                average_service_minutes: average,
+            })
+        })
+    }
+
+    /// Whether a counter has a visitor called now (a staff member serving one is not idle).
+    pub fn counter_has_visitor(conn: &Connection, counter: u32) -> rusqlite::Result<bool> {
+        Ok(tables::called_at_counter(conn, counter)?.is_some())
     }
 
     /// A ticket of today by its number, with its place in the queue when waiting.
@@ -481,10 +659,18 @@ fn find_number(tx: &Connection, day: NaiveDate, number: DisplayNumber) -> Result
         .ok_or_else(|| OpError::BadInput(format!("there is no ticket {number} today ({day})")))
 }
 
+/// When a change happens and who made it: the staff member signed in at the counter, or nobody
+/// (a visitor at the kiosk, the CLI, the rollover).
+#[derive(Debug, Clone, Copy)]
+struct Act<'a> {
+    at: DateTime<Utc>,
+    staff: Option<&'a str>,
+}
+
 fn record(
     tx: &Connection,
     ticket: &Ticket,
-    at: DateTime<Utc>,
+    act: Act,
     event: Action,
     from: Option<TicketState>,
     counter: Option<u32>,
@@ -494,24 +680,25 @@ fn record(
         tx,
         &TransitionRecord {
             ticket,
-            at,
+            at: act.at,
             event,
             from,
             counter,
             detail,
+            staff: act.staff,
         },
     )
 }
 
-fn finish(tx: &Connection, t: &mut Ticket, now: DateTime<Utc>, counter: u32) -> Result<(), OpError> {
+fn finish(tx: &Connection, t: &mut Ticket, act: Act, counter: u32) -> Result<(), OpError> {
     let from = t.state;
     t.state = queue::next_state(&t.number.to_string(), from, Action::Complete)?;
-    t.finished_at = Some(now);
+    t.finished_at = Some(act.at);
     tables::update_ticket(tx, t)?;
     record(
         tx,
         t,
-        now,
+        act,
         Action::Complete,
         Some(from),
         Some(counter),
@@ -527,7 +714,8 @@ fn expire_stale(tx: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Result
         t.state = queue::next_state(&t.number.to_string(), from, Action::Expire)?;
         t.finished_at = Some(now);
         tables::update_ticket(tx, &t)?;
-        record(tx, &t, now, Action::Expire, Some(from), t.counter, None)?;
+        let act = Act { at: now, staff: None };
+        record(tx, &t, act, Action::Expire, Some(from), t.counter, None)?;
     }
     if !stale.is_empty() {
         tracing::info!(expired = stale.len(), %today, "business day rolled over");

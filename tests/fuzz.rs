@@ -408,7 +408,7 @@ proptest! {
         let dir = tempfile::tempdir().expect("dir");
         let mut store = kiosk::store::Store::open_in(dir.path()).expect("store");
         let config = Config::default();
-        let stats = kiosk::queue::stats::daily_stats(today(), &[]);
+        let stats = kiosk::queue::stats::daily_stats(today(), &[], &[]);
         let now = chrono::Utc::now();
         kiosk::agency::outbox::enqueue_daily_report(&mut store, &config, &stats, now).expect("queued");
         let agency = kiosk::agency::deliver::Agency::with_timeout(&url, b"key".to_vec(), "gz-city/kiosk-1".into(), std::time::Duration::from_secs(2))

@@ -239,3 +239,80 @@ fn a_follower_recovers_every_event_across_a_host_killed_mid_stream() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[test]
+fn staff_are_provisioned_on_the_host_and_ratings_reach_the_statistics() {
+    let host = tempfile::tempdir().unwrap();
+    provision_host(host.path());
+    let add = |pin: &[u8]| {
+        common::kiosk_with_stdin(
+            host.path(),
+            &["provision", "--add-staff", "S017", "--name", "王芳", "--json"],
+            pin,
+        )
+    };
+    let short = add(b"12\n");
+    assert_eq!(short.status.code(), Some(2), "{}", stderr(&short));
+    assert!(stderr(&short).contains("4 to 12 digits"));
+    let added = add(b"2468\n");
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert_eq!(stdout_json(&added)["added"], true);
+    assert!(add(b"1357\n").status.success(), "changing the PIN");
+    let list = stdout_json(&kiosk(host.path(), &["provision", "--staff", "--json"]));
+    assert_eq!(list["staff"][0]["staff"], "S017");
+    assert_eq!(list["staff"][0]["name"], "王芳");
+    // The PIN is kept as an Argon2 hash, nowhere as itself, and the name not in the log.
+    let db = std::fs::read(host.path().join(kiosk::store::DB_FILE)).unwrap();
+    assert!(!db.windows(4).any(|w| w == b"1357"));
+    assert!(!stderr(&added).contains("王芳"));
+
+    for args in [
+        &["queue", "issue", "--service", "A"][..],
+        &["queue", "call", "--counter", "1"],
+        &["queue", "complete", "--counter", "1"],
+    ] {
+        let out = kiosk(host.path(), args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let low = kiosk(
+        host.path(),
+        &["queue", "rate", "--number", "A001", "--level", "1"],
+    );
+    assert_eq!(low.status.code(), Some(2));
+    assert!(
+        stderr(&low).contains("needs at least one reason"),
+        "{}",
+        stderr(&low)
+    );
+    let rated = stdout_json(&kiosk(
+        host.path(),
+        &[
+            "queue",
+            "rate",
+            "--number",
+            "A001",
+            "--level",
+            "1",
+            "--reason",
+            "attitude,other",
+            "--json",
+        ],
+    ));
+    assert_eq!(rated["level"], 1);
+    assert_eq!(rated["reasons"], serde_json::json!(["attitude", "other"]));
+    let twice = kiosk(
+        host.path(),
+        &["queue", "rate", "--number", "A001", "--level", "5"],
+    );
+    assert_eq!(twice.status.code(), Some(1), "{}", stderr(&twice));
+    assert!(stderr(&twice).contains("rated already"));
+
+    let stats = stdout_json(&kiosk(host.path(), &["queue", "stats", "--json"]));
+    assert_eq!(stats["counters"]["1"]["ratings"]["by_level"]["1"], 1);
+    assert_eq!(stats["services"]["A"]["ratings"]["satisfied_share"], 0.0);
+
+    let removed = kiosk(host.path(), &["provision", "--remove-staff", "S017"]);
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    let again = kiosk(host.path(), &["provision", "--remove-staff", "S017"]);
+    assert_eq!(again.status.code(), Some(2));
+}

@@ -14,7 +14,7 @@ use clap::Args;
 use std::ops::ControlFlow;
 
 /// Only the hall host keeps the hall CA and the list of terminals.
-fn on_hall_host(ctx: &Context, what: &str) -> Result<crate::config::Config, Failure> {
+pub(super) fn on_hall_host(ctx: &Context, what: &str) -> Result<crate::config::Config, Failure> {
     let (config, _) = ctx.load_config()?;
     if config.terminal.role != Role::HallHost {
         return Err(Failure::bad_input(format!(
@@ -49,13 +49,15 @@ pub(super) fn enroll(ctx: &Context, id: &str, role: TerminalRole, counters: &[u3
             "{id} is this hall host's own id; choose another"
         )));
     }
+    let per_counter = matches!(role, TerminalRole::Counter | TerminalRole::Evaluator);
     match role {
-        TerminalRole::Counter if counters.is_empty() => {
-            return Err(Failure::bad_input(
-                "a counter terminal needs --counters, e.g. --counters 3",
-            ));
+        _ if per_counter && counters.is_empty() => {
+            return Err(Failure::bad_input(format!(
+                "a {} terminal needs --counters, e.g. --counters 3",
+                role.as_str()
+            )));
         }
-        TerminalRole::Counter => {
+        _ if per_counter => {
             if let Some(unknown) = counters
                 .iter()
                 .find(|c| !config.counters.iter().any(|k| k.id == **c))
@@ -66,7 +68,9 @@ pub(super) fn enroll(ctx: &Context, id: &str, role: TerminalRole, counters: &[u3
             }
         }
         _ if !counters.is_empty() => {
-            return Err(Failure::bad_input("--counters is only for --role counter"));
+            return Err(Failure::bad_input(
+                "--counters is only for --role counter or evaluator",
+            ));
         }
         _ => {}
     }

@@ -28,6 +28,7 @@ mod receiver_cmd;
 mod screen;
 mod serve;
 mod speak_cmd;
+mod staff_cmd;
 
 use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::config::{Config, ConfigError, ConfigSource};

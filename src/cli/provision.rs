@@ -43,6 +43,19 @@ pub struct ProvisionArgs {
     /// On the hall host: list the enrolled terminals.
     #[arg(long)]
     terminals: bool,
+    /// On the hall host: add a staff member who signs in at counter consoles (or give them a
+    /// new name and PIN); the PIN (4 to 12 digits) is read from standard input.
+    #[arg(long, value_name = "ID", requires = "name", conflicts_with_all = ["enroll", "revoke", "terminals"])]
+    add_staff: Option<String>,
+    /// With --add-staff: the name the console shows.
+    #[arg(long, value_name = "NAME", requires = "add_staff")]
+    name: Option<String>,
+    /// On the hall host: remove a staff member (and sign them out).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["enroll", "revoke", "terminals", "add_staff"])]
+    remove_staff: Option<String>,
+    /// On the hall host: list the staff numbers and names.
+    #[arg(long, conflicts_with_all = ["enroll", "revoke", "terminals", "add_staff", "remove_staff"])]
+    staff: bool,
     /// The hall host's API address (for every role but the hall host).
     #[arg(long, value_name = "URL")]
     hall_host: Option<String>,
@@ -121,6 +134,8 @@ enum RoleArg {
     Display,
     /// Enrolment only: reads /metrics (Prometheus).
     Monitor,
+    /// The visitors' rating screen at a counter (好差评).
+    Evaluator,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -149,9 +164,10 @@ pub fn run(ctx: &Context, args: ProvisionArgs) -> CmdResult {
             Some(RoleArg::Counter) => TerminalRole::Counter,
             Some(RoleArg::Display) => TerminalRole::Display,
             Some(RoleArg::Monitor) => TerminalRole::Monitor,
+            Some(RoleArg::Evaluator) => TerminalRole::Evaluator,
             Some(RoleArg::HallHost) | None => {
                 return Err(Failure::bad_input(
-                    "say what the new terminal is: --role secondary-kiosk, counter, display or monitor",
+                    "say what the new terminal is: --role secondary-kiosk, counter, display, evaluator or monitor",
                 ));
             }
         };
@@ -162,6 +178,15 @@ pub fn run(ctx: &Context, args: ProvisionArgs) -> CmdResult {
     }
     if args.terminals {
         return super::hall_cmd::terminals(ctx, args.json);
+    }
+    if let Some(id) = &args.add_staff {
+        return super::staff_cmd::add(ctx, id, args.name.as_deref(), args.json);
+    }
+    if let Some(id) = &args.remove_staff {
+        return super::staff_cmd::remove(ctx, id, args.json);
+    }
+    if args.staff {
+        return super::staff_cmd::list(ctx, args.json);
     }
     let exists = crate::fsutil::something_at(&path);
     if args.check {
@@ -263,6 +288,7 @@ fn changes_from(a: &ProvisionArgs) -> Result<ProvisionChanges, Failure> {
             Some(RoleArg::SecondaryKiosk) => Some(Role::SecondaryKiosk),
             Some(RoleArg::Counter) => Some(Role::Counter),
             Some(RoleArg::Display) => Some(Role::Display),
+            Some(RoleArg::Evaluator) => Some(Role::Evaluator),
             Some(RoleArg::Monitor) => {
                 return Err(Failure::bad_input(
                     "monitor is a role for --enroll only (a Prometheus server), not for this terminal",
@@ -312,20 +338,13 @@ fn changes_from(a: &ProvisionArgs) -> Result<ProvisionChanges, Failure> {
 }
 
 fn hash_pin_from_stdin() -> Result<String, Failure> {
-    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
     let mut pin = String::new();
     std::io::stdin()
         .read_to_string(&mut pin)
         .map_err(|e| Failure::bad_input(format!("cannot read the PIN from standard input: {e}")))?;
-    let pin = pin.trim();
-    if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Failure::bad_input("the technician PIN must be 4 to 12 digits"));
-    }
-    let salt = SaltString::generate(&mut OsRng);
-    argon2::Argon2::default()
-        .hash_password(pin.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| Failure::failed(format!("cannot hash the PIN: {e}")))
+    crate::staff::check_pin(pin.trim())
+        .map_err(|_| Failure::bad_input("the technician PIN must be 4 to 12 digits"))?;
+    crate::staff::hash_pin(pin.trim()).map_err(Failure::failed)
 }
 
 /// Writes next to the target, syncs, then renames: a power cut leaves the old or the new file.

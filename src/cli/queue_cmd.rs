@@ -3,6 +3,7 @@
 use super::{CmdResult, Context, Failure, print_json};
 use crate::lang::Lang;
 use crate::queue::{DisplayNumber, PriorityReason, ServiceCode};
+use crate::queue::{Rating, RatingLevel, RatingReason};
 use clap::{Args, Subcommand};
 use kiosk_contract::{CallResult, CounterStatus, HallStatus, TicketRef, TicketView};
 
@@ -73,6 +74,21 @@ pub enum QueueCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Record a visitor's rating of a completed visit (a paper form, tests): 5 very satisfied
+    /// … 1 very dissatisfied; 1 and 2 need at least one reason.
+    Rate {
+        #[arg(long, value_name = "NUMBER")]
+        number: DisplayNumber,
+        #[arg(long, value_name = "1..5", value_parser = clap::value_parser!(u8).range(1..=5))]
+        level: u8,
+        /// attitude, efficiency, professional, waiting, other (comma-separated).
+        #[arg(long, value_name = "REASON,…", value_delimiter = ',')]
+        reason: Vec<RatingReason>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What a counter's console shows: the visitor, who comes next, its queues, no-shows.
+    Counter(CounterArg),
     /// A business day's statistics (the content of the daily report to the agency).
     Stats {
         /// The business day, YYYY-MM-DD (default: today).
@@ -138,6 +154,28 @@ pub fn run(ctx: &Context, cmd: QueueCommand) -> CmdResult {
         QueueCommand::Show { number, json } => ticket_out(&q.ticket(number).map_err(db)?, json),
         QueueCommand::Status { json } => status_out(&q.status().map_err(db)?, json),
         QueueCommand::Stats { day, json } => stats_out(&q.daily_stats(day).map_err(db)?, json),
+        QueueCommand::Rate {
+            number,
+            level,
+            reason,
+            json,
+        } => {
+            let level = RatingLevel::from_number(level)
+                .ok_or_else(|| Failure::bad_input(format!("a rating level is 1 to 5, not {level}")))?;
+            let rating = Rating::new(level, &reason).map_err(|e| Failure::bad_input(e.to_string()))?;
+            let kept = q.rate(number, &rating).map_err(db)?;
+            if json {
+                return print_json(&kept);
+            }
+            outln!(
+                "{}: rated {} of 5 {}",
+                kept.number,
+                kept.level,
+                kept.reasons.join(", ")
+            );
+            Ok(())
+        }
+        QueueCommand::Counter(a) => counter_view_out(&q.counter_view(a.counter).map_err(db)?, a.json),
     }
 }
 
@@ -252,10 +290,76 @@ fn stats_out(s: &kiosk_contract::DailyStatsView, json: bool) -> CmdResult {
     }
     for (id, c) in &s.counters {
         outln!(
-            "  counter {id}: served {}, service avg {} min",
+            "  counter {id}: served {}, service avg {} min; {}",
             c.served,
-            min(c.average_service_minutes)
+            min(c.average_service_minutes),
+            ratings_line(&c.ratings)
         );
     }
+    for (code, v) in &s.services {
+        if v.ratings.count > 0 {
+            outln!("  service {code}: {}", ratings_line(&v.ratings));
+        }
+    }
+    for (id, st) in &s.staff {
+        outln!("  staff {id}: served {}", st.served);
+    }
+    Ok(())
+}
+
+fn ratings_line(r: &kiosk_contract::RatingsView) -> String {
+    match r.satisfied_share {
+        None => "no ratings".into(),
+        Some(share) => {
+            let levels: Vec<String> = (1..=5u8)
+                .rev()
+                .map(|l| format!("{l}:{}", r.by_level.get(&l).copied().unwrap_or(0)))
+                .collect();
+            format!(
+                "{} ratings ({}), {:.1} % satisfied",
+                r.count,
+                levels.join(" "),
+                share * 100.0
+            )
+        }
+    }
+}
+
+fn counter_view_out(v: &kiosk_contract::CounterView, json: bool) -> CmdResult {
+    if json {
+        return print_json(v);
+    }
+    let c = &v.counter;
+    outln!(
+        "counter {} {}: {}, staff {}",
+        c.id,
+        c.name,
+        if c.paused { "paused" } else { "open" },
+        v.staff.as_deref().unwrap_or("-")
+    );
+    match &c.current {
+        Some(t) => outln!("  serving {}", ticket_line(t)),
+        None => outln!("  nobody called"),
+    }
+    for (i, t) in v.next.iter().enumerate() {
+        outln!("  next {}: {}", i + 1, ticket_line(t));
+    }
+    for s in &v.services {
+        let longest = s.longest_wait_minutes.map_or("-".into(), |m| format!("{m} min"));
+        outln!(
+            "  service {} {}: {} waiting ({} green channel), longest {longest}",
+            s.code,
+            s.name,
+            s.waiting,
+            s.priority_waiting
+        );
+    }
+    for t in &v.rejoinable {
+        outln!("  may rejoin: {}", t.number);
+    }
+    let avg = v
+        .average_service_minutes
+        .map_or("-".into(), |m| format!("{m:.1} min"));
+    outln!("  served today {}, average {avg}", v.served_today);
     Ok(())
 }

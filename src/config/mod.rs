@@ -48,6 +48,31 @@ pub struct Config {
     pub hall_api: HallApiConfig,
     #[serde(default, skip_serializing_if = "DisplayConfig::is_default")]
     pub display: DisplayConfig,
+    #[serde(default, skip_serializing_if = "ConsoleConfig::is_default")]
+    pub console: ConsoleConfig,
+}
+
+/// The staff's counter console (`kiosk counter`). (`[counter]` is taken: it lists the counters.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsoleConfig {
+    /// Minutes without a key, a touch or a call, and with no visitor at the counter, after
+    /// which the staff member is signed out (on the console and on the hall host).
+    pub idle_sign_out_minutes: u32,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        Self {
+            idle_sign_out_minutes: 30,
+        }
+    }
+}
+
+impl ConsoleConfig {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// The calling display (`kiosk display`).
@@ -256,6 +281,8 @@ pub enum Role {
     Counter,
     /// The calling display (TV).
     Display,
+    /// The visitor-facing rating screen at a counter (好差评).
+    Evaluator,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -478,6 +505,7 @@ impl Default for Config {
             screening: ScreeningConfig::default(),
             hall_api: HallApiConfig::default(),
             display: DisplayConfig::default(),
+            console: ConsoleConfig::default(),
         }
     }
 }

@@ -348,6 +348,13 @@ impl Config {
             }
             PrinterKind::File => {}
         }
+        if !(1..=480).contains(&self.console.idle_sign_out_minutes) {
+            p.add(
+                "console.idle_sign_out_minutes",
+                format!("{} is outside 1 to 480", self.console.idle_sign_out_minutes),
+                "set the minutes after which an idle counter is signed out, e.g. 30",
+            );
+        }
         if let Some(url) = &self.hall_api.public_url
             && let Some(why) = web_address_problem(url)
         {

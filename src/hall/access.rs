@@ -16,10 +16,19 @@ pub enum TerminalRole {
     Display,
     /// Reads `/metrics` only (Prometheus).
     Monitor,
+    /// The visitor-facing rating screen at the counters it was enrolled for: reads the queue
+    /// and keeps ratings.
+    Evaluator,
 }
 
 impl TerminalRole {
-    pub const ALL: [TerminalRole; 4] = [Self::SecondaryKiosk, Self::Counter, Self::Display, Self::Monitor];
+    pub const ALL: [TerminalRole; 5] = [
+        Self::SecondaryKiosk,
+        Self::Counter,
+        Self::Display,
+        Self::Monitor,
+        Self::Evaluator,
+    ];
 
     /// The word in the database and the JSON.
     pub fn as_str(self) -> &'static str {
@@ -28,6 +37,7 @@ impl TerminalRole {
             Self::Counter => "counter",
             Self::Display => "display",
             Self::Monitor => "monitor",
+            Self::Evaluator => "evaluator",
         }
     }
 
@@ -45,6 +55,7 @@ impl TerminalRole {
             Self::SecondaryKiosk => Some(Role::SecondaryKiosk),
             Self::Counter => Some(Role::Counter),
             Self::Display => Some(Role::Display),
+            Self::Evaluator => Some(Role::Evaluator),
             Self::Monitor => None,
         }
     }
@@ -61,6 +72,8 @@ pub enum Want {
     Operate(u32),
     /// Operate on a ticket by number (rejoin, transfer a waiting ticket): any counter may.
     OperateAnyTicket,
+    /// Keep a visitor's rating.
+    Rate,
     /// Read the metrics.
     Metrics,
 }
@@ -84,6 +97,7 @@ impl Caller {
             (SecondaryKiosk, Want::Issue) => true,
             (Counter, Want::Operate(counter)) => self.counters.contains(&counter),
             (Counter, Want::OperateAnyTicket) => true,
+            (Counter | Evaluator, Want::Rate) => true,
             _ => false,
         };
         if allowed {
@@ -102,6 +116,7 @@ impl Caller {
                 self.terminal_id
             ),
             Want::Issue => format!("a {role} terminal does not issue tickets"),
+            Want::Rate => format!("a {role} terminal does not take visitors' ratings"),
             Want::Operate(_) | Want::OperateAnyTicket => {
                 format!("a {role} terminal does not operate counters")
             }
@@ -153,6 +168,13 @@ mod tests {
         let display = caller(TerminalRole::Display, &[]);
         assert_eq!(display.refusal(Want::Read), None);
         assert!(display.refusal(Want::Issue).is_some());
+
+        let evaluator = caller(TerminalRole::Evaluator, &[3]);
+        assert_eq!(evaluator.refusal(Want::Rate), None);
+        assert_eq!(evaluator.refusal(Want::Read), None);
+        assert!(evaluator.refusal(Want::Operate(3)).is_some());
+        assert!(display.refusal(Want::Rate).is_some());
+        assert_eq!(counter.refusal(Want::Rate), None);
 
         let monitor = caller(TerminalRole::Monitor, &[]);
         assert_eq!(monitor.refusal(Want::Metrics), None);

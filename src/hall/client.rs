@@ -8,6 +8,9 @@ use serde::de::DeserializeOwned;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The header that carries a staff member's sign-in with a counter's changes.
+pub const STAFF_SESSION: &str = "Staff-Session";
+
 /// Every request is answered (or given up) within this.
 pub const ANSWER_WITHIN: Duration = Duration::from_millis(4500);
 const CONNECT_LIMIT: Duration = Duration::from_millis(1500);
@@ -62,6 +65,8 @@ pub fn cause(e: &(dyn std::error::Error + 'static)) -> String {
 pub struct HallClient {
     base: String,
     http: reqwest::blocking::Client,
+    /// The staff sign-in that this terminal's changes are made under (header `Staff-Session`).
+    staff_session: Option<String>,
 }
 
 impl HallClient {
@@ -75,6 +80,7 @@ impl HallClient {
         Ok(Self {
             base: base.trim_end_matches('/').to_owned(),
             http,
+            staff_session: None,
         })
     }
 
@@ -95,6 +101,15 @@ impl HallClient {
 
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// Sends `session` with every change from now on (none: no staff member signed in).
+    pub fn set_staff_session(&mut self, session: Option<String>) {
+        self.staff_session = session;
+    }
+
+    pub fn staff_session(&self) -> Option<&str> {
+        self.staff_session.as_deref()
     }
 
     fn unreachable(&self, e: &reqwest::Error) -> HallError {
@@ -170,11 +185,39 @@ impl HallClient {
         let url = format!("{}{path}", self.base);
         let body = body.to_string();
         let (status, _, body) = self.exchange(true, || {
-            self.http
+            let request = self
+                .http
                 .post(&url)
                 .header("Idempotency-Key", key)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.clone())
+                .body(body.clone());
+            match &self.staff_session {
+                Some(session) => request.header(STAFF_SESSION, session),
+                None => request,
+            }
+        })?;
+        self.answer(status, &body)
+    }
+
+    /// A request that is sent once and never repeated by itself (a sign-in: a retried wrong
+    /// PIN would count twice towards the lockout).
+    pub fn post_once<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, HallError> {
+        let url = format!("{}{path}", self.base);
+        let body = body.to_string();
+        let (status, _, body) = self.exchange(false, || {
+            let request = self
+                .http
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone());
+            match &self.staff_session {
+                Some(session) => request.header(STAFF_SESSION, session),
+                None => request,
+            }
         })?;
         self.answer(status, &body)
     }

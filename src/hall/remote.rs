@@ -2,11 +2,11 @@
 //! not the hall host. Screens and commands use it exactly as they use `LocalQueue`.
 
 use super::client::HallClient;
-use crate::queue::{DisplayNumber, PriorityReason, ServiceCode};
+use crate::queue::{DisplayNumber, PriorityReason, Rating, ServiceCode};
 use chrono::NaiveDate;
 use kiosk_contract::{
-    CallResult, CounterStatus, DailyStatsView, EventCursor, EventPage, HallError, HallQueue, HallStatus,
-    HallSummary, TicketRef, TicketView, wire::Word,
+    CallResult, CounterStatus, CounterView, DailyStatsView, EventCursor, EventPage, HallError, HallQueue,
+    HallStatus, HallSummary, RatingView, SignedIn, TicketRef, TicketView, wire::Word,
 };
 use kiosk_core::lang::Lang;
 use serde_json::{Value, json};
@@ -113,5 +113,33 @@ impl HallQueue for RemoteQueue {
             Some(day) => self.client.get(&format!("/v1/stats/daily?day={day}")),
             None => self.client.get("/v1/stats/daily"),
         }
+    }
+
+    fn sign_in(&mut self, counter: u32, staff: &str, pin: &str) -> Result<SignedIn, HallError> {
+        let body = json!({ "staff": staff, "pin": pin });
+        let signed: SignedIn = self
+            .client
+            .post_once(&format!("/v1/counters/{counter}/sign-in"), &body)?;
+        self.client.set_staff_session(Some(signed.session.clone()));
+        Ok(signed)
+    }
+
+    fn sign_out(&mut self) -> Result<(), HallError> {
+        if self.client.staff_session().is_none() {
+            return Ok(());
+        }
+        let done: Result<Value, HallError> = self.client.post_once("/v1/sign-out", &json!({}));
+        self.client.set_staff_session(None);
+        done.map(|_| ())
+    }
+
+    fn rate(&mut self, number: DisplayNumber, rating: &Rating) -> Result<RatingView, HallError> {
+        let reasons: Vec<&str> = rating.reasons().iter().map(|r| r.as_str()).collect();
+        let body = json!({ "level": rating.level().number(), "reasons": reasons });
+        self.client.post(&format!("/v1/numbers/{number}/rating"), &body)
+    }
+
+    fn counter_view(&mut self, counter: u32) -> Result<CounterView, HallError> {
+        self.client.get(&format!("/v1/counters/{counter}"))
     }
 }

@@ -149,6 +149,58 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_waiting_order ON tickets (business_day, state, service, priority, arrived_at, id);
     CREATE INDEX tickets_rejoined ON tickets (business_day) WHERE state = 'waiting' AND rejoined_at IS NOT NULL;
     "#,
+    // 7: staff at the counters (a staff number, a name for the console, an Argon2 hash of the
+    // PIN and the lockout), their sign-ins (a session token's SHA-256), the staff number on each
+    // transition, and the visitors' ratings: one per ticket, nothing personal.
+    r#"
+    CREATE TABLE staff (
+        id            TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        pin_hash      TEXT NOT NULL,
+        failures      INTEGER NOT NULL DEFAULT 0,
+        locked_until  INTEGER,
+        added_at      INTEGER NOT NULL
+    );
+    CREATE TABLE staff_sessions (
+        token_sha256  TEXT PRIMARY KEY,
+        staff_id      TEXT NOT NULL,
+        counter_id    INTEGER NOT NULL,
+        terminal_id   TEXT NOT NULL,
+        started_at    INTEGER NOT NULL,
+        last_active   INTEGER NOT NULL,
+        ended_at      INTEGER
+    );
+    CREATE INDEX staff_sessions_open ON staff_sessions (counter_id) WHERE ended_at IS NULL;
+    ALTER TABLE transitions ADD COLUMN staff_id TEXT;
+    CREATE TABLE ratings (
+        ticket_id     TEXT PRIMARY KEY REFERENCES tickets (id),
+        business_day  TEXT NOT NULL,
+        at            INTEGER NOT NULL,
+        counter_id    INTEGER,
+        service       TEXT NOT NULL,
+        staff_id      TEXT,
+        level         INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+        reasons       TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX ratings_by_day ON ratings (business_day);
+
+    -- The rating screen at a counter is a terminal of its own role.
+    CREATE TABLE terminals_v7 (
+        id            TEXT PRIMARY KEY,
+        role          TEXT NOT NULL
+                      CHECK (role IN ('secondary_kiosk', 'counter', 'display', 'monitor', 'evaluator')),
+        counters      TEXT NOT NULL DEFAULT '',
+        cert_sha256   TEXT UNIQUE,
+        cert_expires  INTEGER,
+        enrolled_at   INTEGER,
+        last_seen     INTEGER,
+        revoked_at    INTEGER
+    );
+    INSERT INTO terminals_v7 SELECT id, role, counters, cert_sha256, cert_expires, enrolled_at, last_seen, revoked_at
+        FROM terminals;
+    DROP TABLE terminals;
+    ALTER TABLE terminals_v7 RENAME TO terminals;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -9,6 +9,7 @@ pub mod hall_tables;
 mod migrations;
 pub mod outbox_tables;
 pub mod queue_tables;
+pub mod staff_tables;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};

@@ -236,12 +236,14 @@ pub struct TransitionRecord<'a> {
     pub from: Option<TicketState>,
     pub counter: Option<u32>,
     pub detail: Option<String>,
+    /// The staff number signed in at the counter, when a counter did it.
+    pub staff: Option<&'a str>,
 }
 
 pub fn record_transition(conn: &Connection, r: &TransitionRecord) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO transitions (ticket_id, at, business_day, event, from_state, to_state, counter_id, service, detail) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO transitions (ticket_id, at, business_day, event, from_state, to_state, counter_id, service, detail, staff_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         r.ticket.id,
@@ -253,6 +255,7 @@ pub fn record_transition(conn: &Connection, r: &TransitionRecord) -> rusqlite::R
         r.counter,
         r.ticket.service.to_string(),
         r.detail,
+        r.staff,
     ])?;
     Ok(())
 }
@@ -263,7 +266,7 @@ pub fn transitions_of_day(
     day: NaiveDate,
 ) -> rusqlite::Result<Vec<crate::queue::stats::Transition>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT ticket_id, at, event, counter_id, service, detail FROM transitions \
+        "SELECT ticket_id, at, event, counter_id, service, detail, staff_id FROM transitions \
          WHERE business_day = ?1 ORDER BY seq",
     )?;
     let rows = stmt.query_map(params![day.to_string()], |row| {
@@ -287,6 +290,7 @@ pub fn transitions_of_day(
             counter: row.get(3)?,
             service: parsed(row, 4)?,
             transferred_from,
+            staff: row.get(6)?,
         })
     })?;
     rows.collect()

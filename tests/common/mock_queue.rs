@@ -5,11 +5,11 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use kiosk::contract::DailyStatsView;
 use kiosk::contract::{
-    CallResult, CounterStatus, EventCursor, EventPage, HallError, HallQueue, HallStatus, HallSummary,
-    ServiceStatus, TicketRef, TicketView,
+    CallResult, CounterStatus, CounterView, EventCursor, EventPage, HallError, HallQueue, HallStatus,
+    HallSummary, RatingView, ServiceStatus, SignedIn, TicketRef, TicketView,
 };
 use kiosk::lang::Lang;
-use kiosk::queue::{DisplayNumber, PriorityReason, ServiceCode, TicketState};
+use kiosk::queue::{DisplayNumber, PriorityReason, Rating, ServiceCode, TicketState};
 use std::sync::{Arc, Mutex};
 
 /// What the mock was asked to issue: (service, priority, language).
@@ -167,6 +167,22 @@ impl HallQueue for MockQueue {
     }
 
     fn daily_stats(&mut self, _day: Option<NaiveDate>) -> Result<DailyStatsView, HallError> {
+        not_here()
+    }
+
+    fn sign_in(&mut self, _counter: u32, _staff: &str, _pin: &str) -> Result<SignedIn, HallError> {
+        not_here()
+    }
+
+    fn sign_out(&mut self) -> Result<(), HallError> {
+        Ok(())
+    }
+
+    fn rate(&mut self, _number: DisplayNumber, _rating: &Rating) -> Result<RatingView, HallError> {
+        not_here()
+    }
+
+    fn counter_view(&mut self, _counter: u32) -> Result<CounterView, HallError> {
         not_here()
     }
 }

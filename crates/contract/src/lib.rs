@@ -16,5 +16,8 @@ pub mod wire;
 pub use error::{ErrorKind, HallError};
 pub use events::{EventCursor, EventKind, EventPage, HallEvent};
 pub use queue::{HallQueue, TicketRef};
-pub use stats::DailyStatsView;
-pub use views::{CallResult, CounterStatus, HallStatus, HallSummary, ServiceStatus, TicketView};
+pub use stats::{DailyStatsView, RatingsView, StaffStatsView};
+pub use views::{
+    CallResult, CounterStatus, CounterView, HallStatus, HallSummary, RatingView, ServiceStatus, ServiceWait,
+    SignedIn, TicketView,
+};

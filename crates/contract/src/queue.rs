@@ -3,12 +3,12 @@
 //! the tests only know this trait.
 
 use crate::{
-    CallResult, CounterStatus, DailyStatsView, EventCursor, EventPage, HallError, HallStatus, HallSummary,
-    TicketView,
+    CallResult, CounterStatus, CounterView, DailyStatsView, EventCursor, EventPage, HallError, HallStatus,
+    HallSummary, RatingView, SignedIn, TicketView,
 };
 use chrono::NaiveDate;
 use kiosk_core::lang::Lang;
-use kiosk_core::queue::{DisplayNumber, PriorityReason, ServiceCode};
+use kiosk_core::queue::{DisplayNumber, PriorityReason, Rating, ServiceCode};
 
 /// Which ticket an operation is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,4 +71,18 @@ pub trait HallQueue: Send {
 
     /// A business day's statistics (default: today).
     fn daily_stats(&mut self, day: Option<NaiveDate>) -> Result<DailyStatsView, HallError>;
+
+    /// Signs a staff member in at a counter with their PIN (five wrong PINs lock the staff
+    /// number for five minutes). From then on this queue's counter operations are recorded
+    /// with that staff number, until `sign_out` or the idle sign-out.
+    fn sign_in(&mut self, counter: u32, staff: &str, pin: &str) -> Result<SignedIn, HallError>;
+
+    /// Ends this queue's staff sign-in (nothing to do when nobody is signed in).
+    fn sign_out(&mut self) -> Result<(), HallError>;
+
+    /// Keeps a visitor's rating of a completed ticket of today; one per ticket.
+    fn rate(&mut self, number: DisplayNumber, rating: &Rating) -> Result<RatingView, HallError>;
+
+    /// What a counter's console shows.
+    fn counter_view(&mut self, counter: u32) -> Result<CounterView, HallError>;
 }

@@ -95,6 +95,60 @@ impl HallSummary {
     pub const RECENT_CALLS: usize = 8;
 }
 
+/// A staff member signed in at a counter. `session` goes with the console's requests (header
+/// `Staff-Session`); the hall host keeps only its hash. The name is for the console's screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub staff: String,
+    pub name: String,
+    pub counter: u32,
+    pub session: String,
+}
+
+/// A visitor's rating as kept: the ticket's number, the level (5 very satisfied … 1 very
+/// dissatisfied) and, for a low one, the reasons. Nothing else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatingView {
+    pub number: String,
+    pub level: u8,
+    pub reasons: Vec<String>,
+    pub counter: Option<u32>,
+}
+
+/// A service as a counter's staff see it: how many wait and for how long the first has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceWait {
+    #[serde(with = "wire::text")]
+    pub code: ServiceCode,
+    pub name: String,
+    pub waiting: usize,
+    pub priority_waiting: usize,
+    /// Minutes since the longest-waiting ticket was issued (null when nobody waits).
+    pub longest_wait_minutes: Option<u32>,
+}
+
+/// What the counter console shows: this counter, who it would call next, its services' queues,
+/// the no-shows who may still rejoin, and its day so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CounterView {
+    pub business_day: NaiveDate,
+    pub now: DateTime<Utc>,
+    pub counter: CounterStatus,
+    /// The staff number signed in here, if any.
+    pub staff: Option<String>,
+    /// The next tickets this counter would call, in calling order (at most `CounterView::NEXT`).
+    pub next: Vec<TicketView>,
+    pub services: Vec<ServiceWait>,
+    /// Today's no-shows of this counter's services still inside the rejoin window, latest first.
+    pub rejoinable: Vec<TicketView>,
+    pub served_today: u32,
+    pub average_service_minutes: Option<f64>,
+}
+
+impl CounterView {
+    pub const NEXT: usize = 5;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,11 @@ struct ServiceLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LevelLabels {
+    level: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct TerminalLabels {
     terminal: String,
 }
@@ -173,15 +178,32 @@ pub(super) fn scrape(api: &Api) -> Result<String, String> {
     open.set(status.counters.iter().filter(|c| !c.paused).count() as i64);
     state.register("counters_open", "Counters not paused", open);
 
-    let (outbox, attention) = {
+    let (outbox, attention, ratings) = {
         let mut admin = lock(&api.admin);
+        let ratings = admin
+            .read(crate::store::staff_tables::ratings_by_level)
+            .map_err(|e| e.to_string())?;
         let outbox = admin
             .read(crate::store::outbox_tables::counts)
             .map_err(|e| e.to_string())?;
         let attention = crate::printing::printer_attention(&mut admin, &api.config.terminal.id)
             .map_err(|e| e.to_string())?;
-        (outbox, attention)
+        (outbox, attention, ratings)
     };
+    // A counter, not a gauge: ratings are only ever added (kept across restarts in the database).
+    let rated = Family::<LevelLabels, Counter>::default();
+    for (level, n) in (1..=5).zip(ratings) {
+        rated
+            .get_or_create(&LevelLabels {
+                level: level.to_string(),
+            })
+            .inc_by(n);
+    }
+    state.register(
+        "ratings",
+        "Visitors' ratings (5 very satisfied ... 1 very dissatisfied)",
+        rated,
+    );
     let pending = Gauge::<i64, AtomicI64>::default();
     pending.set(i64::try_from(outbox.pending).unwrap_or(i64::MAX));
     state.register(

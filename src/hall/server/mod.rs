@@ -101,6 +101,8 @@ struct Api {
     reads: Mutex<LocalQueue>,
     /// Enrolment and the lookup of callers' certificates.
     admin: Mutex<Store>,
+    /// Staff sign-ins: a PIN's Argon2 check holds this one only.
+    staff: Mutex<Store>,
     events: events::Hub,
     metrics: metrics::Metrics,
     faults: Arc<Faults>,
@@ -250,6 +252,7 @@ pub async fn start(ctx: ApiContext, options: &ApiOptions) -> Result<HallApi, Str
             .map_err(|e| format!("cannot start the writer thread: {e}"))?,
         reads: Mutex::new(open_queue(&ctx)?),
         admin: Mutex::new(admin),
+        staff: Mutex::new(Store::open_in(&ctx.data_dir).map_err(|e| e.to_string())?),
         config: ctx.config.clone(),
         clock: ctx.clock.clone(),
         ca,
@@ -392,10 +395,13 @@ async fn keyed<T: serde::Serialize + 'static>(
         );
         return ApiError(e).into_response();
     };
+    let session = routes::staff_session(headers);
     let answer = api
         .writer
         .submit(Box::new(move |q: &mut LocalQueue| {
-            q.once(&caller.terminal_id, &key, &request, op)
+            q.with_session(&caller.terminal_id, session.as_deref(), |q| {
+                q.once(&caller.terminal_id, &key, &request, op)
+            })
         }))
         .await;
     api.events.changed();

@@ -5,7 +5,7 @@
 use super::{Api, ApiError, Peer, blocking, keyed, lock, read};
 use crate::hall::access::Want;
 use crate::hall::enrolment::{self, EnrolError, EnrolRequest};
-use crate::queue::{DisplayNumber, PriorityReason, ServiceCode};
+use crate::queue::{DisplayNumber, PriorityReason, Rating, RatingLevel, RatingReason, ServiceCode};
 use axum::body::Bytes;
 use axum::extract::{MatchedPath, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -28,7 +28,10 @@ pub(super) fn router(api: Arc<Api>) -> Router {
         .route("/v1/numbers/{number}", get(ticket_by_number))
         .route("/v1/numbers/{number}/rejoin", post(rejoin))
         .route("/v1/numbers/{number}/transfer", post(transfer_number))
+        .route("/v1/numbers/{number}/rating", post(rate))
+        .route("/v1/counters/{counter}", get(counter_view))
         .route("/v1/counters/{counter}/{action}", post(counter_action))
+        .route("/v1/sign-out", post(sign_out))
         .route("/v1/events", get(events))
         .route("/v1/events/page", get(event_page))
         .route("/v1/stats/daily", get(daily_stats))
@@ -276,6 +279,7 @@ async fn counter_action(
     );
     let want = Want::Operate(counter);
     match action.as_str() {
+        "sign-in" => sign_in(api, peer, counter, body).await,
         "call-next" => keyed(api, peer, &headers, want, request, move |q| q.call_next(counter)).await,
         "call-number" => match parse_body::<NumberBody>(&body).and_then(|b| parse_number(&b.number)) {
             Ok(n) => {
@@ -312,4 +316,130 @@ async fn counter_action(
         },
         _ => not_found().await,
     }
+}
+
+async fn counter_view(
+    State(api): State<Arc<Api>>,
+    Extension(peer): Extension<Peer>,
+    Path(counter): Path<u32>,
+) -> Response {
+    read(api, peer, Want::Read, move |q| q.counter_view(counter)).await
+}
+
+#[derive(Deserialize)]
+struct SignInBody {
+    staff: String,
+    pin: String,
+}
+
+/// Not keyed and never retried by the client: each attempt counts towards the lockout. The PIN
+/// is checked on the staff connection's thread, so a sign-in never holds up the queue's writes.
+async fn sign_in(api: Arc<Api>, peer: Peer, counter: u32, body: Bytes) -> Response {
+    let caller = match api.caller(&peer, Want::Operate(counter)).await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let b: SignInBody = match parse_body(&body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    if api.config.counter(counter).is_none() {
+        return ApiError(HallError::bad_input(format!(
+            "there is no counter {counter} in this hall"
+        )))
+        .into_response();
+    }
+    let a = api.clone();
+    let signed = blocking(move || {
+        let now = a.clock.now();
+        crate::staff::sign_in(
+            &mut lock(&a.staff),
+            counter,
+            &b.staff,
+            &b.pin,
+            &caller.terminal_id,
+            now,
+        )
+    })
+    .await;
+    match signed {
+        Ok(s) => Json(s).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+async fn sign_out(
+    State(api): State<Arc<Api>>,
+    Extension(peer): Extension<Peer>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = api.caller(&peer, Want::Read).await {
+        return e.into_response();
+    }
+    let Some(token) = staff_session(&headers) else {
+        return Json(serde_json::json!({ "signed_out": false })).into_response();
+    };
+    let a = api.clone();
+    let done = blocking(move || {
+        let now = a.clock.now();
+        lock(&a.staff)
+            .write(|c| Ok::<_, rusqlite::Error>(crate::staff::sign_out(c, &token, now)))
+            .map_err(|e| HallError::unavailable(format!("queue database: {e}")))?
+    })
+    .await;
+    match done {
+        Ok(()) => Json(serde_json::json!({ "signed_out": true })).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+/// The staff sign-in a request is made under (header `Staff-Session`).
+pub(super) fn staff_session(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(crate::hall::client::STAFF_SESSION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+        .map(str::to_owned)
+}
+
+#[derive(Deserialize)]
+struct RatingBody {
+    level: u8,
+    #[serde(default)]
+    reasons: Vec<String>,
+}
+
+fn parse_rating(b: &RatingBody) -> Result<Rating, ApiError> {
+    let bad = |m: String| ApiError(HallError::bad_input(m));
+    let level = RatingLevel::from_number(b.level)
+        .ok_or_else(|| bad(format!("a rating level is 1 to 5, not {}", b.level)))?;
+    let reasons = b
+        .reasons
+        .iter()
+        .map(|r| r.parse::<RatingReason>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(bad)?;
+    Rating::new(level, &reasons).map_err(|e| bad(e.to_string()))
+}
+
+async fn rate(
+    State(api): State<Arc<Api>>,
+    Extension(peer): Extension<Peer>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let parsed = parse_number(&number)
+        .and_then(|n| parse_body::<RatingBody>(&body).map(|b| (n, b)))
+        .and_then(|(n, b)| parse_rating(&b).map(|r| (n, r)));
+    let (n, rating) = match parsed {
+        Ok(pair) => pair,
+        Err(e) => return e.into_response(),
+    };
+    let request = format!("POST /v1/numbers/{n}/rating {}", String::from_utf8_lossy(&body));
+    keyed(api, peer, &headers, Want::Rate, request, move |q| {
+        q.rate(n, &rating)
+    })
+    .await
 }

@@ -6,6 +6,7 @@
 mod day;
 mod estimate;
 mod number;
+pub mod rating;
 mod select;
 mod state;
 pub mod stats;
@@ -13,7 +14,8 @@ pub mod stats;
 pub use day::{business_day, next_rollover};
 pub use estimate::{estimate_wait_minutes, people_ahead, typical_service_seconds};
 pub use number::{DisplayNumber, ServiceCode};
-pub use select::{Candidate, FairnessRule, choose_next};
+pub use rating::{Rating, RatingError, RatingLevel, RatingReason};
+pub use select::{Candidate, FairnessRule, calling_order, choose_next};
 pub use state::{Action, TicketState, next_state};
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -58,6 +58,32 @@ pub fn choose_next<'a>(
     }
 }
 
+/// The next `n` tickets a counter would call, in order, if nothing else happened in the hall:
+/// each one as `choose_next` picks it, with the streak carried on (what the console lists as
+/// "coming next").
+pub fn calling_order<'a>(
+    waiting: &'a [Candidate],
+    counter_services: &[ServiceCode],
+    rule: FairnessRule,
+    mut priority_streak: u32,
+    n: usize,
+) -> Vec<&'a Candidate> {
+    let mut left: Vec<Candidate> = waiting.to_vec();
+    let mut order = Vec::with_capacity(n);
+    while order.len() < n {
+        let Some(pick) = choose_next(&left, counter_services, rule, priority_streak) else {
+            break;
+        };
+        priority_streak = if pick.priority { priority_streak + 1 } else { 0 };
+        let id = pick.id.clone();
+        left.retain(|c| c.id != id);
+        if let Some(original) = waiting.iter().find(|c| c.id == id) {
+            order.push(original);
+        }
+    }
+    order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,5 +151,42 @@ mod tests {
             max_priority_streak: 0,
         };
         assert_eq!(choose_next(&w, &[code("A")], rule, 0).unwrap().id, "n1");
+    }
+
+    #[test]
+    fn the_calling_order_is_the_order_of_successive_calls() {
+        let waiting = vec![
+            cand("n1", "A", false, 0),
+            cand("p1", "A", true, 1),
+            cand("p2", "A", true, 2),
+            cand("p3", "A", true, 3),
+            cand("b1", "B", false, 4),
+        ];
+        let rule = FairnessRule {
+            max_priority_streak: 2,
+        };
+        let ids = |order: Vec<&Candidate>| order.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+        // Two green-channel calls, then the normal ticket gets its turn; B is not this counter's.
+        assert_eq!(
+            ids(calling_order(&waiting, &[code("A")], rule, 0, 10)),
+            ["p1", "p2", "n1", "p3"]
+        );
+        // A streak already at the limit lets the normal ticket go first.
+        assert_eq!(
+            ids(calling_order(&waiting, &[code("A")], rule, 2, 2)),
+            ["n1", "p1"]
+        );
+        let mut each_call = Vec::new();
+        let mut left = waiting.clone();
+        let mut streak = 0;
+        while let Some(c) = choose_next(&left, &[code("A"), code("B")], rule, streak).cloned() {
+            streak = if c.priority { streak + 1 } else { 0 };
+            left.retain(|x| x.id != c.id);
+            each_call.push(c.id);
+        }
+        assert_eq!(
+            ids(calling_order(&waiting, &[code("A"), code("B")], rule, 0, 10)),
+            each_call
+        );
     }
 }

@@ -1,8 +1,10 @@
 //! A business day's statistics, built only from the recorded transitions: per service issued,
 //! called, served, no-show, transferred, expired, and wait and service times (average and 90th
-//! percentile); per counter, served and average service time. This is the content of the
-//! agency's `hall-daily-report/1`.
+//! percentile); per counter, served and average service time; per staff number, served; the
+//! visitors' ratings per service and per counter. This is the content of the agency's
+//! `hall-daily-report/1`.
 
+use super::rating::{RatingCounts, RatingLevel};
 use super::{Action, ServiceCode};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{BTreeMap, HashMap};
@@ -18,6 +20,16 @@ pub struct Transition {
     pub service: ServiceCode,
     /// For a transfer: the service the ticket left.
     pub transferred_from: Option<ServiceCode>,
+    /// The staff number signed in at the counter that did it (none from the kiosk or the CLI).
+    pub staff: Option<String>,
+}
+
+/// A rating kept that day: where the visitor was served and how they rated it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatedVisit {
+    pub counter: Option<u32>,
+    pub service: ServiceCode,
+    pub level: RatingLevel,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -58,12 +70,14 @@ pub struct ServiceStats {
     pub wait_minutes: Minutes,
     /// Call to completion.
     pub service_minutes: Minutes,
+    pub ratings: RatingCounts,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CounterStats {
     pub served: u32,
     pub average_service_minutes: Option<f64>,
+    pub ratings: RatingCounts,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +85,8 @@ pub struct DailyStats {
     pub business_day: NaiveDate,
     pub services: BTreeMap<ServiceCode, ServiceStats>,
     pub counters: BTreeMap<u32, CounterStats>,
+    /// Per staff number: visitors served (completed while they were signed in at the counter).
+    pub staff_served: BTreeMap<String, u32>,
     /// Waits and service times that came out negative because the terminal's clock was set
     /// back between two events; they count as zero minutes (and a technician should check NTP).
     pub clock_steps_back: u32,
@@ -88,7 +104,11 @@ fn elapsed(from: DateTime<Utc>, to: DateTime<Utc>, steps_back: &mut u32) -> i64 
 }
 
 /// Builds the statistics. `transitions` must be in the order they happened.
-pub fn daily_stats(business_day: NaiveDate, transitions: &[Transition]) -> DailyStats {
+pub fn daily_stats(
+    business_day: NaiveDate,
+    transitions: &[Transition],
+    ratings: &[RatedVisit],
+) -> DailyStats {
     let mut services: BTreeMap<ServiceCode, ServiceStats> = BTreeMap::new();
     let mut waits: HashMap<ServiceCode, Vec<i64>> = HashMap::new();
     let mut service_times: HashMap<ServiceCode, Vec<i64>> = HashMap::new();
@@ -97,6 +117,7 @@ pub fn daily_stats(business_day: NaiveDate, transitions: &[Transition]) -> Daily
     let mut waiting_since: HashMap<&str, DateTime<Utc>> = HashMap::new();
     let mut called_at: HashMap<&str, DateTime<Utc>> = HashMap::new();
     let mut clock_steps_back = 0;
+    let mut staff_served: BTreeMap<String, u32> = BTreeMap::new();
 
     for t in transitions {
         let id = t.ticket_id.as_str();
@@ -132,6 +153,9 @@ pub fn daily_stats(business_day: NaiveDate, transitions: &[Transition]) -> Daily
             }
             Action::Complete => {
                 entry.served += 1;
+                if let Some(staff) = &t.staff {
+                    *staff_served.entry(staff.clone()).or_default() += 1;
+                }
                 if let Some(start) = called_at.remove(id) {
                     let secs = elapsed(start, t.at, &mut clock_steps_back);
                     service_times.entry(t.service).or_default().push(secs);
@@ -147,7 +171,7 @@ pub fn daily_stats(business_day: NaiveDate, transitions: &[Transition]) -> Daily
         s.wait_minutes = Minutes::of(waits.remove(code).unwrap_or_default());
         s.service_minutes = Minutes::of(service_times.remove(code).unwrap_or_default());
     }
-    let counters = counter_times
+    let mut counters: BTreeMap<u32, CounterStats> = counter_times
         .into_iter()
         .map(|(c, secs)| {
             let served = u32::try_from(secs.len()).unwrap_or(u32::MAX);
@@ -156,14 +180,22 @@ pub fn daily_stats(business_day: NaiveDate, transitions: &[Transition]) -> Daily
                 CounterStats {
                     served,
                     average_service_minutes: Minutes::of(secs).average,
+                    ratings: RatingCounts::default(),
                 },
             )
         })
         .collect();
+    for r in ratings {
+        services.entry(r.service).or_default().ratings.add(r.level);
+        if let Some(c) = r.counter {
+            counters.entry(c).or_default().ratings.add(r.level);
+        }
+    }
     DailyStats {
         business_day,
         services,
         counters,
+        staff_served,
         clock_steps_back,
     }
 }
@@ -184,6 +216,7 @@ mod tests {
             counter,
             service: service.parse().unwrap(),
             transferred_from: None,
+            staff: counter.map(|c| format!("S{c}")),
         }
     }
 
@@ -205,8 +238,23 @@ mod tests {
             tr("t3", 32, Action::Skip, "A", Some(1)),
             tr("t3", 40, Action::Expire, "A", None),
         ];
-        let s = daily_stats(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(), &log);
+        let rated = |counter, service: &str, n| RatedVisit {
+            counter,
+            service: service.parse().unwrap(),
+            level: RatingLevel::from_number(n).unwrap(),
+        };
+        let ratings = [
+            rated(Some(1), "A", 5),
+            rated(Some(2), "B", 2),
+            rated(Some(2), "B", 4),
+        ];
+        let s = daily_stats(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(), &log, &ratings);
         let a = &s.services[&"A".parse().unwrap()];
+        assert_eq!(a.ratings.by_level, [0, 0, 0, 0, 1]);
+        assert_eq!(s.counters[&2].ratings.by_level, [0, 1, 0, 1, 0]);
+        assert_eq!(s.counters[&2].ratings.satisfied_share(), Some(0.5));
+        let served: Vec<(&str, u32)> = s.staff_served.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(served, vec![("S1", 1), ("S2", 1)]);
         assert_eq!(
             (a.issued, a.called, a.served, a.no_show, a.transferred, a.expired),
             (3, 3, 1, 1, 1, 1)
@@ -235,7 +283,7 @@ mod tests {
             tr("t1", -50, Action::Call, "A", Some(1)),
             tr("t1", -60, Action::Complete, "A", Some(1)),
         ];
-        let s = daily_stats(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(), &log);
+        let s = daily_stats(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(), &log, &[]);
         let a = &s.services[&"A".parse().unwrap()];
         assert_eq!(a.wait_minutes.average, Some(0.0));
         assert_eq!(a.service_minutes.average, Some(0.0));

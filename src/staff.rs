@@ -1,0 +1,303 @@
+//! Staff at the counters: staff numbers and PINs (Argon2), signing in with a lockout after five
+//! wrong PINs, and the sessions that tie a counter's requests to the staff member who made them.
+//! The hall host keeps all of it; a console holds only its session token. PINs and names never
+//! reach the log; staff numbers may (they are not visitors' personal data).
+
+use crate::store::Store;
+use crate::store::staff_tables::{self as tables, SessionRow};
+use chrono::{DateTime, Duration, Utc};
+use kiosk_contract::{ErrorKind, HallError, SignedIn};
+use rusqlite::Connection;
+
+/// Wrong PINs in a row that lock a staff number, and for how long.
+pub const MAX_FAILURES: u32 = 5;
+pub const LOCKOUT: Duration = Duration::minutes(5);
+
+/// The terminal id a session opened on the hall host itself is recorded with.
+pub const THIS_HOST: &str = "hall-host";
+
+/// A staff number: 1 to 16 letters, digits or hyphens.
+pub fn check_staff_id(id: &str) -> Result<(), String> {
+    let ok = (1..=16).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{:?} is not a staff number: use 1 to 16 letters, digits or hyphens",
+            crate::shorten::excerpt(id, 24)
+        ))
+    }
+}
+
+/// A PIN: 4 to 12 digits.
+pub fn check_pin(pin: &str) -> Result<(), String> {
+    if (4..=12).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err("a PIN must be 4 to 12 digits".into())
+    }
+}
+
+/// The Argon2 PHC string of a PIN, with a fresh salt.
+pub fn hash_pin(pin: &str) -> Result<String, String> {
+    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| format!("cannot hash the PIN: {e}"))
+}
+
+/// Whether `pin` matches a stored Argon2 hash (a damaged hash matches nothing).
+pub fn pin_matches(pin: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(pin.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+fn refused(message: String) -> HallError {
+    HallError::refused(message)
+}
+
+fn storage(e: rusqlite::Error) -> HallError {
+    tracing::error!(error = %e, "staff tables failed");
+    HallError::unavailable(format!("queue database: {e}; see `kiosk doctor`"))
+}
+
+/// What the lockout says about a staff number now: `Some(until)` while locked.
+fn locked_until(row: &tables::StaffRow, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    row.locked_until.filter(|until| *until > now)
+}
+
+fn locked_message(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let minutes = (until - now).num_seconds().max(1).unsigned_abs().div_ceil(60);
+    format!("too many wrong PINs: this staff number is locked for {minutes} more minute(s)")
+}
+
+/// The message for an unknown staff number or a wrong PIN: the same for both, so the console
+/// does not tell a stranger which staff numbers exist.
+const WRONG: &str = "the staff number or the PIN is not right";
+
+/// Signs `staff` in at `counter` from `terminal`. The PIN is checked outside any transaction
+/// (Argon2 takes tens of milliseconds), then the outcome is written in one: a wrong PIN counts
+/// towards the lockout, a right one clears the count and opens a session, signing out whoever
+/// was at that counter and this staff member anywhere else.
+pub fn sign_in(
+    store: &mut Store,
+    counter: u32,
+    staff: &str,
+    pin: &str,
+    terminal: &str,
+    now: DateTime<Utc>,
+) -> Result<SignedIn, HallError> {
+    if check_staff_id(staff).is_err() || check_pin(pin).is_err() {
+        return Err(refused(WRONG.into()));
+    }
+    let row = store.read(|c| tables::staff(c, staff)).map_err(storage)?;
+    let Some(row) = row else {
+        tracing::info!(counter, "sign-in refused: unknown staff number");
+        return Err(refused(WRONG.into()));
+    };
+    if let Some(until) = locked_until(&row, now) {
+        tracing::info!(staff, counter, "sign-in refused: locked");
+        return Err(refused(locked_message(until, now)));
+    }
+    let right = pin_matches(pin, &row.pin_hash);
+    let token = session_token();
+    let token_hash = crate::hall::pki::sha256_hex(token.as_bytes());
+    let outcome = store
+        .write(|c| -> rusqlite::Result<Result<(), String>> {
+            // Read again inside the transaction: another console may have failed meanwhile.
+            let Some(now_row) = tables::staff(c, staff)? else {
+                return Ok(Err(WRONG.into()));
+            };
+            if let Some(until) = locked_until(&now_row, now) {
+                return Ok(Err(locked_message(until, now)));
+            }
+            if right {
+                tables::set_failures(c, staff, 0, None)?;
+                tables::start_session(c, &token_hash, staff, counter, terminal, now)?;
+                return Ok(Ok(()));
+            }
+            let failures = now_row.failures + 1;
+            if failures >= MAX_FAILURES {
+                tables::set_failures(c, staff, 0, Some(now + LOCKOUT))?;
+                tracing::warn!(
+                    staff,
+                    counter,
+                    "staff number locked after {MAX_FAILURES} wrong PINs"
+                );
+                return Ok(Err(locked_message(now + LOCKOUT, now)));
+            }
+            tables::set_failures(c, staff, failures, None)?;
+            Ok(Err(WRONG.into()))
+        })
+        .map_err(storage)?;
+    match outcome {
+        Ok(()) => {
+            tracing::info!(staff, counter, terminal, "staff signed in");
+            Ok(SignedIn {
+                staff: staff.to_owned(),
+                name: row.name,
+                counter,
+                session: token,
+            })
+        }
+        Err(message) => {
+            tracing::info!(staff, counter, "sign-in refused");
+            Err(refused(message))
+        }
+    }
+}
+
+fn session_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The staff member a session belongs to, checked for this terminal and kept alive. A session
+/// ends when another sign-in takes the counter, on sign-out, and after `idle` without any
+/// request while the counter has no visitor called (someone being served keeps it open).
+pub fn acting_staff(
+    conn: &Connection,
+    token: &str,
+    terminal: &str,
+    counter_has_visitor: impl FnOnce(u32) -> rusqlite::Result<bool>,
+    idle: Duration,
+    now: DateTime<Utc>,
+) -> Result<String, HallError> {
+    let hash = crate::hall::pki::sha256_hex(token.as_bytes());
+    let ended = |why: &str| HallError::new(ErrorKind::Unauthenticated, format!("{why}; sign in again"));
+    let row: SessionRow = tables::session(conn, &hash)
+        .map_err(storage)?
+        .filter(|s| s.terminal_id == terminal)
+        .ok_or_else(|| ended("this sign-in is not known at the hall host"))?;
+    if row.ended_at.is_some() {
+        return Err(ended(
+            "you were signed out (signed out, or someone signed in at this counter)",
+        ));
+    }
+    if now - row.last_active > idle && !counter_has_visitor(row.counter).map_err(storage)? {
+        tables::end_session(conn, &hash, now).map_err(storage)?;
+        tracing::info!(staff = %row.staff_id, counter = row.counter, "staff signed out after inactivity");
+        return Err(ended(&format!(
+            "you were signed out after {} minutes without activity",
+            idle.num_minutes()
+        )));
+    }
+    tables::touch_session(conn, &hash, now).map_err(storage)?;
+    Ok(row.staff_id)
+}
+
+/// Ends a session (signing out twice is not an error).
+pub fn sign_out(conn: &Connection, token: &str, now: DateTime<Utc>) -> Result<(), HallError> {
+    let hash = crate::hall::pki::sha256_hex(token.as_bytes());
+    tables::end_session(conn, &hash, now).map_err(storage)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(min: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + min * 60, 0).unwrap()
+    }
+
+    fn store_with_staff() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_in(dir.path()).unwrap();
+        let hash = hash_pin("2468").unwrap();
+        store
+            .write(|c| tables::put_staff(c, "S017", "Li Wei", &hash, at(0)))
+            .unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn five_wrong_pins_lock_the_staff_number_for_five_minutes() {
+        let (_dir, mut store) = store_with_staff();
+        for _ in 0..4 {
+            let e = sign_in(&mut store, 3, "S017", "1111", "t", at(1)).unwrap_err();
+            assert_eq!(e.message, WRONG);
+        }
+        let e = sign_in(&mut store, 3, "S017", "1111", "t", at(1)).unwrap_err();
+        assert!(e.message.contains("locked for 5 more minute"), "{}", e.message);
+        // Locked: even the right PIN is refused, and says how long is left.
+        let e = sign_in(&mut store, 3, "S017", "2468", "t", at(3)).unwrap_err();
+        assert!(e.message.contains("locked for 3 more minute"), "{}", e.message);
+        // After five minutes the right PIN works, and the count starts again.
+        let ok = sign_in(&mut store, 3, "S017", "2468", "t", at(6)).unwrap();
+        assert_eq!(
+            (ok.staff.as_str(), ok.name.as_str(), ok.counter),
+            ("S017", "Li Wei", 3)
+        );
+        assert_eq!(ok.session.len(), 64);
+        let row = store.read(|c| tables::staff(c, "S017")).unwrap().unwrap();
+        assert_eq!(row.failures, 0);
+    }
+
+    #[test]
+    fn an_unknown_staff_number_and_a_wrong_pin_read_the_same() {
+        let (_dir, mut store) = store_with_staff();
+        let unknown = sign_in(&mut store, 3, "S999", "2468", "t", at(1)).unwrap_err();
+        let wrong = sign_in(&mut store, 3, "S017", "0000", "t", at(1)).unwrap_err();
+        assert_eq!(unknown.message, wrong.message);
+        assert_eq!(unknown.kind, ErrorKind::Refused);
+    }
+
+    #[test]
+    fn a_session_ends_when_idle_without_a_visitor_or_taken_over() {
+        let (_dir, mut store) = store_with_staff();
+        let idle = Duration::minutes(30);
+        let s = sign_in(&mut store, 3, "S017", "2468", "console-3", at(0)).unwrap();
+        let act = |store: &mut Store, terminal: &str, busy: bool, min: i64| {
+            store
+                .write(|c| {
+                    Ok::<_, rusqlite::Error>(acting_staff(
+                        c,
+                        &s.session,
+                        terminal,
+                        |_| Ok(busy),
+                        idle,
+                        at(min),
+                    ))
+                })
+                .unwrap()
+        };
+        assert_eq!(act(&mut store, "console-3", false, 10).unwrap(), "S017");
+        assert!(
+            act(&mut store, "another-terminal", false, 11).is_err(),
+            "a session is its terminal's"
+        );
+        // 35 minutes since the last request, but a visitor is being served: still signed in.
+        assert!(act(&mut store, "console-3", true, 45).is_ok());
+        // 31 idle minutes with nobody at the counter: signed out, and stays so.
+        let e = act(&mut store, "console-3", false, 76).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Unauthenticated);
+        assert!(e.message.contains("30 minutes"), "{}", e.message);
+        assert!(act(&mut store, "console-3", false, 77).is_err());
+
+        // Another sign-in at the same counter ends the first.
+        let first = sign_in(&mut store, 4, "S017", "2468", "console-4", at(80)).unwrap();
+        let hash = store.write(|c| tables::put_staff(c, "S020", "Ayxan", &hash_pin("1357").unwrap(), at(80)));
+        hash.unwrap();
+        sign_in(&mut store, 4, "S020", "1357", "console-4", at(81)).unwrap();
+        let e = store
+            .write(|c| {
+                Ok::<_, rusqlite::Error>(acting_staff(
+                    c,
+                    &first.session,
+                    "console-4",
+                    |_| Ok(false),
+                    idle,
+                    at(82),
+                ))
+            })
+            .unwrap()
+            .unwrap_err();
+        assert!(e.message.contains("signed out"), "{}", e.message);
+    }
+}
