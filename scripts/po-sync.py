@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Adds every @tr() string of ui/ to the .po files in assets/lang (with an empty translation) and
 drops strings the UI no longer uses. Translators then fill in msgstr; the test suite fails while
-any zh-CN or ug string is untranslated. English is the source language: its msgstr may stay empty."""
+any zh-CN or ug string is untranslated. English is the source language: its msgstr may stay empty.
+Staff screens mark their strings with a context, @tr("staff" => "…"): those are written with
+msgctxt, need Chinese only (staff choose Chinese or English) and are never spoken."""
 import glob, re, sys
 from pathlib import Path
 
@@ -10,13 +12,20 @@ DOMAIN = "legal-aid-kiosk"
 LANGS = ["zh-CN", "en", "ug"]
 
 
+STAFF = "staff"
+QUOTED = r'"((?:[^"\\]|\\.)*)"'
+
+
 def ui_strings():
-    """@tr() strings of the Slint UI, then tr()/trf() strings of the Rust side (receipts, speech)."""
+    """@tr() strings of the Slint UI as (context, id), then tr()/trf() strings of the Rust side
+    (receipts, speech), which have no context."""
     ids = []
     for f in sorted(glob.glob(str(ROOT / "ui/**/*.slint"), recursive=True)):
-        for m in re.finditer(r'@tr\(\s*"((?:[^"\\]|\\.)*)"', Path(f).read_text(encoding="utf-8")):
-            if m.group(1) not in ids:
-                ids.append(m.group(1))
+        text = Path(f).read_text(encoding="utf-8")
+        for m in re.finditer(r'@tr\(\s*' + QUOTED + r'(\s*=>\s*' + QUOTED + r')?', text):
+            key = (m.group(1), m.group(3)) if m.group(2) else (None, m.group(1))
+            if key not in ids:
+                ids.append(key)
     rust = glob.glob(str(ROOT / "src/**/*.rs"), recursive=True)
     rust += glob.glob(str(ROOT / "crates/*/src/**/*.rs"), recursive=True)
     for f in sorted(rust):
@@ -28,22 +37,25 @@ def ui_strings():
         for block in re.findall(r'// i18n: msgids\n(.*?)\n\s*\]', text, re.S):
             found += re.findall(r'"((?:[^"\\]|\\.)*)"', block)
         for i in found:
-            if i not in ids:
-                ids.append(i)
+            if (None, i) not in ids:
+                ids.append((None, i))
     return ids
 
 
 def read_po(path):
+    """Translations keyed by (context, msgid)."""
     entries = {}
     if not path.exists():
         return entries
-    msgid = None
+    msgid, ctx = None, None
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("msgid "):
+        if line.startswith("msgctxt "):
+            ctx = line[8:].strip()[1:-1]
+        elif line.startswith("msgid "):
             msgid = line[6:].strip()[1:-1]
         elif line.startswith("msgstr ") and msgid is not None:
-            entries[msgid] = line[7:].strip()[1:-1]
-            msgid = None
+            entries[(ctx, msgid)] = line[7:].strip()[1:-1]
+            msgid, ctx = None, None
     return entries
 
 
@@ -56,8 +68,10 @@ def write_po(path, lang, ids, entries):
         f'"Language: {lang}\\n"',
         "",
     ]
-    for i in ids:
-        out += [f'msgid "{i}"', f'msgstr "{entries.get(i, "")}"', ""]
+    for ctx, i in ids:
+        if ctx is not None:
+            out.append(f'msgctxt "{ctx}"')
+        out += [f'msgid "{i}"', f'msgstr "{entries.get((ctx, i), "")}"', ""]
     path.write_text("\n".join(out), encoding="utf-8")
 
 
@@ -69,7 +83,13 @@ def main(seed=None):
         if seed:
             entries.update(seed.get(lang, {}))
         write_po(path, lang, ids, entries)
-    missing = {lang: [i for i in ids if not read_po(ROOT / "assets/lang" / lang / "LC_MESSAGES" / f"{DOMAIN}.po").get(i)] for lang in ("zh-CN", "ug")}
+    def needed(lang, key):
+        return lang == "zh-CN" or key[0] != STAFF
+
+    missing = {}
+    for lang in ("zh-CN", "ug"):
+        have = read_po(ROOT / "assets/lang" / lang / "LC_MESSAGES" / f"{DOMAIN}.po")
+        missing[lang] = [k for k in ids if needed(lang, k) and not have.get(k)]
     for lang, m in missing.items():
         if m:
             print(f"{lang}: {len(m)} untranslated", file=sys.stderr)

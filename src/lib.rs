@@ -10,6 +10,7 @@ pub mod assets;
 pub mod calls;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod display;
 pub mod fsutil;
 pub mod hall;

@@ -602,6 +602,11 @@ impl QueueService {
                 rejoinable: rejoinable.into_iter().map(|t| view(config, t)).collect(),
                 served_today: u32::try_from(served.len()).unwrap_or(u32::MAX),
                 average_service_minutes: average,
+                printers_needing_attention: crate::store::device_events::needing_attention(
+                    tx,
+                    crate::printing::PRINTER_DEVICE,
+                )?,
+                agency_undeliverable: crate::store::outbox_tables::counts(tx)?.dead,
             })
         })
     }

@@ -181,8 +181,11 @@ pub struct ScreenshotArgs {
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     size: Option<(u32, u32)>,
     /// Only the calling display's screens.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "counter_only")]
     display_only: bool,
+    /// Only the counter console's screens.
+    #[arg(long)]
+    counter_only: bool,
 }
 
 pub fn screenshot(ctx: &Context, args: ScreenshotArgs) -> CmdResult {
@@ -196,7 +199,8 @@ pub fn screenshot(ctx: &Context, args: ScreenshotArgs) -> CmdResult {
             .map_or_else(|| vec![(1080, 1920), (1920, 1080)], |s| vec![s]),
         overlays: true,
     };
-    let mut files = if args.display_only {
+    let only = args.display_only || args.counter_only;
+    let mut files = if only {
         std::fs::create_dir_all(&req.out)
             .map_err(|e| Failure::failed(format!("cannot create {}: {e}", req.out.display())))?;
         Vec::new()
@@ -204,12 +208,22 @@ pub fn screenshot(ctx: &Context, args: ScreenshotArgs) -> CmdResult {
         crate::ui::screenshot::render_all(&config, &req).map_err(Failure::failed)?
     };
     // The calling display is bilingual and has one look: it is drawn once per size.
-    if args.display_only || (args.lang.is_none() && args.theme.is_none()) {
+    let everything = !only && args.lang.is_none() && args.theme.is_none();
+    if args.display_only || everything {
         let sizes = args
             .size
             .map_or_else(|| crate::ui::display_shots::SIZES.to_vec(), |s| vec![s]);
         files.extend(
             crate::ui::display_shots::render_all(&config, &req.out, &sizes).map_err(Failure::failed)?,
+        );
+    }
+    // The console is the staff's: Chinese and English, one look.
+    if args.counter_only || everything {
+        let sizes = args
+            .size
+            .map_or_else(|| crate::ui::counter_shots::SIZES.to_vec(), |s| vec![s]);
+        files.extend(
+            crate::ui::counter_shots::render_all(&config, &req.out, &sizes).map_err(Failure::failed)?,
         );
     }
     outln!("{} screenshots in {}", files.len(), req.out.display());

@@ -15,6 +15,7 @@ mod bench;
 mod bench_display;
 #[cfg(feature = "dev-tools")]
 mod bench_hall;
+mod counter_cmd;
 mod display_cmd;
 mod doctor;
 mod hall_cmd;
@@ -67,6 +68,8 @@ enum Command {
     Run(kiosk_ui::RunArgs),
     /// The calling display: the hall's wall screen (1920x1080 unless --size says otherwise).
     Display(kiosk_ui::RunArgs),
+    /// The staff's counter console: sign in, call and serve visitors with F1–F8.
+    Counter(counter_cmd::CounterArgs),
     /// The hall host without a user interface (and the hall API, once the hall has terminals).
     Serve(serve::ServeArgs),
     /// Enrol this terminal at its hall host with the code and fingerprint printed there.
@@ -298,7 +301,7 @@ pub fn main() -> ExitCode {
     };
     let long_running = matches!(
         cli.command,
-        None | Some(Command::Run(_) | Command::Serve(_) | Command::Display(_))
+        None | Some(Command::Run(_) | Command::Serve(_) | Command::Display(_) | Command::Counter(_))
     );
     init_logging(if long_running { "info" } else { "warn" });
     let clock: Arc<dyn Clock> = match cli.now {
@@ -313,6 +316,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Run(kiosk_ui::RunArgs::default())) {
         Command::Run(args) => kiosk_ui::run(&ctx, args),
         Command::Display(args) => display_cmd::run(&ctx, args),
+        Command::Counter(args) => counter_cmd::run(&ctx, args),
         Command::Screenshot(args) => kiosk_ui::screenshot(&ctx, args),
         Command::Speak(args) => speak_cmd::run(&ctx, *args),
         Command::Media(cmd) => media_cmd::run(&ctx, cmd),

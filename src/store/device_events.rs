@@ -53,3 +53,14 @@ pub fn latest(conn: &Connection, device: &str, terminal: &str) -> rusqlite::Resu
     })
     .optional()
 }
+
+/// The terminals whose device's latest event asks for attention (the counters' indicator).
+pub fn needing_attention(conn: &Connection, device: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.terminal FROM device_events d WHERE d.device = ?1 AND d.terminal IS NOT NULL \
+         AND d.seq = (SELECT MAX(seq) FROM device_events WHERE device = ?1 AND terminal = d.terminal) \
+         AND d.event = 'attention' ORDER BY d.terminal",
+    )?;
+    let rows = stmt.query_map(params![device], |r| r.get(0))?;
+    rows.collect()
+}

@@ -4,6 +4,8 @@
 //! screen, and never blocks the UI thread (the queue runs on `worker`'s thread).
 
 mod controller;
+pub mod counter;
+pub mod counter_shots;
 mod devices;
 pub mod display;
 pub mod display_shots;

@@ -143,6 +143,10 @@ pub struct CounterView {
     pub rejoinable: Vec<TicketView>,
     pub served_today: u32,
     pub average_service_minutes: Option<f64>,
+    /// The hall's terminals whose printer needs staff (paper, cover, jam).
+    pub printers_needing_attention: Vec<String>,
+    /// Submissions the agency refused for good (a technician retries them).
+    pub agency_undeliverable: u64,
 }
 
 impl CounterView {

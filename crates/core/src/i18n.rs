@@ -107,17 +107,22 @@ fn fill(template: &str, args: &[&str]) -> String {
     out
 }
 
+/// The visitors' messages of a .po file. Entries with a `msgctxt` (the staff console's words,
+/// `@tr("staff" => …)`) are Slint's alone: never spoken, never on a receipt, so left out here.
 fn parse_po(text: &str) -> Catalog {
     let mut map = Catalog::new();
     let mut msgid: Option<String> = None;
+    let mut in_context = false;
     for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("msgid ") {
+        if line.starts_with("msgctxt ") {
+            in_context = true;
+        } else if let Some(rest) = line.strip_prefix("msgid ") {
             msgid = Some(unquote(rest));
-        } else if let Some(rest) = line.strip_prefix("msgstr ")
-            && let Some(id) = msgid.take()
-            && !id.is_empty()
-        {
-            map.insert(id, unquote(rest));
+        } else if let Some(rest) = line.strip_prefix("msgstr ") {
+            let staff_only = std::mem::take(&mut in_context);
+            if let Some(id) = msgid.take().filter(|id| !id.is_empty() && !staff_only) {
+                map.insert(id, unquote(rest));
+            }
         }
     }
     map

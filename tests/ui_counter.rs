@@ -1,0 +1,288 @@
+//! The counter console through Slint's testing backend against a real hall host on loopback,
+//! operated by keys only: sign in (typed), F1 call (the Uyghur green-channel visitor first,
+//! with their language and reason shown), F2 recall, F3 no-show, F8 rejoin, F5 transfer, F6
+//! pause (and the kiosk's wait estimate changes), F7 call a number, F4 complete; the staff
+//! number in the host's transitions; five wrong PINs lock the staff number; the host stopped
+//! and started again while signed in; every control with a role, a label and an id.
+//!
+//! One scenario per file: the Slint platform and the event loop are this process's alone.
+
+#[path = "common/hall.rs"]
+mod hall;
+#[path = "common/ui.rs"]
+mod ui;
+
+use hall::{Hall, service};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
+use kiosk::clock::SystemClock;
+use kiosk::config::Config;
+use kiosk::contract::HallQueue;
+use kiosk::hall::access::TerminalRole;
+use kiosk::lang::Lang;
+use kiosk::queue::PriorityReason;
+use kiosk::ui::counter::{ConsoleOptions, start_console};
+use kiosk::ui::{ConsoleDialog, ConsoleLink, ConsoleNote, ConsoleView, CounterAdapter, CounterWindow};
+use slint::platform::{Key, WindowEvent};
+use slint::{ComponentHandle, Model};
+use std::sync::Arc;
+use ui::wait_until;
+
+fn type_text(w: &CounterWindow, text: &str) {
+    for c in text.chars() {
+        let t = slint::SharedString::from(c.to_string());
+        w.window()
+            .dispatch_event(WindowEvent::KeyPressed { text: t.clone() });
+        w.window().dispatch_event(WindowEvent::KeyReleased { text: t });
+    }
+}
+
+fn key(w: &CounterWindow, k: Key) {
+    let t = slint::SharedString::from(k);
+    w.window()
+        .dispatch_event(WindowEvent::KeyPressed { text: t.clone() });
+    w.window().dispatch_event(WindowEvent::KeyReleased { text: t });
+}
+
+fn until(w: &CounterWindow, what: &str, cond: impl Fn(&CounterAdapter) -> bool + 'static) {
+    let weak = w.as_weak();
+    let met = wait_until(move || {
+        weak.upgrade()
+            .is_some_and(|w| cond(&w.global::<CounterAdapter>()))
+    });
+    let a = w.global::<CounterAdapter>();
+    assert!(
+        met,
+        "{what}: view {:?}, note {:?} {:?}, link {:?}, problem {}",
+        a.get_view(),
+        a.get_note(),
+        a.get_note_detail(),
+        a.get_link(),
+        a.get_sign_in_problem()
+    );
+}
+
+fn sign_in(w: &CounterWindow, staff: &str, pin: &str) {
+    // The staff number field has the focus when the sign-in screen opens; Enter moves on.
+    type_text(w, staff);
+    key(w, Key::Return);
+    retry_pin(w, pin);
+}
+
+/// After a refusal the staff number stays and the PIN field, emptied, keeps the focus.
+fn retry_pin(w: &CounterWindow, pin: &str) {
+    type_text(w, pin);
+    key(w, Key::Return);
+}
+
+fn noted(w: &CounterWindow, note: ConsoleNote, number: &'static str) {
+    until(w, &format!("{note:?} {number}"), move |a| {
+        a.get_note() == note && a.get_note_number() == number && !a.get_busy()
+    });
+}
+
+fn staff_of(hall: &Hall, number: &str, event: &str) -> Option<String> {
+    let conn = rusqlite::Connection::open(hall.dir.path().join(kiosk::store::DB_FILE)).unwrap();
+    conn.query_row(
+        "SELECT tr.staff_id FROM transitions tr JOIN tickets t ON t.id = tr.ticket_id \
+         WHERE t.number = ?1 AND tr.event = ?2 ORDER BY tr.seq DESC LIMIT 1",
+        [number, event],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+fn find(w: &CounterWindow, id: &str) -> Option<ElementHandle> {
+    let wanted = id.to_owned();
+    ElementQuery::from_root(w)
+        .match_descendants()
+        .match_predicate(move |e| e.accessible_id().as_deref() == Some(wanted.as_str()))
+        .find_first()
+}
+
+/// Every button and text field on screen has a role, a label and an id.
+fn every_control_is_named(w: &CounterWindow, screen: &str) -> usize {
+    let controls: Vec<ElementHandle> = ElementQuery::from_root(w)
+        .match_descendants()
+        .match_predicate(|e| {
+            matches!(
+                e.accessible_role(),
+                Some(AccessibleRole::Button | AccessibleRole::TextInput)
+            )
+        })
+        .find_all();
+    for e in &controls {
+        let id = e.accessible_id().unwrap_or_default();
+        let label = e.accessible_label().unwrap_or_default();
+        assert!(
+            !id.is_empty(),
+            "{screen}: a control '{label}' has no accessible-id"
+        );
+        assert!(!label.trim().is_empty(), "{screen}: {id} has no label");
+    }
+    controls.len()
+}
+
+#[test]
+fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
+    i_slint_backend_testing::init_integration_test_with_system_time();
+    let mut hall = Hall::start();
+    let hash = kiosk::staff::hash_pin("2468").unwrap();
+    kiosk::store::Store::open_in(hall.dir.path())
+        .unwrap()
+        .write(|c| {
+            kiosk::store::staff_tables::put_staff(c, "S017", "王芳", &hash, chrono::Utc::now())?;
+            kiosk::store::staff_tables::put_staff(c, "S020", "Li Na", &hash, chrono::Utc::now())
+        })
+        .unwrap();
+    let (_k, mut kiosk_queue) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    kiosk_queue.issue(service("A"), None, Lang::ZhCn).unwrap(); // A001
+    kiosk_queue
+        .issue(service("A"), Some(PriorityReason::Elderly), Lang::Ug)
+        .unwrap(); // A002
+    kiosk_queue.issue(service("A"), None, Lang::En).unwrap(); // A003
+    let (_c, counter_queue) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
+
+    kiosk::ui::fonts::register_bundled_fonts();
+    let w = CounterWindow::new().unwrap();
+    w.show().unwrap();
+    let _console = start_console(
+        &w,
+        ConsoleOptions {
+            counter: 1,
+            queue: Box::new(counter_queue),
+            config: Arc::new(Config::default()),
+            clock: Arc::new(SystemClock),
+            english: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(w.global::<CounterAdapter>().get_view(), ConsoleView::SignIn);
+    assert!(every_control_is_named(&w, "sign-in") >= 4);
+
+    // A wrong PIN first, then the right one.
+    sign_in(&w, "S017", "1111");
+    until(&w, "a wrong PIN is refused", |a| {
+        a.get_sign_in_problem() == 1 && !a.get_busy()
+    });
+    assert_eq!(w.global::<CounterAdapter>().get_view(), ConsoleView::SignIn);
+    retry_pin(&w, "2468");
+    until(&w, "signed in", |a| a.get_view() == ConsoleView::Main);
+    until(&w, "the counter's view", |a| a.get_link() == ConsoleLink::Live);
+    let a = w.global::<CounterAdapter>();
+    assert_eq!(a.get_staff_name(), "王芳");
+    // Who comes next, in calling order: the green channel first.
+    until(&w, "the next list", |a| a.get_next().row_count() == 3);
+    let next: Vec<String> = a.get_next().iter().map(|t| t.number.to_string()).collect();
+    assert_eq!(next, ["A002", "A001", "A003"]);
+    assert!(every_control_is_named(&w, "main") >= 9);
+
+    // F1: the Uyghur-speaking elderly visitor, with language and reason.
+    key(&w, Key::F1);
+    noted(&w, ConsoleNote::Called, "A002");
+    until(&w, "A002 shown", |a| {
+        a.get_serving() && a.get_current().number == "A002"
+    });
+    let current = a.get_current();
+    assert_eq!(
+        (current.language.as_str(), current.priority.as_str()),
+        ("ug", "elderly")
+    );
+    assert_eq!(staff_of(&hall, "A002", "call").as_deref(), Some("S017"));
+
+    key(&w, Key::F2);
+    noted(&w, ConsoleNote::Recalled, "A002");
+    assert_eq!(staff_of(&hall, "A002", "recall").as_deref(), Some("S017"));
+
+    // F3: no-show; F8 brings them back (the only one: key 1).
+    key(&w, Key::F3);
+    noted(&w, ConsoleNote::Skipped, "A002");
+    until(&w, "A002 may rejoin", |a| a.get_rejoinable().row_count() == 1);
+    key(&w, Key::F8);
+    until(&w, "the rejoin list", |a| a.get_dialog() == ConsoleDialog::Rejoin);
+    assert_eq!(
+        find(&w, "counter-choice-1").unwrap().accessible_label().unwrap(),
+        "A002"
+    );
+    type_text(&w, "1");
+    noted(&w, ConsoleNote::Rejoined, "A002");
+    assert_eq!(a.get_dialog(), ConsoleDialog::None);
+
+    // F1 again: the rejoined visitor goes first; F5 transfers them to B (the first other service).
+    key(&w, Key::F1);
+    noted(&w, ConsoleNote::Called, "A002");
+    key(&w, Key::F5);
+    until(&w, "the transfer list", |a| {
+        a.get_dialog() == ConsoleDialog::Transfer
+    });
+    type_text(&w, "1");
+    noted(&w, ConsoleNote::Transferred, "A002");
+    assert_eq!(a.get_note_detail(), "Apply for legal aid");
+    assert_eq!(staff_of(&hall, "A002", "transfer").as_deref(), Some("S017"));
+
+    // F6 pauses: F1 is greyed with the reason, and the kiosk's estimate for A changes.
+    let before = kiosk_queue.summary().unwrap().services[0].estimated_wait_minutes;
+    assert!(before.is_some());
+    key(&w, Key::F6);
+    noted(&w, ConsoleNote::Paused, "");
+    until(&w, "F1 greyed", |a| {
+        let f1 = a.get_ops().row_data(0).unwrap();
+        !f1.enabled && f1.why == kiosk::ui::ConsoleWhy::Paused
+    });
+    let after = kiosk_queue.summary().unwrap().services[0].estimated_wait_minutes;
+    assert_ne!(
+        before, after,
+        "a paused counter changes what a new ticket is told"
+    );
+    key(&w, Key::F1);
+    assert_eq!(a.get_note(), ConsoleNote::Paused, "a greyed key does nothing");
+    key(&w, Key::F6);
+    noted(&w, ConsoleNote::Resumed, "");
+
+    // F7: a number typed, Enter calls it.
+    key(&w, Key::F7);
+    until(&w, "the number dialog", |a| {
+        a.get_dialog() == ConsoleDialog::CallNumber
+    });
+    type_text(&w, "a003");
+    key(&w, Key::Return);
+    noted(&w, ConsoleNote::Called, "A003");
+    key(&w, Key::F4);
+    noted(&w, ConsoleNote::Completed, "A003");
+    assert_eq!(staff_of(&hall, "A003", "complete").as_deref(), Some("S017"));
+    until(&w, "today's count", |a| a.get_served_today() == 1);
+
+    // The host goes away while signed in: the console says so and greys the keys; when the host
+    // is back the console works again by itself, still signed in.
+    hall.stop();
+    until(&w, "host lost", |a| a.get_link() == ConsoleLink::Lost);
+    assert!(!a.get_ops().row_data(0).unwrap().enabled);
+    assert_eq!(a.get_view(), ConsoleView::Main);
+    hall.restart();
+    until(&w, "host back", |a| a.get_link() == ConsoleLink::Live);
+    // Waiting now: A001, and A002 in B with its green channel (B has one too), so A002 first.
+    key(&w, Key::F1);
+    noted(&w, ConsoleNote::Called, "A002");
+    assert_eq!(staff_of(&hall, "A002", "call").as_deref(), Some("S017"));
+
+    // Signed out by the button; five wrong PINs then lock the staff number.
+    find(&w, "counter-sign-out")
+        .unwrap()
+        .invoke_accessible_default_action();
+    until(&w, "signed out", |a| a.get_view() == ConsoleView::SignIn);
+    sign_in(&w, "S020", "0000");
+    for attempt in 1..=5 {
+        if attempt > 1 {
+            retry_pin(&w, "0000");
+        }
+        let want = if attempt < 5 { 1 } else { 2 };
+        until(&w, &format!("wrong PIN {attempt}"), move |a| {
+            a.get_sign_in_problem() == want && !a.get_busy()
+        });
+    }
+    assert_eq!(a.get_locked_minutes(), 5);
+    retry_pin(&w, "2468");
+    until(&w, "still locked", |a| {
+        a.get_sign_in_problem() == 2 && !a.get_busy()
+    });
+    assert_eq!(a.get_view(), ConsoleView::SignIn);
+}
