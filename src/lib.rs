@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod display;
+pub mod evaluator;
 pub mod fsutil;
 pub mod hall;
 pub mod hall_host;

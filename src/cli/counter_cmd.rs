@@ -1,5 +1,6 @@
-//! `kiosk counter`: the staff's counter console. On a terminal enrolled with `--role counter` it
-//! works through the hall API; on the hall host (a desk beside the server) through the database.
+//! `kiosk counter`, the staff's counter console, and `kiosk evaluator`, the visitors' rating
+//! screen facing them. On a terminal enrolled with `--role counter` (or `evaluator`) they work
+//! through the hall API; on the hall host (a desk beside the server) through the database.
 
 use super::kiosk_ui::{parse_size, stop_on_signals};
 use super::{CmdResult, Context, Failure};
@@ -75,5 +76,75 @@ pub fn run(ctx: &Context, args: CounterArgs) -> CmdResult {
         .run()
         .map_err(|e| Failure::failed(format!("the console stopped with an error: {e}")));
     drop(console);
+    ran
+}
+
+#[derive(Args, Debug)]
+pub struct EvaluatorArgs {
+    /// The counter whose visitors this screen asks (default: the hall's first counter).
+    #[arg(long, value_name = "N")]
+    counter: Option<u32>,
+    /// A normal window instead of full screen.
+    #[arg(long)]
+    windowed: bool,
+    /// Window size (default 1024x600).
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    size: Option<(u32, u32)>,
+}
+
+/// The counter a console or rating screen serves: the one asked for, or the hall's first.
+fn which_counter(config: &crate::config::Config, asked: Option<u32>) -> Result<u32, Failure> {
+    match asked {
+        Some(c) if config.counter(c).is_none() => Err(Failure::bad_input(format!(
+            "this hall has no counter {c}; see `kiosk provision --show`"
+        ))),
+        Some(c) => Ok(c),
+        None => config.counters.first().map(|c| c.id).ok_or_else(|| {
+            Failure::bad_input("this hall has no counters; add one with `kiosk provision --counter`")
+        }),
+    }
+}
+
+/// `kiosk evaluator`: the visitors' rating screen at a counter (好差评).
+pub fn run_evaluator(ctx: &Context, args: EvaluatorArgs) -> CmdResult {
+    let (config, _) = ctx.load_config()?;
+    if !matches!(config.terminal.role, Role::Evaluator | Role::HallHost) {
+        return Err(Failure::bad_input(format!(
+            "this terminal is a {:?}; the rating screen runs on a terminal enrolled with \
+             `--role evaluator --counters N` (or on the hall host)",
+            config.terminal.role
+        )));
+    }
+    let counter = which_counter(&config, args.counter)?;
+    let queue = ctx.hall_queue()?;
+    crate::ui::fonts::register_bundled_fonts();
+    let window = crate::ui::EvaluatorWindow::new().map_err(|e| {
+        Failure::failed(format!(
+            "cannot open the rating screen: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)?"
+        ))
+    })?;
+    let speech = crate::speech::SpeechService::for_config(&config);
+    let run = crate::ui::evaluator::start_rating_screen(
+        &window,
+        crate::ui::evaluator::EvaluatorOptions {
+            counter,
+            queue,
+            config: Arc::new(config.clone()),
+            clock: ctx.clock.clone(),
+            say: Box::new(move |parts| speech.send(crate::speech::service::Command::Say(parts))),
+        },
+    )
+    .map_err(|e| Failure::failed(format!("cannot start the rating screen's worker: {e}")))?;
+    let (w, h) = args.size.unwrap_or((1024, 600));
+    window.window().set_size(slint::PhysicalSize::new(w, h));
+    window
+        .window()
+        .set_fullscreen(config.kiosk.fullscreen && !args.windowed);
+    tracing::info!(counter, "rating screen starting");
+    stop_on_signals();
+    let ran = window
+        .run()
+        .map_err(|e| Failure::failed(format!("the rating screen stopped with an error: {e}")));
+    drop(run);
     ran
 }

@@ -183,7 +183,7 @@ pub struct ScreenshotArgs {
     /// Only the calling display's screens.
     #[arg(long, conflicts_with = "counter_only")]
     display_only: bool,
-    /// Only the counter console's screens.
+    /// Only the counter console's screens and the rating screen's.
     #[arg(long)]
     counter_only: bool,
 }
@@ -225,6 +225,7 @@ pub fn screenshot(ctx: &Context, args: ScreenshotArgs) -> CmdResult {
         files.extend(
             crate::ui::counter_shots::render_all(&config, &req.out, &sizes).map_err(Failure::failed)?,
         );
+        files.extend(crate::ui::counter_shots::render_evaluator(&config, &req.out).map_err(Failure::failed)?);
     }
     outln!("{} screenshots in {}", files.len(), req.out.display());
     Ok(())

@@ -70,6 +70,8 @@ enum Command {
     Display(kiosk_ui::RunArgs),
     /// The staff's counter console: sign in, call and serve visitors with F1–F8.
     Counter(counter_cmd::CounterArgs),
+    /// The visitors' rating screen at a counter (好差评): five faces after each visit.
+    Evaluator(counter_cmd::EvaluatorArgs),
     /// The hall host without a user interface (and the hall API, once the hall has terminals).
     Serve(serve::ServeArgs),
     /// Enrol this terminal at its hall host with the code and fingerprint printed there.
@@ -301,7 +303,13 @@ pub fn main() -> ExitCode {
     };
     let long_running = matches!(
         cli.command,
-        None | Some(Command::Run(_) | Command::Serve(_) | Command::Display(_) | Command::Counter(_))
+        None | Some(
+            Command::Run(_)
+                | Command::Serve(_)
+                | Command::Display(_)
+                | Command::Counter(_)
+                | Command::Evaluator(_)
+        )
     );
     init_logging(if long_running { "info" } else { "warn" });
     let clock: Arc<dyn Clock> = match cli.now {
@@ -317,6 +325,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => kiosk_ui::run(&ctx, args),
         Command::Display(args) => display_cmd::run(&ctx, args),
         Command::Counter(args) => counter_cmd::run(&ctx, args),
+        Command::Evaluator(args) => counter_cmd::run_evaluator(&ctx, args),
         Command::Screenshot(args) => kiosk_ui::screenshot(&ctx, args),
         Command::Speak(args) => speak_cmd::run(&ctx, *args),
         Command::Media(cmd) => media_cmd::run(&ctx, cmd),

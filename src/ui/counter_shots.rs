@@ -214,3 +214,60 @@ pub fn render_all(config: &Config, out: &Path, sizes: &[(u32, u32)]) -> Result<V
     }
     Ok(written)
 }
+
+/// The rating screen's states: idle, the question, the reasons (one chosen; none chosen and
+/// Send tapped) and the thanks, each in the three languages (`evaluator-<state>-<lang>.png`).
+pub fn render_evaluator(config: &Config, out: &Path) -> Result<Vec<PathBuf>, String> {
+    use crate::evaluator::Evaluator;
+    use crate::queue::{RatingLevel, RatingReason};
+    use kiosk_contract::{EventKind, HallEvent};
+    let (window, ui) = headless(crate::ui::EvaluatorWindow::new)?;
+    let (w, h) = (1024, 600);
+    window.set_size(PhysicalSize::new(w, h));
+    let config = Arc::new(config.clone());
+    let now = sample_time();
+    let counter = config.counters.first().map_or(1, |c| c.id);
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(now));
+    let mut written = Vec::new();
+    let mut save = |name: String, e: Evaluator| -> Result<(), String> {
+        crate::ui::evaluator::show_preview(&ui, config.clone(), clock.clone(), e);
+        let file = out.join(format!("evaluator-{name}-{w}x{h}.png"));
+        save_png(&window, w, h, &file)?;
+        written.push(file);
+        Ok(())
+    };
+    save("idle".into(), Evaluator::new(counter, now))?;
+    for lang in crate::lang::Lang::ALL {
+        let asked = || {
+            let mut e = Evaluator::new(counter, now);
+            e.on_event(
+                &HallEvent {
+                    seq: 1,
+                    at: now,
+                    business_day: now.date_naive(),
+                    event: EventKind::Complete,
+                    ticket_id: Some("sample".into()),
+                    number: Some("A012".into()),
+                    service: "A".parse().ok(),
+                    counter: Some(counter),
+                    language: Some(lang.code().into()),
+                },
+                now,
+            );
+            e
+        };
+        save(format!("asking-{}", lang.code()), asked())?;
+        let mut reasons = asked();
+        reasons.choose(RatingLevel::Dissatisfied, now);
+        reasons.toggle(RatingReason::Waiting, now);
+        save(format!("reasons-{}", lang.code()), reasons)?;
+        let mut reminded = asked();
+        reminded.choose(RatingLevel::VeryDissatisfied, now);
+        reminded.send(now);
+        save(format!("reasons-reminder-{}", lang.code()), reminded)?;
+        let mut thanks = asked();
+        thanks.choose(RatingLevel::VerySatisfied, now);
+        save(format!("thanks-{}", lang.code()), thanks)?;
+    }
+    Ok(written)
+}

@@ -9,6 +9,7 @@ pub mod counter_shots;
 mod devices;
 pub mod display;
 pub mod display_shots;
+pub mod evaluator;
 pub mod fonts;
 mod inbox;
 pub mod media;
