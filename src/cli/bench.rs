@@ -56,6 +56,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2000)]
         calls: u32,
     },
+    /// The counter console's keys: each change and the view after it, as the console's worker
+    /// makes them against a `kiosk serve` host over mutual TLS, and the staff sign-in.
+    Counter {
+        #[arg(long, default_value_t = 200)]
+        keys: u32,
+    },
     /// The calling display: from a counter's call to the frame that shows it (a `kiosk serve`
     /// host, the display's event stream over mutual TLS, the software renderer), and frame
     /// times at 1080p and 4K.
@@ -102,6 +108,7 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> CmdResult {
         BenchCommand::Media { clip } => media(&clip),
         BenchCommand::Hall { counters, calls } => super::bench_hall::hall(ctx, counters, calls),
         BenchCommand::Display { calls, frames } => super::bench_display::display(ctx, calls, frames),
+        BenchCommand::Counter { keys } => super::bench_counter::counter(ctx, keys),
     }
 }
 

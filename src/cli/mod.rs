@@ -12,6 +12,8 @@ mod agency_cmd;
 #[cfg(feature = "dev-tools")]
 mod bench;
 #[cfg(feature = "dev-tools")]
+mod bench_counter;
+#[cfg(feature = "dev-tools")]
 mod bench_display;
 #[cfg(feature = "dev-tools")]
 mod bench_hall;

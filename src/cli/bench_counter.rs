@@ -1,0 +1,80 @@
+//! `kiosk bench counter`: what a key of the counter console costs over mutual TLS on loopback.
+//! A real `kiosk serve` host; in this process a counter terminal signs a staff member in and
+//! presses keys as the console's worker does them: the operation, then the counter's view that
+//! frees the keys again. Reports the sign-in (Argon2 on the host) and each key's time.
+
+use super::bench_hall::{enrol_queue, fail, provision, start_host, summary, tempfile_dir};
+use super::{CmdResult, Context};
+use crate::hall::access::TerminalRole;
+use crate::lang::Lang;
+use crate::store::{Store, staff_tables};
+use kiosk_contract::{HallQueue, TicketRef};
+use std::time::Instant;
+
+fn timed(mut op: impl FnMut() -> Result<(), kiosk_contract::HallError>) -> Result<f64, crate::cli::Failure> {
+    let started = Instant::now();
+    op().map_err(|e| fail("a key")(e.to_string()))?;
+    Ok(started.elapsed().as_secs_f64() * 1000.0)
+}
+
+pub(super) fn counter(_ctx: &Context, keys: u32) -> CmdResult {
+    let dir = tempfile_dir()?;
+    let config = provision(dir.path(), 2)?;
+    let hash = crate::staff::hash_pin("2468").map_err(fail("PIN"))?;
+    Store::open_in(dir.path())?
+        .write(|c| staff_tables::put_staff(c, "S001", "Bench", &hash, chrono::Utc::now()))
+        .map_err(|e| fail("staff")(e.to_string()))?;
+    let (_host, base) = start_host(dir.path())?;
+    let mut kiosk = enrol_queue(dir.path(), &base, "kiosk-2", TerminalRole::SecondaryKiosk, &[])?;
+    let mut counter = enrol_queue(dir.path(), &base, "counter-1", TerminalRole::Counter, &[1])?;
+    let services: Vec<_> = config.services.iter().map(|s| s.code).collect();
+    for i in 0..keys * 2 {
+        let code = services[i as usize % services.len()];
+        kiosk
+            .issue(code, None, Lang::ZhCn)
+            .map_err(|e| fail("issue")(e.to_string()))?;
+    }
+    let sign_in = timed(|| counter.sign_in(1, "S001", "2468").map(|_| ()))?;
+    let (mut call, mut recall, mut complete, mut transfer) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..keys {
+        // Each key as the console's worker does it: the change, then the view.
+        let mut key = |op: &mut dyn FnMut(&mut dyn HallQueue) -> Result<(), kiosk_contract::HallError>| {
+            timed(|| {
+                op(&mut counter)?;
+                counter.counter_view(1).map(|_| ())
+            })
+        };
+        let mut called = None;
+        call.push(key(&mut |q| {
+            called = q.call_next(1)?.called.map(|t| t.service);
+            Ok(())
+        })?);
+        recall.push(key(&mut |q| q.recall(1).map(|_| ()))?);
+        let elsewhere = services.iter().copied().find(|s| Some(*s) != called);
+        if let (0, Some(to)) = (i % 4, elsewhere) {
+            transfer.push(key(&mut |q| q.transfer(TicketRef::AtCounter(1), to).map(|_| ()))?);
+        } else {
+            complete.push(key(&mut |q| q.complete(1).map(|_| ()))?);
+        }
+    }
+    outln!("counter console keys over mutual TLS on loopback (the change and the view after it)");
+    outln!("sign-in (Argon2 on the host): {sign_in:.1} ms");
+    outln!(
+        "{:<22} {:>6} {:>9} {:>9} {:>9} {:>9}",
+        "key",
+        "n",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms"
+    );
+    for (name, ms) in [
+        ("F1 call next", call),
+        ("F2 recall", recall),
+        ("F4 complete", complete),
+        ("F5 transfer", transfer),
+    ] {
+        outln!("{}", summary(name, ms));
+    }
+    Ok(())
+}
