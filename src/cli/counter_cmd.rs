@@ -2,13 +2,12 @@
 //! screen facing them. On a terminal enrolled with `--role counter` (or `evaluator`) they work
 //! through the hall API; on the hall host (a desk beside the server) through the database.
 
-use super::kiosk_ui::{parse_size, stop_on_signals};
+use super::kiosk_ui::{parse_size, run_window};
 use super::{CmdResult, Context, Failure};
 use crate::config::Role;
 use crate::ui::CounterWindow;
 use crate::ui::counter::{ConsoleOptions, start_console};
 use clap::Args;
-use slint::ComponentHandle;
 use std::sync::Arc;
 
 #[derive(Args, Debug)]
@@ -65,16 +64,14 @@ pub fn run(ctx: &Context, args: CounterArgs) -> CmdResult {
         },
     )
     .map_err(|e| Failure::failed(format!("cannot start the console's worker: {e}")))?;
-    let (w, h) = args.size.unwrap_or((1280, 800));
-    window.window().set_size(slint::PhysicalSize::new(w, h));
-    window
-        .window()
-        .set_fullscreen(config.kiosk.fullscreen && !args.windowed);
     tracing::info!(counter, "counter console starting");
-    stop_on_signals();
-    let ran = window
-        .run()
-        .map_err(|e| Failure::failed(format!("the console stopped with an error: {e}")));
+    let fullscreen = config.kiosk.fullscreen && !args.windowed;
+    let ran = run_window(
+        &window,
+        args.size.unwrap_or((1280, 800)),
+        fullscreen,
+        "the console",
+    );
     drop(console);
     ran
 }
@@ -135,16 +132,14 @@ pub fn run_evaluator(ctx: &Context, args: EvaluatorArgs) -> CmdResult {
         },
     )
     .map_err(|e| Failure::failed(format!("cannot start the rating screen's worker: {e}")))?;
-    let (w, h) = args.size.unwrap_or((1024, 600));
-    window.window().set_size(slint::PhysicalSize::new(w, h));
-    window
-        .window()
-        .set_fullscreen(config.kiosk.fullscreen && !args.windowed);
     tracing::info!(counter, "rating screen starting");
-    stop_on_signals();
-    let ran = window
-        .run()
-        .map_err(|e| Failure::failed(format!("the rating screen stopped with an error: {e}")));
+    let fullscreen = config.kiosk.fullscreen && !args.windowed;
+    let ran = run_window(
+        &window,
+        args.size.unwrap_or((1024, 600)),
+        fullscreen,
+        "the rating screen",
+    );
     drop(run);
     ran
 }

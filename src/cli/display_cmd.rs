@@ -1,7 +1,7 @@
 //! `kiosk display`: the calling display's window. A display terminal follows the hall host's
 //! event stream; the hall host itself can show one too (second monitor), reading its database.
 
-use super::kiosk_ui::{RunArgs, stop_on_signals};
+use super::kiosk_ui::{RunArgs, run_window};
 use super::{CmdResult, Context, Failure};
 use crate::config::{Config, Role};
 use crate::display::feed::{Feed, FeedOptions, Source};
@@ -84,15 +84,13 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
             }
         });
     }
-    let (w, h) = args.size.unwrap_or((1920, 1080));
-    window.window().set_size(slint::PhysicalSize::new(w, h));
-    window
-        .window()
-        .set_fullscreen(config.kiosk.fullscreen && !args.windowed);
-    stop_on_signals();
-    let ran = window
-        .run()
-        .map_err(|e| Failure::failed(format!("the display window stopped with an error: {e}")));
+    let fullscreen = config.kiosk.fullscreen && !args.windowed;
+    let ran = run_window(
+        &window,
+        args.size.unwrap_or((1920, 1080)),
+        fullscreen,
+        "the display window",
+    );
     drop(feed);
     ran
 }

@@ -150,6 +150,21 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
 
 /// Ctrl-C (SIGINT) and SIGTERM close the kiosk cleanly: the event loop ends, the queue thread
 /// finishes its job, and the database is closed. (Left alone, a dependency swallows SIGINT.)
+/// Sizes a role's window (full screen unless the configuration or `--windowed` says not),
+/// stops on SIGTERM/SIGINT and runs it until it closes.
+pub(super) fn run_window<C: slint::ComponentHandle>(
+    ui: &C,
+    size: (u32, u32),
+    fullscreen: bool,
+    what: &str,
+) -> CmdResult {
+    ui.window().set_size(slint::PhysicalSize::new(size.0, size.1));
+    ui.window().set_fullscreen(fullscreen);
+    stop_on_signals();
+    ui.run()
+        .map_err(|e| Failure::failed(format!("{what} stopped with an error: {e}")))
+}
+
 pub(super) fn stop_on_signals() {
     let spawned = std::thread::Builder::new().name("signals".into()).spawn(|| {
         let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {

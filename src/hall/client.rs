@@ -185,18 +185,22 @@ impl HallClient {
         let url = format!("{}{path}", self.base);
         let body = body.to_string();
         let (status, _, body) = self.exchange(true, || {
-            let request = self
-                .http
-                .post(&url)
-                .header("Idempotency-Key", key)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.clone());
-            match &self.staff_session {
-                Some(session) => request.header(STAFF_SESSION, session),
-                None => request,
-            }
+            self.json_post(&url, &body).header("Idempotency-Key", key)
         })?;
         self.answer(status, &body)
+    }
+
+    /// A POST of `body` as JSON, with the staff sign-in when there is one.
+    fn json_post(&self, url: &str, body: &str) -> reqwest::blocking::RequestBuilder {
+        let request = self
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_owned());
+        match &self.staff_session {
+            Some(session) => request.header(STAFF_SESSION, session),
+            None => request,
+        }
     }
 
     /// A request that is sent once and never repeated by itself (a sign-in: a retried wrong
@@ -208,17 +212,7 @@ impl HallClient {
     ) -> Result<T, HallError> {
         let url = format!("{}{path}", self.base);
         let body = body.to_string();
-        let (status, _, body) = self.exchange(false, || {
-            let request = self
-                .http
-                .post(&url)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.clone());
-            match &self.staff_session {
-                Some(session) => request.header(STAFF_SESSION, session),
-                None => request,
-            }
-        })?;
+        let (status, _, body) = self.exchange(false, || self.json_post(&url, &body))?;
         self.answer(status, &body)
     }
 
