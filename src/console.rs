@@ -177,6 +177,7 @@ mod tests {
                 services: vec!["A".parse().unwrap()],
                 current: serving.then(|| ticket("A001", TicketState::Called)),
             },
+            current_screening: None,
             staff: None,
             next: Vec::new(),
             services: vec![ServiceWait {

@@ -9,7 +9,7 @@ use crate::store::Store;
 use chrono::NaiveDate;
 use kiosk_contract::{
     CallResult, CounterStatus, CounterView, DailyStatsView, EventCursor, EventPage, HallError, HallQueue,
-    HallStatus, HallSummary, RatingView, SignedIn, TicketRef, TicketView,
+    HallStatus, HallSummary, RatingView, ScreeningNote, SignedIn, TicketRef, TicketView,
 };
 use kiosk_core::lang::Lang;
 use std::path::PathBuf;
@@ -255,6 +255,17 @@ impl HallQueue for LocalQueue {
         lang: Lang,
     ) -> Result<TicketView, HallError> {
         let r = self.service.issue(service, priority, lang);
+        self.wrote(r)
+    }
+
+    fn issue_screened(
+        &mut self,
+        service: ServiceCode,
+        priority: Option<PriorityReason>,
+        lang: Lang,
+        screening: &ScreeningNote,
+    ) -> Result<TicketView, HallError> {
+        let r = self.service.issue_noted(service, priority, lang, Some(screening));
         self.wrote(r)
     }
 

@@ -41,8 +41,8 @@ impl OpError {
 }
 
 pub use kiosk_contract::{
-    CallResult, CounterStatus, CounterView, HallStatus, HallSummary, RatingView, ServiceStatus, ServiceWait,
-    TicketRef, TicketView,
+    CallResult, CounterStatus, CounterView, HallStatus, HallSummary, RatingView, ScreeningNote,
+    ServiceStatus, ServiceWait, TicketRef, TicketView,
 };
 
 pub struct QueueService {
@@ -99,6 +99,34 @@ impl QueueService {
         priority: Option<PriorityReason>,
         lang: Lang,
     ) -> Result<TicketView, OpError> {
+        self.issue_noted(service, priority, lang, None)
+    }
+
+    /// Issues a ticket, with what the visitor's screening said when they took it from the
+    /// result (only the contract's codes are accepted: nothing free-form reaches the database).
+    pub fn issue_noted(
+        &mut self,
+        service: ServiceCode,
+        priority: Option<PriorityReason>,
+        lang: Lang,
+        screening: Option<&ScreeningNote>,
+    ) -> Result<TicketView, OpError> {
+        if let Some(note) = screening {
+            use crate::eligibility::{Matter, Outcome};
+            if Outcome::parse(&note.outcome).is_none() {
+                // Not echoed: only a code is ever kept, and what was sent instead may be personal.
+                return Err(OpError::BadInput(format!(
+                    "the screening outcome is not one of {}",
+                    Outcome::known()
+                )));
+            }
+            if Matter::parse(&note.matter).is_none() {
+                return Err(OpError::BadInput(format!(
+                    "the screening matter is not one of {}",
+                    Matter::known()
+                )));
+            }
+        }
         let svc = self
             .config
             .service(service)
@@ -135,6 +163,9 @@ impl QueueService {
                 finished_at: None,
             };
             tables::insert_ticket(tx, &ticket)?;
+            if let Some(note) = screening {
+                staff_tables::note_screening(tx, &ticket.id, &note.outcome, &note.matter)?;
+            }
             record(
                 tx,
                 &ticket,
@@ -592,10 +623,16 @@ impl QueueService {
                 .into_iter()
                 .find(|c| c.id == counter)
                 .ok_or_else(|| OpError::BadInput(format!("there is no counter {counter}")))?;
+            let current_screening = match &status.current {
+                Some(t) => staff_tables::screening_of(tx, &t.id)?
+                    .map(|(outcome, matter)| ScreeningNote { outcome, matter }),
+                None => None,
+            };
             Ok(CounterView {
                 business_day: day,
                 now,
                 counter: status,
+                current_screening,
                 staff: staff_tables::signed_in_at(tx, counter)?,
                 next,
                 services: waits,

@@ -189,3 +189,32 @@ fn the_counter_view_lists_who_comes_next_in_calling_order() {
     assert_eq!(view.rejoinable[0].number, "A005");
     assert_eq!(view.served_today, 4);
 }
+
+#[test]
+fn a_ticket_from_the_screening_result_shows_its_outcome_at_the_counter() {
+    use kiosk::contract::ScreeningNote;
+    let hall = Hall::start();
+    let (_k, mut kiosk) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    let (_c, mut counter) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
+    let note = ScreeningNote {
+        outcome: "exempt_from_means_test".into(),
+        matter: "work_injury_benefits".into(),
+    };
+    kiosk.issue_screened(service("B"), None, Lang::Ug, &note).unwrap();
+    let free_text = ScreeningNote {
+        outcome: "eligible".into(),
+        matter: "Zhang San, 13800138000".into(),
+    };
+    let refused = kiosk
+        .issue_screened(service("B"), None, Lang::Ug, &free_text)
+        .unwrap_err();
+    assert_eq!(
+        refused.kind,
+        ErrorKind::BadInput,
+        "only the contract's codes are kept"
+    );
+    assert!(!refused.message.contains("13800138000"), "{}", refused.message);
+    assert_eq!(counter.counter_view(1).unwrap().current_screening, None);
+    counter.call_next(1).unwrap();
+    assert_eq!(counter.counter_view(1).unwrap().current_screening, Some(note));
+}

@@ -79,4 +79,21 @@ fn screening_wizard_leads_to_the_result_and_the_right_ticket() {
     tap(&k, "priority-none");
     wait_for_screen(&k, Screen::Confirmation);
     assert_eq!(k.ui.window.global::<TicketAdapter>().get_number(), "B001");
+
+    // The counter that calls B001 sees what the screening said: codes, nothing personal.
+    use kiosk::contract::HallQueue;
+    let store = kiosk::store::Store::open_in(k.dir.path()).unwrap();
+    let service =
+        kiosk::queue_service::QueueService::new(store, std::sync::Arc::new(Config::default()), hall_clock())
+            .unwrap();
+    let mut counter = kiosk::hall_queue::LocalQueue::new(service);
+    counter.call_number(1, "B001".parse().unwrap()).unwrap();
+    let note = counter.counter_view(1).unwrap().current_screening;
+    assert_eq!(
+        note,
+        Some(kiosk::contract::ScreeningNote {
+            outcome: "eligible".into(),
+            matter: "family_support".into()
+        })
+    );
 }

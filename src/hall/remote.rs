@@ -6,7 +6,7 @@ use crate::queue::{DisplayNumber, PriorityReason, Rating, ServiceCode};
 use chrono::NaiveDate;
 use kiosk_contract::{
     CallResult, CounterStatus, CounterView, DailyStatsView, EventCursor, EventPage, HallError, HallQueue,
-    HallStatus, HallSummary, RatingView, SignedIn, TicketRef, TicketView, wire::Word,
+    HallStatus, HallSummary, RatingView, ScreeningNote, SignedIn, TicketRef, TicketView, wire::Word,
 };
 use kiosk_core::lang::Lang;
 use serde_json::{Value, json};
@@ -43,6 +43,22 @@ impl HallQueue for RemoteQueue {
             "service": service.word(),
             "priority": priority.map(|p| p.word()),
             "language": lang.code(),
+        });
+        self.client.post("/v1/tickets", &body)
+    }
+
+    fn issue_screened(
+        &mut self,
+        service: ServiceCode,
+        priority: Option<PriorityReason>,
+        lang: Lang,
+        screening: &ScreeningNote,
+    ) -> Result<TicketView, HallError> {
+        let body = json!({
+            "service": service.word(),
+            "priority": priority.map(|p| p.word()),
+            "language": lang.code(),
+            "screening": screening,
         });
         self.client.post("/v1/tickets", &body)
     }

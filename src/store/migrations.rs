@@ -201,6 +201,15 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE terminals;
     ALTER TABLE terminals_v7 RENAME TO terminals;
     "#,
+    // 8: a ticket taken from the eligibility result carries its outcome and matter (contract
+    // codes, nothing personal), so the counter sees what the visitor comes about.
+    r#"
+    CREATE TABLE ticket_screenings (
+        ticket_id  TEXT PRIMARY KEY REFERENCES tickets (id),
+        outcome    TEXT NOT NULL,
+        matter     TEXT NOT NULL
+    );
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,4 +1,4 @@
-//! Staff, their sign-ins and the visitors' ratings. A staff member's PIN is kept as an Argon2
+//! Staff, their sign-ins, the visitors' ratings and the screening a ticket was taken with. A staff member's PIN is kept as an Argon2
 //! hash and a session as the SHA-256 of its token; names are shown on the console and never
 //! logged; ratings carry a ticket, a level and reasons.
 
@@ -242,6 +242,30 @@ pub fn signed_in_at(conn: &Connection, counter: u32) -> rusqlite::Result<Option<
          ORDER BY started_at DESC LIMIT 1",
         params![counter],
         |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Keeps what the visitor's screening said with the ticket they took from its result.
+pub fn note_screening(
+    conn: &Connection,
+    ticket_id: &str,
+    outcome: &str,
+    matter: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO ticket_screenings (ticket_id, outcome, matter) VALUES (?1, ?2, ?3)",
+        params![ticket_id, outcome, matter],
+    )?;
+    Ok(())
+}
+
+/// The screening's outcome and matter a ticket was taken with, if it was.
+pub fn screening_of(conn: &Connection, ticket_id: &str) -> rusqlite::Result<Option<(String, String)>> {
+    conn.query_row(
+        "SELECT outcome, matter FROM ticket_screenings WHERE ticket_id = ?1",
+        params![ticket_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )
     .optional()
 }

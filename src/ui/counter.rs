@@ -231,6 +231,9 @@ fn render(w: &CounterWindow, s: &State) {
     let now = s.clock.now();
     a.set_paused(v.counter.paused);
     a.set_serving(v.counter.current.is_some());
+    let note = v.current_screening.as_ref();
+    a.set_screening_outcome(note.map(|n| n.outcome.as_str()).unwrap_or_default().into());
+    a.set_screening_matter(note.map(|n| n.matter.as_str()).unwrap_or_default().into());
     if let Some(t) = &v.counter.current {
         a.set_current(ticket(s, t, t.called_at, now));
         a.set_serving_for(

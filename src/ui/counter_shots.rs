@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::console::Key;
 use crate::queue::{PriorityReason, TicketState};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use kiosk_contract::{CounterStatus, CounterView, ServiceWait, SignedIn, TicketView};
+use kiosk_contract::{CounterStatus, CounterView, ScreeningNote, ServiceWait, SignedIn, TicketView};
 use slint::{ComponentHandle, PhysicalSize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -97,6 +97,10 @@ fn sample_view(config: &Config, serving: bool, paused: bool) -> CounterView {
     CounterView {
         business_day: now.date_naive(),
         now,
+        current_screening: serving.then(|| ScreeningNote {
+            outcome: "eligible".into(),
+            matter: "labour_remuneration".into(),
+        }),
         counter: CounterStatus {
             id: counter.map_or(1, |c| c.id),
             name: String::new(),

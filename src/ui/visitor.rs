@@ -73,6 +73,8 @@ pub(super) fn wipe_session(window: &KioskWindow, config: &Config, guide: &Guide)
     let ticket = window.global::<TicketAdapter>();
     ticket.set_chosen_service("".into());
     ticket.set_chosen_service_name("".into());
+    ticket.set_screening_outcome("".into());
+    ticket.set_screening_matter("".into());
     ticket.set_number("".into());
     ticket.set_issue_problem(QueueProblem::None);
     ticket.set_busy(false);
@@ -192,6 +194,11 @@ pub(super) fn wire_tickets(window: &KioskWindow, config: &Arc<Config>, worker: R
         };
         let Some(svc) = cfg.service(service) else { return };
         let t = w.global::<TicketAdapter>();
+        // Only a ticket taken from the screening's result carries what it said.
+        if w.global::<Nav>().get_screen() != Screen::WizardResult {
+            t.set_screening_outcome("".into());
+            t.set_screening_matter("".into());
+        }
         t.set_chosen_service(code);
         t.set_chosen_service_name(svc.name.get(super::window_lang(&w)).into());
         t.set_issue_problem(QueueProblem::None);
@@ -203,6 +210,7 @@ pub(super) fn wire_tickets(window: &KioskWindow, config: &Arc<Config>, worker: R
                 service,
                 priority: None,
                 lang: super::window_lang(&w),
+                screening: screening_note(&t),
             });
         }
     });
@@ -223,8 +231,18 @@ pub(super) fn wire_tickets(window: &KioskWindow, config: &Arc<Config>, worker: R
             service,
             priority,
             lang: super::window_lang(&w),
+            screening: screening_note(&t),
         });
     });
+}
+
+/// What the screening said, when the visitor takes the ticket from its result.
+fn screening_note(t: &TicketAdapter) -> Option<kiosk_contract::ScreeningNote> {
+    let (outcome, matter) = (t.get_screening_outcome(), t.get_screening_matter());
+    (!outcome.is_empty() && !matter.is_empty()).then(|| kiosk_contract::ScreeningNote {
+        outcome: outcome.into(),
+        matter: matter.into(),
+    })
 }
 
 pub(super) fn wire_reprint(window: &KioskWindow, visitor: &Rc<Visitor>) {

@@ -441,11 +441,22 @@ pub(super) fn wire(
     wa.on_confirm(move || z.show_result());
     let z = wiz.clone();
     wa.on_take_ticket(move || {
+        // The counter sees what the screening said (its codes only).
+        let said = z
+            .last_result
+            .borrow()
+            .as_ref()
+            .map(|(input, output)| (input.matter.code(), output.outcome.code()));
         z.with_ui(|w| {
             let code = w.global::<WizardAdapter>().get_ticket_service();
-            if !code.is_empty() {
-                w.global::<TicketAdapter>().invoke_choose_service(code);
+            if code.is_empty() {
+                return;
             }
+            let t = w.global::<TicketAdapter>();
+            let (matter, outcome) = said.unwrap_or_default();
+            t.set_screening_matter(matter.into());
+            t.set_screening_outcome(outcome.into());
+            t.invoke_choose_service(code);
         });
     });
     Some(wiz)

@@ -4,7 +4,7 @@
 
 use crate::lang::Lang;
 use crate::queue::{PriorityReason, ServiceCode};
-use kiosk_contract::{EventCursor, HallError, HallQueue, HallSummary, TicketView};
+use kiosk_contract::{EventCursor, HallError, HallQueue, HallSummary, ScreeningNote, TicketView};
 use std::sync::mpsc;
 
 pub enum Job {
@@ -12,6 +12,8 @@ pub enum Job {
         service: ServiceCode,
         priority: Option<PriorityReason>,
         lang: Lang,
+        /// For a ticket taken from the eligibility result: what the screening said.
+        screening: Option<ScreeningNote>,
     },
     Snapshot,
     /// A snapshot only if the queue has events the last one did not include (a call, most often).
@@ -57,7 +59,11 @@ impl QueueWorker {
                         service,
                         priority,
                         lang,
-                    } => Some(Reply::Issued(queue.issue(service, priority, lang))),
+                        screening,
+                    } => Some(Reply::Issued(match &screening {
+                        Some(note) => queue.issue_screened(service, priority, lang, note),
+                        None => queue.issue(service, priority, lang),
+                    })),
                     Job::Snapshot => Some(snapshot(queue.as_mut(), &mut shown)),
                 });
                 match handled {

@@ -170,6 +170,16 @@ impl HallQueue for MockQueue {
         not_here()
     }
 
+    fn issue_screened(
+        &mut self,
+        service: ServiceCode,
+        priority: Option<PriorityReason>,
+        lang: Lang,
+        _screening: &kiosk::contract::ScreeningNote,
+    ) -> Result<TicketView, HallError> {
+        self.issue(service, priority, lang)
+    }
+
     fn sign_in(&mut self, _counter: u32, _staff: &str, _pin: &str) -> Result<SignedIn, HallError> {
         not_here()
     }

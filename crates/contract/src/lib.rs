@@ -18,6 +18,6 @@ pub use events::{EventCursor, EventKind, EventPage, HallEvent};
 pub use queue::{HallQueue, TicketRef};
 pub use stats::{DailyStatsView, RatingsView, StaffStatsView};
 pub use views::{
-    CallResult, CounterStatus, CounterView, HallStatus, HallSummary, RatingView, ServiceStatus, ServiceWait,
-    SignedIn, TicketView,
+    CallResult, CounterStatus, CounterView, HallStatus, HallSummary, RatingView, ScreeningNote,
+    ServiceStatus, ServiceWait, SignedIn, TicketView,
 };

@@ -4,7 +4,7 @@
 
 use crate::{
     CallResult, CounterStatus, CounterView, DailyStatsView, EventCursor, EventPage, HallError, HallStatus,
-    HallSummary, RatingView, SignedIn, TicketView,
+    HallSummary, RatingView, ScreeningNote, SignedIn, TicketView,
 };
 use chrono::NaiveDate;
 use kiosk_core::lang::Lang;
@@ -28,6 +28,16 @@ pub trait HallQueue: Send {
         service: ServiceCode,
         priority: Option<PriorityReason>,
         lang: Lang,
+    ) -> Result<TicketView, HallError>;
+
+    /// Issues a ticket taken from the eligibility result, keeping what the screening said
+    /// (outcome and matter codes) for the counter that calls it.
+    fn issue_screened(
+        &mut self,
+        service: ServiceCode,
+        priority: Option<PriorityReason>,
+        lang: Lang,
+        screening: &ScreeningNote,
     ) -> Result<TicketView, HallError>;
 
     /// Calls the next visitor in calling order to a counter, completing the one it had.

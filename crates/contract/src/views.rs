@@ -115,6 +115,14 @@ pub struct RatingView {
     pub counter: Option<u32>,
 }
 
+/// What a visitor's eligibility screening said, for a ticket taken from its result: the
+/// contract's outcome and matter codes, nothing about the person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreeningNote {
+    pub outcome: String,
+    pub matter: String,
+}
+
 /// A service as a counter's staff see it: how many wait and for how long the first has.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceWait {
@@ -134,6 +142,9 @@ pub struct CounterView {
     pub business_day: NaiveDate,
     pub now: DateTime<Utc>,
     pub counter: CounterStatus,
+    /// For the visitor called here, when they took the ticket from the screening's result.
+    #[serde(default)]
+    pub current_screening: Option<ScreeningNote>,
     /// The staff number signed in here, if any.
     pub staff: Option<String>,
     /// The next tickets this counter would call, in calling order (at most `CounterView::NEXT`).

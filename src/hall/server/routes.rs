@@ -201,6 +201,9 @@ struct IssueBody {
     priority: Option<PriorityReason>,
     #[serde(default)]
     language: Lang,
+    /// For a ticket taken from the eligibility result.
+    #[serde(default)]
+    screening: Option<kiosk_contract::ScreeningNote>,
 }
 
 async fn issue(
@@ -215,7 +218,10 @@ async fn issue(
     };
     let request = format!("POST /v1/tickets {}", String::from_utf8_lossy(&body));
     keyed(api, peer, &headers, Want::Issue, request, move |q| {
-        q.issue(b.service, b.priority, b.language)
+        match &b.screening {
+            Some(note) => q.issue_screened(b.service, b.priority, b.language, note),
+            None => q.issue(b.service, b.priority, b.language),
+        }
     })
     .await
 }
