@@ -11,8 +11,10 @@ pinyin from pypinyin (pinned below), because the `cmn` voice misreads many Hanzi
 `yue`, English `en-gb`, Uyghur `ug`; letters are spelled with the English voice in every pack,
 as halls call "A012" with English letter names.
 
-A clip is synthesised again only when its text changed, so a human recording that replaces a
-file (same id, same text) is kept. Each file is mono Ogg Vorbis at 16 kHz with the leading and
+A clip is synthesised again only when its text (or, in Mandarin, its pinyin) changed, so a human
+recording that replaces a file (same id, same text) is kept. Mandarin entries record the pinyin
+they were made from; pypinyin's readings are corrected where it misreads the kiosk's sentences
+(为 is wéi in 为准, 仅为 and before a figure) and it applies the tone sandhi of 一 and 不 itself. Each file is mono Ogg Vorbis at 16 kHz with the leading and
 trailing silence trimmed and peaks normalised to -6 dBFS (headroom for the hall's call volume).
 """
 
@@ -45,6 +47,9 @@ def pinyin_converter():
               file=sys.stderr)
     from pypinyin import Style, lazy_pinyin
 
+    # Readings pypinyin gets wrong in the kiosk's sentences.
+    pypinyin.load_phrases_dict({"为准": [["wéi"], ["zhǔn"]], "仅为": [["jǐn"], ["wéi"]]})
+
     punctuation = str.maketrans({"，": ", ", "。": ". ", "：": ": ", "；": "; ", "？": "? ",
                                  "！": "! ", "、": ", ", "（": " (", "）": ") ", "—": ", ",
                                  "·": ", ", "…": ". ", "“": "", "”": "", "《": "", "》": ""})
@@ -52,19 +57,26 @@ def pinyin_converter():
     def convert(text):
         syllables = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
         joined = " ".join(syllables).translate(punctuation)
+        # 为 before a figure is "to be" (号码为18位): wéi.
+        joined = re.sub(r"\bwei4 (?=\d)", "wei2 ", joined)
         # pypinyin passes Latin words and digits through; keep them, collapse spaces.
         return re.sub(r"\s+", " ", joined).strip()
 
     return convert
 
 
+def reading(voice, clip_id, text, to_pinyin):
+    """What espeak-ng is given: pinyin for Mandarin clips (letters are spelled in English)."""
+    if voice == "zh" and not clip_id.startswith("letter-"):
+        return to_pinyin(text)
+    return text
+
+
 def synthesise(voice, clip_id, text, out_path, to_pinyin):
     espeak_voice = ESPEAK[voice]
-    spoken = text
+    spoken = reading(voice, clip_id, text, to_pinyin)
     if clip_id.startswith("letter-"):
         espeak_voice = ESPEAK["en"]
-    elif voice == "zh":
-        spoken = to_pinyin(text)
     with tempfile.NamedTemporaryFile(suffix=".wav") as raw:
         # The text goes on standard input: one starting with "-" would be read as an option.
         subprocess.run(["espeak-ng", "-v", espeak_voice, "-s", SPEED, "-w", raw.name, "--stdin"],
@@ -106,8 +118,13 @@ def main():
             # English and Uyghur clips, no Latin words in Mandarin ones).
             spoken = clip.get("spoken", clip["text"])
             before = old.get(clip["id"], {})
+            pinyin = reading(voice, clip["id"], spoken, to_pinyin) if voice == "zh" else None
+            # A Mandarin entry made before pinyin was recorded was read without the corrections,
+            # which so far concern 为 only: those are made again, the others kept.
+            was_read = before.get("pinyin", pinyin if "为" not in spoken else None)
             unchanged = (before.get("text") == clip["text"]
                          and before.get("spoken", before.get("text")) == spoken
+                         and (voice != "zh" or clip["id"].startswith("letter-") or was_read == pinyin)
                          and os.path.exists(path))
             if not unchanged:
                 synthesise(voice, clip["id"], spoken, path, to_pinyin)
@@ -115,6 +132,8 @@ def main():
             entry = {"id": clip["id"], "file": name, "text": clip["text"]}
             if spoken != clip["text"]:
                 entry["spoken"] = spoken
+            if pinyin is not None and not clip["id"].startswith("letter-"):
+                entry["pinyin"] = pinyin
             entries.append(entry)
         wanted = {e["file"] for e in entries}
         for stale in os.listdir(folder):

@@ -329,3 +329,53 @@ fn every_clip_is_spoken_in_its_own_language() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The Mandarin pack's readings (the pinyin each clip was made from, kept in its manifest):
+/// 为 is wéi where it means "to be" (为准, 仅为, before a figure), quantities say 两, large
+/// numbers have 万, and 一 and 不 change tone before a fourth tone (一个 yí gè, 不是 bú shì).
+#[test]
+fn mandarin_clips_are_read_right() {
+    let text = std::fs::read_to_string(voice_dir().join("zh/manifest.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let clips = manifest["clips"].as_array().unwrap();
+    let reading = |id: &str| -> String {
+        clips
+            .iter()
+            .find(|c| c["id"] == id)
+            .and_then(|c| c["pinyin"].as_str())
+            .unwrap_or_else(|| panic!("no pinyin for {id}"))
+            .to_owned()
+    };
+    assert_eq!(reading(kiosk::speech::catalogue::COUNT_TWO), "liang3");
+    assert_eq!(reading("num-10000"), "wan4");
+    let mut checked = 0;
+    for c in clips {
+        let (Some(shown), Some(read)) = (c["text"].as_str(), c["pinyin"].as_str()) else {
+            continue;
+        };
+        let id = c["id"].as_str().unwrap_or_default();
+        for (phrase, wanted) in [
+            ("为准", "wei2 zhun3"),
+            ("仅为", "jin3 wei2"),
+            ("一个", "yi2 ge4"),
+            ("不是", "bu2 shi4"),
+            ("不要", "bu2 yao4"),
+        ] {
+            if shown.contains(phrase) {
+                assert!(
+                    read.contains(wanted),
+                    "{id}: {phrase} should be read {wanted}: {read}"
+                );
+                checked += 1;
+            }
+        }
+        if shown.contains("为1") {
+            assert!(
+                read.contains("wei2 1"),
+                "{id}: 为 before a figure is wei2: {read}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "only {checked} readings checked");
+}

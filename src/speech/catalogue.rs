@@ -155,6 +155,7 @@ pub fn number_words(voice: Voice) -> Vec<(u32, &'static str)> {
             (10, "十"),
             (100, "百"),
             (1000, "千"),
+            (10000, "万"),
         ],
         Voice::En => vec![
             (0, "zero"),
@@ -307,6 +308,9 @@ pub fn ordinal_id(n: u32) -> String {
     format!("ord-{n}")
 }
 
+/// 两: how Mandarin and Cantonese say a quantity of two (两人, 两千), where digits say 二.
+pub const COUNT_TWO: &str = "num-2-count";
+
 pub const CALL_BEFORE_TICKET: &str = "call-before-ticket";
 pub const CALL_BEFORE_COUNTER: &str = "call-before-counter";
 pub const CALL_AFTER_COUNTER: &str = "call-after-counter";
@@ -333,6 +337,9 @@ pub fn required(voice: Voice, config: &Config) -> Vec<ClipSpec> {
     };
     for (n, word) in number_words(voice) {
         add(number_id(n), word);
+    }
+    if matches!(voice, Voice::Zh | Voice::Yue) {
+        add(COUNT_TWO.into(), "两");
     }
     for (n, word) in ordinal_words(voice) {
         add(ordinal_id(n), word);

@@ -38,7 +38,8 @@ fn clip(voice: Voice, id: String) -> Part {
     Part::Clip { voice, id }
 }
 
-/// A number as words: 0–9999 in the language's own way; larger numbers digit by digit.
+/// A number as words in the language's own way (Chinese to 99,999,999 with 万, English and
+/// Uyghur to 999,999); larger numbers digit by digit.
 pub fn number(voice: Voice, n: u32) -> Vec<Part> {
     let words = match voice {
         Voice::Zh | Voice::Yue => chinese_number(n),
@@ -70,35 +71,71 @@ pub fn spell(voice: Voice, text: &str) -> Vec<Part> {
 }
 
 /// 十二, 一百零五, 一千零五十: units with a single 零 for a gap; 10–19 without the leading 一.
+/// 0–99,999,999 as Chinese number words: 万 groups four digits (一万二千三百四十五), a zero
+/// inside is said once (一千零五), and a leading 一十 is just 十 (十二, but 一万零一十).
 fn chinese_number(n: u32) -> Option<Vec<u32>> {
-    if n > 9999 {
+    if n > 99_999_999 {
         return None;
     }
     if n < 10 {
         return Some(vec![n]);
     }
+    let mut out = Vec::new();
+    let (high, low) = (n / 10_000, n % 10_000);
+    if high > 0 {
+        chinese_below_ten_thousand(high, &mut out);
+        out.push(10_000);
+        if low > 0 && low < 1000 {
+            out.push(0);
+        }
+    }
+    if low > 0 {
+        chinese_below_ten_thousand(low, &mut out);
+    }
+    Some(out)
+}
+
+fn chinese_below_ten_thousand(n: u32, out: &mut Vec<u32>) {
     let digits = [n / 1000, n / 100 % 10, n / 10 % 10, n % 10];
     let units = [1000, 100, 10, 1];
-    let mut out = Vec::new();
+    let at_start = out.is_empty();
+    let mut started = false;
     let mut pending_zero = false;
     for (d, unit) in digits.into_iter().zip(units) {
         if d == 0 {
-            pending_zero = !out.is_empty();
+            pending_zero = started;
             continue;
         }
         if pending_zero {
             out.push(0);
             pending_zero = false;
         }
-        let leading_ten = unit == 10 && d == 1 && out.is_empty();
+        let leading_ten = at_start && !started && unit == 10 && d == 1;
         if !leading_ten {
             out.push(d);
         }
         if unit > 1 {
             out.push(unit);
         }
+        started = true;
     }
-    Some(out)
+}
+
+/// A quantity (people, minutes, yuan) as words: as `number`, except that Mandarin and
+/// Cantonese say 两 for a leading 2 that stands alone or before 百, 千 or 万 (两人, 两千, 两万).
+/// Ticket digits and counter numbers are not quantities and keep 二.
+pub fn count(voice: Voice, n: u32) -> Vec<Part> {
+    let mut parts = number(voice, n);
+    if !matches!(voice, Voice::Zh | Voice::Yue) {
+        return parts;
+    }
+    let is =
+        |p: Option<&Part>, k: u32| matches!(p, Some(Part::Clip { id, .. }) if *id == catalogue::number_id(k));
+    let before_unit = parts.len() == 1 || [100, 1000, 10_000].iter().any(|u| is(parts.get(1), *u));
+    if is(parts.first(), 2) && before_unit {
+        parts[0] = clip(voice, catalogue::COUNT_TWO.into());
+    }
+    parts
 }
 
 fn english_below_hundred(n: u32, out: &mut Vec<u32>) {
@@ -112,39 +149,60 @@ fn english_below_hundred(n: u32, out: &mut Vec<u32>) {
     }
 }
 
+/// 0–999,999 as English number words ("twelve thousand five hundred").
 fn english_number(n: u32) -> Option<Vec<u32>> {
-    if n > 9999 {
-        return None;
-    }
-    let mut out = Vec::new();
-    if n >= 1000 {
-        out.extend([n / 1000, 1000]);
-    }
-    if n % 1000 >= 100 {
-        out.extend([n / 100 % 10, 100]);
-    }
-    if !n.is_multiple_of(100) || n == 0 {
-        english_below_hundred(n % 100, &mut out);
-    }
-    Some(out)
-}
-
-/// يىگىرمە ئۈچ (23), يۈز (100), ئىككى يۈز (200), مىڭ (1000).
-fn uyghur_number(n: u32) -> Option<Vec<u32>> {
-    if n > 9999 {
+    if n > 999_999 {
         return None;
     }
     if n == 0 {
         return Some(vec![0]);
     }
     let mut out = Vec::new();
-    for (unit, count) in [(1000, n / 1000), (100, n / 100 % 10)] {
-        if count > 1 {
-            out.push(count);
-        }
-        if count > 0 {
-            out.push(unit);
-        }
+    if n >= 1000 {
+        english_below_thousand(n / 1000, &mut out);
+        out.push(1000);
+    }
+    english_below_thousand(n % 1000, &mut out);
+    Some(out)
+}
+
+fn english_below_thousand(n: u32, out: &mut Vec<u32>) {
+    if n >= 100 {
+        out.extend([n / 100, 100]);
+    }
+    if !n.is_multiple_of(100) {
+        english_below_hundred(n % 100, out);
+    }
+}
+
+/// يىگىرمە ئۈچ (23), يۈز (100), ئىككى يۈز (200), مىڭ (1000), ئون ئىككى مىڭ (12,000);
+/// 0–999,999.
+fn uyghur_number(n: u32) -> Option<Vec<u32>> {
+    if n > 999_999 {
+        return None;
+    }
+    if n == 0 {
+        return Some(vec![0]);
+    }
+    let mut out = Vec::new();
+    let thousands = n / 1000;
+    if thousands > 1 {
+        uyghur_below_thousand(thousands, &mut out);
+    }
+    if thousands > 0 {
+        out.push(1000);
+    }
+    uyghur_below_thousand(n % 1000, &mut out);
+    Some(out)
+}
+
+fn uyghur_below_thousand(n: u32, out: &mut Vec<u32>) {
+    let hundreds = n / 100;
+    if hundreds > 1 {
+        out.push(hundreds);
+    }
+    if hundreds > 0 {
+        out.push(100);
     }
     if n % 100 >= 10 {
         out.push(n % 100 / 10 * 10);
@@ -152,7 +210,6 @@ fn uyghur_number(n: u32) -> Option<Vec<u32>> {
     if !n.is_multiple_of(10) {
         out.push(n % 10);
     }
-    Some(out)
 }
 
 /// A number said as an ordinal: its words with the last one in its ordinal form.
@@ -246,7 +303,7 @@ pub fn message_with(lang: Lang, msgid: &str, args: &[Arg]) -> Vec<Part> {
                 k += 1;
             }
             Segment::Slot(i) => match args.get(i) {
-                Some(Arg::Number(n)) => parts.extend(number(voice, *n)),
+                Some(Arg::Number(n)) => parts.extend(count(voice, *n)),
                 Some(Arg::Spell(s)) => parts.extend(spell(voice, s)),
                 Some(Arg::Name(text)) => parts.push(Part::Text {
                     voice,
@@ -467,7 +524,33 @@ mod tests {
         assert_eq!(words(Voice::Zh, 1005), ["1", "1000", "0", "5"]);
         assert_eq!(words(Voice::Zh, 1050), ["1", "1000", "0", "5", "10"]);
         assert_eq!(words(Voice::Zh, 2000), ["2", "1000"]);
-        assert_eq!(words(Voice::Zh, 12345), ["1", "2", "3", "4", "5"]);
+        assert_eq!(
+            words(Voice::Zh, 12345),
+            ["1", "10000", "2", "1000", "3", "100", "4", "10", "5"]
+        );
+        assert_eq!(words(Voice::Zh, 12000), ["1", "10000", "2", "1000"]);
+        assert_eq!(words(Voice::Zh, 10010), ["1", "10000", "0", "1", "10"]);
+        assert_eq!(words(Voice::Zh, 100_000), ["10", "10000"]);
+        assert_eq!(words(Voice::Zh, 20_500), ["2", "10000", "0", "5", "100"]);
+        assert_eq!(
+            words(Voice::Zh, 100_000_000),
+            ["1", "0", "0", "0", "0", "0", "0", "0", "0"]
+        );
+    }
+
+    #[test]
+    fn quantities_say_liang_where_digits_say_er() {
+        let ids = |n| clip_ids(&count(Voice::Zh, n)).join(" ");
+        assert_eq!(ids(2), catalogue::COUNT_TWO);
+        assert_eq!(ids(2000), format!("{} num-1000", catalogue::COUNT_TWO));
+        assert_eq!(ids(200), format!("{} num-100", catalogue::COUNT_TWO));
+        assert_eq!(ids(20_000), format!("{} num-10000", catalogue::COUNT_TWO));
+        assert_eq!(ids(12), "num-10 num-2", "十二");
+        assert_eq!(ids(22), "num-2 num-10 num-2", "二十二");
+        assert_eq!(clip_ids(&count(Voice::Yue, 2)), [catalogue::COUNT_TWO]);
+        assert_eq!(clip_ids(&count(Voice::En, 2)), ["num-2"]);
+        // A counter number is not a quantity: 二号窗口.
+        assert_eq!(clip_ids(&number(Voice::Zh, 2)), ["num-2"]);
     }
 
     #[test]
@@ -479,6 +562,11 @@ mod tests {
         assert_eq!(words(Voice::En, 100), ["1", "100"]);
         assert_eq!(words(Voice::En, 118), ["1", "100", "18"]);
         assert_eq!(words(Voice::En, 2005), ["2", "1000", "5"]);
+        assert_eq!(words(Voice::En, 12000), ["12", "1000"]);
+        assert_eq!(words(Voice::En, 120_500), ["1", "100", "20", "1000", "5", "100"]);
+        assert_eq!(words(Voice::Ug, 12000), ["10", "2", "1000"]);
+        assert_eq!(words(Voice::Ug, 1200), ["1000", "2", "100"]);
+        assert_eq!(words(Voice::Ug, 250_000), ["2", "100", "50", "1000"]);
     }
 
     /// The clip ids alone.

@@ -33,6 +33,9 @@ pub struct ManifestEntry {
     pub id: String,
     pub file: String,
     pub text: String,
+    /// A Mandarin clip's reading, the pinyin it was synthesised from (`scripts/voice-pack.py`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinyin: Option<String>,
     /// What was said when it differs from `text` (see `catalogue::spoken_text`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spoken: Option<String>,
