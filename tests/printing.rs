@@ -396,7 +396,7 @@ fn a_screening_summary_prints_its_outcome_reasons_and_reference() {
     .expect("input");
     let out = dir.path().join("summary.escpos");
     for (lang, headline) in [
-        ("zh-CN", "您无需审查经济困难状况"),
+        ("zh-CN", "您可免予核查经济困难状况"),
         ("en", "Your income does not need to be checked"),
     ] {
         let made = common::kiosk(

@@ -455,7 +455,7 @@ impl Default for Config {
             ),
             service(
                 'C',
-                "刑事与值班律师",
+                "刑事案件与值班律师",
                 "Criminal cases and duty lawyer",
                 "جىنايى ئىشلار ۋە نۆۋەتچى ئادۋوكات",
                 20,

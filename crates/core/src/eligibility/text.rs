@@ -27,9 +27,10 @@ pub fn outcome(o: Outcome, lang: Lang) -> &'static str {
             "From your answers, you do not seem to qualify for legal aid",
             "جاۋابىڭىزغا قارىغاندا، ھازىرچە قانۇن ياردىمى شەرتىگە توشمايسىز",
         ),
+        // Legal Aid Law art. 42: these applicants are exempt from the means check (免予核查).
         Outcome::ExemptFromMeansTest => pick(
             lang,
-            "您无需审查经济困难状况",
+            "您可免予核查经济困难状况",
             "Your income does not need to be checked",
             "ئىقتىسادىي ئەھۋالىڭىزنى تەكشۈرۈش ھاجەتسىز",
         ),
@@ -41,7 +42,7 @@ pub fn outcome(o: Outcome, lang: Lang) -> &'static str {
         ),
         Outcome::ReferToStaff => pick(
             lang,
-            "请工作人员为您判断",
+            "需要工作人员与您一起判断",
             "A member of staff needs to look at this with you",
             "بۇنى خىزمەتچى خادىم سىز بىلەن بىللە كۆرۈپ چىقىدۇ",
         ),
@@ -175,7 +176,7 @@ pub fn next_step(s: NextStep, lang: Lang) -> &'static str {
         ),
         TakeCriminalTicket => pick(
             lang,
-            "取“刑事与值班律师”号",
+            "取“刑事案件与值班律师”号",
             "Take a 'Criminal cases and duty lawyer' ticket",
             "«جىنايى ئىشلار ۋە نۆۋەتچى ئادۋوكات» نومۇرى ئېلىڭ",
         ),
