@@ -45,7 +45,7 @@ fn a_pre_application_is_sent_from_the_result_screen() {
         error,
         kiosk::i18n::tr(
             Lang::ZhCn,
-            "This ID number does not add up. Please check each digit."
+            "This ID number is not valid. Please check each digit."
         )
     );
     tap(&k, "preapp-key-delete");

@@ -435,8 +435,11 @@ mod tests {
     #[test]
     fn each_voice_says_only_its_own_language() {
         assert_eq!(
-            spoken_text(Voice::En, "Entitled to special care (优抚对象)"),
-            "Entitled to special care"
+            spoken_text(
+                Voice::En,
+                "Entitled to special care: veterans and martyrs' families (优抚对象)"
+            ),
+            "Entitled to special care: veterans and martyrs' families"
         );
         assert_eq!(
             spoken_text(Voice::En, "one home of 144 m² or more"),

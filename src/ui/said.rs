@@ -26,4 +26,4 @@ pub(super) const ID_SHAPE: &str = "An ID number has 18 characters: 17 digits and
 pub(super) const ID_BIRTH_DATE: &str =
     "The date of birth in this ID number is not a real date. Please check it.";
 /// ui/screens/preapp.slint
-pub(super) const ID_CHECK_DIGIT: &str = "This ID number does not add up. Please check each digit.";
+pub(super) const ID_CHECK_DIGIT: &str = "This ID number is not valid. Please check each digit.";

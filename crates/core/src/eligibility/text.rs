@@ -225,7 +225,7 @@ pub fn next_step(s: NextStep, lang: Lang) -> &'static str {
         EconomicStatement => pick(
             lang,
             "经济困难状况说明表及个人诚信承诺（无需街道证明）",
-            "The economic status statement with a personal commitment (no street-office certificate needed)",
+            "A signed statement of your household's finances (no certificate from your neighbourhood office needed)",
             "ئىقتىسادىي ئەھۋال بايانى ۋە شەخسىي ۋەدە (كوچا ئىشخانىسى ئىسپاتى كېرەك ئەمەس)",
         ),
         BringCasePapers => pick(
@@ -237,7 +237,7 @@ pub fn next_step(s: NextStep, lang: Lang) -> &'static str {
         BringExemptionProof => pick(
             lang,
             "证明您身份情形的材料（见下）",
-            "Proof of the status that exempts you (see below)",
+            "Proof that you belong to a group whose income is not checked (see below)",
             "ئىقتىسادىي ئەھۋالىڭىز تەكشۈرۈلمەيدىغانلىقىنىڭ ئىسپاتى (تۆۋەندە)",
         ),
         BringDomesticViolenceEvidence => pick(
