@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 cargo fmt --all --check
+# A run builds everything once: incremental caches would only double the size of target/
+# (tens of GB across the lint and test builds) and can fill a small CI disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 # The terminal's own build, without the development tools (see Cargo.toml, feature dev-tools).
 cargo clippy --locked --no-default-features -- -D warnings
