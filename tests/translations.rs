@@ -281,7 +281,12 @@ fn translations_keep_to_the_glossary() {
             "ug" => 2,
             other => panic!("the glossary names an unknown language {other}"),
         };
-        let translations = po(lang);
+        // English is the source: its message ids are its text. Staff words are not checked.
+        let translations: BTreeMap<String, String> = po(lang)
+            .into_iter()
+            .filter(|(id, _)| !id.contains('\u{4}'))
+            .map(|(id, text)| if text.is_empty() { (id.clone(), id) } else { (id, text) })
+            .collect();
         let mut uses_chosen = false;
         for (id, text) in translations
             .iter()

@@ -72,7 +72,7 @@ fn tickets_stop_while_the_hall_host_is_away_and_come_back_by_themselves() {
     let says = button.accessible_description().unwrap().to_string();
     let want = kiosk::i18n::tr(
         kiosk::lang::Lang::ZhCn,
-        "Not available at this kiosk right now. Please use the main kiosk or ask staff.",
+        "Not available at this terminal right now. Please use the main ticket terminal or ask staff.",
     );
     assert_eq!(says, want, "the visitor is sent to the main kiosk or staff");
     // The eligibility check does not need the host.

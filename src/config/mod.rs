@@ -464,7 +464,7 @@ impl Default for Config {
             service(
                 'E',
                 "补充材料与进度查询",
-                "Documents and progress",
+                "Hand in documents / check progress",
                 "ماتېرىيال تولۇقلاش ۋە جەريان سوراش",
                 5,
             ),

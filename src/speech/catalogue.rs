@@ -53,7 +53,7 @@ pub fn spoken_text(voice: Voice, text: &str) -> String {
     }
     let out = match voice {
         Voice::En => out.replace("m²", " square metres"),
-        Voice::Ug => out.replace("m²", " كۋادرات مېتىر"),
+        Voice::Ug => uyghur_figures(&out.replace("m²", " كۋادرات مېتىر")),
         Voice::Zh | Voice::Yue => out
             .split(' ')
             .filter(|w| !w.chars().any(|c| c.is_ascii_alphabetic()) || w.chars().any(is_han))
@@ -64,6 +64,60 @@ pub fn spoken_text(voice: Voice, text: &str) -> String {
             .replace('X', "叉"),
     };
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_arabic_letter(c: char) -> bool {
+    ('\u{0621}'..='\u{064a}').contains(&c) || ('\u{0671}'..='\u{06d5}').contains(&c)
+}
+
+/// Uyghur figures that carry a suffix ("1دىن 30غىچە") or an ordinal hyphen ("3-كۆزنەك") said as
+/// words (بىردىن ئوتتۇزغىچە, ئۈچىنچى كۆزنەك): espeak-ng reads "1دىن" as "bir" and then the word
+/// "din", and "3-" as the cardinal "üch". Figures standing alone ("7 كۈن") it reads well.
+fn uyghur_figures(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_ascii_alphanumeric()) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let end = (i..chars.len()).find(|&k| !chars[k].is_ascii_digit()).unwrap_or(chars.len());
+        let figure: String = chars[i..end].iter().collect();
+        let next = chars.get(end).copied();
+        let ordinal = next == Some('-') && chars.get(end + 1).copied().is_some_and(is_arabic_letter);
+        let suffixed = next.is_some_and(is_arabic_letter);
+        match figure.parse().ok().and_then(|n| uyghur_words(n, ordinal)) {
+            Some(words) if ordinal => {
+                out.push_str(&words);
+                out.push(' ');
+                i = end + 1;
+            }
+            Some(words) if suffixed => {
+                out.push_str(&words);
+                i = end;
+            }
+            _ => {
+                out.push_str(&figure);
+                i = end;
+            }
+        }
+    }
+    out
+}
+
+/// A number in Uyghur words, its last word ordinal when asked (ئون ئىككىنچى).
+fn uyghur_words(n: u32, ordinal: bool) -> Option<String> {
+    let keys = super::compose::uyghur_number(n)?;
+    let cardinal = number_words(Voice::Ug);
+    let ordinals = ordinal_words(Voice::Ug);
+    let last = keys.len().checked_sub(1)?;
+    let words = keys.iter().enumerate().map(|(k, key)| {
+        let table = if ordinal && k == last { &ordinals } else { &cardinal };
+        table.iter().find(|(v, _)| v == key).map(|(_, w)| *w)
+    });
+    Some(words.collect::<Option<Vec<_>>>()?.join(" "))
 }
 
 /// A piece of a translated message: words to say, or a placeholder filled at run time.
@@ -456,6 +510,20 @@ mod tests {
             "最后一位是数字或叉。"
         );
         assert_eq!(spoken_text(Voice::Ug, "(بىر) ئىككى"), "(بىر) ئىككى");
+    }
+
+    #[test]
+    fn uyghur_figures_with_suffixes_and_ordinals_are_said_as_words() {
+        assert_eq!(
+            spoken_text(Voice::Ug, "1دىن 30غىچە سان كىرگۈزۈڭ."),
+            "بىردىن ئوتتۇزغىچە سان كىرگۈزۈڭ."
+        );
+        assert_eq!(spoken_text(Voice::Ug, "3-كۆزنەك"), "ئۈچىنچى كۆزنەك");
+        assert_eq!(spoken_text(Voice::Ug, "12-كۆزنەك"), "ئون ئىككىنچى كۆزنەك");
+        // Standing alone, or inside a ticket number, a figure stays for the synthesiser.
+        assert_eq!(spoken_text(Voice::Ug, "7 كۈن ئىچىدە"), "7 كۈن ئىچىدە");
+        assert_eq!(spoken_text(Voice::Ug, "A012 نومۇرلۇق"), "A012 نومۇرلۇق");
+        assert_eq!(spoken_text(Voice::Ug, "2026-يىل"), "ئىككى مىڭ يىگىرمە ئالتىنچى يىل");
     }
 
     #[test]

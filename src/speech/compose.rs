@@ -177,7 +177,7 @@ fn english_below_thousand(n: u32, out: &mut Vec<u32>) {
 
 /// يىگىرمە ئۈچ (23), يۈز (100), ئىككى يۈز (200), مىڭ (1000), ئون ئىككى مىڭ (12,000);
 /// 0–999,999.
-fn uyghur_number(n: u32) -> Option<Vec<u32>> {
+pub(super) fn uyghur_number(n: u32) -> Option<Vec<u32>> {
     if n > 999_999 {
         return None;
     }

@@ -204,6 +204,19 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                     written.push(file);
                     home.set_tickets_unavailable(false);
                     home.set_main_kiosk_elsewhere(false);
+                    // The longest question, to see that it fits in every theme.
+                    prepare(&ui, &guide, config, lang, theme, Screen::WizardQuestion);
+                    let deadline = crate::eligibility::wizard::Step::DeadlineWithinAWeek;
+                    let wa = ui.global::<WizardAdapter>();
+                    wa.set_step(super::wizard::to_slint(deadline));
+                    wa.set_step_prompt(deadline.name().into());
+                    let file = req.out.join(format!(
+                        "wizard-question-deadline-{}-{}-{w}x{h}.png",
+                        lang.code(),
+                        theme.name()
+                    ));
+                    save_png(&window, w, h, &file)?;
+                    written.push(file);
                     // The sign-language panel beside two questions, with a real decoded frame.
                     for (name, screen) in [
                         ("wizard-matter", Screen::WizardMatter),

@@ -38,7 +38,7 @@ pub fn outcome(o: Outcome, lang: Lang) -> &'static str {
             lang,
             "应由办案机关通知法律援助机构为您指派律师",
             "The authorities must arrange a lawyer for you",
-            "دېلو بىر تەرەپ قىلغۇچى ئورگان سىزگە ئادۋوكات تەيىنلىشى كېرەك",
+            "دېلو بىر تەرەپ قىلغۇچى ئورگان قانۇن ياردىمى ئورگىنىغا ئۇقتۇرۇپ، سىزگە ئادۋوكات تەيىنلىتىشى كېرەك",
         ),
         Outcome::ReferToStaff => pick(
             lang,
@@ -154,7 +154,7 @@ pub fn reason(r: ReasonCode, lang: Lang) -> &'static str {
             lang,
             "期限紧迫，法律援助可先行提供",
             "Your deadline is close: aid can start before the review finishes",
-            "مۇددەت يېقىن: تەكشۈرۈش تۈگىمەيلا ياردەم ئالدىن بېرىلىشى مۇمكىن",
+            "مۇددەت يېقىن: تەكشۈرۈپ بېكىتىش تۈگىمەيلا ياردەم ئالدىن بېرىلىشى مۇمكىن",
         ),
     }
 }
@@ -166,19 +166,19 @@ pub fn next_step(s: NextStep, lang: Lang) -> &'static str {
             lang,
             "取“法律咨询”号，免费咨询律师",
             "Take a 'Legal consultation' ticket for free advice",
-            "ھەقسىز مەسلىھەت ئۈچۈن «قانۇن مەسلىھىتى» نومۇرى ئېلىڭ",
+            "ھەقسىز مەسلىھەت ئۈچۈن «قانۇن مەسلىھىتى» بېلىتى ئېلىڭ",
         ),
         TakeApplicationTicket => pick(
             lang,
             "取“申请法律援助”号，到窗口提交申请",
             "Take an 'Apply for legal aid' ticket and apply at the counter",
-            "«قانۇن ياردىمى ئىلتىماس قىلىش» نومۇرى ئېلىپ كۆزنەكتە ئىلتىماس قىلىڭ",
+            "«قانۇن ياردىمى ئىلتىماس قىلىش» بېلىتى ئېلىپ كۆزنەكتە ئىلتىماس قىلىڭ",
         ),
         TakeCriminalTicket => pick(
             lang,
             "取“刑事案件与值班律师”号",
             "Take a 'Criminal cases and duty lawyer' ticket",
-            "«جىنايى ئىشلار ۋە نۆۋەتچى ئادۋوكات» نومۇرى ئېلىڭ",
+            "«جىنايى ئىشلار ۋە نۆۋەتچى ئادۋوكات» بېلىتى ئېلىڭ",
         ),
         AskStaff => pick(
             lang,
@@ -195,20 +195,20 @@ pub fn next_step(s: NextStep, lang: Lang) -> &'static str {
         AuthoritiesMustNotify => pick(
             lang,
             "法院、检察院或公安机关应通知法律援助机构；家属也可直接联系我们",
-            "The court, procuratorate or police must notify the legal aid office; family can also contact us",
+            "The court, the prosecutor's office (procuratorate) or the police must notify the legal aid office; family can also contact us",
             "سوت، تەپتىش ياكى ساقچى ئورگىنى قانۇن ياردىمى ئورگىنىغا ئۇقتۇرۇشى كېرەك؛ ئائىلە تاۋابىئاتلىرىمۇ بىز بىلەن ئالاقىلىشالايدۇ",
         ),
         DutyLawyer => pick(
             lang,
             "看守所、检察院和法院设有值班律师，可免费提供法律帮助",
-            "Duty lawyers at detention centres, procuratorates and courts give free help",
+            "Duty lawyers at detention centres, prosecutors' offices and courts give free help",
             "تۇتۇپ تۇرۇش ئورنى، تەپتىش مەھكىمىسى ۋە سوتلاردىكى نۆۋەتچى ئادۋوكاتلار ھەقسىز ياردەم بېرىدۇ",
         ),
         BringId => pick(
             lang,
-            "身份证或其他有效身份证件",
-            "Your ID card or other valid ID",
-            "كىملىك ياكى باشقا ئىناۋەتلىك كىنىشكا",
+            "身份证、护照或其他有效身份证件",
+            "Your ID card, passport or other valid ID",
+            "كىملىك، پاسپورت ياكى باشقا ئىناۋەتلىك كىنىشكا",
         ),
         BringAgencyProof => pick(
             lang,
@@ -250,7 +250,7 @@ pub fn next_step(s: NextStep, lang: Lang) -> &'static str {
             lang,
             "距期限不足7天：法律援助可在审查结束前先行提供，请尽快到窗口",
             "Less than 7 days to your deadline: aid can start before the review ends — go to a counter today",
-            "مۇددەتكە 7 كۈن قالمىدى: تەكشۈرۈش تۈگىمەيلا ياردەم ئالدىن بېرىلىشى مۇمكىن — بۈگۈن كۆزنەككە بېرىڭ",
+            "مۇددەتكە 7 كۈن قالمىدى: تەكشۈرۈپ بېكىتىش تۈگىمەيلا ياردەم ئالدىن بېرىلىشى مۇمكىن — بۈگۈن كۆزنەككە بېرىڭ",
         ),
         // Legal Aid Law art. 43: 7 days from receiving the application.
         OfficeDecides => pick(
@@ -281,8 +281,8 @@ pub fn proof(p: Proof, lang: Lang) -> &'static str {
         JudicialAssistanceDecision => pick(
             lang,
             "司法救助决定书",
-            "The judicial assistance decision",
-            "ئەدلىيە ياردىمى قارارى",
+            "The judicial relief decision (司法救助决定书)",
+            "ئەدلىيە ياردىمى قارارى (司法救助决定书)",
         ),
         SpecialCareCertificate => pick(
             lang,

@@ -95,7 +95,7 @@ pub fn ticket_receipt(ticket: &TicketFacts, lang: Lang, ctx: &TicketContext) -> 
     r.push(Block::Rule).heading(tr(lang, "Please bring:"));
     for item in [
         // i18n: msgids
-        "Your ID card or residence permit",
+        "Your ID card, residence permit or passport",
         "Papers about your matter (contracts, letters, court papers)",
         // Legal Aid Law art. 41: the office verifies hardship through information sharing or the
         // applicant's personal integrity commitment; no certificate of income may be demanded.
