@@ -18,6 +18,7 @@ pub mod hall;
 pub mod hall_host;
 pub mod hall_queue;
 pub mod media;
+pub mod policy_store;
 pub mod printer;
 pub mod printing;
 pub mod queue_service;

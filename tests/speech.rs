@@ -314,9 +314,9 @@ fn every_clip_is_spoken_in_its_own_language() {
     // "1دىن", "3-كۆزنەك": the synthesiser reads the figure and then the suffix as a word.
     let figure_with_suffix = |t: &str| {
         let chars: Vec<char> = t.chars().collect();
-        chars.windows(2).any(|w| {
-            w[0].is_ascii_digit() && (w[1] == '-' || ('\u{0600}'..='\u{06ff}').contains(&w[1]))
-        })
+        chars
+            .windows(2)
+            .any(|w| w[0].is_ascii_digit() && (w[1] == '-' || ('\u{0600}'..='\u{06ff}').contains(&w[1])))
     };
     let mut wrong = Vec::new();
     for clip in list.as_array().unwrap() {

@@ -285,7 +285,13 @@ fn translations_keep_to_the_glossary() {
         let translations: BTreeMap<String, String> = po(lang)
             .into_iter()
             .filter(|(id, _)| !id.contains('\u{4}'))
-            .map(|(id, text)| if text.is_empty() { (id.clone(), id) } else { (id, text) })
+            .map(|(id, text)| {
+                if text.is_empty() {
+                    (id.clone(), id)
+                } else {
+                    (id, text)
+                }
+            })
             .collect();
         let mut uses_chosen = false;
         for (id, text) in translations

@@ -174,7 +174,7 @@ pub fn submit(ctx: &Context, json: bool) -> CmdResult {
         .map_err(|e| Failure::bad_input(format!("screening input: {e}")))?;
     input.language = language;
     let policy = config
-        .eligibility_policy(None)
+        .eligibility_policy(Some(&ctx.installed_policy()), None)
         .map_err(|e| Failure::bad_input(e.to_string()))?;
     let output = ScreeningOutput::new(&input, &screen(&policy, &input));
     let mut store = Store::open_in(&ctx.data_dir)?;

@@ -3,6 +3,7 @@
 
 use super::{CmdResult, Context, Failure, print_json};
 use crate::config::{Config, ConfigSource};
+use crate::policy_store::{PolicySource, PolicyStore};
 use crate::store::Store;
 use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
@@ -68,7 +69,11 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
     checks.push(database(&ctx.data_dir));
     checks.push(disk(&ctx.data_dir));
     checks.push(clock(ctx.clock.now(), config.as_ref()));
-    checks.push(hardship_standard(ctx.clock.now(), config.as_ref()));
+    checks.push(hardship_standard(
+        ctx.clock.now(),
+        config.as_ref(),
+        &ctx.installed_policy(),
+    ));
     if let Some(config) = &config {
         checks.push(printer(config, &ctx.data_dir));
     }
@@ -531,20 +536,43 @@ fn disk(data_dir: &Path) -> Check {
     }
 }
 
-fn hardship_standard(now: DateTime<Utc>, config: Option<&Config>) -> Check {
+fn hardship_standard(now: DateTime<Utc>, config: Option<&Config>, installed: &PolicyStore) -> Check {
     let fallback = Config::default();
     let config = config.unwrap_or(&fallback);
     let today = now.with_timezone(&config.time_zone()).date_naive();
-    let policy = match config.eligibility_policy(None) {
+    let policy = match config.eligibility_policy(Some(installed), None) {
         Ok(p) => p,
-        Err(e) => return check("policy", Status::Fail, e.to_string()),
+        Err(e) => {
+            return check(
+                "policy",
+                Status::Fail,
+                format!(
+                    "{e} — import a good policy with `kiosk policy import FILE` or go back with `kiosk policy rollback`"
+                ),
+            );
+        }
+    };
+    let from = match installed.load() {
+        Ok((
+            _,
+            PolicySource::Installed {
+                provenance: Some(p), ..
+            },
+        )) => {
+            format!(
+                "installed policy from {}, imported {}",
+                p.imported_from, p.imported_at
+            )
+        }
+        Ok((_, PolicySource::Installed { file, .. })) => format!("installed policy {}", file.display()),
+        _ => "shipped policy".to_owned(),
     };
     match policy.standard_on(today) {
         Some(s) if s.monthly_per_capita.is_some() => check(
             "policy",
             Status::Ok,
             format!(
-                "hardship standard {} yuan per person per month since {}",
+                "hardship standard {} yuan per person per month since {} ({from})",
                 s.monthly_per_capita.unwrap_or(0),
                 s.from
             ),
@@ -553,8 +581,9 @@ fn hardship_standard(now: DateTime<Utc>, config: Option<&Config>) -> Check {
             "policy",
             Status::Warn,
             format!(
-                "no hardship standard figure covers today ({today}): means-tested screenings are referred to staff — \
-                 enter the office's yearly figure with `kiosk provision --hardship-standard YUAN --hardship-from DATE`"
+                "no hardship standard figure covers today ({today}, {from}): means-tested screenings are referred to \
+                 staff — import this year's policy with `kiosk policy import FILE`, or enter the office's yearly \
+                 figure with `kiosk provision --hardship-standard YUAN --hardship-from DATE`"
             ),
         ),
     }

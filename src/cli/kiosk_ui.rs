@@ -126,6 +126,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
         .agency(agency)
         .speech(Some(speech))
         .media(Some(crate::media::pack::active_dir(&ctx.data_dir)))
+        .installed_policy(ctx.installed_policy())
         .build()
         .map_err(|e| {
             Failure::failed(format!(

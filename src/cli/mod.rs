@@ -23,6 +23,7 @@ mod doctor;
 mod hall_cmd;
 mod kiosk_ui;
 mod media_cmd;
+mod policy_cmd;
 mod provision;
 mod queue_cmd;
 mod receipt_cmd;
@@ -96,6 +97,9 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         policy: Option<PathBuf>,
     },
+    /// The screening policy: show the one in force, import a new one, roll back.
+    #[command(subcommand)]
+    Policy(policy_cmd::PolicyCommand),
     /// Queue tickets and counters.
     #[command(subcommand)]
     Queue(queue_cmd::QueueCommand),
@@ -236,6 +240,11 @@ impl Context {
         Ok(Config::locate(self.config_path.as_deref(), &self.data_dir)?)
     }
 
+    /// The screening policy installed on this terminal (`kiosk policy import`).
+    pub(crate) fn installed_policy(&self) -> crate::policy_store::PolicyStore {
+        crate::policy_store::PolicyStore::in_data_dir(&self.data_dir)
+    }
+
     pub(crate) fn open_queue(&self) -> Result<QueueService, Failure> {
         let (config, _) = self.load_config()?;
         let store = Store::open_in(&self.data_dir)?;
@@ -338,6 +347,7 @@ pub fn main() -> ExitCode {
         Command::Doctor { json } => doctor::run(&ctx, json),
         Command::Queue(cmd) => queue_cmd::run(&ctx, cmd),
         Command::Screen { policy } => screen::run(&ctx, policy),
+        Command::Policy(cmd) => policy_cmd::run(&ctx, cmd),
         #[cfg(feature = "dev-tools")]
         Command::Bench(cmd) => bench::run(&ctx, cmd),
         Command::Receipt(args) => receipt_cmd::receipt(&ctx, *args),

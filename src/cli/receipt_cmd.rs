@@ -127,7 +127,7 @@ fn build_job(ctx: &Context, config: &Config, args: &ReceiptArgs) -> Result<Print
             input.language = lang;
         }
         let policy = config
-            .eligibility_policy(None)
+            .eligibility_policy(Some(&ctx.installed_policy()), None)
             .map_err(|e| Failure::bad_input(e.to_string()))?;
         let output = ScreeningOutput::new(&input, &screen(&policy, &input));
         let reference = format!(

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 pub fn run(ctx: &Context, policy_file: Option<PathBuf>) -> CmdResult {
     let (config, _) = ctx.load_config()?;
     let policy = config
-        .eligibility_policy(policy_file.as_deref())
+        .eligibility_policy(Some(&ctx.installed_policy()), policy_file.as_deref())
         .map_err(|e| Failure::bad_input(e.to_string()))?;
     let text = crate::fsutil::read_stdin_text()
         .map_err(|e| Failure::bad_input(format!("screening input: cannot read standard input: {e}")))?;

@@ -614,15 +614,18 @@ impl Config {
             .unwrap_or(NaiveTime::from_hms_opt(3, 0, 0).unwrap_or(NaiveTime::MIN))
     }
 
-    /// The eligibility policy this terminal screens with: the shipped one (or `override_file`)
-    /// plus the yearly standards provisioned here.
+    /// The eligibility policy this terminal screens with: `override_file` for one run, else the
+    /// one installed with `kiosk policy import`, else the shipped one; plus the yearly standards
+    /// provisioned here.
     pub fn eligibility_policy(
         &self,
+        installed: Option<&crate::policy_store::PolicyStore>,
         override_file: Option<&Path>,
     ) -> Result<crate::eligibility::Policy, crate::eligibility::PolicyError> {
-        let base = match override_file {
-            Some(path) => policy_from_file(path)?,
-            None => crate::eligibility::Policy::shipped()?,
+        let base = match (override_file, installed) {
+            (Some(path), _) => policy_from_file(path)?,
+            (None, Some(store)) => store.load()?.0,
+            (None, None) => crate::eligibility::Policy::shipped()?,
         };
         Ok(base.with_provisioned(&self.policy.yearly_standard))
     }

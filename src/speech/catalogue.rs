@@ -83,7 +83,9 @@ fn uyghur_figures(text: &str) -> String {
             i += 1;
             continue;
         }
-        let end = (i..chars.len()).find(|&k| !chars[k].is_ascii_digit()).unwrap_or(chars.len());
+        let end = (i..chars.len())
+            .find(|&k| !chars[k].is_ascii_digit())
+            .unwrap_or(chars.len());
         let figure: String = chars[i..end].iter().collect();
         let next = chars.get(end).copied();
         let ordinal = next == Some('-') && chars.get(end + 1).copied().is_some_and(is_arabic_letter);
@@ -114,7 +116,11 @@ fn uyghur_words(n: u32, ordinal: bool) -> Option<String> {
     let ordinals = ordinal_words(Voice::Ug);
     let last = keys.len().checked_sub(1)?;
     let words = keys.iter().enumerate().map(|(k, key)| {
-        let table = if ordinal && k == last { &ordinals } else { &cardinal };
+        let table = if ordinal && k == last {
+            &ordinals
+        } else {
+            &cardinal
+        };
         table.iter().find(|(v, _)| v == key).map(|(_, w)| *w)
     });
     Some(words.collect::<Option<Vec<_>>>()?.join(" "))
@@ -523,7 +529,10 @@ mod tests {
         // Standing alone, or inside a ticket number, a figure stays for the synthesiser.
         assert_eq!(spoken_text(Voice::Ug, "7 كۈن ئىچىدە"), "7 كۈن ئىچىدە");
         assert_eq!(spoken_text(Voice::Ug, "A012 نومۇرلۇق"), "A012 نومۇرلۇق");
-        assert_eq!(spoken_text(Voice::Ug, "2026-يىل"), "ئىككى مىڭ يىگىرمە ئالتىنچى يىل");
+        assert_eq!(
+            spoken_text(Voice::Ug, "2026-يىل"),
+            "ئىككى مىڭ يىگىرمە ئالتىنچى يىل"
+        );
     }
 
     #[test]

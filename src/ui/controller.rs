@@ -52,9 +52,16 @@ pub struct KioskBuilder {
     agency: Option<Agency>,
     speech: Option<SpeechService>,
     media: Option<PathBuf>,
+    installed_policy: Option<crate::policy_store::PolicyStore>,
 }
 
 impl KioskBuilder {
+    /// Screen with the policy installed on this terminal (else the shipped one).
+    pub fn installed_policy(mut self, store: crate::policy_store::PolicyStore) -> Self {
+        self.installed_policy = Some(store);
+        self
+    }
+
     pub fn printer(mut self, printer: Option<Printer>) -> Self {
         self.printer = printer;
         self
@@ -116,6 +123,7 @@ impl KioskUi {
             agency: None,
             speech: None,
             media: None,
+            installed_policy: None,
         }
     }
 
@@ -128,6 +136,7 @@ impl KioskUi {
             agency,
             speech,
             media,
+            installed_policy,
         } = parts;
         super::fonts::register_bundled_fonts();
         let window = KioskWindow::new()?;
@@ -186,7 +195,7 @@ impl KioskUi {
         inbox.deliver_to(&window, move |w, message| v.on_message(w, message));
         wire_reprint(&window, &visitor);
         wire_navigation(&window, &visitor, worker.clone());
-        let contact = match super::wizard::wire(&window, &config, clock, printing, guide) {
+        let contact = match super::wizard::wire(&window, &config, installed_policy, clock, printing, guide) {
             Some(wizard) => super::preapp::wire(&window, wizard, outbox),
             None => super::preapp::ContactHold::default(),
         };

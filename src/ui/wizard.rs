@@ -271,11 +271,12 @@ impl Wizard {
 pub(super) fn wire(
     window: &KioskWindow,
     config: &Arc<Config>,
+    installed_policy: Option<crate::policy_store::PolicyStore>,
     clock: Arc<dyn Clock>,
     printing: Option<Arc<PrintService>>,
     guide: Rc<Guide>,
 ) -> Option<Rc<Wizard>> {
-    let policy = config.eligibility_policy(None).or_else(|e| {
+    let policy = config.eligibility_policy(installed_policy.as_ref(), None).or_else(|e| {
         tracing::error!(error = %e, "the provisioned screening policy cannot be used; using the shipped one");
         Policy::shipped()
     });

@@ -8,6 +8,7 @@ mod codes;
 mod engine;
 mod input;
 mod policy;
+mod policy_import;
 pub mod text;
 pub mod wizard;
 
@@ -15,6 +16,7 @@ pub use codes::{Circumstance, CriminalRole, Matter, NextStep, Outcome, Proof, Re
 pub use engine::{Decision, Reason, StandardUsed, per_capita_text, screen};
 pub use input::{HOUSEHOLD_SIZE, InputError, LARGEST_WHOLE, ScreeningInput, kind_of};
 pub use policy::{DatedLine, Policy, PolicyError, ProvisionedStandard};
+pub use policy_import::check_for_install;
 
 use crate::lang::Lang;
 use serde::Serialize;

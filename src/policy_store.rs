@@ -1,0 +1,290 @@
+//! The screening policy installed on this terminal (`kiosk policy import`), kept in
+//! `<data-dir>/policy/`: `current.toml` screens, `previous.toml` is what `rollback` returns to.
+//! Without `current.toml` the shipped policy screens.
+//!
+//! Every step leaves a whole file in place: the new policy is written beside the old one and
+//! renamed over it, and the old one is hard-linked as `previous.toml` first, so a power cut during
+//! an import leaves either policy in force, never a half-written one.
+
+use crate::eligibility::{Policy, PolicyError, check_for_install};
+use crate::fsutil;
+use chrono::{DateTime, SecondsFormat, Utc};
+use sha2::{Digest, Sha256};
+use std::io;
+use std::path::{Path, PathBuf};
+
+const CURRENT: &str = "current.toml";
+const PREVIOUS: &str = "previous.toml";
+
+/// Where an installed policy came from: kept as comment lines at the top of the installed file,
+/// so the file and its record cannot part.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Provenance {
+    pub imported_at: String,
+    pub imported_from: String,
+    pub sha256: String,
+}
+
+/// The policy this terminal screens with, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PolicySource {
+    Shipped,
+    Installed {
+        file: PathBuf,
+        #[serde(flatten)]
+        provenance: Option<Provenance>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyStoreError {
+    /// The file offered is not a policy this terminal may install (the technician's to fix).
+    #[error("{0}")]
+    Refused(PolicyError),
+    #[error("there is no earlier policy to go back to")]
+    NothingToRollBack,
+    #[error("{what} {path}: {source}")]
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+}
+
+fn io_error(what: &'static str, path: &Path) -> impl FnOnce(io::Error) -> PolicyStoreError + use<> {
+    let path = path.to_owned();
+    move |source| PolicyStoreError::Io { what, path, source }
+}
+
+pub struct PolicyStore {
+    dir: PathBuf,
+}
+
+impl PolicyStore {
+    pub fn in_data_dir(data_dir: &Path) -> Self {
+        Self {
+            dir: data_dir.join("policy"),
+        }
+    }
+
+    fn current(&self) -> PathBuf {
+        self.dir.join(CURRENT)
+    }
+
+    fn previous(&self) -> PathBuf {
+        self.dir.join(PREVIOUS)
+    }
+
+    /// The policy in force: the installed one, else the shipped one. An installed file that no
+    /// longer parses is an error, not a silent fall-back: the technician must hear of it.
+    pub fn load(&self) -> Result<(Policy, PolicySource), PolicyError> {
+        let current = self.current();
+        if !fsutil::something_at(&current) {
+            return Ok((Policy::shipped()?, PolicySource::Shipped));
+        }
+        let origin = current.display().to_string();
+        let text = fsutil::read_text(&current, fsutil::POLICY_LIMIT).map_err(|e| PolicyError {
+            origin: origin.clone(),
+            message: format!("cannot be read: {e}"),
+        })?;
+        let policy = Policy::from_toml(&text, &origin)?;
+        let source = PolicySource::Installed {
+            file: current,
+            provenance: provenance(&text),
+        };
+        Ok((policy, source))
+    }
+
+    /// Whether `rollback` has something to return to.
+    pub fn can_roll_back(&self) -> bool {
+        fsutil::something_at(&self.current()) || fsutil::something_at(&self.previous())
+    }
+
+    /// Checks `file` as a policy to install and, if it passes, makes it the one in force; the one
+    /// it replaces is kept for `rollback`. Nothing changes when the check fails.
+    pub fn import(&self, file: &Path, now: DateTime<Utc>) -> Result<Policy, PolicyStoreError> {
+        let text = fsutil::read_text(file, fsutil::POLICY_LIMIT).map_err(io_error("cannot read", file))?;
+        let policy =
+            check_for_install(&text, &file.display().to_string()).map_err(PolicyStoreError::Refused)?;
+        std::fs::create_dir_all(&self.dir).map_err(io_error("cannot create", &self.dir))?;
+        let current = self.current();
+        if fsutil::something_at(&current) {
+            self.keep_as_previous(&current)?;
+        } else {
+            // Going back from the first import returns to the shipped policy.
+            remove_if_present(&self.previous())?;
+        }
+        let installed = format!(
+            "# imported-at: {}\n# imported-from: {}\n# sha256: {}\n{text}",
+            now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            file.display(),
+            hex_sha256(text.as_bytes()),
+        );
+        fsutil::write_atomically(&current, installed.as_bytes(), false)
+            .map_err(io_error("cannot write", &current))?;
+        Ok(policy)
+    }
+
+    /// Puts the previous policy back in force (the shipped one, if the first import is undone);
+    /// the one it replaces becomes the previous, so a second rollback undoes the first.
+    pub fn rollback(&self) -> Result<(), PolicyStoreError> {
+        let (current, previous) = (self.current(), self.previous());
+        match (fsutil::something_at(&current), fsutil::something_at(&previous)) {
+            (false, false) => Err(PolicyStoreError::NothingToRollBack),
+            (true, false) => rename(&current, &previous),
+            (false, true) => rename(&previous, &current),
+            (true, true) => {
+                let swap = self.dir.join("swap.part");
+                remove_if_present(&swap)?;
+                std::fs::hard_link(&current, &swap).map_err(io_error("cannot link", &swap))?;
+                rename(&previous, &current)?;
+                rename(&swap, &previous)
+            }
+        }?;
+        sync_dir(&self.dir)
+    }
+
+    fn keep_as_previous(&self, current: &Path) -> Result<(), PolicyStoreError> {
+        let part = self.dir.join("previous.part");
+        remove_if_present(&part)?;
+        std::fs::hard_link(current, &part).map_err(io_error("cannot link", &part))?;
+        rename(&part, &self.previous())
+    }
+}
+
+fn rename(from: &Path, to: &Path) -> Result<(), PolicyStoreError> {
+    std::fs::rename(from, to).map_err(io_error("cannot rename", from))
+}
+
+fn remove_if_present(path: &Path) -> Result<(), PolicyStoreError> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_error("cannot remove", path)(e)),
+        _ => Ok(()),
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<(), PolicyStoreError> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_error("cannot sync", dir))
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The comment lines `import` writes at the top of an installed file.
+fn provenance(text: &str) -> Option<Provenance> {
+    let field = |name: &str| {
+        text.lines()
+            .take(3)
+            .find_map(|l| l.strip_prefix(&format!("# {name}: ")).map(str::to_owned))
+    };
+    Some(Provenance {
+        imported_at: field("imported-at")?,
+        imported_from: field("imported-from")?,
+        sha256: field("sha256")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NEXT_YEAR: &str =
+        "[[standard]]\nfrom = \"2026-03-01\"\nmonthly_per_capita = 2600\nbasis = \"Decree 220\"\n";
+
+    fn store() -> (tempfile::TempDir, PolicyStore, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PolicyStore::in_data_dir(dir.path());
+        let file = dir.path().join("usb-policy.toml");
+        (dir, store, file)
+    }
+
+    fn figure_on(store: &PolicyStore, day: &str) -> Option<u64> {
+        let (policy, _) = store.load().unwrap();
+        policy.standard_on(day.parse().unwrap())?.monthly_per_capita
+    }
+
+    #[test]
+    fn an_import_is_in_force_with_its_provenance_and_rolls_back_to_the_shipped_policy() {
+        let (_dir, store, file) = store();
+        assert_eq!(store.load().unwrap().1, PolicySource::Shipped);
+        assert!(!store.can_roll_back());
+        std::fs::write(&file, NEXT_YEAR).unwrap();
+        store.import(&file, Utc::now()).unwrap();
+        assert_eq!(figure_on(&store, "2026-06-01"), Some(2600));
+        let PolicySource::Installed {
+            provenance: Some(p), ..
+        } = store.load().unwrap().1
+        else {
+            panic!("not installed")
+        };
+        assert_eq!(p.imported_from, file.display().to_string());
+        assert_eq!(p.sha256, hex_sha256(NEXT_YEAR.as_bytes()));
+        store.rollback().unwrap();
+        assert_eq!(store.load().unwrap().1, PolicySource::Shipped);
+        assert_eq!(
+            figure_on(&store, "2026-06-01"),
+            None,
+            "the shipped 2026 figure is open"
+        );
+        // A second rollback undoes the first.
+        store.rollback().unwrap();
+        assert_eq!(figure_on(&store, "2026-06-01"), Some(2600));
+    }
+
+    #[test]
+    fn a_second_import_keeps_the_first_for_rollback() {
+        let (_dir, store, file) = store();
+        std::fs::write(&file, NEXT_YEAR).unwrap();
+        store.import(&file, Utc::now()).unwrap();
+        std::fs::write(&file, NEXT_YEAR.replace("2600", "2650")).unwrap();
+        store.import(&file, Utc::now()).unwrap();
+        assert_eq!(figure_on(&store, "2026-06-01"), Some(2650));
+        store.rollback().unwrap();
+        assert_eq!(figure_on(&store, "2026-06-01"), Some(2600));
+        store.rollback().unwrap();
+        assert_eq!(figure_on(&store, "2026-06-01"), Some(2650));
+    }
+
+    #[test]
+    fn a_refused_file_changes_nothing() {
+        let (dir, store, file) = store();
+        std::fs::write(&file, NEXT_YEAR).unwrap();
+        store.import(&file, Utc::now()).unwrap();
+        let before: Vec<_> = std::fs::read_dir(dir.path().join("policy"))
+            .unwrap()
+            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+            .collect();
+        std::fs::write(&file, NEXT_YEAR.replace("basis", "bassis")).unwrap();
+        let err = store.import(&file, Utc::now()).unwrap_err();
+        assert!(matches!(err, PolicyStoreError::Refused(_)), "{err}");
+        assert!(err.to_string().contains("bassis"), "{err}");
+        let after: Vec<_> = std::fs::read_dir(dir.path().join("policy"))
+            .unwrap()
+            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+            .collect();
+        assert_eq!(before, after);
+        assert_eq!(figure_on(&store, "2026-06-01"), Some(2600));
+    }
+
+    #[test]
+    fn a_damaged_installed_file_is_an_error_not_the_shipped_policy() {
+        let (dir, store, _) = store();
+        std::fs::create_dir_all(dir.path().join("policy")).unwrap();
+        std::fs::write(dir.path().join("policy/current.toml"), "[[standard]\n").unwrap();
+        let err = store.load().unwrap_err();
+        assert!(err.origin.ends_with("current.toml"), "{err}");
+    }
+
+    #[test]
+    fn nothing_to_roll_back_is_said() {
+        let (_dir, store, _) = store();
+        assert!(matches!(
+            store.rollback(),
+            Err(PolicyStoreError::NothingToRollBack)
+        ));
+    }
+}
