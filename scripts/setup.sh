@@ -6,7 +6,7 @@ set -euo pipefail
 # One list for build, run and tests; grouped by what needs them.
 PACKAGES=(
   # building (bundled SQLite and other C parts of crates; fontconfig for Slint's font lookup)
-  build-essential pkg-config ca-certificates libfontconfig1-dev
+  build-essential pkg-config ca-certificates curl libfontconfig1-dev
   # the kiosk window (winit loads these at run time: X11 and Wayland clients)
   libx11-xcb1 libxkbcommon-x11-0 libxcursor1 libxi6 libxrandr2 libwayland-client0
   # tests: a virtual X display and simulated clicks on the real window
@@ -38,8 +38,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The toolchain this project is built and tested with; rustup installs it where there is no cargo.
+RUST_VERSION=1.95.0
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "setup: Rust is not installed. Install the current stable toolchain with rustup" >&2
-  echo "setup: (https://rustup.rs; Debian 12's own rustc is too old for this project), then run again." >&2
-  exit 1
+  echo "setup: installing Rust $RUST_VERSION with rustup (Debian 12's own rustc is too old)"
+  tmp=$(mktemp -d)
+  url="https://static.rust-lang.org/rustup/dist/$(uname -m)-unknown-linux-gnu/rustup-init"
+  curl --proto '=https' --tlsv1.2 -sSf "$url" -o "$tmp/rustup-init"
+  curl --proto '=https' --tlsv1.2 -sSf "$url.sha256" -o "$tmp/rustup-init.sha256"
+  # The installer is checked against the checksum published beside it before it runs.
+  (cd "$tmp" && echo "$(cut -d' ' -f1 rustup-init.sha256)  rustup-init" | sha256sum --check --quiet)
+  chmod +x "$tmp/rustup-init"
+  "$tmp/rustup-init" -y --no-modify-path --profile minimal \
+    --default-toolchain "$RUST_VERSION" --component clippy,rustfmt >/dev/null
+  rm -rf "$tmp"
+  echo "setup: Rust installed in $HOME/.cargo (the project's scripts find it there)"
 fi

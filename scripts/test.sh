@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
+# A toolchain setup.sh installed with rustup lives here.
+[ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 cargo fmt --all --check
 # A run builds everything once: incremental caches would only double the size of target/
 # (tens of GB across the lint and test builds) and can fill a small CI disk.
@@ -13,3 +15,5 @@ cargo clippy --locked --no-default-features -- -D warnings
 # The fuzzing harness's budget per target (tests/fuzz.rs); nightly runs set a larger one.
 export KIOSK_FUZZ_CASES="${KIOSK_FUZZ_CASES:-256}"
 cargo test --locked --workspace
+# The Debian package: built, inspected, and installed, upgraded and purged where this is root.
+./scripts/package.sh

@@ -396,3 +396,56 @@ fn a_copied_or_installed_binary_finds_its_voices_where_they_are_installed() {
         "{report}"
     );
 }
+
+/// The package starts `kiosk serve` on every terminal: on any role but the hall host it has no
+/// duties and ends at once with success (so systemd does not restart it). `KIOSK_CONFIG` names
+/// the provisioning file as `--config` does, and `--desk` must be one of the hall's counters.
+#[test]
+fn serve_on_another_role_ends_at_once_and_the_config_can_come_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("etc-config.toml");
+    let cfg_arg = format!("--config={}", cfg.display());
+    let provision = |args: &[&str]| {
+        let mut all = vec![cfg_arg.as_str(), "provision"];
+        all.extend_from_slice(args);
+        kiosk(dir.path(), &all)
+    };
+    let out = provision(&[
+        "--role",
+        "counter",
+        "--hall-host",
+        "https://192.0.2.10:8480",
+        "--desk",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = provision(&["--desk", "9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("terminal.counter"));
+
+    let shown = std::process::Command::new(common::kiosk_bin())
+        .args(["--data-dir", dir.path().to_str().unwrap(), "provision", "--show"])
+        .env("KIOSK_CONFIG", &cfg)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        text.contains("role = \"counter\"") && text.contains("counter = 2"),
+        "{text}"
+    );
+
+    // `timeout` ends a serve that wrongly stays (exit 124) instead of hanging the suite.
+    let served = std::process::Command::new("timeout")
+        .arg("20")
+        .arg(common::kiosk_bin())
+        .args(["--data-dir", dir.path().to_str().unwrap(), "serve"])
+        .env("KIOSK_CONFIG", &cfg)
+        .output()
+        .unwrap();
+    assert_eq!(
+        served.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&served.stderr)
+    );
+}

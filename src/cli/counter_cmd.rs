@@ -10,7 +10,7 @@ use crate::ui::counter::{ConsoleOptions, start_console};
 use clap::Args;
 use std::sync::Arc;
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Default)]
 pub struct CounterArgs {
     /// The counter this console serves (default: the hall's first counter).
     #[arg(long, value_name = "N")]
@@ -76,7 +76,7 @@ pub fn run(ctx: &Context, args: CounterArgs) -> CmdResult {
     ran
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Default)]
 pub struct EvaluatorArgs {
     /// The counter whose visitors this screen asks (default: the hall's first counter).
     #[arg(long, value_name = "N")]
@@ -89,16 +89,21 @@ pub struct EvaluatorArgs {
     size: Option<(u32, u32)>,
 }
 
-/// The counter a console or rating screen serves: the one asked for, or the hall's first.
+/// The counter a console or rating screen serves: the one asked for, else this terminal's desk
+/// (`[terminal] counter`), else the hall's first.
 fn which_counter(config: &crate::config::Config, asked: Option<u32>) -> Result<u32, Failure> {
     match asked {
         Some(c) if config.counter(c).is_none() => Err(Failure::bad_input(format!(
             "this hall has no counter {c}; see `kiosk provision --show`"
         ))),
         Some(c) => Ok(c),
-        None => config.counters.first().map(|c| c.id).ok_or_else(|| {
-            Failure::bad_input("this hall has no counters; add one with `kiosk provision --counter`")
-        }),
+        None => config
+            .terminal
+            .counter
+            .or(config.counters.first().map(|c| c.id))
+            .ok_or_else(|| {
+                Failure::bad_input("this hall has no counters; add one with `kiosk provision --counter`")
+            }),
     }
 }
 

@@ -3,7 +3,7 @@
 //! a new terminal, and `kiosk events`, the live event stream for technicians and tests.
 
 use super::{CmdResult, Context, Failure, print_json};
-use crate::config::{ProvisionChanges, Role, default_config_path};
+use crate::config::{ProvisionChanges, Role};
 use crate::hall::access::{self, TerminalRole};
 use crate::hall::enrolment;
 use crate::hall::event_stream::{self, StreamItem};
@@ -215,7 +215,7 @@ pub(super) fn join(ctx: &Context, args: JoinArgs) -> CmdResult {
     let path = ctx
         .config_path
         .clone()
-        .unwrap_or_else(|| default_config_path(&ctx.data_dir));
+        .unwrap_or_else(|| ctx.default_config.clone());
     // A monitor (Prometheus) only needs the certificates; it runs no kiosk program.
     if let Some(role) = answer.role.terminal_role() {
         let changes = ProvisionChanges {

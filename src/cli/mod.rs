@@ -35,12 +35,12 @@ mod speak_cmd;
 mod staff_cmd;
 
 use crate::clock::{Clock, ManualClock, SystemClock};
-use crate::config::{Config, ConfigError, ConfigSource};
+use crate::config::{Config, ConfigError, ConfigSource, Role};
 use crate::queue_service::{OpError, QueueService};
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -52,10 +52,12 @@ use std::sync::Arc;
     propagate_version = true
 )]
 pub struct Cli {
-    /// Provisioning file (default: <data-dir>/config.toml if present, else built-in defaults).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Provisioning file (default: <data-dir>/config.toml, or /etc/legal-aid-kiosk/config.toml
+    /// for the installed package; built-in defaults while it does not exist).
+    #[arg(long, global = true, value_name = "PATH", env = "KIOSK_CONFIG")]
     config: Option<PathBuf>,
-    /// Where the queue database, receipts and logs live.
+    /// Where the queue database, receipts and logs live (default: under $XDG_DATA_HOME, or
+    /// /var/lib/legal-aid-kiosk for the installed package).
     #[arg(long, global = true, value_name = "DIR", env = "KIOSK_DATA_DIR")]
     data_dir: Option<PathBuf>,
     /// Pretend the time is this (RFC 3339); for tests and rehearsals.
@@ -75,6 +77,10 @@ enum Command {
     Counter(counter_cmd::CounterArgs),
     /// The visitors' rating screen at a counter (好差评): five faces after each visit.
     Evaluator(counter_cmd::EvaluatorArgs),
+    /// The screen this terminal's role shows, full screen: the visitor kiosk (hall host and
+    /// secondary kiosk), the counter console, the calling display or the rating screen
+    /// (`[terminal] counter` says which desk). The package's kiosk unit starts this under cage.
+    Ui,
     /// The hall host without a user interface (and the hall API, once the hall has terminals).
     Serve(serve::ServeArgs),
     /// Enrol this terminal at its hall host with the code and fingerprint printed there.
@@ -231,13 +237,15 @@ pub(crate) type CmdResult = Result<(), Failure>;
 /// Everything a command needs to know about where it runs.
 pub(crate) struct Context {
     pub config_path: Option<PathBuf>,
+    /// Where the provisioning file is when `--config` does not say (it may not exist yet).
+    pub default_config: PathBuf,
     pub data_dir: PathBuf,
     pub clock: Arc<dyn Clock>,
 }
 
 impl Context {
     pub(crate) fn load_config(&self) -> Result<(Config, ConfigSource), Failure> {
-        Ok(Config::locate(self.config_path.as_deref(), &self.data_dir)?)
+        Ok(Config::locate(self.config_path.as_deref(), &self.default_config)?)
     }
 
     /// The screening policy installed on this terminal (`kiosk policy import`).
@@ -263,8 +271,33 @@ impl Context {
     }
 }
 
-/// The default data directory: `$XDG_DATA_HOME/legal-aid-kiosk`, else under `$HOME`.
+/// `kiosk ui`: the screen of this terminal's role.
+fn role_screen(ctx: &Context) -> CmdResult {
+    let (config, _) = ctx.load_config()?;
+    tracing::info!(role = ?config.terminal.role, "opening this role's screen");
+    match config.terminal.role {
+        Role::HallHost | Role::SecondaryKiosk => kiosk_ui::run(ctx, kiosk_ui::RunArgs::default()),
+        Role::Counter => counter_cmd::run(ctx, counter_cmd::CounterArgs::default()),
+        Role::Display => display_cmd::run(ctx, kiosk_ui::RunArgs::default()),
+        Role::Evaluator => counter_cmd::run_evaluator(ctx, counter_cmd::EvaluatorArgs::default()),
+    }
+}
+
+/// Where the Debian package keeps the data and the provisioning file; used by `/usr/bin/kiosk`.
+pub const PACKAGE_DATA_DIR: &str = "/var/lib/legal-aid-kiosk";
+pub const PACKAGE_CONFIG: &str = "/etc/legal-aid-kiosk/config.toml";
+
+/// Whether this is the packaged binary, `/usr/bin/kiosk`.
+fn installed_by_package() -> bool {
+    std::env::current_exe().is_ok_and(|exe| exe.parent() == Some(Path::new("/usr/bin")))
+}
+
+/// The default data directory: the package's, else `$XDG_DATA_HOME/legal-aid-kiosk`, else under
+/// `$HOME`.
 fn default_data_dir() -> PathBuf {
+    if installed_by_package() {
+        return PathBuf::from(PACKAGE_DATA_DIR);
+    }
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")));
@@ -282,9 +315,15 @@ pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> CmdResult {
 /// and would bury what a technician looks for in the journal, so those show from WARN up.
 const OWN_CRATES: &[&str] = &["kiosk", "kiosk_core", "kiosk_contract"];
 
+/// Crates silenced altogether: the clipboard (Slint's text fields) warns at every start under a
+/// kiosk compositor without the clipboard protocol and errs at every exit, and a kiosk has no
+/// clipboard to speak of.
+const SILENCED: &[&str] = &["arboard"];
+
 /// The default log filter: other crates at warnings, this program's at `own_level`.
 pub(crate) fn log_directives(own_level: &str) -> String {
     std::iter::once("warn".to_owned())
+        .chain(SILENCED.iter().map(|c| format!("{c}=off")))
         .chain(OWN_CRATES.iter().map(|c| format!("{c}={own_level}")))
         .collect::<Vec<_>>()
         .join(",")
@@ -292,16 +331,44 @@ pub(crate) fn log_directives(own_level: &str) -> String {
 
 fn init_logging(default_level: &str) {
     use std::io::IsTerminal;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     // KIOSK_LOG, else RUST_LOG, replaces the default (e.g. `KIOSK_LOG=debug`).
     let filter = tracing_subscriber::EnvFilter::try_from_env("KIOSK_LOG")
         .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(log_directives(default_level)));
+    // Under systemd, straight to the journal with its fields (priority, the event's own fields).
+    if stderr_is_the_journal()
+        && let Ok(journal) = tracing_journald::layer()
+    {
+        let _ = tracing_subscriber::registry()
+            .with(filter)
+            .with(journal)
+            .try_init();
+        return;
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         // Colour codes only for a person at a terminal, not in the journal or a log file.
         .with_ansi(std::io::stderr().is_terminal())
         .try_init();
+}
+
+/// systemd connects a service's standard error to the journal and says so in `JOURNAL_STREAM`
+/// (`device:inode` of that stream); a child whose stderr was redirected elsewhere does not match.
+fn stderr_is_the_journal() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Some(stream) = std::env::var_os("JOURNAL_STREAM") else {
+        return false;
+    };
+    let Some((dev, ino)) = stream.to_str().and_then(|s| s.split_once(':')) else {
+        return false;
+    };
+    let Ok(meta) = std::fs::metadata("/proc/self/fd/2") else {
+        return false;
+    };
+    dev.parse() == Ok(meta.dev()) && ino.parse() == Ok(meta.ino())
 }
 
 pub fn main() -> ExitCode {
@@ -320,6 +387,7 @@ pub fn main() -> ExitCode {
                 | Command::Display(_)
                 | Command::Counter(_)
                 | Command::Evaluator(_)
+                | Command::Ui
         )
     );
     init_logging(if long_running { "info" } else { "warn" });
@@ -327,9 +395,15 @@ pub fn main() -> ExitCode {
         Some(at) => Arc::new(ManualClock::new(at)),
         None => Arc::new(SystemClock),
     };
+    let data_dir = cli.data_dir.unwrap_or_else(default_data_dir);
     let ctx = Context {
         config_path: cli.config,
-        data_dir: cli.data_dir.unwrap_or_else(default_data_dir),
+        default_config: if installed_by_package() {
+            PathBuf::from(PACKAGE_CONFIG)
+        } else {
+            crate::config::default_config_path(&data_dir)
+        },
+        data_dir,
         clock,
     };
     let result = match cli.command.unwrap_or(Command::Run(kiosk_ui::RunArgs::default())) {
@@ -337,6 +411,7 @@ pub fn main() -> ExitCode {
         Command::Display(args) => display_cmd::run(&ctx, args),
         Command::Counter(args) => counter_cmd::run(&ctx, args),
         Command::Evaluator(args) => counter_cmd::run_evaluator(&ctx, args),
+        Command::Ui => role_screen(&ctx),
         Command::Screenshot(args) => kiosk_ui::screenshot(&ctx, args),
         Command::Speak(args) => speak_cmd::run(&ctx, *args),
         Command::Media(cmd) => media_cmd::run(&ctx, cmd),

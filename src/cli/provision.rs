@@ -1,9 +1,7 @@
 //! `kiosk provision`: create, check and change the provisioning file without an editor.
 
 use super::{CmdResult, Context, Failure, print_json};
-use crate::config::{
-    Config, CounterSpec, FlowControl, PrinterKind, ProvisionChanges, Role, ServiceSpec, default_config_path,
-};
+use crate::config::{Config, CounterSpec, FlowControl, PrinterKind, ProvisionChanges, Role, ServiceSpec};
 use crate::queue::ServiceCode;
 use clap::Args;
 use std::io::Read;
@@ -30,6 +28,10 @@ pub struct ProvisionArgs {
     /// This terminal's role; with --enroll, the role the new terminal is enrolled with.
     #[arg(long, value_enum)]
     role: Option<RoleArg>,
+    /// On a counter console or rating screen: the counter whose desk it stands at (`kiosk ui`
+    /// opens that counter's screen).
+    #[arg(long, value_name = "N")]
+    desk: Option<u32>,
     /// On the hall host: a one-time code (15 minutes) for a new terminal with this id to
     /// `kiosk join` with; --role says what it may do, --counters which counters it operates.
     #[arg(long, value_name = "ID", conflicts_with_all = ["revoke", "terminals"])]
@@ -156,7 +158,7 @@ pub fn run(ctx: &Context, args: ProvisionArgs) -> CmdResult {
     let path = ctx
         .config_path
         .clone()
-        .unwrap_or_else(|| default_config_path(&ctx.data_dir));
+        .unwrap_or_else(|| ctx.default_config.clone());
     if let Some(id) = &args.enroll {
         use crate::hall::access::TerminalRole;
         let role = match args.role {
@@ -296,6 +298,7 @@ fn changes_from(a: &ProvisionArgs) -> Result<ProvisionChanges, Failure> {
             }
         },
         hall_host: a.hall_host.clone(),
+        desk: a.desk,
         services: a.service.clone(),
         remove_services: a.remove_service.clone(),
         counters: a.counter.clone(),

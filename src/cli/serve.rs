@@ -21,6 +21,11 @@ pub struct ServeArgs {
 
 pub fn serve(ctx: &Context, args: ServeArgs) -> CmdResult {
     let (config, agency) = super::agency_cmd::agency(ctx)?;
+    if config.terminal.role != crate::config::Role::HallHost {
+        // The package enables this service on every terminal; only the hall host has duties.
+        tracing::info!(role = ?config.terminal.role, "not the hall host: no hall host service to run");
+        return Ok(());
+    }
     // Opened once here so that a missing or damaged database is this command's error (exit 1).
     let queue = ctx.open_queue()?;
     let now = ctx.clock.now();

@@ -293,6 +293,10 @@ pub struct TerminalConfig {
     /// Base URL of the hall host's API, for every role except the hall host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hall_host: Option<String>,
+    /// The counter whose desk a console or rating screen stands at (default: the hall's first);
+    /// `kiosk ui` opens that counter's screen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -482,6 +486,7 @@ impl Default for Config {
                 id: "kiosk-1".into(),
                 role: Role::HallHost,
                 hall_host: None,
+                counter: None,
             },
             services,
             counters,
@@ -541,11 +546,13 @@ impl Config {
     /// `<data-dir>/config.toml` when present, otherwise the embedded defaults. Anything at that
     /// path — even a dangling or looping link — is a configuration that must be read: falling
     /// back to the defaults would silently run another hall's setup.
-    pub fn locate(explicit: Option<&Path>, data_dir: &Path) -> Result<(Self, ConfigSource), ConfigError> {
+    /// The provisioning file named on the command line (it must exist), else the one at
+    /// `default` (built-in defaults while there is none).
+    pub fn locate(explicit: Option<&Path>, default: &Path) -> Result<(Self, ConfigSource), ConfigError> {
         let path = match explicit {
             Some(p) => p.to_path_buf(),
             None => {
-                let p = default_config_path(data_dir);
+                let p = default.to_path_buf();
                 if !crate::fsutil::something_at(&p) {
                     return Ok((Self::default(), ConfigSource::EmbeddedDefaults));
                 }

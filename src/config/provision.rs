@@ -198,6 +198,7 @@ pub struct ProvisionChanges {
     pub terminal_id: Option<String>,
     pub role: Option<Role>,
     pub hall_host: Option<String>,
+    pub desk: Option<u32>,
     pub services: Vec<ServiceSpec>,
     pub remove_services: Vec<ServiceCode>,
     pub counters: Vec<CounterSpec>,
@@ -273,6 +274,9 @@ impl ProvisionChanges {
         set(&mut config.terminal.role, &self.role);
         if self.hall_host.is_some() {
             config.terminal.hall_host.clone_from(&self.hall_host);
+        }
+        if self.desk.is_some() {
+            config.terminal.counter = self.desk;
         }
         config
             .services

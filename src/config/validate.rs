@@ -87,6 +87,7 @@ impl Config {
         let mut p = Problems::default();
         self.check_identity(&mut p);
         self.check_services_and_counters(&mut p);
+        self.check_desk(&mut p);
         self.check_printer(&mut p);
         self.check_agency(&mut p, config_dir);
         self.check_queue(&mut p);
@@ -213,6 +214,18 @@ impl Config {
                     p.add("terminal.hall_host", why, "write it like https://192.0.2.10:8480");
                 }
             }
+        }
+    }
+
+    fn check_desk(&self, p: &mut Problems) {
+        if let Some(c) = self.terminal.counter
+            && self.counter(c).is_none()
+        {
+            p.add(
+                "terminal.counter",
+                format!("{c} is not one of this hall's counters"),
+                "use a counter from `kiosk provision --show`, or leave it out for the first",
+            );
         }
     }
 
@@ -523,6 +536,15 @@ mod tests {
         let f = fields(&c);
         assert!(f.contains(&"service E".to_string()), "{f:?}");
         assert!(f.contains(&"printer.device".to_string()), "{f:?}");
+    }
+
+    #[test]
+    fn a_desk_must_be_one_of_the_halls_counters() {
+        let mut c = Config::default();
+        c.terminal.counter = Some(3);
+        assert!(fields(&c).is_empty(), "{:?}", fields(&c));
+        c.terminal.counter = Some(9);
+        assert_eq!(fields(&c), vec!["terminal.counter".to_string()]);
     }
 
     #[test]
