@@ -100,6 +100,9 @@ for name, c in checks.items():
     print(f"  {c['status']:<5} {name:<9} {c['detail'][:100]}")
 EOF
 as_kiosk speak --check >/dev/null || fail "the voice packs are not found from the installed binary"
+# A technician provisions as the kiosk user: the file stays out of other users' reach.
+as_kiosk provision --terminal kiosk-9 >/dev/null || fail "provision as the kiosk user"
+[ "$(stat -c %a /etc/legal-aid-kiosk/config.toml)" = 660 ] || fail "provisioning changed the file's mode"
 
 for unit in /lib/systemd/system/legal-aid-kiosk-serve.service /lib/systemd/system/legal-aid-kiosk-ui.service; do
   if command -v systemd-analyze >/dev/null; then
@@ -116,7 +119,8 @@ step "installed: kiosk user, data directory, doctor and units as expected"
 number=$(as_kiosk queue issue --service A --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["number"])')
 apt-get install -y -qq --reinstall "$deb" >/dev/null
 as_kiosk queue show --number "$number" --json >/dev/null || fail "ticket $number lost in the upgrade"
-step "upgrade kept ticket $number"
+grep -q '^id = "kiosk-9"' /etc/legal-aid-kiosk/config.toml || fail "the upgrade replaced the provisioning"
+step "upgrade kept ticket $number and the provisioning"
 
 apt-get remove -y -qq "$PACKAGE" >/dev/null
 [ -f /var/lib/legal-aid-kiosk/kiosk.sqlite3 ] || fail "remove deleted the queue"

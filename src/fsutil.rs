@@ -87,7 +87,8 @@ fn human_size(bytes: u64) -> String {
 
 /// Writes `bytes` beside `path`, syncs, renames over it and syncs the directory: a power cut
 /// leaves the old file or the new one, never half of either. `private` files (keys) are created
-/// readable by their owner only, before any byte is written.
+/// readable by their owner only, before any byte is written; others keep the mode of the file
+/// they replace.
 pub fn write_atomically(path: &Path, bytes: &[u8], private: bool) -> io::Result<()> {
     use std::io::Write;
     let dir = path
@@ -104,6 +105,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8], private: bool) -> io::Result<
         options.mode(0o600);
     }
     let mut file = options.open(&tmp)?;
+    if !private && let Ok(old) = std::fs::metadata(path) {
+        // A replaced file keeps its mode: the package's provisioning file is not for everyone.
+        file.set_permissions(old.permissions())?;
+    }
     file.write_all(bytes)?;
     file.sync_all()?;
     std::fs::rename(&tmp, path)?;
@@ -113,6 +118,18 @@ pub fn write_atomically(path: &Path, bytes: &[u8], private: bool) -> io::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_replaced_file_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&path, b"new", false).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+    }
 
     #[test]
     fn a_fifo_is_refused_without_blocking() {
