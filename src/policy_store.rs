@@ -249,24 +249,31 @@ mod tests {
         assert_eq!(figure_on(&store, "2026-06-01"), Some(2650));
     }
 
+    /// Every file of a folder with its bytes, by name.
+    fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let path = e.unwrap().path();
+                let bytes = std::fs::read(&path).unwrap();
+                (path, bytes)
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
     #[test]
     fn a_refused_file_changes_nothing() {
         let (dir, store, file) = store();
         std::fs::write(&file, NEXT_YEAR).unwrap();
         store.import(&file, Utc::now()).unwrap();
-        let before: Vec<_> = std::fs::read_dir(dir.path().join("policy"))
-            .unwrap()
-            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
-            .collect();
+        let before = contents(&dir.path().join("policy"));
         std::fs::write(&file, NEXT_YEAR.replace("basis", "bassis")).unwrap();
         let err = store.import(&file, Utc::now()).unwrap_err();
         assert!(matches!(err, PolicyStoreError::Refused(_)), "{err}");
         assert!(err.to_string().contains("bassis"), "{err}");
-        let after: Vec<_> = std::fs::read_dir(dir.path().join("policy"))
-            .unwrap()
-            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
-            .collect();
-        assert_eq!(before, after);
+        assert_eq!(before, contents(&dir.path().join("policy")));
         assert_eq!(figure_on(&store, "2026-06-01"), Some(2600));
     }
 

@@ -540,8 +540,8 @@ fn hardship_standard(now: DateTime<Utc>, config: Option<&Config>, installed: &Po
     let fallback = Config::default();
     let config = config.unwrap_or(&fallback);
     let today = now.with_timezone(&config.time_zone()).date_naive();
-    let policy = match config.eligibility_policy(Some(installed), None) {
-        Ok(p) => p,
+    let (policy, source) = match installed.load() {
+        Ok((p, source)) => (p.with_provisioned(&config.policy.yearly_standard), source),
         Err(e) => {
             return check(
                 "policy",
@@ -552,20 +552,15 @@ fn hardship_standard(now: DateTime<Utc>, config: Option<&Config>, installed: &Po
             );
         }
     };
-    let from = match installed.load() {
-        Ok((
-            _,
-            PolicySource::Installed {
-                provenance: Some(p), ..
-            },
-        )) => {
-            format!(
-                "installed policy from {}, imported {}",
-                p.imported_from, p.imported_at
-            )
-        }
-        Ok((_, PolicySource::Installed { file, .. })) => format!("installed policy {}", file.display()),
-        _ => "shipped policy".to_owned(),
+    let from = match source {
+        PolicySource::Installed {
+            provenance: Some(p), ..
+        } => format!(
+            "installed policy from {}, imported {}",
+            p.imported_from, p.imported_at
+        ),
+        PolicySource::Installed { file, .. } => format!("installed policy {}", file.display()),
+        PolicySource::Shipped => "shipped policy".to_owned(),
     };
     match policy.standard_on(today) {
         Some(s) if s.monthly_per_capita.is_some() => check(

@@ -80,8 +80,8 @@ fn report(ctx: &Context, store: &crate::policy_store::PolicyStore) -> Result<Pol
             "{e} — import a good policy or run `kiosk policy rollback`"
         ))
     };
-    let (_, source) = store.load().map_err(unusable)?;
-    let policy = config.eligibility_policy(Some(store), None).map_err(unusable)?;
+    let (installed, source) = store.load().map_err(unusable)?;
+    let policy = installed.with_provisioned(&config.policy.yearly_standard);
     let today = ctx.clock.now().with_timezone(&config.time_zone()).date_naive();
     Ok(PolicyReport {
         source,

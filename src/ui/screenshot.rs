@@ -139,69 +139,46 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
         window.set_size(PhysicalSize::new(w, h));
         for &lang in &req.langs {
             for &theme in &req.themes {
-                for (name, screen) in SCREENS {
-                    prepare(&ui, &guide, config, lang, theme, screen);
+                // Each picture is named `<what>-<language>-<theme>-<size>.png`.
+                let mut shot = |what: &str| -> Result<(), String> {
                     let file = req
                         .out
-                        .join(format!("{name}-{}-{}-{w}x{h}.png", lang.code(), theme.name()));
+                        .join(format!("{what}-{}-{}-{w}x{h}.png", lang.code(), theme.name()));
                     save_png(&window, w, h, &file)?;
                     written.push(file);
+                    Ok(())
+                };
+                for (name, screen) in SCREENS {
+                    prepare(&ui, &guide, config, lang, theme, screen);
+                    shot(name)?;
                 }
                 for (outcome, sample) in &OUTCOME_SAMPLES[1..] {
                     prepare(&ui, &guide, config, lang, theme, Screen::WizardResult);
                     show_sample_result(&ui, &guide, config, lang, *sample);
-                    let file = req.out.join(format!(
-                        "wizard-result-{outcome}-{}-{}-{w}x{h}.png",
-                        lang.code(),
-                        theme.name()
-                    ));
-                    save_png(&window, w, h, &file)?;
-                    written.push(file);
+                    shot(&format!("wizard-result-{outcome}"))?;
                 }
                 if req.overlays {
                     prepare(&ui, &guide, config, lang, theme, Screen::Priority);
                     ui.global::<Keypad>()
                         .set_idle_seconds(ui.global::<Nav>().get_warn_after_seconds() + 5);
-                    let file =
-                        req.out
-                            .join(format!("inactivity-{}-{}-{w}x{h}.png", lang.code(), theme.name()));
-                    save_png(&window, w, h, &file)?;
-                    written.push(file);
+                    shot("inactivity")?;
                     // The ticket that could not be printed: a larger number and "Print again".
                     prepare(&ui, &guide, config, lang, theme, Screen::Confirmation);
                     let t = ui.global::<TicketAdapter>();
                     t.set_can_print(true);
                     t.set_print_state(PrintState::Failed);
-                    let file = req.out.join(format!(
-                        "confirmation-print-failed-{}-{}-{w}x{h}.png",
-                        lang.code(),
-                        theme.name()
-                    ));
-                    save_png(&window, w, h, &file)?;
-                    written.push(file);
+                    shot("confirmation-print-failed")?;
                     // The queue (the hall host) could not be reached when the visitor asked.
                     prepare(&ui, &guide, config, lang, theme, Screen::Priority);
                     ui.global::<TicketAdapter>()
                         .set_issue_problem(super::QueueProblem::Unavailable);
-                    let file = req.out.join(format!(
-                        "priority-queue-unavailable-{}-{}-{w}x{h}.png",
-                        lang.code(),
-                        theme.name()
-                    ));
-                    save_png(&window, w, h, &file)?;
-                    written.push(file);
+                    shot("priority-queue-unavailable")?;
                     // A lobby kiosk whose hall host cannot be reached: no tickets here for now.
                     prepare(&ui, &guide, config, lang, theme, Screen::Home);
                     let home = ui.global::<HomeAdapter>();
                     home.set_tickets_unavailable(true);
                     home.set_main_kiosk_elsewhere(true);
-                    let file = req.out.join(format!(
-                        "home-tickets-unavailable-{}-{}-{w}x{h}.png",
-                        lang.code(),
-                        theme.name()
-                    ));
-                    save_png(&window, w, h, &file)?;
-                    written.push(file);
+                    shot("home-tickets-unavailable")?;
                     home.set_tickets_unavailable(false);
                     home.set_main_kiosk_elsewhere(false);
                     // The longest question, to see that it fits in every theme.
@@ -210,13 +187,7 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                     let wa = ui.global::<WizardAdapter>();
                     wa.set_step(super::wizard::to_slint(deadline));
                     wa.set_step_prompt(deadline.name().into());
-                    let file = req.out.join(format!(
-                        "wizard-question-deadline-{}-{}-{w}x{h}.png",
-                        lang.code(),
-                        theme.name()
-                    ));
-                    save_png(&window, w, h, &file)?;
-                    written.push(file);
+                    shot("wizard-question-deadline")?;
                     // The sign-language panel beside two questions, with a real decoded frame.
                     for (name, screen) in [
                         ("wizard-matter", Screen::WizardMatter),
@@ -232,13 +203,7 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                                 "AlreadyRepresented"
                             },
                         );
-                        let file = req.out.join(format!(
-                            "{name}-sign-video-{}-{}-{w}x{h}.png",
-                            lang.code(),
-                            theme.name()
-                        ));
-                        save_png(&window, w, h, &file)?;
-                        written.push(file);
+                        shot(&format!("{name}-sign-video"))?;
                     }
                 }
             }
