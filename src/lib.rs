@@ -26,4 +26,5 @@ pub mod speech;
 pub mod staff;
 pub mod store;
 pub mod supervise;
+pub mod technician;
 pub mod ui;

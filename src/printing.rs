@@ -27,6 +27,36 @@ fn facts(t: &TicketView) -> TicketFacts<'_> {
     }
 }
 
+/// A page that shows the printer can do everything a receipt needs: both scripts, large
+/// figures, a QR code and a Uyghur line (drawn). `kiosk print-test` and technician mode print it.
+pub fn test_page_job(config: &Config, now: DateTime<Utc>) -> PrintJob {
+    use crate::receipt::{Align, Block, Line, Receipt, Size};
+    let hall = config.hall_names();
+    let mut receipt = Receipt::new(Lang::ZhCn);
+    receipt
+        .centered("TEST PAGE 测试页", Size::Double, true)
+        .centered(hall.zh.as_str(), Size::Normal, false)
+        .centered(hall.en.as_str(), Size::Normal, false)
+        .body(format!("{} · {}", config.terminal.id, now.to_rfc3339()))
+        .body("法律援助 GB18030: 法律援助中心 取号 排队")
+        .body("ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789")
+        .centered("A012", Size::Huge, true)
+        .push(Block::Qr(format!("KIOSK-TEST {}", config.terminal.id)));
+    receipt.blocks.push(Block::Text(Line {
+        text: hall.ug.clone(),
+        size: Size::Normal,
+        align: Align::Center,
+        bold: false,
+    }));
+    PrintJob {
+        name: format!("{TEST_PAGE}{}", now.format("%Y%m%d-%H%M%S")),
+        receipt,
+    }
+}
+
+/// How the name of a test page's job starts.
+pub const TEST_PAGE: &str = "test-page-";
+
 pub fn ticket_job(config: &Config, ticket: &TicketView, lang: Lang) -> PrintJob {
     let hall = config.hall_names();
     let status_url = config.ticket_status_url();

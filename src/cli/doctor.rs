@@ -6,32 +6,8 @@ use crate::config::{Config, ConfigSource};
 use crate::policy_store::{PolicySource, PolicyStore};
 use crate::store::Store;
 use chrono::{DateTime, Datelike, Utc};
-use serde::Serialize;
+use crate::technician::health::{Check, Devices, Status, check};
 use std::path::Path;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-enum Status {
-    Ok,
-    Warn,
-    Fail,
-    NotConfigured,
-}
-
-#[derive(Debug, Serialize)]
-struct Check {
-    name: &'static str,
-    status: Status,
-    detail: String,
-}
-
-fn check(name: &'static str, status: Status, detail: impl Into<String>) -> Check {
-    Check {
-        name,
-        status,
-        detail: detail.into(),
-    }
-}
 
 /// The clock of a terminal that lost its battery reads 1970 or the firmware's build year.
 const EARLIEST_PLAUSIBLE_YEAR: i32 = 2026;
@@ -39,6 +15,31 @@ const DISK_WARN_BYTES: u64 = 500 * 1024 * 1024;
 const DISK_FAIL_BYTES: u64 = 50 * 1024 * 1024;
 
 pub fn run(ctx: &Context, json: bool) -> CmdResult {
+    let checks = checks(ctx, Devices::Probe);
+    let failed = checks.iter().any(|c| c.status == Status::Fail);
+    if json {
+        print_json(&serde_json::json!({ "healthy": !failed, "checks": checks }))?;
+    } else {
+        for c in &checks {
+            let mark = match c.status {
+                Status::Ok => "ok  ",
+                Status::Warn => "WARN",
+                Status::Fail => "FAIL",
+                Status::NotConfigured => "--  ",
+            };
+            outln!("{mark} {:<9} {}", c.name, c.detail);
+        }
+    }
+    if failed {
+        Err(Failure::failed("some checks failed (see above)"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Every check, in the order a technician reads them. With `Devices::InUse` the printer is left
+/// out and the sound card is not opened (the running kiosk holds both).
+pub(crate) fn checks(ctx: &Context, devices: Devices) -> Vec<Check> {
     let mut checks = Vec::new();
     let config = match ctx.load_config() {
         Ok((config, source)) => {
@@ -75,10 +76,10 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
         &ctx.installed_policy(),
     ));
     if let Some(config) = &config {
-        checks.push(printer(config, &ctx.data_dir));
-    }
-    if let Some(config) = &config {
-        checks.push(audio(config));
+        if devices == Devices::Probe {
+            checks.push(printer(config, &ctx.data_dir));
+        }
+        checks.push(audio(config, devices));
     }
     checks.push(media(&ctx.data_dir));
     checks.push(agency(ctx));
@@ -86,25 +87,7 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
         checks.push(hall_link(ctx, config));
     }
 
-    let failed = checks.iter().any(|c| c.status == Status::Fail);
-    if json {
-        print_json(&serde_json::json!({ "healthy": !failed, "checks": checks }))?;
-    } else {
-        for c in &checks {
-            let mark = match c.status {
-                Status::Ok => "ok  ",
-                Status::Warn => "WARN",
-                Status::Fail => "FAIL",
-                Status::NotConfigured => "--  ",
-            };
-            outln!("{mark} {:<9} {}", c.name, c.detail);
-        }
-    }
-    if failed {
-        Err(Failure::failed("some checks failed (see above)"))
-    } else {
-        Ok(())
-    }
+    checks
 }
 
 /// Certificates this close to expiry are warned about.
@@ -225,7 +208,7 @@ fn hall_link(ctx: &Context, config: &Config) -> Check {
 }
 
 /// The sound card and the voice packs. Without either the kiosk works, silently: a warning.
-fn audio(config: &Config) -> Check {
+fn audio(config: &Config, devices: Devices) -> Check {
     use crate::speech::{Voice, catalogue, pack};
     if !config.speech.enabled {
         return check(
@@ -266,6 +249,13 @@ fn audio(config: &Config) -> Check {
             }
         }
     }
+    if devices == Devices::InUse {
+        return if problems.is_empty() {
+            check("audio", Status::Ok, format!("voice packs in {} complete", root.display()))
+        } else {
+            check("audio", Status::Warn, problems.join("; "))
+        };
+    }
     let device = rodio::DeviceSinkBuilder::open_default_sink().map(|mut sink| {
         sink.log_on_drop(false);
         let c = sink.config();
@@ -302,21 +292,14 @@ fn media(data_dir: &Path) -> Check {
     let dir = pack::active_dir(data_dir);
     let report = pack::verify(&dir);
     if !report.ok() {
-        let problems = report.manifest_error.iter().count()
-            + report.bad_entries.len()
-            + report.missing_files.len()
-            + report.bad_checksums.len()
-            + report.undecodable.len()
-            + report.wrong_duration.len()
-            + report.unknown_ids.len()
-            + report.prompts_without_clip.len();
         return check(
             "media",
             Status::Warn,
             format!(
-                "sign-language pack in {} has {problems} problem(s): see `kiosk media verify`; \
+                "sign-language pack in {} has {}: see `kiosk media verify`; \
                  the panel says when a clip is missing",
-                dir.display()
+                dir.display(),
+                report.summary()
             ),
         );
     }
@@ -447,7 +430,8 @@ fn printer(config: &Config, data_dir: &Path) -> Check {
             "printer",
             Status::Warn,
             format!(
-                "{name}: ready, {paper}, but at {} baud a Uyghur ticket (drawn, about 16 KB) takes                  over 10 s to send; set printer and terminal to 115200 baud{qr}{recorded}",
+                "{name}: ready, {paper}, but at {} baud a Uyghur ticket (drawn, about 16 KB) takes \
+                 over 10 s to send; set printer and terminal to 115200 baud{qr}{recorded}",
                 config.printer.baud.unwrap_or(9600)
             ),
         ),

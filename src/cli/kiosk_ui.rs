@@ -121,7 +121,9 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
         }
         _ => None,
     };
-    let ui = KioskUi::builder(Arc::new(config), mode, ctx.clock.clone())
+    let config = Arc::new(config);
+    let ui = KioskUi::builder(config.clone(), mode, ctx.clock.clone())
+        .technician(technician_tools(ctx, config))
         .printer(Some(printer))
         .agency(agency)
         .speech(Some(speech))
@@ -147,6 +149,47 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
         .map_err(|e| Failure::failed(format!("the kiosk window stopped with an error: {e}")));
     drop(host);
     ran
+}
+
+/// Technician mode's toolbox for a kiosk on `data_dir` provisioned by `config_file` (what `kiosk
+/// run` gives it; public for tests).
+pub fn technician_toolbox(
+    config: Arc<Config>,
+    config_file: &std::path::Path,
+    data_dir: &std::path::Path,
+    clock: Arc<dyn crate::clock::Clock>,
+) -> crate::technician::Toolbox {
+    let ctx = Context {
+        config_path: Some(config_file.to_owned()),
+        default_config: config_file.to_owned(),
+        data_dir: data_dir.to_owned(),
+        clock,
+    };
+    technician_tools(&ctx, config)
+}
+
+/// What technician mode works with: `kiosk doctor`'s checks and the provisioning file.
+fn technician_tools(ctx: &Context, config: Arc<Config>) -> crate::technician::Toolbox {
+    let mut tools = crate::technician::Toolbox::new(config, &ctx.data_dir, ctx.clock.clone());
+    let here = ctx.clone();
+    tools.checks = Box::new(move |devices| super::doctor::checks(&here, devices));
+    let path = ctx.config_path.clone().unwrap_or_else(|| ctx.default_config.clone());
+    tools.save_volume = Box::new(move |level| {
+        if !crate::fsutil::something_at(&path) {
+            return Err(format!(
+                "{} does not exist: provision this terminal first (`kiosk provision`)",
+                path.display()
+            ));
+        }
+        let changes = crate::config::ProvisionChanges {
+            default_volume: Some(level),
+            ..Default::default()
+        };
+        super::provision::write_changes(&path, &changes, true)
+            .map(drop)
+            .map_err(|f| f.message)
+    });
+    tools
 }
 
 /// Ctrl-C (SIGINT) and SIGTERM close the kiosk cleanly: the event loop ends, the queue thread

@@ -25,6 +25,8 @@ pub enum MediaCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Go back to the pack the last import replaced (a second rollback undoes the first).
+    Rollback,
 }
 
 pub fn run(ctx: &Context, cmd: MediaCommand) -> CmdResult {
@@ -77,6 +79,15 @@ pub fn run(ctx: &Context, cmd: MediaCommand) -> CmdResult {
                     )))
                 }
             }
+        }
+        MediaCommand::Rollback => {
+            pack::rollback(&pack::imported_dir(&ctx.data_dir)).map_err(Failure::bad_input)?;
+            tracing::info!("sign-language pack rolled back");
+            outln!(
+                "the sign-language pack in use is now {}; the kiosk uses it from its next start",
+                pack::active_dir(&ctx.data_dir).display()
+            );
+            Ok(())
         }
     }
 }

@@ -22,6 +22,7 @@ mod display_cmd;
 mod doctor;
 mod hall_cmd;
 mod kiosk_ui;
+pub use kiosk_ui::technician_toolbox;
 mod media_cmd;
 mod policy_cmd;
 mod provision;
@@ -235,6 +236,7 @@ impl From<crate::store::StoreError> for Failure {
 pub(crate) type CmdResult = Result<(), Failure>;
 
 /// Everything a command needs to know about where it runs.
+#[derive(Clone)]
 pub(crate) struct Context {
     pub config_path: Option<PathBuf>,
     /// Where the provisioning file is when `--config` does not say (it may not exist yet).

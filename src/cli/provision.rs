@@ -32,6 +32,10 @@ pub struct ProvisionArgs {
     /// opens that counter's screen).
     #[arg(long, value_name = "N")]
     desk: Option<u32>,
+    /// The spoken guide's volume at the start of each visitor's session: 0 (silent) to 10
+    /// (loudest); 5 is the recorded level.
+    #[arg(long, value_name = "0-10")]
+    default_volume: Option<u8>,
     /// On the hall host: a one-time code (15 minutes) for a new terminal with this id to
     /// `kiosk join` with; --role says what it may do, --counters which counters it operates.
     #[arg(long, value_name = "ID", conflicts_with_all = ["revoke", "terminals"])]
@@ -299,6 +303,7 @@ fn changes_from(a: &ProvisionArgs) -> Result<ProvisionChanges, Failure> {
         },
         hall_host: a.hall_host.clone(),
         desk: a.desk,
+        default_volume: a.default_volume,
         services: a.service.clone(),
         remove_services: a.remove_service.clone(),
         counters: a.counter.clone(),

@@ -8,7 +8,7 @@ use crate::lang::Lang;
 use crate::printer::{Outcome, PrintJob, Printer, Report};
 use crate::printing;
 use crate::queue::DisplayNumber;
-use crate::receipt::{Paper, Receipt, Size, encode, preview};
+use crate::receipt::{Paper, encode, preview};
 use crate::store::Store;
 use clap::Args;
 use serde::Serialize;
@@ -201,36 +201,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> CmdResult {
 pub fn print_test(ctx: &Context, json: bool) -> CmdResult {
     let (config, _) = ctx.load_config()?;
     let mut printer = Printer::new(config.printer.clone(), config.printer_dir(&ctx.data_dir));
-    let hall = config.hall_names();
-    let mut receipt = Receipt::new(Lang::ZhCn);
-    receipt
-        .centered("TEST PAGE 测试页", Size::Double, true)
-        .centered(hall.zh.as_str(), Size::Normal, false)
-        .centered(hall.en.as_str(), Size::Normal, false)
-        .body(format!(
-            "{} · {}",
-            config.terminal.id,
-            ctx.clock.now().to_rfc3339()
-        ))
-        .body("法律援助 GB18030: 法律援助中心 取号 排队")
-        .body("ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789")
-        .centered("A012", Size::Huge, true)
-        .push(crate::receipt::Block::Qr(format!(
-            "KIOSK-TEST {}",
-            config.terminal.id
-        )));
-    receipt
-        .blocks
-        .push(crate::receipt::Block::Text(crate::receipt::Line {
-            text: hall.ug.clone(),
-            size: Size::Normal,
-            align: crate::receipt::Align::Center,
-            bold: false,
-        }));
-    let job = PrintJob {
-        name: format!("test-page-{}", ctx.clock.now().format("%Y%m%d-%H%M%S")),
-        receipt,
-    };
+    let job = crate::printing::test_page_job(&config, ctx.clock.now());
     let report = printer.print(&job);
     record(ctx, &config, &report);
     let result = print_result(&mut printer, &report);

@@ -231,6 +231,9 @@ pub struct KioskConfig {
     pub hide_cursor: bool,
     /// How often the screen refreshes queue figures (now serving, waiting counts).
     pub refresh_seconds: u32,
+    /// The spoken guide's volume at the start of each visitor's session, 0 to 10 (5 is the
+    /// recorded level); set from technician mode or `kiosk provision --default-volume`.
+    pub default_volume: u8,
 }
 
 impl Default for KioskConfig {
@@ -241,6 +244,7 @@ impl Default for KioskConfig {
             fullscreen: true,
             hide_cursor: true,
             refresh_seconds: 5,
+            default_volume: 5,
         }
     }
 }

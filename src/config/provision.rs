@@ -222,6 +222,8 @@ pub struct ProvisionChanges {
     pub time_zone: Option<String>,
     pub max_priority_streak: Option<u32>,
     pub rejoin_window_minutes: Option<u32>,
+    /// The spoken guide's volume at the start of each session (0 to 10).
+    pub default_volume: Option<u8>,
     /// A yearly hardship standard: whole yuan per person per month, from a date.
     pub hardship_standard: Option<crate::eligibility::ProvisionedStandard>,
 }
@@ -278,6 +280,7 @@ impl ProvisionChanges {
         if self.desk.is_some() {
             config.terminal.counter = self.desk;
         }
+        set(&mut config.kiosk.default_volume, &self.default_volume);
         config
             .services
             .retain(|s| !self.remove_services.contains(&s.code));

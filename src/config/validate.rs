@@ -113,6 +113,13 @@ impl Config {
                 "use 1 to 60 seconds",
             );
         }
+        if k.default_volume > 10 {
+            p.add(
+                "kiosk.default_volume",
+                format!("{} is out of range", k.default_volume),
+                "use 0 (silent) to 10 (loudest); 5 is the recorded level",
+            );
+        }
         if self.speech.call_volume > 10 {
             p.add(
                 "speech.call_volume",

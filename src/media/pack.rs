@@ -128,14 +128,34 @@ pub struct VerifyReport {
 
 impl VerifyReport {
     pub fn ok(&self) -> bool {
-        self.manifest_error.is_none()
-            && self.bad_entries.is_empty()
-            && self.missing_files.is_empty()
-            && self.bad_checksums.is_empty()
-            && self.undecodable.is_empty()
-            && self.wrong_duration.is_empty()
-            && self.unknown_ids.is_empty()
-            && self.prompts_without_clip.is_empty()
+        self.problems().is_empty()
+    }
+
+    /// Each defect in a line: what is wrong, then the clip or entry.
+    pub fn problems(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.manifest_error.iter().map(|e| format!("manifest: {e}")).collect();
+        let lists = [
+            ("bad entry", &self.bad_entries),
+            ("missing file", &self.missing_files),
+            ("wrong checksum", &self.bad_checksums),
+            ("cannot be decoded", &self.undecodable),
+            ("wrong length", &self.wrong_duration),
+            ("unknown prompt", &self.unknown_ids),
+            ("prompt without a clip", &self.prompts_without_clip),
+        ];
+        for (what, items) in lists {
+            all.extend(items.iter().map(|item| format!("{what}: {item}")));
+        }
+        all
+    }
+
+    /// How many defects, and the first.
+    pub fn summary(&self) -> String {
+        let problems = self.problems();
+        match problems.first() {
+            None => "no problems".into(),
+            Some(first) => format!("{} problem(s), the first: {first}", problems.len()),
+        }
     }
 }
 
@@ -290,17 +310,52 @@ pub fn import(from: &Path, target: &Path) -> Result<VerifyReport, Box<VerifyRepo
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| fail(e.to_string()))?;
     std::fs::write(staging.path.join(MANIFEST), text)
         .map_err(|e| fail(format!("cannot write the manifest: {e}")))?;
-    let old = parent.join(".media-previous");
-    let _ = std::fs::remove_dir_all(&old);
+    // The pack replaced is kept whole beside it, for `rollback`.
+    let old = previous_dir_of(target);
     if crate::fsutil::something_at(target) {
+        let _ = std::fs::remove_dir_all(&old);
         std::fs::rename(target, &old)
             .map_err(|e| fail(format!("cannot replace {}: {e}", target.display())))?;
     }
     staging
         .install(target)
         .map_err(|e| fail(format!("cannot install {}: {e}", target.display())))?;
-    let _ = std::fs::remove_dir_all(&old);
     Ok(report)
+}
+
+/// Where the pack an import replaced is kept.
+fn previous_dir_of(target: &Path) -> PathBuf {
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push("-previous");
+    target.with_file_name(name)
+}
+
+/// Whether `rollback` has something to go back to: an earlier import, or the shipped pack.
+pub fn can_roll_back(target: &Path) -> bool {
+    crate::fsutil::something_at(target) || crate::fsutil::something_at(&previous_dir_of(target))
+}
+
+/// Puts the pack an import replaced back in use (the one rolled back from is kept in its place,
+/// so a second rollback undoes the first). When the first import replaced the shipped pack, the
+/// shipped one is in use again.
+pub fn rollback(target: &Path) -> Result<(), String> {
+    let previous = previous_dir_of(target);
+    let swap = previous.with_extension("swap");
+    let io = |what: &str, e: std::io::Error| format!("cannot {what}: {e}");
+    match (
+        crate::fsutil::something_at(target),
+        crate::fsutil::something_at(&previous),
+    ) {
+        (false, false) => Err("no sign-language pack was imported: the shipped one is in use".into()),
+        (true, false) => std::fs::rename(target, &previous).map_err(|e| io("set the imported pack aside", e)),
+        (false, true) => std::fs::rename(&previous, target).map_err(|e| io("restore the earlier pack", e)),
+        (true, true) => {
+            let _ = std::fs::remove_dir_all(&swap);
+            std::fs::rename(target, &swap).map_err(|e| io("set the imported pack aside", e))?;
+            std::fs::rename(&previous, target).map_err(|e| io("restore the earlier pack", e))?;
+            std::fs::rename(&swap, &previous).map_err(|e| io("keep the pack rolled back from", e))
+        }
+    }
 }
 
 /// The folder an import is copied into; removed unless it was installed.

@@ -169,19 +169,38 @@ impl Printer {
     }
 }
 
+/// What the print thread is asked: a receipt, or how the printer is (for technician mode: the
+/// thread holds the port, which opens only once).
+enum Request {
+    Print(PrintJob),
+    Status(Box<dyn FnOnce(String, Result<Status, Problem>) + Send>),
+}
+
 /// The print thread: receipts print one after another, off the UI thread.
 pub struct PrintService {
-    jobs: mpsc::Sender<PrintJob>,
+    jobs: mpsc::Sender<Request>,
 }
 
 impl PrintService {
     /// Starts the thread; it ends when the service is dropped.
     pub fn spawn(mut printer: Printer, on_report: impl Fn(Report) + Send + 'static) -> std::io::Result<Self> {
-        let (jobs, inbox) = mpsc::channel::<PrintJob>();
+        let (jobs, inbox) = mpsc::channel::<Request>();
         std::thread::Builder::new()
             .name("printer".into())
             .spawn(move || {
-                for job in inbox {
+                for request in inbox {
+                    let job = match request {
+                        Request::Print(job) => job,
+                        Request::Status(answer) => {
+                            let asked = crate::supervise::guarded("printer", "status", || {
+                                (printer.describe(), printer.status())
+                            });
+                            if let Some((name, status)) = asked {
+                                answer(name, status);
+                            }
+                            continue;
+                        }
+                    };
                     let printed = crate::supervise::guarded("printer", &job.name, || printer.print(&job));
                     if let Some(report) = printed
                         && crate::supervise::guarded("printer", "report", || on_report(report)).is_none()
@@ -194,8 +213,16 @@ impl PrintService {
     }
 
     pub fn submit(&self, job: PrintJob) {
-        if self.jobs.send(job).is_err() {
+        if self.jobs.send(Request::Print(job)).is_err() {
             tracing::error!("the printer thread has stopped; a receipt was not printed");
+        }
+    }
+
+    /// Asks the printer how it is, after the receipts already waiting; `answer` runs on the
+    /// print thread with the printer's description and its status.
+    pub fn ask_status(&self, answer: impl FnOnce(String, Result<Status, Problem>) + Send + 'static) {
+        if self.jobs.send(Request::Status(Box::new(answer))).is_err() {
+            tracing::error!("the printer thread has stopped; its status cannot be asked");
         }
     }
 }

@@ -53,9 +53,16 @@ pub struct KioskBuilder {
     speech: Option<SpeechService>,
     media: Option<PathBuf>,
     installed_policy: Option<crate::policy_store::PolicyStore>,
+    technician: Option<Arc<crate::technician::Toolbox>>,
 }
 
 impl KioskBuilder {
+    /// Technician mode, with what it works with (without it the mode cannot be opened).
+    pub fn technician(mut self, tools: crate::technician::Toolbox) -> Self {
+        self.technician = Some(Arc::new(tools));
+        self
+    }
+
     /// Screen with the policy installed on this terminal (else the shipped one).
     pub fn installed_policy(mut self, store: crate::policy_store::PolicyStore) -> Self {
         self.installed_policy = Some(store);
@@ -124,6 +131,7 @@ impl KioskUi {
             speech: None,
             media: None,
             installed_policy: None,
+            technician: None,
         }
     }
 
@@ -137,10 +145,12 @@ impl KioskUi {
             speech,
             media,
             installed_policy,
+            technician,
         } = parts;
         super::fonts::register_bundled_fonts();
         let window = KioskWindow::new()?;
         let guide = super::speech::wire(&window, speech);
+        guide.set_default_volume(i32::from(config.kiosk.default_volume));
         let nav = window.global::<Nav>();
         // Validated configuration values; a larger one than an i32 only waits longer.
         nav.set_warn_after_seconds(i32::try_from(config.kiosk.warn_after_seconds).unwrap_or(i32::MAX));
@@ -195,10 +205,20 @@ impl KioskUi {
         inbox.deliver_to(&window, move |w, message| v.on_message(w, message));
         wire_reprint(&window, &visitor);
         wire_navigation(&window, &visitor, worker.clone());
-        let contact = match super::wizard::wire(&window, &config, installed_policy, clock, printing, guide) {
-            Some(wizard) => super::preapp::wire(&window, wizard, outbox),
+        let wizard = super::wizard::wire(&window, &config, installed_policy, clock, printing, guide);
+        let contact = match &wizard {
+            Some(wizard) => super::preapp::wire(&window, wizard.clone(), outbox.clone()),
             None => super::preapp::ContactHold::default(),
         };
+        if let Some(tools) = technician {
+            let parts = super::technician::Parts {
+                visitor: visitor.clone(),
+                wizard,
+                outbox,
+                media: media.is_some(),
+            };
+            super::technician::wire(&window, tools, parts);
+        }
         if let Some(worker) = &worker {
             wire_tickets(&window, &config, worker.clone());
             worker.send(Job::Snapshot);

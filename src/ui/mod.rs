@@ -18,6 +18,7 @@ mod said;
 pub mod screenshot;
 pub mod session;
 mod speech;
+mod technician;
 mod visitor;
 mod wizard;
 mod worker;

@@ -15,11 +15,11 @@ pub fn back_target(from: Screen) -> Screen {
     }
 }
 
-/// The neutral state a session wipe returns to. Everything the visitor could change is here.
+/// The neutral state a session wipe returns to. Everything the visitor could change is here,
+/// but the volume: the terminal's default volume is set by a technician (`Guide::default_volume`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionDefaults {
     pub language: crate::lang::Lang,
-    pub volume: i32,
     pub large_text: bool,
     pub high_contrast: bool,
     pub audio_guide: bool,
@@ -31,7 +31,6 @@ impl Default for SessionDefaults {
     fn default() -> Self {
         Self {
             language: crate::lang::Lang::ZhCn,
-            volume: crate::speech::engine::DEFAULT_VOLUME,
             large_text: false,
             high_contrast: false,
             audio_guide: true,

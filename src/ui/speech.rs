@@ -35,6 +35,8 @@ pub(super) struct Guide {
     detail: RefCell<Option<(Screen, Vec<Part>)>>,
     /// After a session wipe the home screen appears without a visitor: say nothing there.
     quiet: Cell<bool>,
+    /// The volume each session starts at (the terminal's setting, 0 to 10).
+    default_volume: Cell<i32>,
 }
 
 fn guide_on(window: &KioskWindow) -> bool {
@@ -50,6 +52,7 @@ pub(super) fn wire(window: &KioskWindow, service: Option<SpeechService>) -> Rc<G
         last_choices: RefCell::new((None, Vec::new())),
         detail: RefCell::new(None),
         quiet: Cell::new(false),
+        default_volume: Cell::new(crate::speech::engine::DEFAULT_VOLUME),
     });
     let sp = window.global::<Speech>();
     let (g, weak) = (guide.clone(), window.as_weak());
@@ -116,6 +119,9 @@ impl Guide {
         let heard = std::mem::take(&mut *self.heard.borrow_mut());
         let lang = super::window_lang(window);
         let screen = window.global::<Nav>().get_screen();
+        if super::technician::is_technician_screen(screen) {
+            return parts; // for technicians, in words the voice packs do not have
+        }
         if let Some((_, title, subtitle, lines)) = heard.screen.filter(|s| s.0 == screen) {
             let mut choices: Vec<String> = heard
                 .choices
@@ -199,7 +205,34 @@ impl Guide {
         self.quiet.set(true);
         *self.detail.borrow_mut() = None;
         self.send(Command::Silence);
-        self.send(Command::Volume(crate::speech::engine::DEFAULT_VOLUME));
+        self.send(Command::Volume(self.default_volume.get()));
+    }
+
+    /// The speech thread's state (None without one): sound, or why not.
+    pub(super) fn status(&self) -> Option<crate::speech::service::SpeechStatus> {
+        self.service.as_ref().map(SpeechService::status)
+    }
+
+    pub(super) fn default_volume(&self) -> i32 {
+        self.default_volume.get()
+    }
+
+    pub(super) fn set_default_volume(&self, level: i32) {
+        self.default_volume.set(level.clamp(0, 10));
+    }
+
+    /// Stops talking and forgets what the screens reported (technician mode says nothing).
+    pub(super) fn silence(&self) {
+        *self.heard.borrow_mut() = Heard::default();
+        *self.detail.borrow_mut() = None;
+        self.send(Command::Silence);
+    }
+
+    /// Plays `parts` at `level` whatever the visitor's settings (the technician's sound test).
+    pub(super) fn test_sound(&self, level: i32, parts: Vec<Part>) {
+        self.send(Command::Silence);
+        self.send(Command::Volume(level.clamp(0, 10)));
+        self.send(Command::Say(parts));
     }
 }
 

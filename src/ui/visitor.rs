@@ -65,7 +65,7 @@ pub(super) fn wipe_session(window: &KioskWindow, config: &Config, guide: &Guide)
     looks.set_large_text(d.large_text);
     looks.set_high_contrast(d.high_contrast);
     let settings = window.global::<Settings>();
-    settings.set_volume(d.volume);
+    settings.set_volume(guide.default_volume());
     settings.set_audio_guide(d.audio_guide);
     settings.set_sign_video(d.sign_video);
     settings.set_low_reach(d.low_reach);
@@ -95,7 +95,7 @@ pub(super) fn wipe_session(window: &KioskWindow, config: &Config, guide: &Guide)
     keypad.set_keypad_active(false);
 }
 
-fn select_translation(lang: Lang) {
+pub(super) fn select_translation(lang: Lang) {
     // "en" is the source language of the .slint files.
     if let Err(e) = slint::select_bundled_translation(lang.code()) {
         tracing::error!(language = lang.code(), "cannot select the translation: {e}");
@@ -119,6 +119,9 @@ pub(super) fn wire_navigation(window: &KioskWindow, visitor: &Rc<Visitor>, worke
             let from = nav.get_screen();
             match from {
                 Screen::Help => nav.set_screen(ret.get()),
+                Screen::TechnicianPin | Screen::Technician => {
+                    w.global::<super::TechnicianAdapter>().invoke_leave()
+                }
                 // Back in the screening wizard undoes the last answer.
                 Screen::WizardQuestion
                 | Screen::WizardChecklist
@@ -138,7 +141,10 @@ pub(super) fn wire_navigation(window: &KioskWindow, visitor: &Rc<Visitor>, worke
         if let Some(w) = weak.upgrade() {
             let nav = w.global::<Nav>();
             let from = nav.get_screen();
-            if from != Screen::Help && from != Screen::OutOfService {
+            if from != Screen::Help
+                && from != Screen::OutOfService
+                && !super::technician::is_technician_screen(from)
+            {
                 ret.set(from);
                 nav.set_screen(Screen::Help);
             }
@@ -360,6 +366,8 @@ impl Visitor {
             );
         } else if wa.get_summary_job().as_str() == report.name {
             wa.set_summary_print_state(state);
+        } else {
+            super::technician::on_print_report(window, report);
         }
     }
 }

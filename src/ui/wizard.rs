@@ -28,7 +28,8 @@ struct State {
 pub(super) struct Wizard {
     pub(super) window: slint::Weak<KioskWindow>,
     pub(super) config: Arc<Config>,
-    policy: Policy,
+    /// Replaced when a technician installs or rolls back a policy (between visitors).
+    policy: RefCell<Policy>,
     pub(super) clock: Arc<dyn Clock>,
     state: RefCell<State>,
     printing: Option<Arc<PrintService>>,
@@ -103,6 +104,11 @@ impl Wizard {
         printing.submit(job);
     }
 
+    /// Screens with `policy` from the next question on (technician mode, between visitors).
+    pub(super) fn use_policy(&self, policy: Policy) {
+        *self.policy.borrow_mut() = policy;
+    }
+
     fn start(&self) {
         self.reset();
         self.with_ui(|w| {
@@ -121,7 +127,7 @@ impl Wizard {
     /// Shows the next question, or the review when nothing more can change the outcome.
     fn advance(&self) {
         let answers = self.state.borrow().answers.clone();
-        let next = next_step(&self.policy, self.today(), &answers);
+        let next = next_step(&self.policy.borrow(), self.today(), &answers);
         self.with_ui(|w| {
             let wa = w.global::<WizardAdapter>();
             let nav = w.global::<Nav>();
@@ -149,7 +155,7 @@ impl Wizard {
                     Screen::WizardChecklist
                 }
                 Step::Circumstances => {
-                    checklist(exemption_circumstances(&self.policy), &answers.circumstances);
+                    checklist(exemption_circumstances(&self.policy.borrow()), &answers.circumstances);
                     Screen::WizardChecklist
                 }
                 Step::HouseholdSize | Step::Income => {
@@ -242,7 +248,7 @@ impl Wizard {
         let Some(input) = answers.to_input(self.today(), Lang::default()) else {
             return;
         };
-        let d = screen(&self.policy, &input);
+        let d = screen(&self.policy.borrow(), &input);
         tracing::info!(outcome = d.outcome.code(), "screening finished at the kiosk");
         self.with_ui(|w| {
             let mut in_visitor_language = input.clone();
@@ -287,7 +293,7 @@ pub(super) fn wire(
     let wiz = Rc::new(Wizard {
         window: window.as_weak(),
         config: config.clone(),
-        policy,
+        policy: RefCell::new(policy),
         clock,
         state: RefCell::new(State::default()),
         printing,

@@ -222,3 +222,64 @@ pub fn kiosk_with_agency(mut config: Config) -> (Kiosk, std::sync::Arc<kiosk::ag
     ui.window.show().unwrap();
     (Kiosk { ui, dir }, receiver)
 }
+
+/// A kiosk with technician mode, as `kiosk run` builds it: its provisioning file in its data
+/// folder (written from `config`), on `clock`; `tune` adjusts the toolbox (where USB sticks are,
+/// how soon the mode closes).
+pub fn kiosk_for_technician(
+    config: Config,
+    printer: bool,
+    clock: Arc<kiosk::clock::ManualClock>,
+    tune: impl FnOnce(&mut kiosk::technician::Toolbox),
+) -> Kiosk {
+    let dir = tempfile::tempdir().unwrap();
+    let config_file = dir.path().join("config.toml");
+    std::fs::write(&config_file, config.to_toml()).unwrap();
+    let config = Arc::new(config);
+    let queue = QueueService::new(Store::open_in(dir.path()).unwrap(), config.clone(), clock.clone()).unwrap();
+    let printer =
+        printer.then(|| kiosk::printer::Printer::new(config.printer.clone(), dir.path().join("receipts")));
+    let mut tools = kiosk::cli::technician_toolbox(config.clone(), &config_file, dir.path(), clock.clone());
+    tune(&mut tools);
+    let ui = KioskUi::builder(config, StartMode::local(queue), clock)
+        .printer(printer)
+        .technician(tools)
+        .build()
+        .unwrap();
+    ui.window.window().set_size(slint::LogicalSize::new(1080.0, 1920.0));
+    ui.window.show().unwrap();
+    Kiosk { ui, dir }
+}
+
+/// A touch at a point of the window (for what has no accessible element, like a hot corner).
+pub fn touch_at(k: &Kiosk, x: f32, y: f32) {
+    use slint::platform::PointerEventButton;
+    let position = slint::LogicalPosition::new(x, y);
+    let window = k.ui.window.window();
+    window.dispatch_event(WindowEvent::PointerPressed {
+        position,
+        button: PointerEventButton::Left,
+    });
+    window.dispatch_event(WindowEvent::PointerReleased {
+        position,
+        button: PointerEventButton::Left,
+    });
+}
+
+/// Keys held together, like Ctrl+Alt+T: pressed in order, released in reverse.
+pub fn chord(k: &Kiosk, keys: &[slint::SharedString]) {
+    let window = k.ui.window.window();
+    for key in keys {
+        window.dispatch_event(WindowEvent::KeyPressed { text: key.clone() });
+    }
+    for key in keys.iter().rev() {
+        window.dispatch_event(WindowEvent::KeyReleased { text: key.clone() });
+    }
+}
+
+/// Types `text` on the keyboard, one key at a time.
+pub fn type_keys(k: &Kiosk, text: &str) {
+    for c in text.chars() {
+        press(k, c.to_string());
+    }
+}

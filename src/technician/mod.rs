@@ -1,0 +1,174 @@
+//! Technician mode: what a technician can see and do at the terminal itself, without a keyboard
+//! or a shell. The screens are in `ui::technician`; this module does the work, off the UI
+//! thread, and never touches a visitor's personal data (the outbox is only counted).
+
+pub mod health;
+pub mod lock;
+pub mod usb;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::policy_store::{PolicySource, PolicyStore, PolicyStoreError};
+use crate::store::Store;
+use crate::store::outbox_tables as outbox;
+use health::{Check, Devices};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How long technician mode stays open without a touch or a key.
+pub const LEAVE_AFTER: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The checks `kiosk doctor` runs, given by the program that knows where the configuration is.
+pub type RunChecks = Box<dyn Fn(Devices) -> Vec<Check> + Send + Sync>;
+/// Writes the visitors' default volume into the provisioning file.
+pub type SaveVolume = Box<dyn Fn(u8) -> Result<(), String> + Send + Sync>;
+
+/// Everything technician mode works with.
+pub struct Toolbox {
+    pub config: Arc<Config>,
+    pub data_dir: PathBuf,
+    pub clock: Arc<dyn Clock>,
+    pub pin: lock::PinGate,
+    /// Where USB sticks are mounted (`usb::default_roots`).
+    pub import_roots: Vec<PathBuf>,
+    pub leave_after: std::time::Duration,
+    pub checks: RunChecks,
+    pub save_volume: SaveVolume,
+}
+
+/// Why an import installed nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportFailure {
+    /// The file or pack is not fit to install (the technician's to fix on the stick).
+    Refused(String),
+    /// The terminal could not install it (a full disk, a read-only folder).
+    Failed(String),
+}
+
+/// The policy in force, as the panel lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyInForce {
+    /// Where it comes from (shipped, or the file and when it was imported from where).
+    pub source: String,
+    /// One line per hardship standard: "from 2026-03-01: 2600 yuan per person per month".
+    pub standards: Vec<String>,
+    pub can_roll_back: bool,
+}
+
+impl Toolbox {
+    pub fn new(config: Arc<Config>, data_dir: &Path, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            pin: lock::PinGate::new(config.technician.pin_hash.clone(), data_dir),
+            config,
+            data_dir: data_dir.to_owned(),
+            clock,
+            import_roots: usb::default_roots(),
+            leave_after: LEAVE_AFTER,
+            checks: Box::new(|_| Vec::new()),
+            save_volume: Box::new(|_| Err("this terminal cannot save its settings".into())),
+        }
+    }
+
+    fn outbox_store(&self) -> Result<Store, String> {
+        Store::open_in(&self.data_dir).map_err(|e| format!("the outbox cannot be opened: {e}"))
+    }
+
+    pub fn outbox_counts(&self) -> Result<outbox::Counts, String> {
+        self.outbox_store()?
+            .read(outbox::counts)
+            .map_err(|e| format!("the outbox cannot be read: {e}"))
+    }
+
+    /// Puts the dead letters back in the queue; returns how many.
+    pub fn retry_dead_letters(&self) -> Result<usize, String> {
+        let now = self.clock.now();
+        let n = self
+            .outbox_store()?
+            .write(|tx| outbox::retry_dead(tx, now))
+            .map_err(|e| format!("the outbox cannot be written: {e}"))?;
+        tracing::info!(requeued = n, "dead letters put back in the outbox from technician mode");
+        Ok(n)
+    }
+
+    fn policy_store(&self) -> PolicyStore {
+        PolicyStore::in_data_dir(&self.data_dir)
+    }
+
+    pub fn policy_in_force(&self) -> Result<PolicyInForce, String> {
+        let store = self.policy_store();
+        let (policy, source) = store.load().map_err(|e| e.to_string())?;
+        let policy = policy.with_provisioned(&self.config.policy.yearly_standard);
+        let source = match source {
+            PolicySource::Shipped => "shipped with the program".to_owned(),
+            PolicySource::Installed {
+                provenance: Some(p),
+                ..
+            } => format!("imported {} from {}", p.imported_at, p.imported_from),
+            PolicySource::Installed { file, .. } => format!("installed in {}", file.display()),
+        };
+        let standards = policy
+            .standards
+            .iter()
+            .map(|s| match s.monthly_per_capita {
+                Some(yuan) => format!("from {}: {yuan} yuan per person per month ({})", s.from, s.basis),
+                None => format!("from {}: no figure ({})", s.from, s.basis),
+            })
+            .collect();
+        Ok(PolicyInForce {
+            source,
+            standards,
+            can_roll_back: store.can_roll_back(),
+        })
+    }
+
+    /// Installs what was found on a stick, whole or not at all. Returns what the panel says.
+    pub fn import(&self, found: &usb::Found) -> Result<String, ImportFailure> {
+        match found.kind {
+            usb::Kind::Policy => {
+                let policy = self
+                    .policy_store()
+                    .import(&found.path, self.clock.now())
+                    .map_err(|e| match e {
+                        PolicyStoreError::Refused(e) => ImportFailure::Refused(e.message),
+                        other => ImportFailure::Failed(other.to_string()),
+                    })?;
+                tracing::info!(file = %found.path.display(), "screening policy imported from technician mode");
+                Ok(format!(
+                    "policy installed: {} hardship standard(s)",
+                    policy.standards.len()
+                ))
+            }
+            usb::Kind::SignPack => {
+                let target = crate::media::pack::imported_dir(&self.data_dir);
+                let report = crate::media::pack::import(&found.path, &target).map_err(|r| {
+                    ImportFailure::Refused(format!(
+                        "{} — see `kiosk media verify {}`",
+                        r.summary(),
+                        found.path.display()
+                    ))
+                })?;
+                tracing::info!(dir = %found.path.display(), "sign-language pack imported from technician mode");
+                Ok(format!("sign-language pack installed: {} clips", report.clips))
+            }
+        }
+    }
+
+    pub fn rollback_policy(&self) -> Result<(), String> {
+        self.policy_store().rollback().map_err(|e| e.to_string())?;
+        tracing::info!("screening policy rolled back from technician mode");
+        Ok(())
+    }
+
+    pub fn rollback_sign_pack(&self) -> Result<(), String> {
+        crate::media::pack::rollback(&crate::media::pack::imported_dir(&self.data_dir))?;
+        tracing::info!("sign-language pack rolled back from technician mode");
+        Ok(())
+    }
+
+    /// The screening policy to screen with now (after an import or a rollback).
+    pub fn screening_policy(&self) -> Result<crate::eligibility::Policy, String> {
+        self.config
+            .eligibility_policy(Some(&self.policy_store()), None)
+            .map_err(|e| e.to_string())
+    }
+}

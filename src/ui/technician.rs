@@ -1,0 +1,720 @@
+//! Technician mode on the visitor window: opened by Ctrl+Alt+T or five taps in the home screen's
+//! top corner within three seconds, then the technician PIN. The work (PIN check, checks,
+//! imports) runs on short-lived threads with `technician::Toolbox`; results come back through the
+//! event loop. Opening and leaving wipe the visitor's session, and nothing here shows a visitor's
+//! data: the outbox is only counted.
+
+use super::preapp::OutboxLink;
+use super::visitor::Visitor;
+use super::wizard::Wizard;
+use super::{
+    Appearance, CheckStatus, ImportItem, ImportKind, KioskWindow, Nav, PinProblem, PrintState, Screen,
+    TaskOutcome, TechnicianAdapter, TechnicianCheck,
+};
+use crate::lang::Lang;
+use crate::printer::status::{Problem, Status as PrinterStatus};
+use crate::printer::{Outcome, Report};
+use crate::technician::health::{self, Devices};
+use crate::technician::lock::Verdict;
+use crate::technician::usb::{self, Found};
+use crate::technician::{ImportFailure, Toolbox};
+use slint::{ComponentHandle, ModelRc, VecModel};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Taps in the corner, and the time they must fall within, that open the PIN screen.
+const CORNER_TAPS: usize = 5;
+const CORNER_WINDOW: Duration = Duration::from_secs(3);
+/// A technician PIN is 4 to 12 digits.
+const PIN_MAX: usize = 12;
+/// After "send now", the outbox is counted again this much later.
+const RECOUNT_AFTER: Duration = Duration::from_secs(3);
+
+pub(super) fn is_technician_screen(screen: Screen) -> bool {
+    matches!(screen, Screen::TechnicianPin | Screen::Technician)
+}
+
+/// What the window needs beyond the toolbox to act on it.
+pub(super) struct Parts {
+    pub(super) visitor: Rc<Visitor>,
+    pub(super) wizard: Option<Rc<Wizard>>,
+    pub(super) outbox: Option<OutboxLink>,
+    /// The sign-language panel plays from the active pack (reloaded after an import).
+    pub(super) media: bool,
+}
+
+struct Technician {
+    tools: Arc<Toolbox>,
+    parts: Parts,
+    window: slint::Weak<KioskWindow>,
+    pin: RefCell<String>,
+    taps: RefCell<VecDeque<Instant>>,
+    /// Where leaving goes: the home screen, or out of service when it opened from there.
+    return_to: Cell<Screen>,
+    found: RefCell<Vec<Found>>,
+    recount: slint::Timer,
+}
+
+/// Runs `work` on a thread of its own and `then` with its result on the UI thread (where the
+/// window's state lives, so `then` need not be `Send`).
+fn off_thread<T: Send + 'static>(
+    weak: &slint::Weak<KioskWindow>,
+    what: &'static str,
+    work: impl FnOnce() -> T + Send + 'static,
+    then: impl FnOnce(&KioskWindow, T) + 'static,
+) {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name(format!("technician {what}"))
+        .spawn(move || {
+            if let Some(result) = crate::supervise::guarded("technician", what, work) {
+                let _ = tx.send(result);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, what, "cannot start a technician task");
+        return;
+    }
+    let weak = weak.clone();
+    let waiting = slint::spawn_local(async move {
+        if let (Ok(result), Some(w)) = (rx.await, weak.upgrade()) {
+            then(&w, result);
+        }
+    });
+    if let Err(e) = waiting {
+        tracing::error!(error = %e, what, "cannot wait for a technician task");
+    }
+}
+
+fn check_status(status: health::Status) -> CheckStatus {
+    match status {
+        health::Status::Ok => CheckStatus::Ok,
+        health::Status::Warn => CheckStatus::Warn,
+        health::Status::Fail => CheckStatus::Fail,
+        health::Status::NotConfigured => CheckStatus::NotConfigured,
+    }
+}
+
+fn strings(items: impl IntoIterator<Item = String>) -> ModelRc<slint::SharedString> {
+    ModelRc::new(VecModel::from(
+        items.into_iter().map(Into::into).collect::<Vec<slint::SharedString>>(),
+    ))
+}
+
+/// The printer line from the print thread's answer.
+fn printer_line(name: &str, status: &Result<PrinterStatus, Problem>) -> (CheckStatus, String) {
+    match status {
+        Ok(s) => match s.problem() {
+            Some(p) => (CheckStatus::Fail, format!("{name}: {p}")),
+            None if s.paper_near_end => (
+                CheckStatus::Warn,
+                format!("{name}: paper is running low; have a new roll ready"),
+            ),
+            None => (CheckStatus::Ok, format!("{name}: ready")),
+        },
+        Err(p) => (CheckStatus::Fail, format!("{name}: {p}")),
+    }
+}
+
+impl Technician {
+    fn with_ui(&self, f: impl FnOnce(&KioskWindow, TechnicianAdapter<'_>)) {
+        if let Some(w) = self.window.upgrade() {
+            let t = w.global::<TechnicianAdapter>();
+            f(&w, t);
+        }
+    }
+
+    fn corner_tap(self: &Rc<Self>) {
+        let now = Instant::now();
+        let mut taps = self.taps.borrow_mut();
+        taps.retain(|t| now.duration_since(*t) <= CORNER_WINDOW);
+        taps.push_back(now);
+        if taps.len() >= CORNER_TAPS {
+            taps.clear();
+            drop(taps);
+            self.open();
+        }
+    }
+
+    /// The PIN screen, after wiping whatever a visitor left.
+    fn open(self: &Rc<Self>) {
+        let Some(w) = self.window.upgrade() else { return };
+        let nav = w.global::<Nav>();
+        if nav.get_technician_mode() {
+            return;
+        }
+        let from = nav.get_screen();
+        self.return_to.set(if from == Screen::OutOfService {
+            Screen::OutOfService
+        } else {
+            Screen::Home
+        });
+        self.parts.visitor.wipe(&w);
+        self.parts.visitor.guide.silence();
+        self.clear_pin();
+        let t = w.global::<TechnicianAdapter>();
+        let now = self.tools.clock.now();
+        let (problem, minutes) = if !self.tools.pin.has_pin() {
+            (PinProblem::NoPin, 0)
+        } else if let Some(until) = self.tools.pin.locked_until(now) {
+            (PinProblem::Locked, minutes_until(until, now))
+        } else {
+            (PinProblem::None, 0)
+        };
+        t.set_pin_problem(problem);
+        t.set_locked_minutes(minutes);
+        t.set_checking_pin(false);
+        tracing::info!("technician mode asked for");
+        w.global::<Nav>().set_screen(Screen::TechnicianPin);
+    }
+
+    fn clear_pin(&self) {
+        let mut pin = self.pin.borrow_mut();
+        // Overwritten before it is let go, like a visitor's phone number.
+        let mut bytes = std::mem::take(&mut *pin).into_bytes();
+        bytes.fill(0);
+        drop(pin);
+        self.show_pin_length();
+    }
+
+    fn show_pin_length(&self) {
+        let n = self.pin.borrow().len();
+        self.with_ui(|_, t| {
+            t.set_pin_length(i32::try_from(n).unwrap_or(0));
+            t.set_pin_dots("●".repeat(n).into());
+        });
+    }
+
+    fn pin_key(&self, key: &str) {
+        {
+            let mut pin = self.pin.borrow_mut();
+            match key {
+                "del" => {
+                    pin.pop();
+                }
+                k if k.len() == 1 && k.bytes().all(|b| b.is_ascii_digit()) && pin.len() < PIN_MAX => {
+                    pin.push_str(k)
+                }
+                _ => return,
+            }
+        }
+        self.show_pin_length();
+        self.with_ui(|_, t| {
+            if t.get_pin_problem() == PinProblem::Wrong {
+                t.set_pin_problem(PinProblem::None);
+            }
+        });
+    }
+
+    fn pin_done(self: &Rc<Self>) {
+        let pin = std::mem::take(&mut *self.pin.borrow_mut());
+        self.show_pin_length();
+        if pin.is_empty() {
+            return;
+        }
+        self.with_ui(|_, t| t.set_checking_pin(true));
+        let tools = self.tools.clone();
+        let me = Rc::downgrade(self);
+        let now = tools.clock.now();
+        off_thread(
+            &self.window,
+            "PIN",
+            move || {
+                let verdict = tools.pin.try_pin(&pin, now);
+                let mut bytes = pin.into_bytes();
+                bytes.fill(0);
+                verdict
+            },
+            move |w, verdict| {
+                let t = w.global::<TechnicianAdapter>();
+                t.set_checking_pin(false);
+                match verdict {
+                    Verdict::Open => {
+                        t.set_pin_problem(PinProblem::None);
+                        w.global::<Nav>().set_screen(Screen::Technician);
+                        if let Some(me) = me.upgrade() {
+                            me.refresh();
+                        }
+                    }
+                    Verdict::Wrong { left } => {
+                        t.set_pin_problem(PinProblem::Wrong);
+                        t.set_attempts_left(i32::try_from(left).unwrap_or(0));
+                    }
+                    Verdict::Locked { until } => {
+                        t.set_pin_problem(PinProblem::Locked);
+                        t.set_locked_minutes(minutes_until(until, now));
+                    }
+                    Verdict::NoPin => t.set_pin_problem(PinProblem::NoPin),
+                }
+            },
+        );
+    }
+
+    fn leave(&self) {
+        let Some(w) = self.window.upgrade() else { return };
+        if !w.global::<Nav>().get_technician_mode() {
+            return;
+        }
+        self.clear_pin();
+        self.found.borrow_mut().clear();
+        self.recount.stop();
+        let t = w.global::<TechnicianAdapter>();
+        t.set_found(ModelRc::default());
+        t.set_searched(false);
+        t.set_import_outcome(TaskOutcome::None);
+        t.set_outbox_outcome(TaskOutcome::None);
+        t.set_volume_outcome(TaskOutcome::None);
+        t.set_import_detail("".into());
+        t.set_page(0);
+        t.set_test_print_state(PrintState::None);
+        t.set_test_print_job("".into());
+        // The visitor's defaults again (the technician may have switched to English).
+        self.parts.visitor.wipe(&w);
+        w.global::<Nav>().set_screen(self.return_to.get());
+        tracing::info!("technician mode closed");
+    }
+
+    /// Everything on the panel, read again.
+    fn refresh(self: &Rc<Self>) {
+        let config = self.tools.config.clone();
+        self.with_ui(|_, t| {
+            t.set_terminal(config.terminal.id.as_str().into());
+            t.set_default_volume(self.parts.visitor.guide.default_volume());
+            t.set_has_printer(self.parts.visitor.printing.is_some());
+            t.set_has_outbox(self.parts.outbox.is_some());
+        });
+        self.run_checks();
+        self.ask_printer();
+        self.show_sound();
+        self.count_outbox();
+        self.show_policy();
+    }
+
+    fn ask_printer(&self) {
+        let Some(printing) = &self.parts.visitor.printing else {
+            self.with_ui(|_, t| {
+                t.set_printer_status(CheckStatus::NotConfigured);
+                t.set_printer_detail("no printer is set up for this terminal".into());
+            });
+            return;
+        };
+        let weak = self.window.clone();
+        printing.ask_status(move |name, status| {
+            let (status, detail) = printer_line(&name, &status);
+            let _ = weak.upgrade_in_event_loop(move |w| {
+                let t = w.global::<TechnicianAdapter>();
+                t.set_printer_status(status);
+                t.set_printer_detail(detail.into());
+            });
+        });
+    }
+
+    fn test_print(&self) {
+        let Some(printing) = &self.parts.visitor.printing else { return };
+        let job = crate::printing::test_page_job(&self.tools.config, self.tools.clock.now());
+        self.with_ui(|_, t| {
+            t.set_test_print_job(job.name.as_str().into());
+            t.set_test_print_state(PrintState::Printing);
+        });
+        tracing::info!("test page asked for in technician mode");
+        printing.submit(job);
+    }
+
+    fn show_sound(&self) {
+        use crate::speech::service::SpeechStatus;
+        let (status, detail) = match self.parts.visitor.guide.status() {
+            None | Some(SpeechStatus::Off) => (
+                CheckStatus::NotConfigured,
+                "speech is switched off (speech.enabled = false)".to_owned(),
+            ),
+            Some(SpeechStatus::Starting) => (CheckStatus::Warn, "the voice packs are still loading".to_owned()),
+            Some(SpeechStatus::Ready { clips, seconds }) => (
+                CheckStatus::Ok,
+                format!("sound output open; {clips} clips loaded ({seconds:.0} s of speech)"),
+            ),
+            Some(SpeechStatus::Degraded(why)) => (CheckStatus::Fail, why),
+        };
+        self.with_ui(|_, t| {
+            t.set_sound_status(status);
+            t.set_sound_detail(detail.into());
+        });
+    }
+
+    fn test_sound(&self) {
+        let Some(w) = self.window.upgrade() else { return };
+        let lang = super::window_lang(&w);
+        let level = self.parts.visitor.guide.default_volume();
+        let parts = crate::speech::compose::message(lang, "Take a queue ticket");
+        self.parts.visitor.guide.test_sound(level, parts);
+        self.show_sound();
+    }
+
+    fn set_default_volume(&self, level: i32) {
+        let level = level.clamp(0, 10);
+        let guide = &self.parts.visitor.guide;
+        guide.set_default_volume(level);
+        self.with_ui(|_, t| {
+            t.set_default_volume(level);
+            t.set_volume_outcome(TaskOutcome::Working);
+        });
+        self.test_sound();
+        let tools = self.tools.clone();
+        let saved = u8::try_from(level).unwrap_or(5);
+        off_thread(
+            &self.window,
+            "volume",
+            move || (tools.save_volume)(saved),
+            move |w, result| {
+                let t = w.global::<TechnicianAdapter>();
+                match result {
+                    Ok(()) => {
+                        tracing::info!(level = saved, "default volume set in technician mode");
+                        t.set_volume_outcome(TaskOutcome::Done);
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "the default volume could not be saved");
+                        t.set_volume_outcome(TaskOutcome::Failed);
+                    }
+                }
+            },
+        );
+    }
+
+    fn count_outbox(&self) {
+        if self.parts.outbox.is_none() {
+            return;
+        }
+        let tools = self.tools.clone();
+        off_thread(
+            &self.window,
+            "outbox",
+            move || tools.outbox_counts(),
+            |w, counts| {
+                let t = w.global::<TechnicianAdapter>();
+                match counts {
+                    Ok(c) => {
+                        let n = |v: u64| i32::try_from(v).unwrap_or(i32::MAX);
+                        t.set_outbox_pending(n(c.pending));
+                        t.set_outbox_delivered(n(c.delivered));
+                        t.set_outbox_dead(n(c.dead));
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "technician mode cannot count the outbox");
+                        t.set_outbox_outcome(TaskOutcome::Failed);
+                    }
+                }
+            },
+        );
+    }
+
+    fn send_now(self: &Rc<Self>) {
+        let Some(outbox) = &self.parts.outbox else { return };
+        outbox.wake.notify_one();
+        tracing::info!("outbox delivery asked for in technician mode");
+        self.with_ui(|_, t| t.set_outbox_outcome(TaskOutcome::Done));
+        self.recount_later();
+    }
+
+    fn recount_later(self: &Rc<Self>) {
+        let me = Rc::downgrade(self);
+        self.recount.start(slint::TimerMode::SingleShot, RECOUNT_AFTER, move || {
+            if let Some(me) = me.upgrade() {
+                me.count_outbox();
+            }
+        });
+    }
+
+    fn retry_dead(self: &Rc<Self>) {
+        self.with_ui(|_, t| t.set_outbox_outcome(TaskOutcome::Working));
+        let tools = self.tools.clone();
+        let me = Rc::downgrade(self);
+        off_thread(
+            &self.window,
+            "dead letters",
+            move || tools.retry_dead_letters(),
+            move |w, result| {
+                let t = w.global::<TechnicianAdapter>();
+                t.set_outbox_outcome(if result.is_ok() {
+                    TaskOutcome::Done
+                } else {
+                    TaskOutcome::Failed
+                });
+                if let Some(me) = me.upgrade() {
+                    me.count_outbox();
+                    if result.is_ok() {
+                        me.send_now();
+                    }
+                }
+            },
+        );
+    }
+
+    fn show_policy(&self) {
+        let tools = self.tools.clone();
+        off_thread(
+            &self.window,
+            "policy",
+            move || {
+                let target = crate::media::pack::imported_dir(&tools.data_dir);
+                (tools.policy_in_force(), crate::media::pack::can_roll_back(&target))
+            },
+            |w, (policy, sign_pack_back)| {
+                let t = w.global::<TechnicianAdapter>();
+                t.set_sign_pack_can_roll_back(sign_pack_back);
+                match policy {
+                    Ok(p) => {
+                        t.set_policy_source(p.source.into());
+                        t.set_policy_standards(strings(p.standards));
+                        t.set_policy_can_roll_back(p.can_roll_back);
+                    }
+                    Err(e) => {
+                        t.set_policy_source(format!("the installed policy cannot be used: {e}").into());
+                        t.set_policy_standards(ModelRc::default());
+                        t.set_policy_can_roll_back(true);
+                    }
+                }
+            },
+        );
+    }
+
+    fn find_on_usb(self: &Rc<Self>) {
+        let roots = self.tools.import_roots.clone();
+        let me = Rc::downgrade(self);
+        off_thread(
+            &self.window,
+            "USB",
+            move || usb::find(&roots),
+            move |w, found| {
+                let items: Vec<ImportItem> = found
+                    .iter()
+                    .map(|f| ImportItem {
+                        kind: match f.kind {
+                            usb::Kind::Policy => ImportKind::Policy,
+                            usb::Kind::SignPack => ImportKind::SignPack,
+                        },
+                        path: f.path.display().to_string().into(),
+                    })
+                    .collect();
+                tracing::info!(found = items.len(), "USB stick searched in technician mode");
+                let t = w.global::<TechnicianAdapter>();
+                t.set_found(ModelRc::new(VecModel::from(items)));
+                t.set_searched(true);
+                if let Some(me) = me.upgrade() {
+                    *me.found.borrow_mut() = found;
+                }
+            },
+        );
+    }
+
+    fn install(self: &Rc<Self>, index: i32) {
+        let Some(found) = usize::try_from(index)
+            .ok()
+            .and_then(|i| self.found.borrow().get(i).cloned())
+        else {
+            return;
+        };
+        self.with_ui(|_, t| {
+            t.set_import_outcome(TaskOutcome::Working);
+            t.set_import_detail("".into());
+        });
+        let tools = self.tools.clone();
+        let me = Rc::downgrade(self);
+        let kind = found.kind;
+        off_thread(
+            &self.window,
+            "import",
+            move || tools.import(&found),
+            move |w, result| {
+                let t = w.global::<TechnicianAdapter>();
+                let (outcome, detail) = match result {
+                    Ok(said) => (TaskOutcome::Done, said),
+                    Err(ImportFailure::Refused(why)) => (TaskOutcome::Refused, why),
+                    Err(ImportFailure::Failed(why)) => (TaskOutcome::Failed, why),
+                };
+                if outcome != TaskOutcome::Done {
+                    tracing::warn!(detail = %detail, "an import from technician mode installed nothing");
+                }
+                t.set_import_outcome(outcome);
+                t.set_import_detail(detail.into());
+                if let Some(me) = me.upgrade()
+                    && outcome == TaskOutcome::Done
+                {
+                    me.installed(kind);
+                }
+            },
+        );
+    }
+
+    /// After an install or a rollback: the visitor screen uses it from now on.
+    fn installed(self: &Rc<Self>, kind: usb::Kind) {
+        match kind {
+            usb::Kind::Policy => {
+                if let Some(wizard) = &self.parts.wizard {
+                    match self.tools.screening_policy() {
+                        Ok(policy) => wizard.use_policy(policy),
+                        Err(e) => tracing::error!(error = %e, "the new policy cannot be used; the old one screens"),
+                    }
+                }
+            }
+            usb::Kind::SignPack => {
+                if self.parts.media
+                    && let Some(w) = self.window.upgrade()
+                {
+                    let dir = crate::media::pack::active_dir(&self.tools.data_dir);
+                    if let Err(e) = super::media::enable(&w, &dir) {
+                        tracing::error!(error = %e, "the new sign-language pack cannot be played");
+                    }
+                }
+            }
+        }
+        self.show_policy();
+        self.run_checks();
+    }
+
+    /// `kiosk doctor`'s checks, without the devices this process holds.
+    fn run_checks(&self) {
+        self.with_ui(|_, t| t.set_checks_running(true));
+        let tools = self.tools.clone();
+        off_thread(
+            &self.window,
+            "checks",
+            move || (tools.checks)(Devices::InUse),
+            |w, checks| {
+                let rows: Vec<TechnicianCheck> = checks
+                    .into_iter()
+                    .map(|c| TechnicianCheck {
+                        name: c.name.into(),
+                        status: check_status(c.status),
+                        detail: c.detail.into(),
+                    })
+                    .collect();
+                let t = w.global::<TechnicianAdapter>();
+                t.set_checks(ModelRc::new(VecModel::from(rows)));
+                t.set_checks_running(false);
+            },
+        );
+    }
+
+    fn rollback(self: &Rc<Self>, kind: usb::Kind) {
+        self.with_ui(|_, t| {
+            t.set_import_outcome(TaskOutcome::Working);
+            t.set_import_detail("".into());
+        });
+        let tools = self.tools.clone();
+        let me = Rc::downgrade(self);
+        off_thread(
+            &self.window,
+            "rollback",
+            move || match kind {
+                usb::Kind::Policy => tools.rollback_policy(),
+                usb::Kind::SignPack => tools.rollback_sign_pack(),
+            },
+            move |w, result| {
+                let t = w.global::<TechnicianAdapter>();
+                match result {
+                    Ok(()) => {
+                        t.set_import_outcome(TaskOutcome::Done);
+                        if let Some(me) = me.upgrade() {
+                            me.installed(kind);
+                        }
+                    }
+                    Err(e) => {
+                        t.set_import_outcome(TaskOutcome::Failed);
+                        t.set_import_detail(e.into());
+                    }
+                }
+            },
+        );
+    }
+
+    fn switch_language(&self) {
+        let Some(w) = self.window.upgrade() else { return };
+        let next = if super::window_lang(&w) == Lang::En {
+            Lang::ZhCn
+        } else {
+            Lang::En
+        };
+        w.global::<Appearance>().set_language(next.code().into());
+        super::visitor::select_translation(next);
+    }
+
+}
+
+/// The printer thread's report of a test page (false when the report is another job's).
+pub(super) fn on_print_report(window: &KioskWindow, report: &Report) -> bool {
+    let t = window.global::<TechnicianAdapter>();
+    if t.get_test_print_job().as_str() != report.name {
+        return false;
+    }
+    let (state, status, detail) = match &report.outcome {
+        Outcome::Printed { paper_low: false } => {
+            (PrintState::Printed, CheckStatus::Ok, "test page printed".to_owned())
+        }
+        Outcome::Printed { paper_low: true } => (
+            PrintState::Printed,
+            CheckStatus::Warn,
+            "test page printed; paper is running low: have a new roll ready".to_owned(),
+        ),
+        Outcome::Failed(p) => (PrintState::Failed, CheckStatus::Fail, p.to_string()),
+    };
+    t.set_test_print_state(state);
+    t.set_printer_status(status);
+    t.set_printer_detail(detail.into());
+    true
+}
+
+fn minutes_until(until: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> i32 {
+    let seconds = (until - now).num_seconds().max(1);
+    i32::try_from(seconds.unsigned_abs().div_ceil(60)).unwrap_or(i32::MAX)
+}
+
+/// Connects technician mode to the window.
+pub(super) fn wire(window: &KioskWindow, tools: Arc<Toolbox>, parts: Parts) {
+    let t = window.global::<TechnicianAdapter>();
+    t.set_leave_after_seconds(i32::try_from(tools.leave_after.as_secs()).unwrap_or(i32::MAX));
+    let tech = Rc::new(Technician {
+        tools,
+        parts,
+        window: window.as_weak(),
+        pin: RefCell::new(String::new()),
+        taps: RefCell::new(VecDeque::new()),
+        return_to: Cell::new(Screen::Home),
+        found: RefCell::new(Vec::new()),
+        recount: slint::Timer::default(),
+    });
+    // The handlers hold the state; the state holds only a weak reference to the window.
+    let h = tech.clone();
+    t.on_open(move || h.open());
+    let h = tech.clone();
+    t.on_corner_tap(move || h.corner_tap());
+    let h = tech.clone();
+    t.on_pin_key(move |k| h.pin_key(&k));
+    let h = tech.clone();
+    t.on_pin_done(move || h.pin_done());
+    let h = tech.clone();
+    t.on_leave(move || h.leave());
+    let h = tech.clone();
+    t.on_refresh(move || h.refresh());
+    let h = tech.clone();
+    t.on_test_print(move || h.test_print());
+    let h = tech.clone();
+    t.on_test_sound(move || h.test_sound());
+    let h = tech.clone();
+    t.on_set_default_volume(move |v| h.set_default_volume(v));
+    let h = tech.clone();
+    t.on_send_now(move || h.send_now());
+    let h = tech.clone();
+    t.on_retry_dead(move || h.retry_dead());
+    let h = tech.clone();
+    t.on_find_on_usb(move || h.find_on_usb());
+    let h = tech.clone();
+    t.on_install(move |i| h.install(i));
+    let h = tech.clone();
+    t.on_rollback_policy(move || h.rollback(usb::Kind::Policy));
+    let h = tech.clone();
+    t.on_rollback_sign_pack(move || h.rollback(usb::Kind::SignPack));
+    t.on_switch_language(move || tech.switch_language());
+}
