@@ -46,6 +46,7 @@ for path in ./usr/bin/kiosk \
             ./usr/share/legal-aid-kiosk/assets/media/manifest.json \
             ./usr/share/legal-aid-kiosk/assets/policy/guangzhou.toml \
             ./etc/legal-aid-kiosk/config.toml \
+            ./lib/udev/rules.d/99-legal-aid-kiosk-usb.rules \
             /systemd/system/legal-aid-kiosk-serve.service \
             /systemd/system/legal-aid-kiosk-ui.service; do
   grep -qF -- "$path" <<<"$contents" || fail "$path is not in the package"

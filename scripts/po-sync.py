@@ -2,8 +2,9 @@
 """Adds every @tr() string of ui/ to the .po files in assets/lang (with an empty translation) and
 drops strings the UI no longer uses. Translators then fill in msgstr; the test suite fails while
 any zh-CN or ug string is untranslated. English is the source language: its msgstr may stay empty.
-Staff screens mark their strings with a context, @tr("staff" => "…"): those are written with
-msgctxt, need Chinese only (staff choose Chinese or English) and are never spoken."""
+Staff screens and technician mode mark their strings with a context, @tr("staff" => "…") or
+@tr("technician" => "…"): those are written with msgctxt, need Chinese only (staff and
+technicians choose Chinese or English) and are never spoken."""
 import glob, re, sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ DOMAIN = "legal-aid-kiosk"
 LANGS = ["zh-CN", "en", "ug"]
 
 
-STAFF = "staff"
+STAFF = ("staff", "technician")
 QUOTED = r'"((?:[^"\\]|\\.)*)"'
 
 
@@ -84,7 +85,7 @@ def main(seed=None):
             entries.update(seed.get(lang, {}))
         write_po(path, lang, ids, entries)
     def needed(lang, key):
-        return lang == "zh-CN" or key[0] != STAFF
+        return lang == "zh-CN" or key[0] not in STAFF
 
     missing = {}
     for lang in ("zh-CN", "ug"):

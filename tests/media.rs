@@ -280,4 +280,25 @@ fn media_verify_finds_each_defect_and_import_installs_only_a_sound_pack() {
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(out.status.success());
     assert_eq!(r["dir"], data.join("media").to_str().unwrap());
+
+    // A second import keeps the first beside it; rollback swaps them, and a rollback past the
+    // first import is the shipped pack again.
+    let mut newer: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(good.join("manifest.json")).unwrap()).unwrap();
+    newer["source"] = "office recordings, second batch".into();
+    std::fs::write(good.join("manifest.json"), newer.to_string()).unwrap();
+    let source = || pack::Manifest::read(&pack::active_dir(&data)).unwrap().source;
+    let first = source();
+    assert!(kiosk(&data, &["media", "import", good.to_str().unwrap()]).status.success());
+    assert_eq!(source(), "office recordings, second batch");
+    assert!(kiosk(&data, &["media", "rollback"]).status.success());
+    assert_eq!(source(), first);
+    assert!(kiosk(&data, &["media", "rollback"]).status.success());
+    assert_eq!(source(), "office recordings, second batch", "a second rollback undoes the first");
+    std::fs::remove_dir_all(data.join("media-previous")).unwrap();
+    assert!(kiosk(&data, &["media", "rollback"]).status.success());
+    assert_eq!(pack::active_dir(&data), pack::shipped_dir());
+    let out = kiosk(&data, &["media", "rollback"]);
+    assert!(out.status.success(), "back to the import set aside");
+    assert_eq!(pack::active_dir(&data), data.join("media"));
 }

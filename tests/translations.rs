@@ -110,9 +110,10 @@ fn keyed(context: &str, message: &str) -> String {
     format!("{context}\u{4}{message}")
 }
 
-/// The staff console's strings (`@tr("staff" => …)`): staff read Chinese or English only.
+/// The staff console's and technician mode's strings (`@tr("staff" => …)`, `@tr("technician" =>
+/// …)`): staff and technicians read Chinese or English only.
 fn is_staff(key: &str) -> bool {
-    key.starts_with("staff\u{4}")
+    key.starts_with("staff\u{4}") || key.starts_with("technician\u{4}")
 }
 
 fn message(key: &str) -> &str {

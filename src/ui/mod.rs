@@ -19,6 +19,7 @@ pub mod screenshot;
 pub mod session;
 mod speech;
 mod technician;
+mod technician_shots;
 mod visitor;
 mod wizard;
 mod worker;

@@ -188,6 +188,11 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                     wa.set_step(super::wizard::to_slint(deadline));
                     wa.set_step_prompt(deadline.name().into());
                     shot("wizard-question-deadline")?;
+                    // Technician mode, for technicians in Chinese or English.
+                    if lang != Lang::Ug && theme == Theme::Normal {
+                        prepare(&ui, &guide, config, lang, theme, Screen::Home);
+                        super::technician_shots::render(&ui, &mut shot)?;
+                    }
                     // The sign-language panel beside two questions, with a real decoded frame.
                     for (name, screen) in [
                         ("wizard-matter", Screen::WizardMatter),
