@@ -18,6 +18,7 @@ pub mod hall;
 pub mod hall_host;
 pub mod hall_queue;
 pub mod media;
+pub mod pack_install;
 pub mod policy_store;
 pub mod printer;
 pub mod printing;

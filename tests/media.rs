@@ -289,12 +289,20 @@ fn media_verify_finds_each_defect_and_import_installs_only_a_sound_pack() {
     std::fs::write(good.join("manifest.json"), newer.to_string()).unwrap();
     let source = || pack::Manifest::read(&pack::active_dir(&data)).unwrap().source;
     let first = source();
-    assert!(kiosk(&data, &["media", "import", good.to_str().unwrap()]).status.success());
+    assert!(
+        kiosk(&data, &["media", "import", good.to_str().unwrap()])
+            .status
+            .success()
+    );
     assert_eq!(source(), "office recordings, second batch");
     assert!(kiosk(&data, &["media", "rollback"]).status.success());
     assert_eq!(source(), first);
     assert!(kiosk(&data, &["media", "rollback"]).status.success());
-    assert_eq!(source(), "office recordings, second batch", "a second rollback undoes the first");
+    assert_eq!(
+        source(),
+        "office recordings, second batch",
+        "a second rollback undoes the first"
+    );
     std::fs::remove_dir_all(data.join("media-previous")).unwrap();
     assert!(kiosk(&data, &["media", "rollback"]).status.success());
     assert_eq!(pack::active_dir(&data), pack::shipped_dir());

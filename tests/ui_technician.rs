@@ -14,8 +14,8 @@ mod ui;
 use common::fake_printer::{Condition, FakePrinter};
 use kiosk::config::Config;
 use kiosk::ui::{
-    CheckStatus, Nav, PinProblem, PrintState, Screen, Settings, TaskOutcome, TechnicianAdapter, WizardAdapter,
-    WizardStep,
+    CheckStatus, Nav, PinProblem, PrintState, Screen, Settings, TaskOutcome, TechnicianAdapter,
+    WizardAdapter, WizardStep,
 };
 use slint::platform::Key;
 use slint::{ComponentHandle, Model};
@@ -38,7 +38,10 @@ fn adapter(k: &Kiosk) -> TechnicianAdapter<'_> {
 
 fn wait_for(k: &Kiosk, what: &str, cond: impl Fn(&TechnicianAdapter) -> bool + 'static) {
     let w = k.ui.window.as_weak();
-    let met = wait_until(move || w.upgrade().is_some_and(|w| cond(&w.global::<TechnicianAdapter>())));
+    let met = wait_until(move || {
+        w.upgrade()
+            .is_some_and(|w| cond(&w.global::<TechnicianAdapter>()))
+    });
     assert!(met, "technician mode: {what} did not happen");
 }
 
@@ -75,7 +78,9 @@ fn technician_mode_from_the_corner_to_a_policy_import_and_back() {
     config.printer.device = Some(fake.device.clone());
     config.technician.pin_hash = Some(kiosk::staff::hash_pin(PIN).unwrap());
     let roots = vec![usb.path().to_path_buf()];
-    let k = kiosk_for_technician(config, true, hall_clock(), move |tools| tools.import_roots = roots);
+    let k = kiosk_for_technician(config, true, hall_clock(), move |tools| {
+        tools.import_roots = roots
+    });
     assert!(!asks_household_size(&k), "no standard covers the test's day yet");
 
     // Four taps in the corner are nothing; the fifth within three seconds asks for the PIN.
@@ -87,7 +92,12 @@ fn technician_mode_from_the_corner_to_a_policy_import_and_back() {
     assert_eq!(screen(&k), Screen::TechnicianPin);
 
     // A wrong PIN on the screen's keys: refused, with the attempts left; nothing of it shown.
-    for key in ["technician-key-1", "technician-key-1", "technician-key-1", "technician-key-1"] {
+    for key in [
+        "technician-key-1",
+        "technician-key-1",
+        "technician-key-1",
+        "technician-key-1",
+    ] {
         tap(&k, key);
     }
     assert_eq!(adapter(&k).get_pin_dots(), "●●●●");
@@ -101,20 +111,33 @@ fn technician_mode_from_the_corner_to_a_policy_import_and_back() {
     type_keys(&k, PIN);
     press(&k, Key::Return);
     wait_for_screen(&k, Screen::Technician);
-    wait_for(&k, "the checks", |t| t.get_checks().row_count() > 5 && !t.get_checks_running());
+    wait_for(&k, "the checks", |t| {
+        t.get_checks().row_count() > 5 && !t.get_checks_running()
+    });
     let checks: Vec<_> = adapter(&k).get_checks().iter().collect();
     let status_of = |name: &str| checks.iter().find(|c| c.name == name).map(|c| c.status);
     assert_eq!(status_of("database"), Some(CheckStatus::Ok), "{checks:?}");
-    assert_eq!(status_of("policy"), Some(CheckStatus::Warn), "no standard covers today");
-    assert!(status_of("printer").is_none(), "the print thread holds the port: not opened twice");
+    assert_eq!(
+        status_of("policy"),
+        Some(CheckStatus::Warn),
+        "no standard covers today"
+    );
+    assert!(
+        status_of("printer").is_none(),
+        "the print thread holds the port: not opened twice"
+    );
     find(&k, "technician-check-database");
-    wait_for(&k, "the printer's status", |t| t.get_printer_status() == CheckStatus::Ok);
+    wait_for(&k, "the printer's status", |t| {
+        t.get_printer_status() == CheckStatus::Ok
+    });
     assert_eq!(adapter(&k).get_terminal(), "kiosk-1");
 
     // A test page, through the print thread, decoded by the fake printer.
     tap(&k, "technician-page-1");
     tap(&k, "technician-test-print");
-    wait_for(&k, "the test page", |t| t.get_test_print_state() == PrintState::Printed);
+    wait_for(&k, "the test page", |t| {
+        t.get_test_print_state() == PrintState::Printed
+    });
     let printed = fake.take();
     assert!(
         printed.texts().iter().any(|t| t.contains("TEST PAGE")),
@@ -124,7 +147,9 @@ fn technician_mode_from_the_corner_to_a_policy_import_and_back() {
 
     // The default volume: one step up, written to the provisioning file.
     tap(&k, "technician-volume-up");
-    wait_for(&k, "the volume saved", |t| t.get_volume_outcome() == TaskOutcome::Done);
+    wait_for(&k, "the volume saved", |t| {
+        t.get_volume_outcome() == TaskOutcome::Done
+    });
     let saved = Config::from_file(&k.dir.path().join("config.toml")).unwrap();
     assert_eq!(saved.kiosk.default_volume, 6);
 
@@ -133,14 +158,26 @@ fn technician_mode_from_the_corner_to_a_policy_import_and_back() {
     let folder = usb.path().join("HALL-STICK").join("legal-aid-kiosk");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(folder.join("policy-2026.toml"), YEARLY).unwrap();
-    std::fs::write(folder.join("policy-typo.toml"), YEARLY.replace("basis =", "bassis =")).unwrap();
+    std::fs::write(
+        folder.join("policy-typo.toml"),
+        YEARLY.replace("basis =", "bassis ="),
+    )
+    .unwrap();
     tap(&k, "technician-find");
-    wait_for(&k, "the search", |t| t.get_searched() && t.get_found().row_count() == 2);
-    let found: Vec<_> = adapter(&k).get_found().iter().map(|f| f.path.to_string()).collect();
+    wait_for(&k, "the search", |t| {
+        t.get_searched() && t.get_found().row_count() == 2
+    });
+    let found: Vec<_> = adapter(&k)
+        .get_found()
+        .iter()
+        .map(|f| f.path.to_string())
+        .collect();
     assert!(found[1].ends_with("policy-typo.toml"), "{found:?}");
 
     tap(&k, "technician-install-1");
-    wait_for(&k, "the refusal", |t| t.get_import_outcome() == TaskOutcome::Refused);
+    wait_for(&k, "the refusal", |t| {
+        t.get_import_outcome() == TaskOutcome::Refused
+    });
     let why = adapter(&k).get_import_detail().to_string();
     assert!(why.contains("bassis"), "{why}");
     assert!(
@@ -160,7 +197,9 @@ fn technician_mode_from_the_corner_to_a_policy_import_and_back() {
         .map(|s| s.to_string())
         .collect();
     assert!(
-        standards.iter().any(|s| s.contains("2026-03-01") && s.contains("2600")),
+        standards
+            .iter()
+            .any(|s| s.contains("2026-03-01") && s.contains("2600")),
         "{standards:?}"
     );
 
@@ -168,7 +207,10 @@ fn technician_mode_from_the_corner_to_a_policy_import_and_back() {
     tap(&k, "technician-leave");
     wait_for_screen(&k, Screen::Home);
     assert_eq!(k.ui.window.global::<Settings>().get_volume(), 6);
-    assert!(asks_household_size(&k), "the imported standard screens without a restart");
+    assert!(
+        asks_household_size(&k),
+        "the imported standard screens without a restart"
+    );
 
     // Ctrl+Alt+T opens the PIN screen from the keyboard; Escape leaves it.
     chord(&k, &[Key::Control.into(), Key::Alt.into(), "t".into()]);

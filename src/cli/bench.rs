@@ -306,7 +306,7 @@ fn speech(ctx: &Context, calls: u32) -> CmdResult {
     let fail = |e: String| Failure::failed(e);
     let (config, _) = ctx.load_config()?;
     let start = Instant::now();
-    let (store, errors) = ClipStore::load(&config.speech.voice_dir(), &Voice::ALL);
+    let (store, errors) = ClipStore::load(&config.speech.voice_dir_in(&ctx.data_dir), &Voice::ALL);
     if let Some(e) = errors.first() {
         return Err(fail(e.to_string()));
     }

@@ -125,7 +125,7 @@ pub fn run_evaluator(ctx: &Context, args: EvaluatorArgs) -> CmdResult {
             "cannot open the rating screen: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)?"
         ))
     })?;
-    let speech = crate::speech::SpeechService::for_config(&config);
+    let speech = crate::speech::SpeechService::for_config(&config, &ctx.data_dir);
     let run = crate::ui::evaluator::start_rating_screen(
         &window,
         crate::ui::evaluator::EvaluatorOptions {

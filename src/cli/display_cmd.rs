@@ -46,7 +46,7 @@ pub(crate) fn start_feed(ctx: &Context, config: &Config, window: &DisplayWindow)
     let announce: Option<Box<dyn Fn(crate::speech::service::Command) + Send>> =
         (config.terminal.role == Role::Display && config.speech.announces_calls(Role::Display)).then(|| {
             // The call voices and every ticket language's (a Uyghur ticket is also called in Uyghur).
-            let speech = SpeechService::for_config(config);
+            let speech = SpeechService::for_config(config, &ctx.data_dir);
             Box::new(move |c| speech.send(c)) as Box<dyn Fn(_) + Send>
         });
     tracing::info!(announcing = announce.is_some(), "calling display starting");

@@ -5,8 +5,8 @@ use super::{CmdResult, Context, Failure, print_json};
 use crate::config::{Config, ConfigSource};
 use crate::policy_store::{PolicySource, PolicyStore};
 use crate::store::Store;
-use chrono::{DateTime, Datelike, Utc};
 use crate::technician::health::{Check, Devices, Status, check};
+use chrono::{DateTime, Datelike, Utc};
 use std::path::Path;
 
 /// The clock of a terminal that lost its battery reads 1970 or the firmware's build year.
@@ -79,7 +79,7 @@ pub(crate) fn checks(ctx: &Context, devices: Devices) -> Vec<Check> {
         if devices == Devices::Probe {
             checks.push(printer(config, &ctx.data_dir));
         }
-        checks.push(audio(config, devices));
+        checks.push(audio(config, &ctx.data_dir, devices));
     }
     checks.push(media(&ctx.data_dir));
     checks.push(agency(ctx));
@@ -208,8 +208,8 @@ fn hall_link(ctx: &Context, config: &Config) -> Check {
 }
 
 /// The sound card and the voice packs. Without either the kiosk works, silently: a warning.
-fn audio(config: &Config, devices: Devices) -> Check {
-    use crate::speech::{Voice, catalogue, pack};
+fn audio(config: &Config, data_dir: &Path, devices: Devices) -> Check {
+    use crate::speech::{catalogue, pack};
     if !config.speech.enabled {
         return check(
             "audio",
@@ -217,11 +217,8 @@ fn audio(config: &Config, devices: Devices) -> Check {
             "speech is switched off (speech.enabled = false)",
         );
     }
-    let root = config.speech.voice_dir();
-    let mut voices = vec![Voice::Zh, Voice::En, Voice::Ug];
-    voices.extend(config.speech.call_languages.iter().copied());
-    voices.sort();
-    voices.dedup();
+    let root = config.speech.voice_dir_in(data_dir);
+    let voices = crate::speech::service::voices_for(config);
     let mut problems = Vec::new();
     for voice in voices {
         let dir = root.join(voice.code());
@@ -251,7 +248,11 @@ fn audio(config: &Config, devices: Devices) -> Check {
     }
     if devices == Devices::InUse {
         return if problems.is_empty() {
-            check("audio", Status::Ok, format!("voice packs in {} complete", root.display()))
+            check(
+                "audio",
+                Status::Ok,
+                format!("voice packs in {} complete", root.display()),
+            )
         } else {
             check("audio", Status::Warn, problems.join("; "))
         };

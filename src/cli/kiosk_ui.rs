@@ -93,7 +93,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
             None
         }
     };
-    let speech = crate::speech::SpeechService::for_config(&config);
+    let speech = crate::speech::SpeechService::for_config(&config, &ctx.data_dir);
     // On a hall host this process also carries out the host's duties (or stands by while a
     // `kiosk serve` does); calls come out of the kiosk's own speakers, pausing its guide.
     let host = match &mode {
@@ -173,7 +173,10 @@ fn technician_tools(ctx: &Context, config: Arc<Config>) -> crate::technician::To
     let mut tools = crate::technician::Toolbox::new(config, &ctx.data_dir, ctx.clock.clone());
     let here = ctx.clone();
     tools.checks = Box::new(move |devices| super::doctor::checks(&here, devices));
-    let path = ctx.config_path.clone().unwrap_or_else(|| ctx.default_config.clone());
+    let path = ctx
+        .config_path
+        .clone()
+        .unwrap_or_else(|| ctx.default_config.clone());
     tools.save_volume = Box::new(move |level| {
         if !crate::fsutil::something_at(&path) {
             return Err(format!(

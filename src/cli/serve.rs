@@ -40,7 +40,7 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> CmdResult {
     let announcer = config
         .speech
         .announces_calls(config.terminal.role)
-        .then(|| crate::speech::SpeechService::for_config(&config));
+        .then(|| crate::speech::SpeechService::for_config(&config, &ctx.data_dir));
     let api = crate::hall_host::hall_api_options(&ctx.data_dir, &config, args.listen, args.public_listen);
     let host = HallHost::start(HostOptions {
         api,

@@ -76,7 +76,7 @@ pub fn run(ctx: &Context, args: SpeakArgs) -> CmdResult {
         return print_json(&specs);
     }
     if args.check {
-        return check(&config, args.json);
+        return check(&config, &ctx.data_dir, args.json);
     }
     let out = args
         .out
@@ -111,7 +111,7 @@ pub fn run(ctx: &Context, args: SpeakArgs) -> CmdResult {
             "say what to render: --announce NUMBER --counter N, or --screen ID --lang L",
         ));
     };
-    let (store, errors) = ClipStore::load(&config.speech.voice_dir(), &voices);
+    let (store, errors) = ClipStore::load(&config.speech.voice_dir_in(&ctx.data_dir), &voices);
     if let Some(e) = errors.first() {
         return Err(Failure::failed(e.to_string()));
     }
@@ -160,8 +160,8 @@ pub fn run(ctx: &Context, args: SpeakArgs) -> CmdResult {
     }
 }
 
-fn check(config: &crate::config::Config, json: bool) -> CmdResult {
-    let root = config.speech.voice_dir();
+fn check(config: &crate::config::Config, data_dir: &std::path::Path, json: bool) -> CmdResult {
+    let root = config.speech.voice_dir_in(data_dir);
     let reports: Vec<PackReport> = Voice::ALL
         .iter()
         .map(|&voice| {

@@ -217,6 +217,17 @@ impl SpeechConfig {
             .clone()
             .unwrap_or_else(|| crate::assets::shipped("voice"))
     }
+
+    /// The voice packs this terminal speaks with: the configured ones, else those a technician
+    /// imported into `<data-dir>/voice`, else the shipped ones.
+    pub fn voice_dir_in(&self, data_dir: &Path) -> PathBuf {
+        let imported = crate::speech::pack::imported_dir(data_dir);
+        match &self.voice_dir {
+            Some(dir) => dir.clone(),
+            None if crate::fsutil::something_at(&imported) => imported,
+            None => crate::assets::shipped("voice"),
+        }
+    }
 }
 
 /// How the visitor screen behaves.

@@ -3,6 +3,7 @@
 //! installs a pack only when it verifies.
 
 use super::decode;
+use crate::pack_install::{self, Staging};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -133,7 +134,11 @@ impl VerifyReport {
 
     /// Each defect in a line: what is wrong, then the clip or entry.
     pub fn problems(&self) -> Vec<String> {
-        let mut all: Vec<String> = self.manifest_error.iter().map(|e| format!("manifest: {e}")).collect();
+        let mut all: Vec<String> = self
+            .manifest_error
+            .iter()
+            .map(|e| format!("manifest: {e}"))
+            .collect();
         let lists = [
             ("bad entry", &self.bad_entries),
             ("missing file", &self.missing_files),
@@ -274,6 +279,15 @@ pub fn verify(dir: &Path) -> VerifyReport {
     r
 }
 
+/// Puts the pack an import replaced back in use (`pack_install::roll_back`).
+pub fn rollback(target: &Path) -> Result<(), String> {
+    pack_install::roll_back(target, "sign-language pack")
+}
+
+pub fn can_roll_back(target: &Path) -> bool {
+    pack_install::can_roll_back(target)
+}
+
 /// Installs a verified pack into `target` (replacing what was there as a whole: a half-copied
 /// pack is never in use). Returns the report; on any defect nothing is changed and no staging
 /// folder is left behind. Each file is checked again after copying, since a USB stick can change
@@ -310,94 +324,8 @@ pub fn import(from: &Path, target: &Path) -> Result<VerifyReport, Box<VerifyRepo
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| fail(e.to_string()))?;
     std::fs::write(staging.path.join(MANIFEST), text)
         .map_err(|e| fail(format!("cannot write the manifest: {e}")))?;
-    // The pack replaced is kept whole beside it, for `rollback`.
-    let old = previous_dir_of(target);
-    if crate::fsutil::something_at(target) {
-        let _ = std::fs::remove_dir_all(&old);
-        std::fs::rename(target, &old)
-            .map_err(|e| fail(format!("cannot replace {}: {e}", target.display())))?;
-    }
     staging
-        .install(target)
+        .install_keeping_previous(target)
         .map_err(|e| fail(format!("cannot install {}: {e}", target.display())))?;
     Ok(report)
-}
-
-/// Where the pack an import replaced is kept.
-fn previous_dir_of(target: &Path) -> PathBuf {
-    let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push("-previous");
-    target.with_file_name(name)
-}
-
-/// Whether `rollback` has something to go back to: an earlier import, or the shipped pack.
-pub fn can_roll_back(target: &Path) -> bool {
-    crate::fsutil::something_at(target) || crate::fsutil::something_at(&previous_dir_of(target))
-}
-
-/// Puts the pack an import replaced back in use (the one rolled back from is kept in its place,
-/// so a second rollback undoes the first). When the first import replaced the shipped pack, the
-/// shipped one is in use again.
-pub fn rollback(target: &Path) -> Result<(), String> {
-    let previous = previous_dir_of(target);
-    let swap = previous.with_extension("swap");
-    let io = |what: &str, e: std::io::Error| format!("cannot {what}: {e}");
-    match (
-        crate::fsutil::something_at(target),
-        crate::fsutil::something_at(&previous),
-    ) {
-        (false, false) => Err("no sign-language pack was imported: the shipped one is in use".into()),
-        (true, false) => std::fs::rename(target, &previous).map_err(|e| io("set the imported pack aside", e)),
-        (false, true) => std::fs::rename(&previous, target).map_err(|e| io("restore the earlier pack", e)),
-        (true, true) => {
-            let _ = std::fs::remove_dir_all(&swap);
-            std::fs::rename(target, &swap).map_err(|e| io("set the imported pack aside", e))?;
-            std::fs::rename(&previous, target).map_err(|e| io("restore the earlier pack", e))?;
-            std::fs::rename(&swap, &previous).map_err(|e| io("keep the pack rolled back from", e))
-        }
-    }
-}
-
-/// The folder an import is copied into; removed unless it was installed.
-struct Staging {
-    path: PathBuf,
-    installed: std::cell::Cell<bool>,
-}
-
-impl Staging {
-    fn create(path: PathBuf) -> std::io::Result<Staging> {
-        if crate::fsutil::something_at(&path) {
-            std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path))?;
-        }
-        std::fs::create_dir(&path)?;
-        Ok(Staging {
-            path,
-            installed: std::cell::Cell::new(false),
-        })
-    }
-
-    /// Copies a regular file (never a link or a device) into the staging folder as `name`.
-    fn copy_in(&self, from: &Path, name: &str) -> std::io::Result<()> {
-        let mut source = crate::fsutil::open_regular(from)?;
-        let mut copy = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(self.path.join(name))?;
-        std::io::copy(&mut (&mut source).take(crate::fsutil::CLIP_LIMIT), &mut copy)?;
-        copy.sync_all()
-    }
-
-    fn install(&self, target: &Path) -> std::io::Result<()> {
-        std::fs::rename(&self.path, target)?;
-        self.installed.set(true);
-        Ok(())
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.installed.get() {
-            let _ = std::fs::remove_dir_all(&self.path);
-        }
-    }
 }

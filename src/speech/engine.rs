@@ -59,6 +59,11 @@ impl Speaker {
         &self.store
     }
 
+    /// Speaks from `store` from now on (voice packs installed while running).
+    pub fn use_store(&mut self, store: Arc<ClipStore>) {
+        self.store = store;
+    }
+
     fn current_guide(&self) -> Arc<Player> {
         match self.guide.lock() {
             Ok(g) => g.clone(),

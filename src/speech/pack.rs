@@ -307,3 +307,68 @@ pub fn check(dir: &Path, required: &[ClipSpec]) -> Result<PackCheck, PackError> 
     }
     Ok(result)
 }
+
+/// Where voice packs a technician imported are kept: `<data-dir>/voice/<voice>/`.
+pub fn imported_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("voice")
+}
+
+/// Installs the voice packs in `from` (a folder of `<voice>/manifest.json` packs) into `target`,
+/// whole or not at all: each of `needed` must be there with every clip it requires, and every
+/// clip must decode. The packs replaced are kept for `crate::pack_install::roll_back`. Returns
+/// the number of clips installed.
+pub fn import(from: &Path, target: &Path, needed: &[(Voice, Vec<ClipSpec>)]) -> Result<usize, String> {
+    let mut problems = Vec::new();
+    let mut manifests = Vec::new();
+    for (voice, required) in needed {
+        let dir = from.join(voice.code());
+        match check(&dir, required) {
+            Err(e) => problems.push(e.to_string()),
+            Ok(c) => {
+                problems.extend(c.missing.iter().map(|m| format!("{voice}: no clip for {m}")));
+                problems.extend(c.undecodable.iter().map(|u| format!("{voice}: {u}")));
+            }
+        }
+        match read_manifest(&dir) {
+            Ok(m) => manifests.push((*voice, m)),
+            Err(_) => continue,
+        }
+    }
+    for (voice, manifest) in &manifests {
+        if manifest.voice != *voice {
+            problems.push(format!(
+                "{voice}: the manifest says it is the {} pack",
+                manifest.voice
+            ));
+        }
+        for entry in &manifest.clips {
+            let plain = Path::new(&entry.file).components().count() == 1
+                && !entry.file.starts_with('.')
+                && !entry.file.contains('/');
+            if !plain {
+                problems.push(format!("{voice}: {:?} is not a plain file name", entry.file));
+            }
+        }
+    }
+    if let Some(first) = problems.first() {
+        return Err(format!("{} problem(s), the first: {first}", problems.len()));
+    }
+    let parent = target.parent().unwrap_or(Path::new("."));
+    let staging = crate::pack_install::Staging::create(parent.join(".voice-import"))
+        .map_err(|e| format!("cannot prepare the import: {e}"))?;
+    let mut clips = 0;
+    for (voice, manifest) in &manifests {
+        let code = voice.code();
+        let files = manifest.clips.iter().map(|c| c.file.as_str()).chain([MANIFEST]);
+        for file in files {
+            staging
+                .copy_in(&from.join(code).join(file), &format!("{code}/{file}"))
+                .map_err(|e| format!("cannot copy {code}/{file}: {e}"))?;
+        }
+        clips += manifest.clips.len();
+    }
+    staging
+        .install_keeping_previous(target)
+        .map_err(|e| format!("cannot install {}: {e}", target.display()))?;
+    Ok(clips)
+}

@@ -19,6 +19,8 @@ pub enum Command {
     Silence,
     Volume(i32),
     Announce(Vec<Part>),
+    /// Load the voice packs in this folder and speak with them (after a technician's import).
+    UseVoices(PathBuf),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +39,15 @@ pub struct SpeechOptions {
     pub voice_dir: PathBuf,
     pub voices: Vec<Voice>,
     pub call_volume: i32,
+}
+
+/// The voices a terminal speaks: the three screen languages and the hall's call languages.
+pub fn voices_for(config: &crate::config::Config) -> Vec<Voice> {
+    let mut voices = vec![Voice::Zh, Voice::En, Voice::Ug];
+    voices.extend(config.speech.call_languages.iter().copied());
+    voices.sort();
+    voices.dedup();
+    voices
 }
 
 #[derive(Clone)]
@@ -71,20 +82,22 @@ impl SpeechService {
     }
 
     /// The speech thread for a provisioned terminal: the screen voices and the call voices.
-    pub fn for_config(config: &crate::config::Config) -> SpeechService {
+    pub fn for_config(config: &crate::config::Config, data_dir: &std::path::Path) -> SpeechService {
         if !config.speech.enabled {
             return SpeechService::off();
         }
-        let mut voices = vec![Voice::Zh, Voice::En, Voice::Ug];
-        voices.extend(config.speech.call_languages.iter().copied());
-        Self::with_voices(config, voices)
+        Self::with_voices(config, data_dir, voices_for(config))
     }
 
-    fn with_voices(config: &crate::config::Config, mut voices: Vec<Voice>) -> SpeechService {
+    fn with_voices(
+        config: &crate::config::Config,
+        data_dir: &std::path::Path,
+        mut voices: Vec<Voice>,
+    ) -> SpeechService {
         voices.sort();
         voices.dedup();
         let options = SpeechOptions {
-            voice_dir: config.speech.voice_dir(),
+            voice_dir: config.speech.voice_dir_in(data_dir),
             voices,
             call_volume: i32::from(config.speech.call_volume),
         };
@@ -195,6 +208,16 @@ fn run(options: SpeechOptions, rx: Receiver<Command>, status: Arc<Mutex<SpeechSt
     let mut speaker = Speaker::new(device.mixer(), Arc::new(store));
     speaker.set_call_volume(options.call_volume);
     for command in rx {
+        if let Command::UseVoices(dir) = &command {
+            let (store, errors) = ClipStore::load(dir, &options.voices);
+            if errors.is_empty() {
+                tracing::info!(dir = %dir.display(), "speaking with newly installed voice packs");
+                speaker.use_store(Arc::new(store));
+            } else {
+                tracing::error!(dir = %dir.display(), errors = errors.len(), "the new voice packs cannot be loaded; the old ones speak");
+            }
+            continue;
+        }
         crate::supervise::guarded("speech", "command", || apply(&mut speaker, command));
     }
 }
@@ -211,5 +234,7 @@ pub fn apply(speaker: &mut Speaker, command: Command) {
         Command::Silence => speaker.silence_guide(),
         Command::Volume(v) => speaker.set_volume(v),
         Command::Announce(parts) => speaker.announce(&parts),
+        // Handled by the speech thread itself, which knows which voices to load.
+        Command::UseVoices(_) => {}
     }
 }

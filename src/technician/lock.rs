@@ -22,8 +22,12 @@ pub struct LockState {
 pub enum Verdict {
     Open,
     /// Wrong; this many attempts are left before the lockout.
-    Wrong { left: u32 },
-    Locked { until: DateTime<Utc> },
+    Wrong {
+        left: u32,
+    },
+    Locked {
+        until: DateTime<Utc>,
+    },
     /// No technician PIN is provisioned: the mode cannot be opened on this terminal.
     NoPin,
 }
@@ -146,7 +150,11 @@ mod tests {
         }
         let until = at(10);
         assert_eq!(s.attempt(false, at(0)), Verdict::Locked { until });
-        assert_eq!(s.attempt(true, at(9)), Verdict::Locked { until }, "the right PIN waits too");
+        assert_eq!(
+            s.attempt(true, at(9)),
+            Verdict::Locked { until },
+            "the right PIN waits too"
+        );
         assert_eq!(s.attempt(true, at(10)), Verdict::Open);
         assert_eq!(s, LockState::default());
     }
@@ -176,6 +184,9 @@ mod tests {
 
         std::fs::write(dir.path().join(FILE), "not json").unwrap();
         assert!(matches!(again.try_pin("1111", at(20)), Verdict::Locked { .. }));
-        assert_eq!(PinGate::new(None, dir.path()).try_pin("4321", at(0)), Verdict::NoPin);
+        assert_eq!(
+            PinGate::new(None, dir.path()).try_pin("4321", at(0)),
+            Verdict::NoPin
+        );
     }
 }

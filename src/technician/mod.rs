@@ -86,7 +86,10 @@ impl Toolbox {
             .outbox_store()?
             .write(|tx| outbox::retry_dead(tx, now))
             .map_err(|e| format!("the outbox cannot be written: {e}"))?;
-        tracing::info!(requeued = n, "dead letters put back in the outbox from technician mode");
+        tracing::info!(
+            requeued = n,
+            "dead letters put back in the outbox from technician mode"
+        );
         Ok(n)
     }
 
@@ -101,8 +104,7 @@ impl Toolbox {
         let source = match source {
             PolicySource::Shipped => "shipped with the program".to_owned(),
             PolicySource::Installed {
-                provenance: Some(p),
-                ..
+                provenance: Some(p), ..
             } => format!("imported {} from {}", p.imported_at, p.imported_from),
             PolicySource::Installed { file, .. } => format!("installed in {}", file.display()),
         };
@@ -150,6 +152,17 @@ impl Toolbox {
                 tracing::info!(dir = %found.path.display(), "sign-language pack imported from technician mode");
                 Ok(format!("sign-language pack installed: {} clips", report.clips))
             }
+            usb::Kind::VoicePacks => {
+                let needed: Vec<_> = crate::speech::service::voices_for(&self.config)
+                    .into_iter()
+                    .map(|v| (v, crate::speech::catalogue::required(v, &self.config)))
+                    .collect();
+                let target = crate::speech::pack::imported_dir(&self.data_dir);
+                let clips = crate::speech::pack::import(&found.path, &target, &needed)
+                    .map_err(ImportFailure::Refused)?;
+                tracing::info!(dir = %found.path.display(), clips, "voice packs imported from technician mode");
+                Ok(format!("voice packs installed: {clips} clips"))
+            }
         }
     }
 
@@ -159,10 +172,25 @@ impl Toolbox {
         Ok(())
     }
 
-    pub fn rollback_sign_pack(&self) -> Result<(), String> {
-        crate::media::pack::rollback(&crate::media::pack::imported_dir(&self.data_dir))?;
-        tracing::info!("sign-language pack rolled back from technician mode");
+    /// Goes back to the sign-language pack or voice packs an import replaced.
+    pub fn rollback_pack(&self, kind: usb::Kind) -> Result<(), String> {
+        match kind {
+            usb::Kind::Policy => return self.rollback_policy(),
+            usb::Kind::SignPack => {
+                crate::media::pack::rollback(&crate::media::pack::imported_dir(&self.data_dir))?
+            }
+            usb::Kind::VoicePacks => crate::pack_install::roll_back(
+                &crate::speech::pack::imported_dir(&self.data_dir),
+                "voice packs",
+            )?,
+        }
+        tracing::info!(?kind, "pack rolled back from technician mode");
         Ok(())
+    }
+
+    /// The voice packs to speak with now (after an install or a rollback).
+    pub fn voice_dir(&self) -> PathBuf {
+        self.config.speech.voice_dir_in(&self.data_dir)
     }
 
     /// The screening policy to screen with now (after an import or a rollback).

@@ -1,6 +1,6 @@
 //! What a technician brings on a USB stick: a `legal-aid-kiosk` folder at the top of the stick
-//! holding `policy*.toml` (a screening policy) and `sign-language/` (a sign-language pack with
-//! its `manifest.json`). Sticks are looked for where Debian mounts them (`/media/<label>`,
+//! holding `policy*.toml` (a screening policy), `sign-language/` (a sign-language pack with its
+//! `manifest.json`) and `voice/` (voice packs, `voice/<zh|yue|en|ug>/manifest.json`). Sticks are looked for where Debian mounts them (`/media/<label>`,
 //! `/media/<user>/<label>`, `/run/media/<user>/<label>`, `/mnt`); nothing else is read.
 
 use std::path::{Path, PathBuf};
@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 /// The folder on the stick that holds what is meant for the terminals.
 pub const FOLDER: &str = "legal-aid-kiosk";
 pub const SIGN_PACK: &str = "sign-language";
+pub const VOICE_PACKS: &str = "voice";
 
 pub fn default_roots() -> Vec<PathBuf> {
     ["/media", "/run/media", "/mnt"].map(PathBuf::from).to_vec()
@@ -17,6 +18,7 @@ pub fn default_roots() -> Vec<PathBuf> {
 pub enum Kind {
     Policy,
     SignPack,
+    VoicePacks,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +80,15 @@ fn in_folder(folder: &Path) -> Vec<Found> {
                 kind: Kind::SignPack,
                 path,
             });
+        } else if name == VOICE_PACKS
+            && subfolders(&path)
+                .iter()
+                .any(|v| v.join(crate::speech::pack::MANIFEST).is_file())
+        {
+            found.push(Found {
+                kind: Kind::VoicePacks,
+                path,
+            });
         }
     }
     found
@@ -97,6 +108,10 @@ mod tests {
         std::fs::write(on_label.join("policy-2027.toml"), "").unwrap();
         std::fs::write(on_label.join("notes.toml"), "").unwrap();
         std::fs::write(on_user.join(SIGN_PACK).join("manifest.json"), "{}").unwrap();
+        std::fs::create_dir_all(on_user.join(VOICE_PACKS).join("ug")).unwrap();
+        std::fs::write(on_user.join(VOICE_PACKS).join("ug").join("manifest.json"), "{}").unwrap();
+        // A voice folder without a pack in it is not offered.
+        std::fs::create_dir_all(on_label.join(VOICE_PACKS).join("zh")).unwrap();
         // Too deep: not a mount point.
         let deep = root.path().join("a").join("b").join("c").join(FOLDER);
         std::fs::create_dir_all(&deep).unwrap();
@@ -113,6 +128,10 @@ mod tests {
                 Found {
                     kind: Kind::SignPack,
                     path: on_user.join(SIGN_PACK)
+                },
+                Found {
+                    kind: Kind::VoicePacks,
+                    path: on_user.join(VOICE_PACKS)
                 },
             ]
         );

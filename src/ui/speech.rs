@@ -221,6 +221,11 @@ impl Guide {
         self.default_volume.set(level.clamp(0, 10));
     }
 
+    /// Speaks with the voice packs in `dir` from now on (installed by a technician).
+    pub(super) fn use_voices(&self, dir: std::path::PathBuf) {
+        self.send(Command::UseVoices(dir));
+    }
+
     /// Stops talking and forgets what the screens reported (technician mode says nothing).
     pub(super) fn silence(&self) {
         *self.heard.borrow_mut() = Heard::default();

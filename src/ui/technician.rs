@@ -100,7 +100,10 @@ fn check_status(status: health::Status) -> CheckStatus {
 
 fn strings(items: impl IntoIterator<Item = String>) -> ModelRc<slint::SharedString> {
     ModelRc::new(VecModel::from(
-        items.into_iter().map(Into::into).collect::<Vec<slint::SharedString>>(),
+        items
+            .into_iter()
+            .map(Into::into)
+            .collect::<Vec<slint::SharedString>>(),
     ))
 }
 
@@ -313,7 +316,9 @@ impl Technician {
     }
 
     fn test_print(&self) {
-        let Some(printing) = &self.parts.visitor.printing else { return };
+        let Some(printing) = &self.parts.visitor.printing else {
+            return;
+        };
         let job = crate::printing::test_page_job(&self.tools.config, self.tools.clock.now());
         self.with_ui(|_, t| {
             t.set_test_print_job(job.name.as_str().into());
@@ -330,7 +335,9 @@ impl Technician {
                 CheckStatus::NotConfigured,
                 "speech is switched off (speech.enabled = false)".to_owned(),
             ),
-            Some(SpeechStatus::Starting) => (CheckStatus::Warn, "the voice packs are still loading".to_owned()),
+            Some(SpeechStatus::Starting) => {
+                (CheckStatus::Warn, "the voice packs are still loading".to_owned())
+            }
             Some(SpeechStatus::Ready { clips, seconds }) => (
                 CheckStatus::Ok,
                 format!("sound output open; {clips} clips loaded ({seconds:.0} s of speech)"),
@@ -420,11 +427,12 @@ impl Technician {
 
     fn recount_later(self: &Rc<Self>) {
         let me = Rc::downgrade(self);
-        self.recount.start(slint::TimerMode::SingleShot, RECOUNT_AFTER, move || {
-            if let Some(me) = me.upgrade() {
-                me.count_outbox();
-            }
-        });
+        self.recount
+            .start(slint::TimerMode::SingleShot, RECOUNT_AFTER, move || {
+                if let Some(me) = me.upgrade() {
+                    me.count_outbox();
+                }
+            });
     }
 
     fn retry_dead(self: &Rc<Self>) {
@@ -458,12 +466,18 @@ impl Technician {
             &self.window,
             "policy",
             move || {
-                let target = crate::media::pack::imported_dir(&tools.data_dir);
-                (tools.policy_in_force(), crate::media::pack::can_roll_back(&target))
+                let media = crate::media::pack::imported_dir(&tools.data_dir);
+                let voices = crate::speech::pack::imported_dir(&tools.data_dir);
+                (
+                    tools.policy_in_force(),
+                    crate::media::pack::can_roll_back(&media),
+                    crate::pack_install::can_roll_back(&voices),
+                )
             },
-            |w, (policy, sign_pack_back)| {
+            |w, (policy, sign_pack_back, voices_back)| {
                 let t = w.global::<TechnicianAdapter>();
                 t.set_sign_pack_can_roll_back(sign_pack_back);
+                t.set_voice_packs_can_roll_back(voices_back);
                 match policy {
                     Ok(p) => {
                         t.set_policy_source(p.source.into());
@@ -494,6 +508,7 @@ impl Technician {
                         kind: match f.kind {
                             usb::Kind::Policy => ImportKind::Policy,
                             usb::Kind::SignPack => ImportKind::SignPack,
+                            usb::Kind::VoicePacks => ImportKind::VoicePacks,
                         },
                         path: f.path.display().to_string().into(),
                     })
@@ -555,7 +570,9 @@ impl Technician {
                 if let Some(wizard) = &self.parts.wizard {
                     match self.tools.screening_policy() {
                         Ok(policy) => wizard.use_policy(policy),
-                        Err(e) => tracing::error!(error = %e, "the new policy cannot be used; the old one screens"),
+                        Err(e) => {
+                            tracing::error!(error = %e, "the new policy cannot be used; the old one screens")
+                        }
                     }
                 }
             }
@@ -569,6 +586,7 @@ impl Technician {
                     }
                 }
             }
+            usb::Kind::VoicePacks => self.parts.visitor.guide.use_voices(self.tools.voice_dir()),
         }
         self.show_policy();
         self.run_checks();
@@ -608,10 +626,7 @@ impl Technician {
         off_thread(
             &self.window,
             "rollback",
-            move || match kind {
-                usb::Kind::Policy => tools.rollback_policy(),
-                usb::Kind::SignPack => tools.rollback_sign_pack(),
-            },
+            move || tools.rollback_pack(kind),
             move |w, result| {
                 let t = w.global::<TechnicianAdapter>();
                 match result {
@@ -640,7 +655,6 @@ impl Technician {
         w.global::<Appearance>().set_language(next.code().into());
         super::visitor::select_translation(next);
     }
-
 }
 
 /// The printer thread's report of a test page (false when the report is another job's).
@@ -650,9 +664,11 @@ pub(super) fn on_print_report(window: &KioskWindow, report: &Report) -> bool {
         return false;
     }
     let (state, status, detail) = match &report.outcome {
-        Outcome::Printed { paper_low: false } => {
-            (PrintState::Printed, CheckStatus::Ok, "test page printed".to_owned())
-        }
+        Outcome::Printed { paper_low: false } => (
+            PrintState::Printed,
+            CheckStatus::Ok,
+            "test page printed".to_owned(),
+        ),
         Outcome::Printed { paper_low: true } => (
             PrintState::Printed,
             CheckStatus::Warn,
@@ -716,5 +732,7 @@ pub(super) fn wire(window: &KioskWindow, tools: Arc<Toolbox>, parts: Parts) {
     t.on_rollback_policy(move || h.rollback(usb::Kind::Policy));
     let h = tech.clone();
     t.on_rollback_sign_pack(move || h.rollback(usb::Kind::SignPack));
+    let h = tech.clone();
+    t.on_rollback_voice_packs(move || h.rollback(usb::Kind::VoicePacks));
     t.on_switch_language(move || tech.switch_language());
 }

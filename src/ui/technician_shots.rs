@@ -16,15 +16,51 @@ fn sample_checks() -> Vec<TechnicianCheck> {
         detail: detail.into(),
     };
     vec![
-        row("config", CheckStatus::Ok, "/etc/legal-aid-kiosk/config.toml is valid (hall gz-tianhe, terminal kiosk-1)"),
-        row("database", CheckStatus::Ok, "/var/lib/legal-aid-kiosk/queue.db: integrity ok, WAL, synchronous=FULL, schema 9"),
-        row("disk", CheckStatus::Ok, "41225 MiB free in /var/lib/legal-aid-kiosk"),
-        row("clock", CheckStatus::Ok, "2026-12-01 10:00:00 CST (Asia/Shanghai), business day 2026-12-01"),
-        row("policy", CheckStatus::Warn, "no hardship standard figure covers today (2026-12-01, shipped policy): means-tested screenings are referred to staff — import this year's policy with `kiosk policy import FILE`"),
-        row("audio", CheckStatus::Ok, "voice packs in /usr/share/legal-aid-kiosk/voice complete"),
-        row("media", CheckStatus::Warn, "11 clips are synthetic placeholders: import the office's recordings with `kiosk media import DIR`"),
-        row("agency", CheckStatus::Warn, "outbox: 0 pending, 12 delivered, 1 dead: see `kiosk outbox status`, fix the cause, then `kiosk outbox retry-dead`"),
-        row("hall", CheckStatus::Ok, "this is the hall host; the hall API listens on 0.0.0.0:8443"),
+        row(
+            "config",
+            CheckStatus::Ok,
+            "/etc/legal-aid-kiosk/config.toml is valid (hall gz-tianhe, terminal kiosk-1)",
+        ),
+        row(
+            "database",
+            CheckStatus::Ok,
+            "/var/lib/legal-aid-kiosk/queue.db: integrity ok, WAL, synchronous=FULL, schema 9",
+        ),
+        row(
+            "disk",
+            CheckStatus::Ok,
+            "41225 MiB free in /var/lib/legal-aid-kiosk",
+        ),
+        row(
+            "clock",
+            CheckStatus::Ok,
+            "2026-12-01 10:00:00 CST (Asia/Shanghai), business day 2026-12-01",
+        ),
+        row(
+            "policy",
+            CheckStatus::Warn,
+            "no hardship standard figure covers today (2026-12-01, shipped policy): means-tested screenings are referred to staff — import this year's policy with `kiosk policy import FILE`",
+        ),
+        row(
+            "audio",
+            CheckStatus::Ok,
+            "voice packs in /usr/share/legal-aid-kiosk/voice complete",
+        ),
+        row(
+            "media",
+            CheckStatus::Warn,
+            "11 clips are synthetic placeholders: import the office's recordings with `kiosk media import DIR`",
+        ),
+        row(
+            "agency",
+            CheckStatus::Warn,
+            "outbox: 0 pending, 12 delivered, 1 dead: see `kiosk outbox status`, fix the cause, then `kiosk outbox retry-dead`",
+        ),
+        row(
+            "hall",
+            CheckStatus::Ok,
+            "this is the hall host; the hall API listens on 0.0.0.0:8443",
+        ),
     ]
 }
 
@@ -52,7 +88,9 @@ pub(super) fn render(
 
     t.set_has_printer(true);
     t.set_printer_status(CheckStatus::Warn);
-    t.set_printer_detail("serial printer /dev/ttyUSB0 at 115200 baud: paper is running low; have a new roll ready".into());
+    t.set_printer_detail(
+        "serial printer /dev/ttyUSB0 at 115200 baud: paper is running low; have a new roll ready".into(),
+    );
     t.set_test_print_state(PrintState::Printed);
     t.set_sound_status(CheckStatus::Ok);
     t.set_sound_detail("sound output open; 1243 clips loaded (3050 s of speech)".into());
@@ -68,7 +106,9 @@ pub(super) fn render(
     t.set_page(2);
     shot("technician-outbox")?;
 
-    t.set_policy_source("imported 2026-03-02T09:12:40Z from /media/kiosk/HALL-STICK/legal-aid-kiosk/policy-2026.toml".into());
+    t.set_policy_source(
+        "imported 2026-03-02T09:12:40Z from /media/kiosk/HALL-STICK/legal-aid-kiosk/policy-2026.toml".into(),
+    );
     let standards: Vec<SharedString> = [
         "from 2025-03-01: 2500 yuan per person per month (enterprise monthly minimum wage)",
         "from 2026-03-01: 2600 yuan per person per month (Decree 220 yearly standard)",
@@ -86,6 +126,10 @@ pub(super) fn render(
         ImportItem {
             kind: ImportKind::SignPack,
             path: "/media/kiosk/HALL-STICK/legal-aid-kiosk/sign-language".into(),
+        },
+        ImportItem {
+            kind: ImportKind::VoicePacks,
+            path: "/media/kiosk/HALL-STICK/legal-aid-kiosk/voice".into(),
         },
     ];
     t.set_found(ModelRc::new(VecModel::from(found)));

@@ -155,7 +155,10 @@ impl Wizard {
                     Screen::WizardChecklist
                 }
                 Step::Circumstances => {
-                    checklist(exemption_circumstances(&self.policy.borrow()), &answers.circumstances);
+                    checklist(
+                        exemption_circumstances(&self.policy.borrow()),
+                        &answers.circumstances,
+                    );
                     Screen::WizardChecklist
                 }
                 Step::HouseholdSize | Step::Income => {

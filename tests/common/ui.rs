@@ -236,7 +236,8 @@ pub fn kiosk_for_technician(
     let config_file = dir.path().join("config.toml");
     std::fs::write(&config_file, config.to_toml()).unwrap();
     let config = Arc::new(config);
-    let queue = QueueService::new(Store::open_in(dir.path()).unwrap(), config.clone(), clock.clone()).unwrap();
+    let queue =
+        QueueService::new(Store::open_in(dir.path()).unwrap(), config.clone(), clock.clone()).unwrap();
     let printer =
         printer.then(|| kiosk::printer::Printer::new(config.printer.clone(), dir.path().join("receipts")));
     let mut tools = kiosk::cli::technician_toolbox(config.clone(), &config_file, dir.path(), clock.clone());
@@ -246,7 +247,9 @@ pub fn kiosk_for_technician(
         .technician(tools)
         .build()
         .unwrap();
-    ui.window.window().set_size(slint::LogicalSize::new(1080.0, 1920.0));
+    ui.window
+        .window()
+        .set_size(slint::LogicalSize::new(1080.0, 1920.0));
     ui.window.show().unwrap();
     Kiosk { ui, dir }
 }
