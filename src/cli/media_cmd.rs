@@ -97,22 +97,8 @@ fn show(r: &VerifyReport, json: bool) -> CmdResult {
         return print_json(r);
     }
     outln!("{}: {} clips", r.dir.display(), r.clips);
-    if let Some(e) = &r.manifest_error {
-        outln!("  manifest: {e}");
-    }
-    let groups = [
-        ("unsafe or clashing entry", &r.bad_entries),
-        ("missing file", &r.missing_files),
-        ("bad checksum", &r.bad_checksums),
-        ("does not decode", &r.undecodable),
-        ("wrong duration", &r.wrong_duration),
-        ("id no screen uses", &r.unknown_ids),
-        ("prompt without a clip", &r.prompts_without_clip),
-    ];
-    for (what, items) in groups {
-        for item in items {
-            outln!("  {what}: {item}");
-        }
+    for problem in r.problems() {
+        outln!("  {problem}");
     }
     if r.ok() {
         outln!("  ok");

@@ -140,12 +140,12 @@ impl VerifyReport {
             .map(|e| format!("manifest: {e}"))
             .collect();
         let lists = [
-            ("bad entry", &self.bad_entries),
+            ("unsafe or clashing entry", &self.bad_entries),
             ("missing file", &self.missing_files),
-            ("wrong checksum", &self.bad_checksums),
-            ("cannot be decoded", &self.undecodable),
-            ("wrong length", &self.wrong_duration),
-            ("unknown prompt", &self.unknown_ids),
+            ("bad checksum", &self.bad_checksums),
+            ("does not decode", &self.undecodable),
+            ("wrong duration", &self.wrong_duration),
+            ("id no screen uses", &self.unknown_ids),
             ("prompt without a clip", &self.prompts_without_clip),
         ];
         for (what, items) in lists {
