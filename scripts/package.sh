@@ -4,8 +4,11 @@
 # installs it, runs the doctor as the `kiosk` user with nothing but the installed files, upgrades it
 # over itself (the queue survives), removes it (the data stays) and purges it (the data goes).
 #
-#   scripts/package.sh            build, inspect, and install-test where possible
-#   scripts/package.sh --build    build and inspect only
+#   scripts/package.sh                  build, inspect, and install-test where possible
+#   scripts/package.sh --build          build and inspect only
+#   scripts/package.sh --profile dev    the same package around an unoptimised binary (the test
+#                                       suite's: it reuses the test build's dependencies, where a
+#                                       release build would add minutes to every CI run)
 # The package is written to target/debian/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +16,20 @@ cd "$(dirname "$0")/.."
 CARGO_DEB_VERSION=3.8.0
 PACKAGE=legal-aid-kiosk
 install_test=yes
-[ "${1:-}" = "--build" ] && install_test=no
+profile=release
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) install_test=no ;;
+    --profile) profile="$2"; shift ;;
+    *) echo "usage: scripts/package.sh [--build] [--profile release|dev]" >&2; exit 2 ;;
+  esac
+  shift
+done
+# Where cargo puts the profile's binary.
+case "$profile" in
+  dev) bin_dir=target/debug ;;
+  *) bin_dir="target/$profile" ;;
+esac
 
 step() { echo "package: $*"; }
 fail() { echo "package: FAILED: $*" >&2; exit 1; }
@@ -23,18 +39,18 @@ if ! cargo deb --version 2>/dev/null | grep -qF "$CARGO_DEB_VERSION"; then
   cargo install cargo-deb --locked --version "$CARGO_DEB_VERSION" --quiet
 fi
 
-# The terminal's own build: release profile, without the development tools.
-step "building (release, no dev-tools)"
-cargo build --release --locked --no-default-features --quiet
+# The terminal's own build: without the development tools.
+step "building ($profile, no dev-tools)"
+cargo build --profile "$profile" --locked --no-default-features --quiet
 # The conffile: the built-in defaults, written by the binary that will read them.
 mkdir -p target/package
 {
   echo "# The package's provisioning file: the built-in defaults until a technician changes them"
   echo "# with \`kiosk provision …\` (see /usr/share/doc/legal-aid-kiosk/README.md, 'Provisioning')."
-  target/release/kiosk --data-dir "$(mktemp -d)" provision --show | grep -v 'does not exist'
+  "$bin_dir/kiosk" --data-dir "$(mktemp -d)" provision --show | grep -v 'does not exist'
 } > target/package/config.toml
 step "cargo deb"
-deb=$(cargo deb --no-build --locked --quiet 2>/dev/null | tail -1)
+deb=$(cargo deb --no-build --profile "$profile" --locked --quiet 2>/dev/null | tail -1)
 [ -f "$deb" ] || fail "cargo deb wrote no package"
 step "built $deb ($(du -h "$deb" | cut -f1))"
 
