@@ -339,6 +339,18 @@ fn the_command_line_prints_reprints_and_reports_the_printer() {
         "{:?}",
         paper.texts()
     );
+    // The staff's language too: the hall and the service in Chinese, each under its English.
+    let texts = paper.texts();
+    let at = |t: &str| texts.iter().position(|x| x == t);
+    let config = kiosk::config::Config::from_file(&dir.path().join("config.toml")).expect("config");
+    let service = config.service(service("A")).expect("service A").name.clone();
+    let hall = config.hall_names();
+    for (en, zh) in [(hall.en, hall.zh), (service.en, service.zh)] {
+        let (Some(en_at), Some(zh_at)) = (at(&en), at(&zh)) else {
+            panic!("{en} / {zh} not both on the English ticket: {texts:?}");
+        };
+        assert_eq!(zh_at, en_at + 1, "{zh} under {en}");
+    }
     assert!(fake.take().items.is_empty(), "--out alone does not print");
 
     // The test page and a reprint go to the printer.

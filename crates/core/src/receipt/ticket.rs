@@ -55,13 +55,22 @@ pub fn status_link(template: &str, ticket: &TicketFacts, hall_id: &str) -> Strin
 
 pub fn ticket_receipt(ticket: &TicketFacts, lang: Lang, ctx: &TicketContext) -> Receipt {
     let mut r = Receipt::new(lang);
-    r.centered(ctx.hall.get(lang), Size::Normal, true)
-        .centered(
-            ctx.service.map_or(ticket.service_name, |n| n.get(lang)),
-            Size::Double,
-            false,
-        )
-        .push(Block::Rule)
+    // A ticket in English or Uyghur names the hall and the service in Chinese too, in a small
+    // line under each, so the staff member who reads it can.
+    let for_staff = lang != Lang::ZhCn;
+    r.centered(ctx.hall.get(lang), Size::Normal, true);
+    if for_staff {
+        r.centered(ctx.hall.get(Lang::ZhCn), Size::Normal, false);
+    }
+    r.centered(
+        ctx.service.map_or(ticket.service_name, |n| n.get(lang)),
+        Size::Double,
+        false,
+    );
+    if let Some(service) = ctx.service.filter(|_| for_staff) {
+        r.centered(service.get(Lang::ZhCn), Size::Normal, false);
+    }
+    r.push(Block::Rule)
         .centered(tr(lang, "Your number"), Size::Normal, false)
         .centered(ticket.number, Size::Huge, true);
     if let Some(reason) = ticket.priority {
