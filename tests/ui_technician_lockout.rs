@@ -58,7 +58,12 @@ fn five_wrong_pins_lock_technician_mode_for_ten_minutes() {
     // Opening again, nine minutes on, says so before anything is typed.
     clock.advance(chrono::Duration::minutes(9));
     chord(&k, &[Key::Control.into(), Key::Alt.into(), "t".into()]);
-    assert_eq!(t.get_pin_problem(), PinProblem::Locked);
+    let w = k.ui.window.as_weak();
+    assert!(wait_until(move || w
+        .upgrade()
+        .is_some_and(
+            |w| w.global::<TechnicianAdapter>().get_pin_problem() == PinProblem::Locked
+        )));
     assert_eq!(t.get_locked_minutes(), 1);
 
     // Ten minutes after the lockout the right PIN opens; left alone, the mode closes itself.
@@ -76,8 +81,12 @@ fn five_wrong_pins_lock_technician_mode_for_ten_minutes() {
     unprovisioned.technician.pin_hash = None;
     let k = kiosk_for_technician(unprovisioned, false, clock, |_| {});
     chord(&k, &[Key::Control.into(), Key::Alt.into(), "t".into()]);
-    let t = k.ui.window.global::<TechnicianAdapter>();
-    assert_eq!(t.get_pin_problem(), PinProblem::NoPin);
+    let w = k.ui.window.as_weak();
+    assert!(wait_until(move || w
+        .upgrade()
+        .is_some_and(
+            |w| w.global::<TechnicianAdapter>().get_pin_problem() == PinProblem::NoPin
+        )));
     assert_eq!(problem_after(&k, PIN), PinProblem::NoPin);
     assert_eq!(screen(&k), Screen::TechnicianPin);
 }

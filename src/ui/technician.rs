@@ -159,19 +159,33 @@ impl Technician {
         self.parts.visitor.guide.silence();
         self.clear_pin();
         let t = w.global::<TechnicianAdapter>();
-        let now = self.tools.clock.now();
-        let (problem, minutes) = if !self.tools.pin.has_pin() {
-            (PinProblem::NoPin, 0)
-        } else if let Some(until) = self.tools.pin.locked_until(now) {
-            (PinProblem::Locked, minutes_until(until, now))
-        } else {
-            (PinProblem::None, 0)
-        };
-        t.set_pin_problem(problem);
-        t.set_locked_minutes(minutes);
+        t.set_pin_problem(PinProblem::None);
         t.set_checking_pin(false);
         tracing::info!("technician mode asked for");
         w.global::<Nav>().set_screen(Screen::TechnicianPin);
+        // Whether the mode is locked (or has no PIN) is read from disk, off the UI thread.
+        let tools = self.tools.clone();
+        let now = tools.clock.now();
+        off_thread(
+            &self.window,
+            "lock",
+            move || {
+                if !tools.pin.has_pin() {
+                    (PinProblem::NoPin, 0)
+                } else if let Some(until) = tools.pin.locked_until(now) {
+                    (PinProblem::Locked, minutes_until(until, now))
+                } else {
+                    (PinProblem::None, 0)
+                }
+            },
+            |w, (problem, minutes)| {
+                let t = w.global::<TechnicianAdapter>();
+                if t.get_pin_problem() == PinProblem::None && !t.get_checking_pin() {
+                    t.set_pin_problem(problem);
+                    t.set_locked_minutes(minutes);
+                }
+            },
+        );
     }
 
     fn clear_pin(&self) {
