@@ -30,6 +30,18 @@ fn problem_after(k: &Kiosk, pin: &str) -> PinProblem {
     k.ui.window.global::<TechnicianAdapter>().get_pin_problem()
 }
 
+/// Ctrl+Alt+T, then waits until the PIN screen says `expected` (read from disk off the UI thread).
+fn open_technician_mode(k: &Kiosk, expected: PinProblem) {
+    chord(k, &[Key::Control.into(), Key::Alt.into(), "t".into()]);
+    let w = k.ui.window.as_weak();
+    assert!(
+        wait_until(move || w
+            .upgrade()
+            .is_some_and(|w| w.global::<TechnicianAdapter>().get_pin_problem() == expected)),
+        "the PIN screen never said {expected:?}"
+    );
+}
+
 #[test]
 fn five_wrong_pins_lock_technician_mode_for_ten_minutes() {
     i_slint_backend_testing::init_integration_test_with_system_time();
@@ -57,13 +69,7 @@ fn five_wrong_pins_lock_technician_mode_for_ten_minutes() {
 
     // Opening again, nine minutes on, says so before anything is typed.
     clock.advance(chrono::Duration::minutes(9));
-    chord(&k, &[Key::Control.into(), Key::Alt.into(), "t".into()]);
-    let w = k.ui.window.as_weak();
-    assert!(wait_until(move || w
-        .upgrade()
-        .is_some_and(
-            |w| w.global::<TechnicianAdapter>().get_pin_problem() == PinProblem::Locked
-        )));
+    open_technician_mode(&k, PinProblem::Locked);
     assert_eq!(t.get_locked_minutes(), 1);
 
     // Ten minutes after the lockout the right PIN opens; left alone, the mode closes itself.
@@ -80,13 +86,7 @@ fn five_wrong_pins_lock_technician_mode_for_ten_minutes() {
     let mut unprovisioned = config;
     unprovisioned.technician.pin_hash = None;
     let k = kiosk_for_technician(unprovisioned, false, clock, |_| {});
-    chord(&k, &[Key::Control.into(), Key::Alt.into(), "t".into()]);
-    let w = k.ui.window.as_weak();
-    assert!(wait_until(move || w
-        .upgrade()
-        .is_some_and(
-            |w| w.global::<TechnicianAdapter>().get_pin_problem() == PinProblem::NoPin
-        )));
+    open_technician_mode(&k, PinProblem::NoPin);
     assert_eq!(problem_after(&k, PIN), PinProblem::NoPin);
     assert_eq!(screen(&k), Screen::TechnicianPin);
 }

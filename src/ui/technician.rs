@@ -98,15 +98,6 @@ fn check_status(status: health::Status) -> CheckStatus {
     }
 }
 
-fn strings(items: impl IntoIterator<Item = String>) -> ModelRc<slint::SharedString> {
-    ModelRc::new(VecModel::from(
-        items
-            .into_iter()
-            .map(Into::into)
-            .collect::<Vec<slint::SharedString>>(),
-    ))
-}
-
 /// The printer line from the print thread's answer.
 fn printer_line(name: &str, status: &Result<PrinterStatus, Problem>) -> (CheckStatus, String) {
     match status {
@@ -495,7 +486,9 @@ impl Technician {
                 match policy {
                     Ok(p) => {
                         t.set_policy_source(p.source.into());
-                        t.set_policy_standards(strings(p.standards));
+                        let lines: Vec<slint::SharedString> =
+                            p.standards.into_iter().map(Into::into).collect();
+                        t.set_policy_standards(ModelRc::new(VecModel::from(lines)));
                         t.set_policy_can_roll_back(p.can_roll_back);
                     }
                     Err(e) => {
