@@ -19,7 +19,7 @@ QUOTED = r'"((?:[^"\\]|\\.)*)"'
 
 def ui_strings():
     """@tr() strings of the Slint UI as (context, id), then tr()/trf() strings of the Rust side
-    (receipts, speech), which have no context."""
+    (receipts, speech), which have no context, and tech!() strings (technicians' findings)."""
     ids = []
     for f in sorted(glob.glob(str(ROOT / "ui/**/*.slint"), recursive=True)):
         text = Path(f).read_text(encoding="utf-8")
@@ -40,6 +40,10 @@ def ui_strings():
         for i in found:
             if (None, i) not in ids:
                 ids.append((None, i))
+        # tech!("…", …): technicians' findings (the doctor, technician mode).
+        for i in re.findall(r'\btech!\(\s*' + QUOTED, text):
+            if ("technician", i) not in ids:
+                ids.append(("technician", i))
     return ids
 
 

@@ -3,7 +3,7 @@
 // The pure rules live in the `kiosk-core` crate and the contract in `kiosk-contract`; they are
 // re-exported under their old paths so `crate::queue` means the same everywhere.
 pub use kiosk_contract as contract;
-pub use kiosk_core::{clock, dates, eligibility, fonts, i18n, lang, queue, receipt, shorten, voice};
+pub use kiosk_core::{clock, dates, eligibility, fonts, i18n, lang, queue, receipt, shorten, tech, voice};
 
 pub mod agency;
 pub mod assets;

@@ -48,8 +48,9 @@ fn ui_strings() -> Vec<String> {
     out
 }
 
-/// Message ids of the Rust side: `tr(lang, "…")`, `trf(lang, "…", …)` and lists marked
-/// `// i18n: msgids` (receipts, later speech), as `scripts/po-sync.py` collects them.
+/// Message ids of the Rust side: `tr(lang, "…")`, `trf(lang, "…", …)`, lists marked
+/// `// i18n: msgids` (receipts, later speech) and `tech!("…")` (technicians' findings), as
+/// `scripts/po-sync.py` collects them.
 fn rust_strings(dir: &Path, out: &mut Vec<String>) {
     fn quoted(s: &str) -> Option<String> {
         let body = s.trim_start().strip_prefix('"')?;
@@ -95,6 +96,12 @@ fn rust_strings(dir: &Path, out: &mut Vec<String>) {
                     break;
                 }
                 found.extend(quoted(line.trim().trim_end_matches(',')));
+            }
+        }
+        // `tech!("…", …)`: technicians' findings, in the "technician" context.
+        for (i, _) in text.match_indices("tech!(") {
+            if let Some(id) = quoted(&text[i + "tech!(".len()..]) {
+                found.push(keyed("technician", &id));
             }
         }
         for id in found {

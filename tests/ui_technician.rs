@@ -127,6 +127,24 @@ fn technician_mode_from_the_corner_to_a_policy_import_and_back() {
         "the print thread holds the port: not opened twice"
     );
     find(&k, "technician-check-database");
+
+    // The findings in the panel's language: Chinese, English after the switch, and back.
+    let policy_finding = |k: &Kiosk| {
+        find(k, "technician-check-policy")
+            .accessible_description()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let chinese = policy_finding(&k);
+    assert!(chinese.contains("没有适用的经济困难标准"), "{chinese}");
+    tap(&k, "technician-language");
+    let english = policy_finding(&k);
+    assert!(
+        english.contains("no hardship standard figure covers today"),
+        "{english}"
+    );
+    tap(&k, "technician-language");
+    assert_eq!(policy_finding(&k), chinese);
     wait_for(&k, "the printer's status", |t| {
         t.get_printer_status() == CheckStatus::Ok
     });
@@ -178,7 +196,7 @@ fn technician_mode_from_the_corner_to_a_policy_import_and_back() {
     wait_for(&k, "the refusal", |t| {
         t.get_import_outcome() == TaskOutcome::Refused
     });
-    let why = adapter(&k).get_import_detail().to_string();
+    let why = adapter(&k).get_import_detail().en.to_string();
     assert!(why.contains("bassis"), "{why}");
     assert!(
         !k.dir.path().join("policy/current.toml").exists(),
@@ -189,17 +207,20 @@ fn technician_mode_from_the_corner_to_a_policy_import_and_back() {
     tap(&k, "technician-install-0");
     wait_for(&k, "the install", |t| t.get_import_outcome() == TaskOutcome::Done);
     wait_for(&k, "the policy in force", |t| t.get_policy_can_roll_back());
-    let source = adapter(&k).get_policy_source().to_string();
-    assert!(source.contains("policy-2026.toml"), "{source}");
+    let source = adapter(&k).get_policy_source().zh.to_string();
+    assert!(
+        source.contains("policy-2026.toml") && source.contains("导入"),
+        "{source}"
+    );
     let standards: Vec<String> = adapter(&k)
         .get_policy_standards()
         .iter()
-        .map(|s| s.to_string())
+        .map(|s| s.zh.to_string())
         .collect();
     assert!(
         standards
             .iter()
-            .any(|s| s.contains("2026-03-01") && s.contains("2600")),
+            .any(|s| s.contains("2026-03-01") && s.contains("每人每月 2600 元")),
         "{standards:?}"
     );
 

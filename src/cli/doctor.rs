@@ -3,9 +3,11 @@
 
 use super::{CmdResult, Context, Failure, print_json};
 use crate::config::{Config, ConfigSource};
+use crate::i18n::TechText;
 use crate::policy_store::{PolicySource, PolicyStore};
 use crate::store::Store;
-use crate::technician::health::{Check, Devices, Status, check};
+use crate::tech;
+use crate::technician::health::{Check, Devices, Status, check, check_all};
 use chrono::{DateTime, Datelike, Utc};
 use std::path::Path;
 
@@ -27,7 +29,7 @@ pub fn run(ctx: &Context, json: bool) -> CmdResult {
                 Status::Fail => "FAIL",
                 Status::NotConfigured => "--  ",
             };
-            outln!("{mark} {:<9} {}", c.name, c.detail);
+            outln!("{mark} {:<9} {}", c.name, c.detail(crate::lang::Lang::En));
         }
     }
     if failed {
@@ -44,14 +46,14 @@ pub(crate) fn checks(ctx: &Context, devices: Devices) -> Vec<Check> {
     let config = match ctx.load_config() {
         Ok((config, source)) => {
             let detail = match &source {
-                ConfigSource::File(p) => format!(
-                    "{} is valid (hall {}, terminal {})",
+                ConfigSource::File(p) => tech!(
+                    "{0} is valid (hall {1}, terminal {2})",
                     p.display(),
                     config.hall.id,
                     config.terminal.id
                 ),
                 ConfigSource::EmbeddedDefaults => {
-                    "not provisioned: running on built-in defaults (run `kiosk provision`)".into()
+                    tech!("not provisioned: running on built-in defaults (run `kiosk provision`)")
                 }
             };
             let status = if source == ConfigSource::EmbeddedDefaults {
@@ -63,7 +65,7 @@ pub(crate) fn checks(ctx: &Context, devices: Devices) -> Vec<Check> {
             Some(config)
         }
         Err(f) => {
-            checks.push(check("config", Status::Fail, f.message));
+            checks.push(check("config", Status::Fail, TechText::as_is(f.message)));
             None
         }
     };
@@ -111,24 +113,25 @@ fn hall_link(ctx: &Context, config: &Config) -> Check {
                 check(
                     NAME,
                     Status::Ok,
-                    format!(
-                        "this is the hall host; the hall API listens on {} (CA fingerprint {fingerprint}); \
-                         `kiosk provision --terminals` lists the terminals",
-                        config.hall_api.listen
+                    tech!(
+                        "this is the hall host; the hall API listens on {0} (CA fingerprint {1}); `kiosk provision --terminals` lists the terminals",
+                        config.hall_api.listen,
+                        fingerprint
                     ),
                 )
             }
             Err(_) => check(
                 NAME,
                 Status::NotConfigured,
-                "this is the hall host; no terminal is enrolled yet, so the hall API is off \
-                 (`kiosk provision --enroll ID --role ROLE` starts it)",
+                tech!(
+                    "this is the hall host; no terminal is enrolled yet, so the hall API is off (`kiosk provision --enroll ID --role ROLE` starts it)"
+                ),
             ),
         };
     }
     let tls = match crate::hall::client::TerminalTls::load(&ctx.data_dir) {
         Ok(tls) => tls,
-        Err(e) => return check(NAME, Status::Fail, e.message),
+        Err(e) => return check(NAME, Status::Fail, TechText::as_is(e.message)),
     };
     let now = ctx.clock.now();
     let mut warnings = Vec::new();
@@ -137,14 +140,14 @@ fn hall_link(ctx: &Context, config: &Config) -> Check {
             return check(
                 NAME,
                 Status::Fail,
-                format!(
-                    "this terminal's certificate expired on {}; make a code on the hall host and run `kiosk join` again",
+                tech!(
+                    "this terminal's certificate expired on {0}; make a code on the hall host and run `kiosk join` again",
                     end.format("%Y-%m-%d")
                 ),
             );
         }
-        Ok(end) if (end - now).num_days() < CERTIFICATE_WARN_DAYS => warnings.push(format!(
-            "the certificate expires on {}: make a code on the hall host and run `kiosk join` again",
+        Ok(end) if (end - now).num_days() < CERTIFICATE_WARN_DAYS => warnings.push(tech!(
+            "the certificate expires on {0}: make a code on the hall host and run `kiosk join` again",
             end.format("%Y-%m-%d")
         )),
         Ok(_) => {}
@@ -152,17 +155,17 @@ fn hall_link(ctx: &Context, config: &Config) -> Check {
             return check(
                 NAME,
                 Status::Fail,
-                format!("this terminal's certificate: {e}; run `kiosk join` again"),
+                tech!("this terminal's certificate: {0}; run `kiosk join` again", e),
             );
         }
     }
     let client = match crate::hall::client::HallClient::with_tls(config, &tls) {
         Ok(c) => c,
-        Err(e) => return check(NAME, Status::Fail, e.message),
+        Err(e) => return check(NAME, Status::Fail, TechText::as_is(e.message)),
     };
     let (status, headers, body) = match client.get_raw("/v1/summary") {
         Ok(answer) => answer,
-        Err(e) => return check(NAME, Status::Fail, e.message),
+        Err(e) => return check(NAME, Status::Fail, TechText::as_is(e.message)),
     };
     if status != 200 {
         let why = serde_json::from_slice::<kiosk_contract::HallError>(&body)
@@ -170,7 +173,7 @@ fn hall_link(ctx: &Context, config: &Config) -> Check {
         return check(
             NAME,
             Status::Fail,
-            format!("the hall host {} refused: {why}", client.base()),
+            tech!("the hall host {0} refused: {1}", client.base(), why),
         );
     }
     let host_time = headers
@@ -182,8 +185,9 @@ fn hall_link(ctx: &Context, config: &Config) -> Check {
     if let Some(host_time) = host_time {
         let skew = (now - host_time).num_seconds();
         if skew.abs() > SKEW_WARN_SECONDS {
-            warnings.push(format!(
-                "this terminal's clock is {skew} s off the hall host's; set both from the same time source (NTP)"
+            warnings.push(tech!(
+                "this terminal's clock is {0} s off the hall host's; set both from the same time source (NTP)",
+                skew
             ));
         }
         if skew.abs() > SKEW_FAIL_SECONDS {
@@ -194,17 +198,15 @@ fn hall_link(ctx: &Context, config: &Config) -> Check {
         return check(
             NAME,
             status,
-            format!("connected to the hall host {} over mutual TLS", client.base()),
+            tech!("connected to the hall host {0} over mutual TLS", client.base()),
         );
     }
     if status == Status::Ok {
         status = Status::Warn;
     }
-    check(
-        NAME,
-        status,
-        format!("connected to {}; {}", client.base(), warnings.join("; ")),
-    )
+    let mut details = vec![tech!("connected to {0}", client.base())];
+    details.append(&mut warnings);
+    check_all(NAME, status, details)
 }
 
 /// The sound card and the voice packs. Without either the kiosk works, silently: a warning.
@@ -214,7 +216,7 @@ fn audio(config: &Config, data_dir: &Path, devices: Devices) -> Check {
         return check(
             "audio",
             Status::NotConfigured,
-            "speech is switched off (speech.enabled = false)",
+            tech!("speech is switched off (speech.enabled = false)"),
         );
     }
     let root = config.speech.voice_dir_in(data_dir);
@@ -223,7 +225,7 @@ fn audio(config: &Config, data_dir: &Path, devices: Devices) -> Check {
     for voice in voices {
         let dir = root.join(voice.code());
         match pack::read_manifest(&dir) {
-            Err(e) => problems.push(e.to_string()),
+            Err(e) => problems.push(TechText::as_is(e.to_string())),
             Ok(m) => {
                 let listed: std::collections::HashSet<&str> = m
                     .clips
@@ -237,8 +239,9 @@ fn audio(config: &Config, data_dir: &Path, devices: Devices) -> Check {
                     .map(|spec| spec.text)
                     .collect();
                 if !missing.is_empty() {
-                    problems.push(format!(
-                        "{voice} pack lacks {} clips (e.g. \"{}\"): run scripts/voice-pack.py",
+                    problems.push(tech!(
+                        "{0} pack lacks {1} clips (e.g. “{2}”): run scripts/voice-pack.py",
+                        voice,
                         missing.len(),
                         missing[0]
                     ));
@@ -251,10 +254,10 @@ fn audio(config: &Config, data_dir: &Path, devices: Devices) -> Check {
             check(
                 "audio",
                 Status::Ok,
-                format!("voice packs in {} complete", root.display()),
+                tech!("voice packs in {0} complete", root.display()),
             )
         } else {
-            check("audio", Status::Warn, problems.join("; "))
+            check_all("audio", Status::Warn, problems)
         };
     }
     let device = rodio::DeviceSinkBuilder::open_default_sink().map(|mut sink| {
@@ -262,29 +265,25 @@ fn audio(config: &Config, data_dir: &Path, devices: Devices) -> Check {
         let c = sink.config();
         format!("{} Hz, {} channels", c.sample_rate(), c.channel_count())
     });
-    match (device, problems.is_empty()) {
-        (Ok(out), true) => check(
-            "audio",
+    let (status, mut details) = match (device, problems.is_empty()) {
+        (Ok(out), true) => (
             Status::Ok,
-            format!("sound output {out}; voice packs in {} complete", root.display()),
+            vec![
+                tech!("sound output {0}", out),
+                tech!("voice packs in {0} complete", root.display()),
+            ],
         ),
-        (Ok(out), false) => check(
-            "audio",
+        (Ok(out), false) => (Status::Warn, vec![tech!("sound output {0}", out)]),
+        (Err(e), _) => (
             Status::Warn,
-            format!("sound output {out}; {}", problems.join("; ")),
+            vec![tech!(
+                "no sound output ({0}): the kiosk runs without speech. Check the speakers and `aplay -l`",
+                e
+            )],
         ),
-        (Err(e), _) => {
-            let mut detail = format!(
-                "no sound output ({e}): the kiosk runs without speech. Check the speakers and \
-                 `aplay -l`"
-            );
-            for p in problems {
-                detail.push_str("; ");
-                detail.push_str(&p);
-            }
-            check("audio", Status::Warn, detail)
-        }
-    }
+    };
+    details.append(&mut problems);
+    check_all("audio", status, details)
 }
 
 /// The sign-language pack in use: sound, and whether it is still the synthetic placeholders.
@@ -296,9 +295,8 @@ fn media(data_dir: &Path) -> Check {
         return check(
             "media",
             Status::Warn,
-            format!(
-                "sign-language pack in {} has {}: see `kiosk media verify`; \
-                 the panel says when a clip is missing",
+            tech!(
+                "sign-language pack in {0} has {1}: see `kiosk media verify`; the panel says when a clip is missing",
                 dir.display(),
                 report.summary()
             ),
@@ -309,9 +307,8 @@ fn media(data_dir: &Path) -> Check {
         check(
             "media",
             Status::Warn,
-            format!(
-                "{} clips are synthetic placeholders: import the office's recordings with \
-                 `kiosk media import DIR`",
+            tech!(
+                "{0} clips are synthetic placeholders: import the office's recordings with `kiosk media import DIR`",
                 report.clips
             ),
         )
@@ -319,7 +316,7 @@ fn media(data_dir: &Path) -> Check {
         check(
             "media",
             Status::Ok,
-            format!("{} sign-language clips in {}", report.clips, dir.display()),
+            tech!("{0} sign-language clips in {1}", report.clips, dir.display()),
         )
     }
 }
@@ -331,7 +328,7 @@ fn agency(ctx: &Context) -> Check {
     let agency = match super::agency_cmd::agency(ctx) {
         Ok((_, Some(_))) => true,
         Ok((_, None)) => false,
-        Err(f) => return check("agency", Status::Fail, f.message),
+        Err(f) => return check("agency", Status::Fail, TechText::as_is(f.message)),
     };
     let outbox = Store::open_in(&ctx.data_dir).map(|mut s| {
         let counts = s.read(table::counts);
@@ -340,11 +337,13 @@ fn agency(ctx: &Context) -> Check {
     });
     let (counts, oldest) = match outbox {
         Ok((Ok(c), Ok(n))) => (c, n),
-        _ => return check("agency", Status::Fail, "the outbox cannot be read"),
+        _ => return check("agency", Status::Fail, tech!("the outbox cannot be read")),
     };
-    let waiting = format!(
-        "outbox: {} pending, {} delivered, {} dead",
-        counts.pending, counts.delivered, counts.dead
+    let waiting = tech!(
+        "outbox: {0} pending, {1} delivered, {2} dead",
+        counts.pending,
+        counts.delivered,
+        counts.dead
     );
     if !agency {
         let status = if counts.pending > 0 {
@@ -352,44 +351,52 @@ fn agency(ctx: &Context) -> Check {
         } else {
             Status::NotConfigured
         };
-        return check(
+        return check_all(
             "agency",
             status,
-            format!(
-                "no agency endpoint provisioned (kiosk provision --agency-url … --agency-key-file …); {waiting}"
-            ),
+            vec![
+                tech!("no agency endpoint provisioned (kiosk provision --agency-url … --agency-key-file …)"),
+                waiting,
+            ],
         );
     }
     let stale = oldest.is_some_and(|at| ctx.clock.now() - at > chrono::Duration::hours(1));
     if counts.dead > 0 {
-        check(
+        check_all(
             "agency",
             Status::Warn,
-            format!("{waiting}: see `kiosk outbox status`, fix the cause, then `kiosk outbox retry-dead`"),
+            vec![
+                waiting,
+                tech!("see `kiosk outbox status`, fix the cause, then `kiosk outbox retry-dead`"),
+            ],
         )
     } else if stale {
-        check(
+        check_all(
             "agency",
             Status::Warn,
-            format!("{waiting}; a submission has waited over an hour: check the network and the agency URL"),
+            vec![
+                waiting,
+                tech!("a submission has waited over an hour: check the network and the agency URL"),
+            ],
         )
     } else {
-        check("agency", Status::Ok, format!("key file readable; {waiting}"))
+        check_all("agency", Status::Ok, vec![tech!("key file readable"), waiting])
     }
 }
 
 /// Asks the printer itself (DLE EOT), and mentions an unresolved problem the kiosk recorded.
 /// A file printer's folder must take a file: tried for real, so a folder that is a regular file
 /// or read-only fails here and not at a visitor's ticket.
-fn file_printer_dir_problem(dir: &Path) -> Option<String> {
+fn file_printer_dir_problem(dir: &Path) -> Option<TechText> {
     let probe = dir.join(".doctor-probe");
     let tried = std::fs::create_dir_all(dir)
         .and_then(|()| std::fs::write(&probe, b"probe"))
         .and_then(|()| std::fs::remove_file(&probe));
     tried.err().map(|e| {
-        format!(
-            "receipts cannot be written to {} ({e}): make it a writable folder or set printer.dir",
-            dir.display()
+        tech!(
+            "receipts cannot be written to {0} ({1}): make it a writable folder or set printer.dir",
+            dir.display(),
+            e
         )
     })
 }
@@ -402,90 +409,93 @@ fn printer(config: &Config, data_dir: &Path) -> Check {
     }
     let mut printer = crate::printer::Printer::new(config.printer.clone(), config.printer_dir(data_dir));
     let name = printer.describe();
-    let recorded = Store::open_in(data_dir)
-        .ok()
-        .and_then(|mut s| {
-            crate::printing::printer_attention(&mut s, &config.terminal.id)
-                .ok()
-                .flatten()
-        })
-        .map(|e| {
-            format!(
-                "; last problem recorded {}: {}",
-                e.at.format("%Y-%m-%d %H:%M UTC"),
-                e.detail.unwrap_or_default()
-            )
-        })
-        .unwrap_or_default();
-    let paper = format!("{} mm paper", config.printer.paper_width_mm);
-    let qr = if config.ticket_status_url().is_some() {
-        ""
-    } else {
-        "; no status link provisioned, so tickets carry no QR code (kiosk provision --public-url … on the hall \
-         host, or --status-url …)"
+    let recorded = Store::open_in(data_dir).ok().and_then(|mut s| {
+        crate::printing::printer_attention(&mut s, &config.terminal.id)
+            .ok()
+            .flatten()
+    });
+    let baud = config.printer.baud.unwrap_or(9600);
+    let slow_serial = config.printer.kind == crate::config::PrinterKind::Serial && baud < 38_400;
+    let ready = tech!("{0}: ready, {1} mm paper", name, config.printer.paper_width_mm);
+    let (status, mut details) = match printer.status() {
+        Ok(s) if s.problem().is_none() && !s.paper_near_end && slow_serial => (
+            Status::Warn,
+            vec![
+                ready,
+                tech!(
+                    "at {0} baud a Uyghur ticket (drawn, about 16 KB) takes over 10 s to send; set printer and terminal to 115200 baud",
+                    baud
+                ),
+            ],
+        ),
+        Ok(s) if s.problem().is_none() && !s.paper_near_end => (Status::Ok, vec![ready]),
+        Ok(s) if s.problem().is_none() => (
+            Status::Warn,
+            vec![tech!("{0}: paper is running low; have a new roll ready", name)],
+        ),
+        Ok(s) => {
+            let problem = s.problem().map(|p| p.text());
+            let details = std::iter::once(TechText::as_is(name)).chain(problem).collect();
+            return check_all("printer", Status::Fail, details);
+        }
+        Err(problem) => {
+            return check_all(
+                "printer",
+                Status::Fail,
+                vec![TechText::as_is(name), problem.text()],
+            );
+        }
     };
-    let slow_serial = config.printer.kind == crate::config::PrinterKind::Serial
-        && config.printer.baud.unwrap_or(9600) < 38_400;
-    match printer.status() {
-        Ok(s) if s.problem().is_none() && !s.paper_near_end && slow_serial => check(
-            "printer",
-            Status::Warn,
-            format!(
-                "{name}: ready, {paper}, but at {} baud a Uyghur ticket (drawn, about 16 KB) takes \
-                 over 10 s to send; set printer and terminal to 115200 baud{qr}{recorded}",
-                config.printer.baud.unwrap_or(9600)
-            ),
-        ),
-        Ok(s) if s.problem().is_none() && !s.paper_near_end => check(
-            "printer",
-            Status::Ok,
-            format!("{name}: ready, {paper}{qr}{recorded}"),
-        ),
-        Ok(s) if s.problem().is_none() => check(
-            "printer",
-            Status::Warn,
-            format!("{name}: paper is running low; have a new roll ready{qr}"),
-        ),
-        Ok(s) => check(
-            "printer",
-            Status::Fail,
-            format!(
-                "{name}: {}",
-                s.problem().map(|p| p.to_string()).unwrap_or_default()
-            ),
-        ),
-        Err(problem) => check("printer", Status::Fail, format!("{name}: {problem}")),
+    if config.ticket_status_url().is_none() {
+        details.push(tech!(
+            "no status link provisioned, so tickets carry no QR code (kiosk provision --public-url … on the hall host, or --status-url …)"
+        ));
     }
+    if let Some(e) = recorded {
+        details.push(tech!(
+            "last problem recorded {0}: {1}",
+            e.at.format("%Y-%m-%d %H:%M UTC"),
+            e.detail.unwrap_or_default()
+        ));
+    }
+    check_all("printer", status, details)
 }
 
 fn database(data_dir: &Path) -> Check {
     let health = Store::open_in(data_dir)
-        .map_err(|e| e.to_string())
+        .map_err(|e| TechText::as_is(e.to_string()))
         .and_then(|mut s| {
             let path = s.path().display().to_string();
             s.check_writable().map_err(|e| {
-                format!(
-                    "{path} cannot be written by this user ({e}): no ticket could be issued — give the \
-                 kiosk's user write access to the file and its folder"
+                tech!(
+                    "{0} cannot be written by this user ({1}): no ticket could be issued — give the kiosk's user write access to the file and its folder",
+                    path,
+                    e
                 )
             })?;
-            s.health().map(|h| (path, h)).map_err(|e| e.to_string())
+            s.health()
+                .map(|h| (path, h))
+                .map_err(|e| TechText::as_is(e.to_string()))
         });
     match health {
         Ok((path, h)) if h.integrity == "ok" && h.journal_mode == "wal" && h.synchronous_full => check(
             "database",
             Status::Ok,
-            format!(
-                "{path}: integrity ok, WAL, synchronous=FULL, schema {}",
+            tech!(
+                "{0}: integrity ok, WAL, synchronous=FULL, schema {1}",
+                path,
                 h.schema_version
             ),
         ),
         Ok((path, h)) => check(
             "database",
             Status::Fail,
-            format!(
-                "{path}: integrity '{}', journal {}, synchronous full: {} — restore from backup or call support",
-                h.integrity, h.journal_mode, h.synchronous_full
+            tech!(
+                "{0}: integrity '{1}', journal {2}, synchronous full: {3} — restore from backup or call support",
+                path,
+                h.integrity,
+                h.journal_mode,
+                h.synchronous_full
             ),
         ),
         Err(e) => check("database", Status::Fail, e),
@@ -502,21 +512,20 @@ fn disk(data_dir: &Path) -> Check {
                 f if f < DISK_WARN_BYTES => Status::Warn,
                 _ => Status::Ok,
             };
-            let advice = if status == Status::Ok {
-                ""
-            } else {
-                " — free space: old receipt previews and logs can go"
-            };
-            check(
+            let found = tech!("{0} MiB free in {1}", mib, data_dir.display());
+            if status == Status::Ok {
+                return check("disk", status, found);
+            }
+            check_all(
                 "disk",
                 status,
-                format!("{mib} MiB free in {}{advice}", data_dir.display()),
+                vec![found, tech!("free space: old receipt previews and logs can go")],
             )
         }
         Err(e) => check(
             "disk",
             Status::Fail,
-            format!("cannot read free space of {}: {e}", data_dir.display()),
+            tech!("cannot read free space of {0}: {1}", data_dir.display(), e),
         ),
     }
 }
@@ -528,43 +537,55 @@ fn hardship_standard(now: DateTime<Utc>, config: Option<&Config>, installed: &Po
     let (policy, source) = match installed.load() {
         Ok((p, source)) => (p.with_provisioned(&config.policy.yearly_standard), source),
         Err(e) => {
-            return check(
+            return check_all(
                 "policy",
                 Status::Fail,
-                format!(
-                    "{e} — import a good policy with `kiosk policy import FILE` or go back with `kiosk policy rollback`"
-                ),
+                vec![
+                    TechText::as_is(e.to_string()),
+                    tech!(
+                        "import a good policy with `kiosk policy import FILE` or go back with `kiosk policy rollback`"
+                    ),
+                ],
             );
         }
     };
     let from = match source {
         PolicySource::Installed {
             provenance: Some(p), ..
-        } => format!(
-            "installed policy from {}, imported {}",
-            p.imported_from, p.imported_at
+        } => tech!(
+            "installed policy from {0}, imported {1}",
+            p.imported_from,
+            p.imported_at
         ),
-        PolicySource::Installed { file, .. } => format!("installed policy {}", file.display()),
-        PolicySource::Shipped => "shipped policy".to_owned(),
+        PolicySource::Installed { file, .. } => tech!("installed policy {0}", file.display()),
+        PolicySource::Shipped => tech!("shipped policy"),
     };
     match policy.standard_on(today) {
-        Some(s) if s.monthly_per_capita.is_some() => check(
+        Some(s) if s.monthly_per_capita.is_some() => check_all(
             "policy",
             Status::Ok,
-            format!(
-                "hardship standard {} yuan per person per month since {} ({from})",
-                s.monthly_per_capita.unwrap_or(0),
-                s.from
-            ),
+            vec![
+                tech!(
+                    "hardship standard {0} yuan per person per month since {1}",
+                    s.monthly_per_capita.unwrap_or(0),
+                    s.from
+                ),
+                from,
+            ],
         ),
-        _ => check(
+        _ => check_all(
             "policy",
             Status::Warn,
-            format!(
-                "no hardship standard figure covers today ({today}, {from}): means-tested screenings are referred to \
-                 staff — import this year's policy with `kiosk policy import FILE`, or enter the office's yearly \
-                 figure with `kiosk provision --hardship-standard YUAN --hardship-from DATE`"
-            ),
+            vec![
+                from,
+                tech!(
+                    "no hardship standard figure covers today ({0}): means-tested screenings are referred to staff",
+                    today
+                ),
+                tech!(
+                    "import this year's policy with `kiosk policy import FILE`, or enter the office's yearly figure with `kiosk provision --hardship-standard YUAN --hardship-from DATE`"
+                ),
+            ],
         ),
     }
 }
@@ -575,17 +596,21 @@ fn clock(now: DateTime<Utc>, config: Option<&Config>) -> Check {
     let tz = config.time_zone();
     let local = now.with_timezone(&tz);
     let day = crate::queue::business_day(now, tz, config.rollover_time());
-    let detail = format!(
-        "{} ({}), business day {day}",
+    let found = tech!(
+        "{0} ({1}), business day {2}",
         local.format("%Y-%m-%d %H:%M:%S %Z"),
-        tz.name()
+        tz.name(),
+        day
     );
     if now.year() < EARLIEST_PLAUSIBLE_YEAR || now.year() > 2100 {
-        return check(
+        return check_all(
             "clock",
             Status::Fail,
-            format!("{detail} — the clock is wrong; set it or enable time sync (NTP)"),
+            vec![
+                found,
+                tech!("the clock is wrong; set it or enable time sync (NTP)"),
+            ],
         );
     }
-    check("clock", Status::Ok, detail)
+    check("clock", Status::Ok, found)
 }

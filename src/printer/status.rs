@@ -48,21 +48,29 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// What is wrong and what to do, for a technician (Chinese on the technician panel).
+    pub fn text(&self) -> crate::i18n::TechText {
+        use crate::tech;
+        match self {
+            Self::PaperEnd => tech!("out of paper: load a new roll"),
+            Self::CoverOpen => tech!("the cover is open: close it"),
+            Self::Offline => tech!("offline: check the printer's error light, then switch it off and on"),
+            Self::NoReply => tech!(
+                "no answer to a status request: check the cable, the power and the configured port and baud rate"
+            ),
+            Self::GarbageReply(b) => tech!(
+                "answered {0}, which is not a status byte: check the configured baud rate",
+                format!("{b:#04x}")
+            ),
+            Self::Link(e) => tech!("the printer port failed: {0}", e),
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::PaperEnd => f.write_str("out of paper: load a new roll"),
-            Self::CoverOpen => f.write_str("the cover is open: close it"),
-            Self::Offline => f.write_str("offline: check the printer's error light, then switch it off and on"),
-            Self::NoReply => f.write_str(
-                "no answer to a status request: check the cable, the power and the configured port and baud rate",
-            ),
-            Self::GarbageReply(b) => write!(
-                f,
-                "answered {b:#04x}, which is not a status byte: check the configured baud rate"
-            ),
-            Self::Link(e) => write!(f, "the printer port failed: {e}"),
-        }
+        self.text().fmt(f)
     }
 }
 

@@ -313,11 +313,20 @@ pub fn imported_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("voice")
 }
 
+/// Why a voice pack import installed nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    /// The packs are not fit to install: a clip missing or undecodable, a bad manifest.
+    Refused(String),
+    /// The terminal could not install them (copying or the final rename failed).
+    Failed(String),
+}
+
 /// Installs the voice packs in `from` (a folder of `<voice>/manifest.json` packs) into `target`,
 /// whole or not at all: each of `needed` must be there with every clip it requires, and every
 /// clip must decode. The packs replaced are kept for `crate::pack_install::roll_back`. Returns
 /// the number of clips installed.
-pub fn import(from: &Path, target: &Path, needed: &[(Voice, Vec<ClipSpec>)]) -> Result<usize, String> {
+pub fn import(from: &Path, target: &Path, needed: &[(Voice, Vec<ClipSpec>)]) -> Result<usize, ImportError> {
     let mut problems = Vec::new();
     let mut manifests = Vec::new();
     for (voice, required) in needed {
@@ -351,11 +360,14 @@ pub fn import(from: &Path, target: &Path, needed: &[(Voice, Vec<ClipSpec>)]) -> 
         }
     }
     if let Some(first) = problems.first() {
-        return Err(format!("{} problem(s), the first: {first}", problems.len()));
+        return Err(ImportError::Refused(format!(
+            "{} problem(s), the first: {first}",
+            problems.len()
+        )));
     }
     let parent = target.parent().unwrap_or(Path::new("."));
     let staging = crate::pack_install::Staging::create(parent.join(".voice-import"))
-        .map_err(|e| format!("cannot prepare the import: {e}"))?;
+        .map_err(|e| ImportError::Failed(format!("cannot prepare the import: {e}")))?;
     let mut clips = 0;
     for (voice, manifest) in &manifests {
         let code = voice.code();
@@ -363,12 +375,26 @@ pub fn import(from: &Path, target: &Path, needed: &[(Voice, Vec<ClipSpec>)]) -> 
         for file in files {
             staging
                 .copy_in(&from.join(code).join(file), &format!("{code}/{file}"))
-                .map_err(|e| format!("cannot copy {code}/{file}: {e}"))?;
+                .map_err(|e| ImportError::Failed(format!("cannot copy {code}/{file}: {e}")))?;
         }
         clips += manifest.clips.len();
     }
     staging
         .install_keeping_previous(target)
-        .map_err(|e| format!("cannot install {}: {e}", target.display()))?;
+        .map_err(|e| ImportError::Failed(format!("cannot install {}: {e}", target.display())))?;
     Ok(clips)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_import_the_terminal_cannot_write_failed_rather_than_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_folder = dir.path().join("data");
+        std::fs::write(&not_a_folder, b"a file where the data folder should be").unwrap();
+        let result = import(dir.path(), &not_a_folder.join("voice"), &[]);
+        assert!(matches!(result, Err(ImportError::Failed(_))), "{result:?}");
+    }
 }

@@ -8,9 +8,11 @@ pub mod usb;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::i18n::TechText;
 use crate::policy_store::{PolicySource, PolicyStore, PolicyStoreError};
 use crate::store::Store;
 use crate::store::outbox_tables as outbox;
+use crate::tech;
 use health::{Check, Devices};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -40,18 +42,18 @@ pub struct Toolbox {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportFailure {
     /// The file or pack is not fit to install (the technician's to fix on the stick).
-    Refused(String),
+    Refused(TechText),
     /// The terminal could not install it (a full disk, a read-only folder).
-    Failed(String),
+    Failed(TechText),
 }
 
 /// The policy in force, as the panel lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyInForce {
     /// Where it comes from (shipped, or the file and when it was imported from where).
-    pub source: String,
+    pub source: TechText,
     /// One line per hardship standard: "from 2026-03-01: 2600 yuan per person per month".
-    pub standards: Vec<String>,
+    pub standards: Vec<TechText>,
     pub can_roll_back: bool,
 }
 
@@ -102,18 +104,23 @@ impl Toolbox {
         let (policy, source) = store.load().map_err(|e| e.to_string())?;
         let policy = policy.with_provisioned(&self.config.policy.yearly_standard);
         let source = match source {
-            PolicySource::Shipped => "shipped with the program".to_owned(),
+            PolicySource::Shipped => tech!("shipped with the program"),
             PolicySource::Installed {
                 provenance: Some(p), ..
-            } => format!("imported {} from {}", p.imported_at, p.imported_from),
-            PolicySource::Installed { file, .. } => format!("installed in {}", file.display()),
+            } => tech!("imported {0} from {1}", p.imported_at, p.imported_from),
+            PolicySource::Installed { file, .. } => tech!("installed in {0}", file.display()),
         };
         let standards = policy
             .standards
             .iter()
             .map(|s| match s.monthly_per_capita {
-                Some(yuan) => format!("from {}: {yuan} yuan per person per month ({})", s.from, s.basis),
-                None => format!("from {}: no figure ({})", s.from, s.basis),
+                Some(yuan) => tech!(
+                    "from {0}: {1} yuan per person per month ({2})",
+                    s.from,
+                    yuan,
+                    s.basis
+                ),
+                None => tech!("from {0}: no figure ({1})", s.from, s.basis),
             })
             .collect();
         Ok(PolicyInForce {
@@ -124,33 +131,33 @@ impl Toolbox {
     }
 
     /// Installs what was found on a stick, whole or not at all. Returns what the panel says.
-    pub fn import(&self, found: &usb::Found) -> Result<String, ImportFailure> {
+    pub fn import(&self, found: &usb::Found) -> Result<TechText, ImportFailure> {
         match found.kind {
             usb::Kind::Policy => {
                 let policy = self
                     .policy_store()
                     .import(&found.path, self.clock.now())
                     .map_err(|e| match e {
-                        PolicyStoreError::Refused(e) => ImportFailure::Refused(e.message),
-                        other => ImportFailure::Failed(other.to_string()),
+                        PolicyStoreError::Refused(e) => ImportFailure::Refused(TechText::as_is(e.message)),
+                        other => ImportFailure::Failed(TechText::as_is(other.to_string())),
                     })?;
                 tracing::info!(file = %found.path.display(), "screening policy imported from technician mode");
-                Ok(format!(
-                    "policy installed: {} hardship standard(s)",
+                Ok(tech!(
+                    "policy installed: {0} hardship standard(s)",
                     policy.standards.len()
                 ))
             }
             usb::Kind::SignPack => {
                 let target = crate::media::pack::imported_dir(&self.data_dir);
                 let report = crate::media::pack::import(&found.path, &target).map_err(|r| {
-                    ImportFailure::Refused(format!(
-                        "{} — see `kiosk media verify {}`",
+                    ImportFailure::Refused(tech!(
+                        "{0} — see `kiosk media verify {1}`",
                         r.summary(),
                         found.path.display()
                     ))
                 })?;
                 tracing::info!(dir = %found.path.display(), "sign-language pack imported from technician mode");
-                Ok(format!("sign-language pack installed: {} clips", report.clips))
+                Ok(tech!("sign-language pack installed: {0} clips", report.clips))
             }
             usb::Kind::VoicePacks => {
                 let needed: Vec<_> = crate::speech::service::voices_for(&self.config)
@@ -158,10 +165,17 @@ impl Toolbox {
                     .map(|v| (v, crate::speech::catalogue::required(v, &self.config)))
                     .collect();
                 let target = crate::speech::pack::imported_dir(&self.data_dir);
-                let clips = crate::speech::pack::import(&found.path, &target, &needed)
-                    .map_err(ImportFailure::Refused)?;
+                let clips =
+                    crate::speech::pack::import(&found.path, &target, &needed).map_err(|e| match e {
+                        crate::speech::pack::ImportError::Refused(why) => {
+                            ImportFailure::Refused(TechText::as_is(why))
+                        }
+                        crate::speech::pack::ImportError::Failed(why) => {
+                            ImportFailure::Failed(TechText::as_is(why))
+                        }
+                    })?;
                 tracing::info!(dir = %found.path.display(), clips, "voice packs imported from technician mode");
-                Ok(format!("voice packs installed: {clips} clips"))
+                Ok(tech!("voice packs installed: {0} clips", clips))
             }
         }
     }

@@ -9,11 +9,13 @@ use super::visitor::Visitor;
 use super::wizard::Wizard;
 use super::{
     Appearance, CheckStatus, ImportItem, ImportKind, KioskWindow, Nav, PinProblem, PrintState, Screen,
-    TaskOutcome, TechnicianAdapter, TechnicianCheck,
+    TaskOutcome, TechLine, TechnicianAdapter, TechnicianCheck,
 };
+use crate::i18n::TechText;
 use crate::lang::Lang;
 use crate::printer::status::{Problem, Status as PrinterStatus};
 use crate::printer::{Outcome, Report};
+use crate::tech;
 use crate::technician::health::{self, Devices};
 use crate::technician::lock::Verdict;
 use crate::technician::usb::{self, Found};
@@ -98,18 +100,33 @@ fn check_status(status: health::Status) -> CheckStatus {
     }
 }
 
+/// A finding in both of the panel's languages (the panel shows the one chosen).
+pub(super) fn line(text: &TechText) -> TechLine {
+    TechLine {
+        zh: text.in_lang(Lang::ZhCn).into(),
+        en: text.in_lang(Lang::En).into(),
+    }
+}
+
+pub(super) fn lines(texts: &[TechText]) -> TechLine {
+    TechLine {
+        zh: crate::i18n::join_tech(texts, Lang::ZhCn).into(),
+        en: crate::i18n::join_tech(texts, Lang::En).into(),
+    }
+}
+
 /// The printer line from the print thread's answer.
-fn printer_line(name: &str, status: &Result<PrinterStatus, Problem>) -> (CheckStatus, String) {
+fn printer_line(name: &str, status: &Result<PrinterStatus, Problem>) -> (CheckStatus, TechLine) {
     match status {
         Ok(s) => match s.problem() {
-            Some(p) => (CheckStatus::Fail, format!("{name}: {p}")),
+            Some(p) => (CheckStatus::Fail, lines(&[TechText::as_is(name), p.text()])),
             None if s.paper_near_end => (
                 CheckStatus::Warn,
-                format!("{name}: paper is running low; have a new roll ready"),
+                line(&tech!("{0}: paper is running low; have a new roll ready", name)),
             ),
-            None => (CheckStatus::Ok, format!("{name}: ready")),
+            None => (CheckStatus::Ok, line(&tech!("{0}: ready", name))),
         },
-        Err(p) => (CheckStatus::Fail, format!("{name}: {p}")),
+        Err(p) => (CheckStatus::Fail, lines(&[TechText::as_is(name), p.text()])),
     }
 }
 
@@ -275,7 +292,7 @@ impl Technician {
         t.set_import_outcome(TaskOutcome::None);
         t.set_outbox_outcome(TaskOutcome::None);
         t.set_volume_outcome(TaskOutcome::None);
-        t.set_import_detail("".into());
+        t.set_import_detail(TechLine::default());
         t.set_page(0);
         t.set_test_print_state(PrintState::None);
         t.set_test_print_job("".into());
@@ -305,7 +322,7 @@ impl Technician {
         let Some(printing) = &self.parts.visitor.printing else {
             self.with_ui(|_, t| {
                 t.set_printer_status(CheckStatus::NotConfigured);
-                t.set_printer_detail("no printer is set up for this terminal".into());
+                t.set_printer_detail(line(&tech!("no printer is set up for this terminal")));
             });
             return;
         };
@@ -315,7 +332,7 @@ impl Technician {
             let _ = weak.upgrade_in_event_loop(move |w| {
                 let t = w.global::<TechnicianAdapter>();
                 t.set_printer_status(status);
-                t.set_printer_detail(detail.into());
+                t.set_printer_detail(detail);
             });
         });
     }
@@ -338,20 +355,22 @@ impl Technician {
         let (status, detail) = match self.parts.visitor.guide.status() {
             None | Some(SpeechStatus::Off) => (
                 CheckStatus::NotConfigured,
-                "speech is switched off (speech.enabled = false)".to_owned(),
+                tech!("speech is switched off (speech.enabled = false)"),
             ),
-            Some(SpeechStatus::Starting) => {
-                (CheckStatus::Warn, "the voice packs are still loading".to_owned())
-            }
+            Some(SpeechStatus::Starting) => (CheckStatus::Warn, tech!("the voice packs are still loading")),
             Some(SpeechStatus::Ready { clips, seconds }) => (
                 CheckStatus::Ok,
-                format!("sound output open; {clips} clips loaded ({seconds:.0} s of speech)"),
+                tech!(
+                    "sound output open; {0} clips loaded ({1} s of speech)",
+                    clips,
+                    format!("{seconds:.0}")
+                ),
             ),
-            Some(SpeechStatus::Degraded(why)) => (CheckStatus::Fail, why),
+            Some(SpeechStatus::Degraded(why)) => (CheckStatus::Fail, TechText::as_is(why)),
         };
         self.with_ui(|_, t| {
             t.set_sound_status(status);
-            t.set_sound_detail(detail.into());
+            t.set_sound_detail(line(&detail));
         });
     }
 
@@ -485,14 +504,13 @@ impl Technician {
                 t.set_voice_packs_can_roll_back(voices_back);
                 match policy {
                     Ok(p) => {
-                        t.set_policy_source(p.source.into());
-                        let lines: Vec<slint::SharedString> =
-                            p.standards.into_iter().map(Into::into).collect();
-                        t.set_policy_standards(ModelRc::new(VecModel::from(lines)));
+                        t.set_policy_source(line(&p.source));
+                        let standards: Vec<TechLine> = p.standards.iter().map(line).collect();
+                        t.set_policy_standards(ModelRc::new(VecModel::from(standards)));
                         t.set_policy_can_roll_back(p.can_roll_back);
                     }
                     Err(e) => {
-                        t.set_policy_source(format!("the installed policy cannot be used: {e}").into());
+                        t.set_policy_source(line(&tech!("the installed policy cannot be used: {0}", e)));
                         t.set_policy_standards(ModelRc::default());
                         t.set_policy_can_roll_back(true);
                     }
@@ -540,7 +558,7 @@ impl Technician {
         };
         self.with_ui(|_, t| {
             t.set_import_outcome(TaskOutcome::Working);
-            t.set_import_detail("".into());
+            t.set_import_detail(TechLine::default());
         });
         let tools = self.tools.clone();
         let me = Rc::downgrade(self);
@@ -560,7 +578,7 @@ impl Technician {
                     tracing::warn!(detail = %detail, "an import from technician mode installed nothing");
                 }
                 t.set_import_outcome(outcome);
-                t.set_import_detail(detail.into());
+                t.set_import_detail(line(&detail));
                 if let Some(me) = me.upgrade()
                     && outcome == TaskOutcome::Done
                 {
@@ -613,7 +631,7 @@ impl Technician {
                     .map(|c| TechnicianCheck {
                         name: c.name.into(),
                         status: check_status(c.status),
-                        detail: c.detail.into(),
+                        detail: lines(&c.details),
                     })
                     .collect();
                 let t = w.global::<TechnicianAdapter>();
@@ -626,7 +644,7 @@ impl Technician {
     fn rollback(self: &Rc<Self>, kind: usb::Kind) {
         self.with_ui(|_, t| {
             t.set_import_outcome(TaskOutcome::Working);
-            t.set_import_detail("".into());
+            t.set_import_detail(TechLine::default());
         });
         let tools = self.tools.clone();
         let me = Rc::downgrade(self);
@@ -645,7 +663,7 @@ impl Technician {
                     }
                     Err(e) => {
                         t.set_import_outcome(TaskOutcome::Failed);
-                        t.set_import_detail(e.into());
+                        t.set_import_detail(line(&tech!("nothing was changed: {0}", e)));
                     }
                 }
             },
@@ -671,21 +689,19 @@ pub(super) fn on_print_report(window: &KioskWindow, report: &Report) -> bool {
         return false;
     }
     let (state, status, detail) = match &report.outcome {
-        Outcome::Printed { paper_low: false } => (
-            PrintState::Printed,
-            CheckStatus::Ok,
-            "test page printed".to_owned(),
-        ),
+        Outcome::Printed { paper_low: false } => {
+            (PrintState::Printed, CheckStatus::Ok, tech!("test page printed"))
+        }
         Outcome::Printed { paper_low: true } => (
             PrintState::Printed,
             CheckStatus::Warn,
-            "test page printed; paper is running low: have a new roll ready".to_owned(),
+            tech!("test page printed; paper is running low: have a new roll ready"),
         ),
-        Outcome::Failed(p) => (PrintState::Failed, CheckStatus::Fail, p.to_string()),
+        Outcome::Failed(p) => (PrintState::Failed, CheckStatus::Fail, p.text()),
     };
     t.set_test_print_state(state);
     t.set_printer_status(status);
-    t.set_printer_detail(detail.into());
+    t.set_printer_detail(line(&detail));
     true
 }
 

@@ -1,65 +1,100 @@
 //! Technician mode's screens for `kiosk screenshot` (`technician-*.png`): the PIN screen after a
 //! wrong PIN and each page of the panel with sample findings, in Chinese and English.
 
+use super::technician::{line, lines};
 use super::{
     CheckStatus, ImportItem, ImportKind, KioskWindow, Nav, PinProblem, PrintState, Screen, TaskOutcome,
-    TechnicianAdapter, TechnicianCheck,
+    TechLine, TechnicianAdapter, TechnicianCheck,
 };
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use crate::i18n::TechText;
+use crate::tech;
+use slint::{ComponentHandle, ModelRc, VecModel};
 
 /// What a technician might find on a terminal whose printer paper runs low and whose office
-/// refused one pre-application.
+/// refused one pre-application (the doctor's own sentences, so both languages show).
 fn sample_checks() -> Vec<TechnicianCheck> {
-    let row = |name: &str, status, detail: &str| TechnicianCheck {
+    let row = |name: &str, status, details: &[TechText]| TechnicianCheck {
         name: name.into(),
         status,
-        detail: detail.into(),
+        detail: lines(details),
     };
     vec![
         row(
             "config",
             CheckStatus::Ok,
-            "/etc/legal-aid-kiosk/config.toml is valid (hall gz-tianhe, terminal kiosk-1)",
+            &[tech!(
+                "{0} is valid (hall {1}, terminal {2})",
+                "/etc/legal-aid-kiosk/config.toml",
+                "gz-tianhe",
+                "kiosk-1"
+            )],
         ),
         row(
             "database",
             CheckStatus::Ok,
-            "/var/lib/legal-aid-kiosk/queue.db: integrity ok, WAL, synchronous=FULL, schema 9",
+            &[tech!(
+                "{0}: integrity ok, WAL, synchronous=FULL, schema {1}",
+                "/var/lib/legal-aid-kiosk/queue.db",
+                9
+            )],
         ),
         row(
             "disk",
             CheckStatus::Ok,
-            "41225 MiB free in /var/lib/legal-aid-kiosk",
+            &[tech!("{0} MiB free in {1}", 41225, "/var/lib/legal-aid-kiosk")],
         ),
         row(
             "clock",
             CheckStatus::Ok,
-            "2026-12-01 10:00:00 CST (Asia/Shanghai), business day 2026-12-01",
+            &[tech!(
+                "{0} ({1}), business day {2}",
+                "2026-12-01 10:00:00 CST",
+                "Asia/Shanghai",
+                "2026-12-01"
+            )],
         ),
         row(
             "policy",
             CheckStatus::Warn,
-            "no hardship standard figure covers today (2026-12-01, shipped policy): means-tested screenings are referred to staff — import this year's policy with `kiosk policy import FILE`",
+            &[
+                tech!("shipped policy"),
+                tech!(
+                    "no hardship standard figure covers today ({0}): means-tested screenings are referred to staff",
+                    "2026-12-01"
+                ),
+            ],
         ),
         row(
             "audio",
             CheckStatus::Ok,
-            "voice packs in /usr/share/legal-aid-kiosk/voice complete",
+            &[tech!(
+                "voice packs in {0} complete",
+                "/usr/share/legal-aid-kiosk/voice"
+            )],
         ),
         row(
             "media",
             CheckStatus::Warn,
-            "11 clips are synthetic placeholders: import the office's recordings with `kiosk media import DIR`",
+            &[tech!(
+                "{0} clips are synthetic placeholders: import the office's recordings with `kiosk media import DIR`",
+                11
+            )],
         ),
         row(
             "agency",
             CheckStatus::Warn,
-            "outbox: 0 pending, 12 delivered, 1 dead: see `kiosk outbox status`, fix the cause, then `kiosk outbox retry-dead`",
+            &[
+                tech!("outbox: {0} pending, {1} delivered, {2} dead", 0, 12, 1),
+                tech!("see `kiosk outbox status`, fix the cause, then `kiosk outbox retry-dead`"),
+            ],
         ),
         row(
             "hall",
             CheckStatus::Ok,
-            "this is the hall host; the hall API listens on 0.0.0.0:8443",
+            &[tech!(
+                "connected to the hall host {0} over mutual TLS",
+                "https://192.168.10.2:8443"
+            )],
         ),
     ]
 }
@@ -88,12 +123,17 @@ pub(super) fn render(
 
     t.set_has_printer(true);
     t.set_printer_status(CheckStatus::Warn);
-    t.set_printer_detail(
-        "serial printer /dev/ttyUSB0 at 115200 baud: paper is running low; have a new roll ready".into(),
-    );
+    t.set_printer_detail(line(&tech!(
+        "{0}: paper is running low; have a new roll ready",
+        "serial printer /dev/ttyUSB0 at 115200 baud"
+    )));
     t.set_test_print_state(PrintState::Printed);
     t.set_sound_status(CheckStatus::Ok);
-    t.set_sound_detail("sound output open; 1243 clips loaded (3050 s of speech)".into());
+    t.set_sound_detail(line(&tech!(
+        "sound output open; {0} clips loaded ({1} s of speech)",
+        1243,
+        3050
+    )));
     t.set_default_volume(6);
     t.set_volume_outcome(TaskOutcome::Done);
     t.set_page(1);
@@ -106,15 +146,25 @@ pub(super) fn render(
     t.set_page(2);
     shot("technician-outbox")?;
 
-    t.set_policy_source(
-        "imported 2026-03-02T09:12:40Z from /media/kiosk/HALL-STICK/legal-aid-kiosk/policy-2026.toml".into(),
-    );
-    let standards: Vec<SharedString> = [
-        "from 2025-03-01: 2500 yuan per person per month (enterprise monthly minimum wage)",
-        "from 2026-03-01: 2600 yuan per person per month (Decree 220 yearly standard)",
+    t.set_policy_source(line(&tech!(
+        "imported {0} from {1}",
+        "2026-03-02T09:12:40Z",
+        "/media/kiosk/HALL-STICK/legal-aid-kiosk/policy-2026.toml"
+    )));
+    let standards: Vec<TechLine> = [
+        ("2025-03-01", 2500, "enterprise monthly minimum wage"),
+        ("2026-03-01", 2600, "Decree 220 yearly standard"),
     ]
-    .map(SharedString::from)
-    .to_vec();
+    .iter()
+    .map(|(from, yuan, basis)| {
+        line(&tech!(
+            "from {0}: {1} yuan per person per month ({2})",
+            from,
+            yuan,
+            basis
+        ))
+    })
+    .collect();
     t.set_policy_standards(ModelRc::new(VecModel::from(standards)));
     t.set_policy_can_roll_back(true);
     t.set_searched(true);
@@ -134,7 +184,9 @@ pub(super) fn render(
     ];
     t.set_found(ModelRc::new(VecModel::from(found)));
     t.set_import_outcome(TaskOutcome::Refused);
-    t.set_import_detail("standard[1] has an unknown key \"bassis\"; nothing was installed".into());
+    t.set_import_detail(line(&TechText::as_is(
+        "standard[1] has an unknown key \"bassis\"; nothing was installed",
+    )));
     t.set_page(3);
     shot("technician-policy")?;
 
@@ -142,7 +194,7 @@ pub(super) fn render(
     t.set_found(ModelRc::default());
     t.set_searched(false);
     t.set_import_outcome(TaskOutcome::None);
-    t.set_import_detail("".into());
+    t.set_import_detail(TechLine::default());
     t.set_volume_outcome(TaskOutcome::None);
     t.set_test_print_state(PrintState::None);
     t.set_page(0);

@@ -12,6 +12,9 @@ const PO_UG: &str = include_str!("../../../assets/lang/ug/LC_MESSAGES/legal-aid-
 
 type Catalog = HashMap<String, String>;
 
+/// The context of technician mode's messages (`@tr("technician" => …)` and `tech!`).
+pub const TECHNICIAN: &str = "technician";
+
 fn catalog(lang: Lang) -> &'static Catalog {
     static CATALOGS: OnceLock<[Catalog; 3]> = OnceLock::new();
     let all = CATALOGS.get_or_init(|| [parse_po(PO_ZH), parse_po(PO_EN), parse_po(PO_UG)]);
@@ -20,6 +23,12 @@ fn catalog(lang: Lang) -> &'static Catalog {
         Lang::En => &all[1],
         Lang::Ug => &all[2],
     }
+}
+
+/// The technicians' messages (Chinese only: technicians read Chinese or English).
+fn technician_catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| parse_po_context(PO_ZH, TECHNICIAN))
 }
 
 /// The translation of `msgid`; the English source text when there is none.
@@ -34,6 +43,69 @@ pub fn tr(lang: Lang, msgid: &str) -> String {
 /// position (translations may reorder them), as in Slint's `@tr`.
 pub fn trf(lang: Lang, msgid: &str, args: &[&str]) -> String {
     fill(&tr(lang, msgid), args)
+}
+
+/// A sentence for technicians: an English template with `{0}`, `{1}`… and its arguments. The
+/// arguments (paths, figures, commands, the system's own error texts) stay as they are; the
+/// template is translated through the "technician" context of the .po files, so `kiosk doctor`
+/// prints English and the technician panel shows Chinese from the same finding. Made with
+/// [`tech!`](crate::tech), which `scripts/po-sync.py` collects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TechText {
+    template: &'static str,
+    args: Vec<String>,
+}
+
+impl TechText {
+    pub fn new(template: &'static str, args: Vec<String>) -> Self {
+        Self { template, args }
+    }
+
+    /// Another part's own words (an error's text), shown as they are in every language.
+    pub fn as_is(text: impl Into<String>) -> Self {
+        Self {
+            template: "{0}",
+            args: vec![text.into()],
+        }
+    }
+
+    pub fn template(&self) -> &'static str {
+        self.template
+    }
+
+    /// The sentence in `lang`; Uyghur falls back to English.
+    pub fn in_lang(&self, lang: Lang) -> String {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let template = match lang {
+            Lang::ZhCn => technician_catalog()
+                .get(self.template)
+                .filter(|t| !t.is_empty())
+                .map_or(self.template, String::as_str),
+            Lang::En | Lang::Ug => self.template,
+        };
+        fill(template, &args)
+    }
+}
+
+/// Sentences one after the other, in `lang`.
+pub fn join_tech(texts: &[TechText], lang: Lang) -> String {
+    let separator = if lang == Lang::ZhCn { "；" } else { "; " };
+    let sentences: Vec<String> = texts.iter().map(|t| t.in_lang(lang)).collect();
+    sentences.join(separator)
+}
+
+impl std::fmt::Display for TechText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.in_lang(Lang::En))
+    }
+}
+
+/// `tech!("the printer {0} is ready", name)`: a [`TechText`] with its arguments.
+#[macro_export]
+macro_rules! tech {
+    ($template:literal $(, $arg:expr)* $(,)?) => {
+        $crate::i18n::TechText::new($template, vec![$($arg.to_string()),*])
+    };
 }
 
 /// Every message id of the catalogues (the English file lists them all), sorted.
@@ -128,6 +200,26 @@ fn parse_po(text: &str) -> Catalog {
     map
 }
 
+/// The entries of one context of a .po file, by message id.
+fn parse_po_context(text: &str, wanted: &str) -> Catalog {
+    let mut map = Catalog::new();
+    let mut context: Option<String> = None;
+    let mut msgid: Option<String> = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("msgctxt ") {
+            context = Some(unquote(rest));
+        } else if let Some(rest) = line.strip_prefix("msgid ") {
+            msgid = Some(unquote(rest));
+        } else if let Some(rest) = line.strip_prefix("msgstr ") {
+            let in_wanted = context.take().is_some_and(|c| c == wanted);
+            if let Some(id) = msgid.take().filter(|_| in_wanted) {
+                map.insert(id, unquote(rest));
+            }
+        }
+    }
+    map
+}
+
 fn unquote(s: &str) -> String {
     let inner = s.trim().trim_start_matches('"').trim_end_matches('"');
     let mut out = String::with_capacity(inner.len());
@@ -168,5 +260,17 @@ mod tests {
         );
         assert_eq!(tr(Lang::En, "no such message"), "no such message");
         assert_eq!(unquote(r#""say \"hi\"\n""#), "say \"hi\"\n");
+    }
+
+    #[test]
+    fn technician_texts_read_their_own_context() {
+        let po = "msgctxt \"technician\"\nmsgid \"{0} is ready\"\nmsgstr \"{0} 就绪\"\n\n\
+                  msgid \"{0} is ready\"\nmsgstr \"visitor\"\n";
+        let catalog = parse_po_context(po, TECHNICIAN);
+        assert_eq!(catalog.get("{0} is ready").map(String::as_str), Some("{0} 就绪"));
+        assert_eq!(catalog.len(), 1);
+        let text = crate::tech!("{0} and {1}", "a", 2);
+        assert_eq!(text.to_string(), "a and 2");
+        assert_eq!(text.in_lang(Lang::Ug), "a and 2");
     }
 }
