@@ -2,7 +2,8 @@
 //! on loopback: a completion at its counter asks in the ticket's language (Chinese, English,
 //! Uyghur right to left) and says so; a satisfied level is kept at once; a low one is refused
 //! without a reason and kept with one; nobody is asked twice; the ratings arrive in the day's
-//! statistics. Every control has a role, a label and an id.
+//! statistics. Every control has a role, a label and an id. Five taps in the idle screen's corner
+//! open technician mode.
 
 #[path = "common/hall.rs"]
 mod hall;
@@ -83,6 +84,60 @@ fn voices(said: &[Vec<Part>]) -> Vec<String> {
         .collect()
 }
 
+/// Five taps in the idle screen's top right corner open technician mode (four do not); Escape
+/// closes it, back to the idle screen.
+fn technician_mode_by_the_corner(w: &EvaluatorWindow, run: &kiosk::ui::evaluator::RatingScreenRun) {
+    use kiosk::ui::{TechnicianAdapter, TechnicianView};
+    use slint::platform::{PointerEventButton, WindowEvent};
+    let data = tempfile::tempdir().unwrap();
+    let mut config = Config::default();
+    config.technician.pin_hash = Some(kiosk::staff::hash_pin("4826").unwrap());
+    let tools = kiosk::cli::technician_toolbox(
+        Arc::new(config),
+        &data.path().join("config.toml"),
+        data.path(),
+        Arc::new(SystemClock),
+    );
+    kiosk::ui::wire_technician_overlay(w, tools, run.redraw());
+    let width = w.window().size().to_logical(w.window().scale_factor()).width;
+    let corner = slint::LogicalPosition::new(width - 20.0, 20.0);
+    let tap_corner = || {
+        for event in [
+            WindowEvent::PointerPressed {
+                position: corner,
+                button: PointerEventButton::Left,
+            },
+            WindowEvent::PointerReleased {
+                position: corner,
+                button: PointerEventButton::Left,
+            },
+        ] {
+            w.window().dispatch_event(event);
+        }
+    };
+    let view = || w.global::<TechnicianAdapter>().get_view();
+    for _ in 0..4 {
+        tap_corner();
+    }
+    assert_eq!(view(), TechnicianView::Closed, "four taps are not enough");
+    tap_corner();
+    assert_eq!(view(), TechnicianView::Pin);
+    assert!(
+        ElementQuery::from_root(w)
+            .match_descendants()
+            .match_predicate(|e| e.accessible_id().as_deref() == Some("technician-pin-dots"))
+            .find_first()
+            .is_some()
+    );
+    let escape = slint::SharedString::from(slint::platform::Key::Escape);
+    w.window()
+        .dispatch_event(WindowEvent::KeyPressed { text: escape.clone() });
+    w.window()
+        .dispatch_event(WindowEvent::KeyReleased { text: escape });
+    assert_eq!(view(), TechnicianView::Closed);
+    assert_eq!(w.global::<EvaluatorAdapter>().get_screen(), RatingScreen::Idle);
+}
+
 #[test]
 fn visitors_rate_in_their_own_language_and_low_ratings_need_a_reason() {
     i_slint_backend_testing::init_integration_test_with_system_time();
@@ -96,7 +151,7 @@ fn visitors_rate_in_their_own_language_and_low_ratings_need_a_reason() {
     w.show().unwrap();
     let said: Rc<RefCell<Vec<Vec<Part>>>> = Rc::default();
     let record = said.clone();
-    let _run = start_rating_screen(
+    let run = start_rating_screen(
         &w,
         EvaluatorOptions {
             counter: 1,
@@ -114,6 +169,7 @@ fn visitors_rate_in_their_own_language_and_low_ratings_need_a_reason() {
         .upgrade()
         .is_some_and(|w| w.global::<EvaluatorAdapter>().get_live())));
     assert_eq!(a.get_idle_lines().row_count(), 3);
+    technician_mode_by_the_corner(&w, &run);
 
     // A visitor served at another counter is not asked here.
     kiosk_queue.issue(service("A"), None, Lang::ZhCn).unwrap(); // A001

@@ -2,7 +2,7 @@
 //! screen facing them. On a terminal enrolled with `--role counter` (or `evaluator`) they work
 //! through the hall API; on the hall host (a desk beside the server) through the database.
 
-use super::kiosk_ui::{parse_size, run_window};
+use super::kiosk_ui::{parse_size, run_window, technician_tools};
 use super::{CmdResult, Context, Failure};
 use crate::config::Role;
 use crate::ui::CounterWindow;
@@ -64,6 +64,11 @@ pub fn run(ctx: &Context, args: CounterArgs) -> CmdResult {
         },
     )
     .map_err(|e| Failure::failed(format!("cannot start the console's worker: {e}")))?;
+    crate::ui::wire_technician_overlay(
+        &window,
+        technician_tools(ctx, Arc::new(config.clone())),
+        crate::ui::counter::after_technician,
+    );
     tracing::info!(counter, "counter console starting");
     let fullscreen = config.kiosk.fullscreen && !args.windowed;
     let ran = run_window(
@@ -137,6 +142,11 @@ pub fn run_evaluator(ctx: &Context, args: EvaluatorArgs) -> CmdResult {
         },
     )
     .map_err(|e| Failure::failed(format!("cannot start the rating screen's worker: {e}")))?;
+    crate::ui::wire_technician_overlay(
+        &window,
+        technician_tools(ctx, Arc::new(config.clone())),
+        run.redraw(),
+    );
     tracing::info!(counter, "rating screen starting");
     let fullscreen = config.kiosk.fullscreen && !args.windowed;
     let ran = run_window(

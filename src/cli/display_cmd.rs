@@ -1,7 +1,7 @@
 //! `kiosk display`: the calling display's window. A display terminal follows the hall host's
 //! event stream; the hall host itself can show one too (second monitor), reading its database.
 
-use super::kiosk_ui::{RunArgs, run_window};
+use super::kiosk_ui::{RunArgs, run_window, technician_tools};
 use super::{CmdResult, Context, Failure};
 use crate::config::{Config, Role};
 use crate::display::feed::{Feed, FeedOptions, Source};
@@ -74,6 +74,12 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
     screen::prepare(&window, &DisplayNames::from_config(&config));
     screen::show_time(&window, ctx.clock.now(), &config);
     let feed = start_feed(ctx, &config, &window)?;
+    // The display's words are drawn in Rust in both languages; nothing to hand back.
+    crate::ui::wire_technician_overlay(
+        &window,
+        technician_tools(ctx, std::sync::Arc::new(config.clone())),
+        |_| {},
+    );
     // The clock: checked every second, redrawn only when the minute changes.
     let clock_timer = slint::Timer::default();
     {

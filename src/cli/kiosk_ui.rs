@@ -169,7 +169,7 @@ pub fn technician_toolbox(
 }
 
 /// What technician mode works with: `kiosk doctor`'s checks and the provisioning file.
-fn technician_tools(ctx: &Context, config: Arc<Config>) -> crate::technician::Toolbox {
+pub(super) fn technician_tools(ctx: &Context, config: Arc<Config>) -> crate::technician::Toolbox {
     let mut tools = crate::technician::Toolbox::new(config, &ctx.data_dir, ctx.clock.clone());
     let here = ctx.clone();
     tools.checks = Box::new(move |devices| super::doctor::checks(&here, devices));

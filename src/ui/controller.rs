@@ -211,13 +211,8 @@ impl KioskUi {
             None => super::preapp::ContactHold::default(),
         };
         if let Some(tools) = technician {
-            let parts = super::technician::Parts {
-                visitor: visitor.clone(),
-                wizard,
-                outbox,
-                media: media.is_some(),
-            };
-            super::technician::wire(&window, tools, parts);
+            let host = super::technician::VisitorHost::new(visitor.clone(), wizard, outbox, media.is_some());
+            super::technician::wire(&window, tools, host);
         }
         if let Some(worker) = &worker {
             wire_tickets(&window, &config, worker.clone());

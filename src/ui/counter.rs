@@ -665,6 +665,13 @@ fn tick(w: &CounterWindow, s: &mut State) {
     }
 }
 
+/// The console as the staff member left it, after technician mode: their language, and the
+/// keys back to the console.
+pub fn after_technician(window: &CounterWindow) {
+    select_language(window.global::<CounterAdapter>().get_english());
+    window.invoke_take_keys();
+}
+
 /// The staff words' language for the whole process (the console is the only window).
 fn select_language(english: bool) {
     let code = if english { "en" } else { "zh-CN" };

@@ -9,6 +9,7 @@ use super::{ConsoleNote, CounterAdapter, CounterWindow};
 use crate::clock::{Clock, ManualClock};
 use crate::config::Config;
 use crate::console::Key;
+use crate::lang::Lang;
 use crate::queue::{PriorityReason, TicketState};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use kiosk_contract::{CounterStatus, CounterView, ScreeningNote, ServiceWait, SignedIn, TicketView};
@@ -214,6 +215,15 @@ pub fn render_all(config: &Config, out: &Path, sizes: &[(u32, u32)]) -> Result<V
                 save_png(&window, w, h, &file)?;
                 written.push(file);
             }
+            // Technician mode over the console (Ctrl+Alt+T), with the checks.
+            show(&ui, &config, Sample::SignIn, english);
+            let language = if english { Lang::En } else { Lang::ZhCn };
+            super::technician_shots::open_overlay(&ui, "counter-1", language);
+            let file = out.join(format!("counter-technician-{lang}-{w}x{h}.png"));
+            let saved = save_png(&window, w, h, &file);
+            super::technician_shots::close_overlay(&ui);
+            saved?;
+            written.push(file);
         }
     }
     Ok(written)

@@ -52,6 +52,16 @@ pub struct EvaluatorOptions {
 pub struct RatingScreenRun {
     _ratings: mpsc::Sender<Submit>,
     _timer: slint::Timer,
+    screen: Rc<RefCell<Screen>>,
+}
+
+impl RatingScreenRun {
+    /// Draws the screen again in its ticket's language, silently (after technician mode, which
+    /// switches the process's translation).
+    pub fn redraw(&self) -> impl Fn(&EvaluatorWindow) + 'static {
+        let screen = self.screen.clone();
+        move |w| show(w, &screen.borrow(), false)
+    }
 }
 
 struct Screen {
@@ -294,6 +304,7 @@ pub fn start_rating_screen(
     Ok(RatingScreenRun {
         _ratings: ratings,
         _timer: timer,
+        screen,
     })
 }
 

@@ -19,6 +19,7 @@ pub mod screenshot;
 pub mod session;
 mod speech;
 mod technician;
+mod technician_hosts;
 mod technician_shots;
 mod visitor;
 mod wizard;
@@ -27,6 +28,7 @@ mod worker;
 slint::include_modules!();
 
 pub use controller::{CALL_WATCH, KioskBuilder, KioskUi, StartMode};
+pub use technician_hosts::{TechnicianWindow, wire_overlay as wire_technician_overlay};
 
 /// The language of the person at this window (the `Appearance` global, shared by every role).
 pub(crate) fn window_lang(window: &KioskWindow) -> crate::lang::Lang {

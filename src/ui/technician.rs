@@ -1,15 +1,15 @@
-//! Technician mode on the visitor window: opened by Ctrl+Alt+T or five taps in the home screen's
-//! top corner within three seconds, then the technician PIN. The work (PIN check, checks,
-//! imports) runs on short-lived threads with `technician::Toolbox`; results come back through the
-//! event loop. Opening and leaving wipe the visitor's session, and nothing here shows a visitor's
-//! data: the outbox is only counted.
+//! Technician mode: opened by Ctrl+Alt+T or five taps in a top corner within three seconds,
+//! then the technician PIN. The work (PIN check, checks, imports) runs on short-lived threads
+//! with `technician::Toolbox`; results come back through the event loop. Each role's window is a
+//! `Host` (`technician_hosts`): the visitor's kiosk shows the mode as two of its screens and
+//! offers every page; the counter console, the rating screen and the calling display show it
+//! over their own screen with the checks. Nothing here shows a visitor's data: the outbox is
+//! only counted.
 
-use super::preapp::OutboxLink;
-use super::visitor::Visitor;
-use super::wizard::Wizard;
+pub(super) use super::technician_hosts::{Host, TechnicianWindow, VisitorHost};
 use super::{
-    Appearance, CheckStatus, ImportItem, ImportKind, KioskWindow, Nav, PinProblem, PrintState, Screen,
-    TaskOutcome, TechLine, TechnicianAdapter, TechnicianCheck,
+    CheckStatus, ImportItem, ImportKind, KioskWindow, PinProblem, PrintState, Screen, TaskOutcome, TechLine,
+    TechnicianAdapter, TechnicianCheck,
 };
 use crate::i18n::TechText;
 use crate::lang::Lang;
@@ -21,7 +21,7 @@ use crate::technician::lock::Verdict;
 use crate::technician::usb::{self, Found};
 use crate::technician::{ImportFailure, Toolbox};
 use slint::{ComponentHandle, ModelRc, VecModel};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -39,34 +39,23 @@ pub(super) fn is_technician_screen(screen: Screen) -> bool {
     matches!(screen, Screen::TechnicianPin | Screen::Technician)
 }
 
-/// What the window needs beyond the toolbox to act on it.
-pub(super) struct Parts {
-    pub(super) visitor: Rc<Visitor>,
-    pub(super) wizard: Option<Rc<Wizard>>,
-    pub(super) outbox: Option<OutboxLink>,
-    /// The sign-language panel plays from the active pack (reloaded after an import).
-    pub(super) media: bool,
-}
-
-struct Technician {
+struct Technician<H: Host> {
     tools: Arc<Toolbox>,
-    parts: Parts,
-    window: slint::Weak<KioskWindow>,
+    host: H,
+    window: slint::Weak<H::Window>,
     pin: RefCell<String>,
     taps: RefCell<VecDeque<Instant>>,
-    /// Where leaving goes: the home screen, or out of service when it opened from there.
-    return_to: Cell<Screen>,
     found: RefCell<Vec<Found>>,
     recount: slint::Timer,
 }
 
 /// Runs `work` on a thread of its own and `then` with its result on the UI thread (where the
 /// window's state lives, so `then` need not be `Send`).
-fn off_thread<T: Send + 'static>(
-    weak: &slint::Weak<KioskWindow>,
+fn off_thread<W: slint::ComponentHandle + 'static, T: Send + 'static>(
+    weak: &slint::Weak<W>,
     what: &'static str,
     work: impl FnOnce() -> T + Send + 'static,
-    then: impl FnOnce(&KioskWindow, T) + 'static,
+    then: impl FnOnce(&W, T) + 'static,
 ) {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let spawned = std::thread::Builder::new()
@@ -130,10 +119,10 @@ fn printer_line(name: &str, status: &Result<PrinterStatus, Problem>) -> (CheckSt
     }
 }
 
-impl Technician {
-    fn with_ui(&self, f: impl FnOnce(&KioskWindow, TechnicianAdapter<'_>)) {
+impl<H: Host> Technician<H> {
+    fn with_ui(&self, f: impl FnOnce(&H::Window, TechnicianAdapter<'_>)) {
         if let Some(w) = self.window.upgrade() {
-            let t = w.global::<TechnicianAdapter>();
+            let t = w.technician();
             f(&w, t);
         }
     }
@@ -150,27 +139,18 @@ impl Technician {
         }
     }
 
-    /// The PIN screen, after wiping whatever a visitor left.
+    /// The PIN screen, after putting away whatever the window's user left.
     fn open(self: &Rc<Self>) {
         let Some(w) = self.window.upgrade() else { return };
-        let nav = w.global::<Nav>();
-        if nav.get_technician_mode() {
+        if self.host.is_open(&w) {
             return;
         }
-        let from = nav.get_screen();
-        self.return_to.set(if from == Screen::OutOfService {
-            Screen::OutOfService
-        } else {
-            Screen::Home
-        });
-        self.parts.visitor.wipe(&w);
-        self.parts.visitor.guide.silence();
         self.clear_pin();
-        let t = w.global::<TechnicianAdapter>();
+        let t = w.technician();
         t.set_pin_problem(PinProblem::None);
         t.set_checking_pin(false);
         tracing::info!("technician mode asked for");
-        w.global::<Nav>().set_screen(Screen::TechnicianPin);
+        self.host.show_pin(&w);
         // Whether the mode is locked (or has no PIN) is read from disk, off the UI thread.
         let tools = self.tools.clone();
         let now = tools.clock.now();
@@ -187,7 +167,7 @@ impl Technician {
                 }
             },
             |w, (problem, minutes)| {
-                let t = w.global::<TechnicianAdapter>();
+                let t = w.technician();
                 if t.get_pin_problem() == PinProblem::None && !t.get_checking_pin() {
                     t.set_pin_problem(problem);
                     t.set_locked_minutes(minutes);
@@ -254,13 +234,13 @@ impl Technician {
                 verdict
             },
             move |w, verdict| {
-                let t = w.global::<TechnicianAdapter>();
+                let t = w.technician();
                 t.set_checking_pin(false);
                 match verdict {
                     Verdict::Open => {
                         t.set_pin_problem(PinProblem::None);
-                        w.global::<Nav>().set_screen(Screen::Technician);
                         if let Some(me) = me.upgrade() {
+                            me.host.show_panel(w);
                             me.refresh();
                         }
                     }
@@ -280,13 +260,13 @@ impl Technician {
 
     fn leave(&self) {
         let Some(w) = self.window.upgrade() else { return };
-        if !w.global::<Nav>().get_technician_mode() {
+        if !self.host.is_open(&w) {
             return;
         }
         self.clear_pin();
         self.found.borrow_mut().clear();
         self.recount.stop();
-        let t = w.global::<TechnicianAdapter>();
+        let t = w.technician();
         t.set_found(ModelRc::default());
         t.set_searched(false);
         t.set_import_outcome(TaskOutcome::None);
@@ -296,22 +276,26 @@ impl Technician {
         t.set_page(0);
         t.set_test_print_state(PrintState::None);
         t.set_test_print_job("".into());
-        // The visitor's defaults again (the technician may have switched to English).
-        self.parts.visitor.wipe(&w);
-        w.global::<Nav>().set_screen(self.return_to.get());
+        self.host.close(&w);
         tracing::info!("technician mode closed");
     }
 
     /// Everything on the panel, read again.
     fn refresh(self: &Rc<Self>) {
         let config = self.tools.config.clone();
+        let parts = self.host.parts();
         self.with_ui(|_, t| {
             t.set_terminal(config.terminal.id.as_str().into());
-            t.set_default_volume(self.parts.visitor.guide.default_volume());
-            t.set_has_printer(self.parts.visitor.printing.is_some());
-            t.set_has_outbox(self.parts.outbox.is_some());
+            if let Some(parts) = parts {
+                t.set_default_volume(parts.guide.default_volume());
+                t.set_has_printer(parts.printing.is_some());
+                t.set_has_outbox(parts.outbox.is_some());
+            }
         });
         self.run_checks();
+        if parts.is_none() {
+            return;
+        }
         self.ask_printer();
         self.show_sound();
         self.count_outbox();
@@ -319,7 +303,7 @@ impl Technician {
     }
 
     fn ask_printer(&self) {
-        let Some(printing) = &self.parts.visitor.printing else {
+        let Some(printing) = self.host.parts().and_then(|p| p.printing.as_ref()) else {
             self.with_ui(|_, t| {
                 t.set_printer_status(CheckStatus::NotConfigured);
                 t.set_printer_detail(line(&tech!("no printer is set up for this terminal")));
@@ -330,7 +314,7 @@ impl Technician {
         printing.ask_status(move |name, status| {
             let (status, detail) = printer_line(&name, &status);
             let _ = weak.upgrade_in_event_loop(move |w| {
-                let t = w.global::<TechnicianAdapter>();
+                let t = w.technician();
                 t.set_printer_status(status);
                 t.set_printer_detail(detail);
             });
@@ -338,7 +322,7 @@ impl Technician {
     }
 
     fn test_print(&self) {
-        let Some(printing) = &self.parts.visitor.printing else {
+        let Some(printing) = self.host.parts().and_then(|p| p.printing.as_ref()) else {
             return;
         };
         let job = crate::printing::test_page_job(&self.tools.config, self.tools.clock.now());
@@ -352,7 +336,8 @@ impl Technician {
 
     fn show_sound(&self) {
         use crate::speech::service::SpeechStatus;
-        let (status, detail) = match self.parts.visitor.guide.status() {
+        let status = self.host.parts().and_then(|p| p.guide.status());
+        let (status, detail) = match status {
             None | Some(SpeechStatus::Off) => (
                 CheckStatus::NotConfigured,
                 tech!("speech is switched off (speech.enabled = false)"),
@@ -376,16 +361,20 @@ impl Technician {
 
     fn test_sound(&self) {
         let Some(w) = self.window.upgrade() else { return };
-        let lang = super::window_lang(&w);
-        let level = self.parts.visitor.guide.default_volume();
-        let parts = crate::speech::compose::message(lang, "Take a queue ticket");
-        self.parts.visitor.guide.test_sound(level, parts);
+        let Some(guide) = self.host.parts().map(|p| &p.guide) else {
+            return;
+        };
+        let level = guide.default_volume();
+        let words = crate::speech::compose::message(w.language(), "Take a queue ticket");
+        guide.test_sound(level, words);
         self.show_sound();
     }
 
     fn set_default_volume(&self, level: i32) {
         let level = level.clamp(0, 10);
-        let guide = &self.parts.visitor.guide;
+        let Some(guide) = self.host.parts().map(|p| &p.guide) else {
+            return;
+        };
         guide.set_default_volume(level);
         self.with_ui(|_, t| {
             t.set_default_volume(level);
@@ -399,7 +388,7 @@ impl Technician {
             "volume",
             move || (tools.save_volume)(saved),
             move |w, result| {
-                let t = w.global::<TechnicianAdapter>();
+                let t = w.technician();
                 match result {
                     Ok(()) => {
                         tracing::info!(level = saved, "default volume set in technician mode");
@@ -415,7 +404,7 @@ impl Technician {
     }
 
     fn count_outbox(&self) {
-        if self.parts.outbox.is_none() {
+        if self.host.parts().is_none_or(|p| p.outbox.is_none()) {
             return;
         }
         let tools = self.tools.clone();
@@ -424,7 +413,7 @@ impl Technician {
             "outbox",
             move || tools.outbox_counts(),
             |w, counts| {
-                let t = w.global::<TechnicianAdapter>();
+                let t = w.technician();
                 match counts {
                     Ok(c) => {
                         let n = |v: u64| i32::try_from(v).unwrap_or(i32::MAX);
@@ -442,7 +431,9 @@ impl Technician {
     }
 
     fn send_now(self: &Rc<Self>) {
-        let Some(outbox) = &self.parts.outbox else { return };
+        let Some(outbox) = self.host.parts().and_then(|p| p.outbox.as_ref()) else {
+            return;
+        };
         outbox.wake.notify_one();
         tracing::info!("outbox delivery asked for in technician mode");
         self.with_ui(|_, t| t.set_outbox_outcome(TaskOutcome::Done));
@@ -468,7 +459,7 @@ impl Technician {
             "dead letters",
             move || tools.retry_dead_letters(),
             move |w, result| {
-                let t = w.global::<TechnicianAdapter>();
+                let t = w.technician();
                 t.set_outbox_outcome(if result.is_ok() {
                     TaskOutcome::Done
                 } else {
@@ -499,7 +490,7 @@ impl Technician {
                 )
             },
             |w, (policy, sign_pack_back, voices_back)| {
-                let t = w.global::<TechnicianAdapter>();
+                let t = w.technician();
                 t.set_sign_pack_can_roll_back(sign_pack_back);
                 t.set_voice_packs_can_roll_back(voices_back);
                 match policy {
@@ -539,7 +530,7 @@ impl Technician {
                     })
                     .collect();
                 tracing::info!(found = items.len(), "USB stick searched in technician mode");
-                let t = w.global::<TechnicianAdapter>();
+                let t = w.technician();
                 t.set_found(ModelRc::new(VecModel::from(items)));
                 t.set_searched(true);
                 if let Some(me) = me.upgrade() {
@@ -568,7 +559,7 @@ impl Technician {
             "import",
             move || tools.import(&found),
             move |w, result| {
-                let t = w.global::<TechnicianAdapter>();
+                let t = w.technician();
                 let (outcome, detail) = match result {
                     Ok(said) => (TaskOutcome::Done, said),
                     Err(ImportFailure::Refused(why)) => (TaskOutcome::Refused, why),
@@ -588,30 +579,10 @@ impl Technician {
         );
     }
 
-    /// After an install or a rollback: the visitor screen uses it from now on.
+    /// After an install or a rollback: the window uses it from now on.
     fn installed(self: &Rc<Self>, kind: usb::Kind) {
-        match kind {
-            usb::Kind::Policy => {
-                if let Some(wizard) = &self.parts.wizard {
-                    match self.tools.screening_policy() {
-                        Ok(policy) => wizard.use_policy(policy),
-                        Err(e) => {
-                            tracing::error!(error = %e, "the new policy cannot be used; the old one screens")
-                        }
-                    }
-                }
-            }
-            usb::Kind::SignPack => {
-                if self.parts.media
-                    && let Some(w) = self.window.upgrade()
-                {
-                    let dir = crate::media::pack::active_dir(&self.tools.data_dir);
-                    if let Err(e) = super::media::enable(&w, &dir) {
-                        tracing::error!(error = %e, "the new sign-language pack cannot be played");
-                    }
-                }
-            }
-            usb::Kind::VoicePacks => self.parts.visitor.guide.use_voices(self.tools.voice_dir()),
+        if let Some(w) = self.window.upgrade() {
+            self.host.use_installed(&w, kind, &self.tools);
         }
         self.show_policy();
         self.run_checks();
@@ -634,7 +605,7 @@ impl Technician {
                         detail: lines(&c.details),
                     })
                     .collect();
-                let t = w.global::<TechnicianAdapter>();
+                let t = w.technician();
                 t.set_checks(ModelRc::new(VecModel::from(rows)));
                 t.set_checks_running(false);
             },
@@ -653,7 +624,7 @@ impl Technician {
             "rollback",
             move || tools.rollback_pack(kind),
             move |w, result| {
-                let t = w.global::<TechnicianAdapter>();
+                let t = w.technician();
                 match result {
                     Ok(()) => {
                         t.set_import_outcome(TaskOutcome::Done);
@@ -672,19 +643,18 @@ impl Technician {
 
     fn switch_language(&self) {
         let Some(w) = self.window.upgrade() else { return };
-        let next = if super::window_lang(&w) == Lang::En {
+        let next = if w.language() == Lang::En {
             Lang::ZhCn
         } else {
             Lang::En
         };
-        w.global::<Appearance>().set_language(next.code().into());
-        super::visitor::select_translation(next);
+        w.set_language(next);
     }
 }
 
 /// The printer thread's report of a test page (false when the report is another job's).
 pub(super) fn on_print_report(window: &KioskWindow, report: &Report) -> bool {
-    let t = window.global::<TechnicianAdapter>();
+    let t = window.technician();
     if t.get_test_print_job().as_str() != report.name {
         return false;
     }
@@ -711,16 +681,16 @@ fn minutes_until(until: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chr
 }
 
 /// Connects technician mode to the window.
-pub(super) fn wire(window: &KioskWindow, tools: Arc<Toolbox>, parts: Parts) {
-    let t = window.global::<TechnicianAdapter>();
+pub(super) fn wire<H: Host>(window: &H::Window, tools: Arc<Toolbox>, host: H) {
+    let t = window.technician();
     t.set_leave_after_seconds(i32::try_from(tools.leave_after.as_secs()).unwrap_or(i32::MAX));
+    t.set_full_panel(host.parts().is_some());
     let tech = Rc::new(Technician {
         tools,
-        parts,
+        host,
         window: window.as_weak(),
         pin: RefCell::new(String::new()),
         taps: RefCell::new(VecDeque::new()),
-        return_to: Cell::new(Screen::Home),
         found: RefCell::new(Vec::new()),
         recount: slint::Timer::default(),
     });

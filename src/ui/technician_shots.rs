@@ -1,10 +1,10 @@
 //! Technician mode's screens for `kiosk screenshot` (`technician-*.png`): the PIN screen after a
 //! wrong PIN and each page of the panel with sample findings, in Chinese and English.
 
-use super::technician::{line, lines};
+use super::technician::{TechnicianWindow, line, lines};
 use super::{
     CheckStatus, ImportItem, ImportKind, KioskWindow, Nav, PinProblem, PrintState, Screen, TaskOutcome,
-    TechLine, TechnicianAdapter, TechnicianCheck,
+    TechLine, TechnicianAdapter, TechnicianCheck, TechnicianView,
 };
 use crate::i18n::TechText;
 use crate::tech;
@@ -12,7 +12,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 
 /// What a technician might find on a terminal whose printer paper runs low and whose office
 /// refused one pre-application (the doctor's own sentences, so both languages show).
-fn sample_checks() -> Vec<TechnicianCheck> {
+pub(super) fn sample_checks() -> Vec<TechnicianCheck> {
     let row = |name: &str, status, details: &[TechText]| TechnicianCheck {
         name: name.into(),
         status,
@@ -97,6 +97,22 @@ fn sample_checks() -> Vec<TechnicianCheck> {
             )],
         ),
     ]
+}
+
+/// Technician mode open over a staff window (the counter console's shot), with the checks, in
+/// `lang`; `close_overlay` puts it away again.
+pub(super) fn open_overlay<W: TechnicianWindow>(ui: &W, terminal: &str, lang: crate::lang::Lang) {
+    ui.set_language(lang);
+    let t = ui.technician();
+    t.set_full_panel(false);
+    t.set_terminal(terminal.into());
+    t.set_checks(ModelRc::new(VecModel::from(sample_checks())));
+    t.set_page(0);
+    t.set_view(TechnicianView::Panel);
+}
+
+pub(super) fn close_overlay<W: TechnicianWindow>(ui: &W) {
+    ui.technician().set_view(TechnicianView::Closed);
 }
 
 /// Renders the technician screens through `shot` (named `technician-<what>`).
