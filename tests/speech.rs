@@ -127,7 +127,7 @@ fn composed_samples(store: &ClipStore, parts: &[Part]) -> usize {
     parts
         .iter()
         .map(|p| match p {
-            Part::Clip { voice, id } => store.clip(*voice, id).map_or(0, |b| b.clone().count()),
+            Part::Clip { voice, id } => store.clip(*voice, id).map_or(0, |c| c.len()),
             Part::Chime => engine::chime().count(),
             Part::Gap(ms) => (engine::RATE * ms / 1000) as usize,
             Part::Text { .. } => 0,

@@ -3,7 +3,7 @@
 //! played, then the guide goes on where it stopped, so nothing is ever said over a call.
 
 use super::compose::Part;
-use super::pack::ClipStore;
+use super::pack::{Clip, ClipStore};
 use rodio::buffer::SamplesBuffer;
 use rodio::mixer::Mixer;
 use rodio::source::SeekError;
@@ -184,14 +184,14 @@ impl Speaker {
         for part in parts {
             match part {
                 Part::Clip { voice, id } => match self.store.clip(*voice, id) {
-                    Some(buffer) => player.append(buffer.clone()),
+                    Some(clip) => missing += self.append_clip(player, clip),
                     None => {
                         tracing::debug!(%voice, id, "no clip");
                         missing += 1;
                     }
                 },
                 Part::Text { voice, text } => match self.store.clip_for_text(*voice, text) {
-                    Some(buffer) => player.append(buffer.clone()),
+                    Some(clip) => missing += self.append_clip(player, clip),
                     None => {
                         tracing::debug!(%voice, "no clip for a text on the screen");
                         missing += 1;
@@ -202,6 +202,22 @@ impl Speaker {
             }
         }
         missing
+    }
+}
+
+impl Speaker {
+    /// Appends one clip, decoded (or kept from lately); 1 when it cannot be decoded.
+    fn append_clip(&self, player: &Player, clip: &Clip) -> usize {
+        match self.store.pcm(clip) {
+            Ok(pcm) => {
+                player.append(pcm);
+                0
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "a clip that decoded when its pack was loaded no longer does");
+                1
+            }
+        }
     }
 }
 

@@ -1,5 +1,7 @@
-//! Voice packs on disk: `<dir>/<voice>/manifest.json` lists each clip's id, file and text. All
-//! clips are decoded once, when the pack is loaded, so playing one is only a copy of a handle.
+//! Voice packs on disk: `<dir>/<voice>/manifest.json` lists each clip's id, file and text. A
+//! pack is checked whole when it is loaded (every clip decodes), then kept as its files hold it,
+//! compressed; a clip is decoded when it is played, and the ones played lately stay decoded, so
+//! the languages in use are warm and the four packs cost their files' size, not their samples'.
 
 use super::RATE;
 use super::Voice;
@@ -8,11 +10,10 @@ use rodio::buffer::SamplesBuffer;
 use rodio::source::{SeekError, UniformSourceIterator};
 use rodio::{ChannelCount, Decoder, SampleRate, Source};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::fs::File;
-use std::io::BufReader;
+use std::collections::{HashMap, VecDeque};
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const MANIFEST: &str = "manifest.json";
@@ -56,7 +57,7 @@ pub enum PackError {
     },
 }
 
-/// The decoded clips of one voice, by id and by the text they say.
+/// The clips of one voice, by id and by the text they say.
 pub struct VoicePack {
     pub voice: Voice,
     clips: HashMap<String, Clip>,
@@ -69,7 +70,7 @@ impl VoicePack {
         let mut clips = HashMap::with_capacity(manifest.clips.len());
         let mut by_text = HashMap::with_capacity(manifest.clips.len());
         for entry in &manifest.clips {
-            let buffer = decode(&dir.join(&entry.file)).map_err(|detail| PackError::Clip {
+            let buffer = Clip::read(&dir.join(&entry.file)).map_err(|detail| PackError::Clip {
                 dir: dir.to_owned(),
                 id: entry.id.clone(),
                 file: entry.file.clone(),
@@ -127,20 +128,61 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, PackError> {
     })
 }
 
-/// A decoded clip: mono 16-bit samples at the speaker's rate, shared by every playing copy.
+/// A clip as its file holds it (Ogg Vorbis or WAV), decoded when it is played.
 #[derive(Clone)]
 pub struct Clip {
+    encoded: Arc<[u8]>,
+    /// Samples once decoded at the speaker's rate (counted when the pack was checked).
+    samples: usize,
+}
+
+impl Clip {
+    /// Reads a clip's file and checks that it decodes.
+    fn read(path: &Path) -> Result<Clip, String> {
+        let bytes = crate::fsutil::read_bytes(path, crate::fsutil::CLIP_LIMIT).map_err(|e| e.to_string())?;
+        Clip::from_encoded(bytes)
+    }
+
+    fn from_encoded(bytes: Vec<u8>) -> Result<Clip, String> {
+        let encoded: Arc<[u8]> = bytes.into();
+        let samples = decode_bytes(encoded.clone())?.len();
+        Ok(Clip { encoded, samples })
+    }
+
+    /// Samples in the whole clip.
+    pub fn len(&self) -> usize {
+        self.samples
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.samples == 0
+    }
+
+    /// The clip decoded, ready to play.
+    pub fn decode(&self) -> Result<Pcm, String> {
+        decode_bytes(self.encoded.clone())
+    }
+
+    /// Which clip this is, while its pack is loaded (for the cache of decoded clips).
+    fn key(&self) -> usize {
+        Arc::as_ptr(&self.encoded).cast::<u8>() as usize
+    }
+}
+
+/// A decoded clip: mono 16-bit samples at the speaker's rate, shared by every playing copy.
+#[derive(Clone)]
+pub struct Pcm {
     samples: Arc<[i16]>,
     pos: usize,
 }
 
-impl Clip {
-    pub fn from_f32(samples: &[f32]) -> Clip {
+impl Pcm {
+    pub fn from_f32(samples: &[f32]) -> Pcm {
         let samples = samples
             .iter()
             .map(|s| (s.clamp(-1.0, 1.0) * 32767.0).round() as i16)
             .collect();
-        Clip { samples, pos: 0 }
+        Pcm { samples, pos: 0 }
     }
 
     /// Samples in the whole clip.
@@ -153,7 +195,7 @@ impl Clip {
     }
 }
 
-impl Iterator for Clip {
+impl Iterator for Pcm {
     type Item = f32;
     fn next(&mut self) -> Option<f32> {
         let s = *self.samples.get(self.pos)?;
@@ -162,7 +204,7 @@ impl Iterator for Clip {
     }
 }
 
-impl Source for Clip {
+impl Source for Pcm {
     fn current_span_len(&self) -> Option<usize> {
         Some(self.samples.len() - self.pos)
     }
@@ -184,12 +226,18 @@ impl Source for Clip {
     }
 }
 
-/// Decodes a whole clip (Ogg Vorbis or WAV) into memory, as mono at the speaker's rate: a
+/// Decodes a whole clip file (Ogg Vorbis or WAV) into memory, as mono at the speaker's rate: a
 /// recording made at another rate or in stereo plays like the generated clips.
-pub fn decode(path: &Path) -> Result<Clip, String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
+pub fn decode(path: &Path) -> Result<Pcm, String> {
+    let bytes = crate::fsutil::read_bytes(path, crate::fsutil::CLIP_LIMIT).map_err(|e| e.to_string())?;
+    decode_bytes(bytes.into())
+}
+
+fn decode_bytes(encoded: Arc<[u8]>) -> Result<Pcm, String> {
+    let byte_len = encoded.len() as u64;
     let decoder = Decoder::builder()
-        .with_data(BufReader::new(file))
+        .with_data(Cursor::new(encoded))
+        .with_byte_len(byte_len)
         .build()
         .map_err(|e| e.to_string())?;
     let (channels, rate) = (decoder.channels(), decoder.sample_rate());
@@ -199,17 +247,50 @@ pub fn decode(path: &Path) -> Result<Clip, String> {
     }
     let target = SampleRate::new(RATE).unwrap_or(SampleRate::MIN);
     if channels == ChannelCount::MIN && rate == target {
-        return Ok(Clip::from_f32(&samples));
+        return Ok(Pcm::from_f32(&samples));
     }
     let decoded = SamplesBuffer::new(channels, rate, samples);
     let converted: Vec<f32> = UniformSourceIterator::new(decoded, ChannelCount::MIN, target).collect();
-    Ok(Clip::from_f32(&converted))
+    Ok(Pcm::from_f32(&converted))
 }
 
-/// Every loaded voice pack.
+/// How many decoded samples the store keeps for clips played lately: about 130 s of speech
+/// (4 MiB), enough for a screen's guide and every call's letters, digits and counters in the
+/// languages in use.
+const DECODED_BUDGET: usize = 2 * 1024 * 1024;
+
+/// The clips played lately, decoded, oldest first.
+#[derive(Default)]
+struct Decoded {
+    clips: VecDeque<(usize, Arc<[i16]>)>,
+    samples: usize,
+}
+
+impl Decoded {
+    fn get(&mut self, key: usize) -> Option<Arc<[i16]>> {
+        let at = self.clips.iter().position(|(k, _)| *k == key)?;
+        let entry = self.clips.remove(at)?;
+        let samples = entry.1.clone();
+        self.clips.push_back(entry);
+        Some(samples)
+    }
+
+    fn keep(&mut self, key: usize, samples: Arc<[i16]>) {
+        self.samples += samples.len();
+        self.clips.push_back((key, samples));
+        while self.samples > DECODED_BUDGET && self.clips.len() > 1 {
+            if let Some((_, old)) = self.clips.pop_front() {
+                self.samples -= old.len();
+            }
+        }
+    }
+}
+
+/// Every loaded voice pack, and the clips played lately, decoded.
 #[derive(Default)]
 pub struct ClipStore {
     packs: HashMap<Voice, VoicePack>,
+    decoded: Mutex<Decoded>,
 }
 
 impl ClipStore {
@@ -255,6 +336,26 @@ impl ClipStore {
         })
     }
 
+    /// `clip` ready to play: decoded now, or kept from when it was played lately.
+    pub fn pcm(&self, clip: &Clip) -> Result<Pcm, String> {
+        let key = clip.key();
+        let mut decoded = self
+            .decoded
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(samples) = decoded.get(key) {
+            return Ok(Pcm { samples, pos: 0 });
+        }
+        let pcm = clip.decode()?;
+        decoded.keep(key, pcm.samples.clone());
+        Ok(pcm)
+    }
+
+    /// Decoded samples the store holds now (the benchmark reports it).
+    pub fn decoded_samples(&self) -> usize {
+        self.decoded.lock().map_or(0, |decoded| decoded.samples)
+    }
+
     pub fn voices(&self) -> Vec<Voice> {
         let mut v: Vec<Voice> = self.packs.keys().copied().collect();
         v.sort();
@@ -274,7 +375,9 @@ pub fn pack_from_samples(
     let mut by_text = HashMap::new();
     for (id, text, samples) in clips {
         by_text.insert(text, id.clone());
-        map.insert(id, Clip::from_f32(&samples));
+        let wav = super::wav::wav_bytes(&samples, rate);
+        let clip = Clip::from_encoded(wav).unwrap_or_else(|e| panic!("clip {id}: {e}"));
+        map.insert(id, clip);
     }
     VoicePack {
         voice,
@@ -388,6 +491,38 @@ pub fn import(from: &Path, target: &Path, needed: &[(Voice, Vec<ClipSpec>)]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clips_played_lately_stay_decoded_within_the_budget() {
+        let third: Arc<[i16]> = vec![0i16; DECODED_BUDGET / 3].into();
+        let mut decoded = Decoded::default();
+        for key in 1..=3 {
+            decoded.keep(key, third.clone());
+        }
+        assert!(decoded.get(1).is_some(), "1 is played again: now the most recent");
+        decoded.keep(4, third.clone());
+        assert!(decoded.samples <= DECODED_BUDGET);
+        assert!(decoded.get(2).is_none(), "the least recently played goes first");
+        assert!(decoded.get(1).is_some() && decoded.get(3).is_some() && decoded.get(4).is_some());
+    }
+
+    #[test]
+    fn a_clip_is_decoded_once_while_it_is_kept() {
+        let samples = vec![0.25f32; 1600];
+        let pack = pack_from_samples(Voice::Zh, RATE, [("a".into(), "A".into(), samples)]);
+        let mut store = ClipStore::default();
+        store.insert(pack);
+        let clip = store.clip(Voice::Zh, "a").unwrap().clone();
+        assert_eq!(clip.len(), 1600);
+        let first = store.pcm(&clip).unwrap();
+        let again = store.pcm(&clip).unwrap();
+        assert!(
+            Arc::ptr_eq(&first.samples, &again.samples),
+            "the kept samples are shared"
+        );
+        assert_eq!(store.decoded_samples(), 1600);
+        assert!((again.clone().next().unwrap() - 0.25).abs() < 1e-3);
+    }
 
     #[test]
     fn an_import_the_terminal_cannot_write_failed_rather_than_refused() {

@@ -47,6 +47,14 @@ impl Offline {
 
 /// Writes mono samples as a 16-bit PCM WAV file.
 pub fn write_wav(path: &Path, samples: &[f32], rate: u32) -> std::io::Result<()> {
+    let bytes = wav_bytes(samples, rate);
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(&bytes)?;
+    file.sync_all()
+}
+
+/// Mono samples as the bytes of a 16-bit PCM WAV file.
+pub fn wav_bytes(samples: &[f32], rate: u32) -> Vec<u8> {
     let data_len = u32::try_from(samples.len() * 2).unwrap_or(u32::MAX - 64);
     let mut bytes = Vec::with_capacity(44 + samples.len() * 2);
     bytes.extend_from_slice(b"RIFF");
@@ -65,7 +73,5 @@ pub fn write_wav(path: &Path, samples: &[f32], rate: u32) -> std::io::Result<()>
         let v = (s.clamp(-1.0, 1.0) * f32::from(i16::MAX)).round() as i16;
         bytes.extend_from_slice(&v.to_le_bytes());
     }
-    let mut file = std::fs::File::create(path)?;
-    file.write_all(&bytes)?;
-    file.sync_all()
+    bytes
 }
