@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the real kiosk window under Xvfb: cold start to a visible window, idle CPU over 30 s
-# on the home screen, and peak memory. Usage: scripts/bench-window.sh [path/to/kiosk]
+# on the home screen, and memory (resident, peak, PSS). Usage: scripts/bench-window.sh [path/to/kiosk]
 set -euo pipefail
 kiosk=${1:-target/release/kiosk}
 display=:93
@@ -21,5 +21,5 @@ sleep 30
 t1=$(ticks)
 hz=$(getconf CLK_TCK)
 echo "idle CPU over 30 s on the home screen: $(awk -v d=$((t1 - t0)) -v hz=$hz 'BEGIN { printf "%.2f%% of one core", 100 * d / hz / 30 }')"
-echo "memory at the home screen: $(grep VmRSS /proc/$pid/status | awk '{print $2 / 1024 " MiB"}') resident, peak $(grep VmHWM /proc/$pid/status | awk '{print $2 / 1024 " MiB"}')"
+echo "memory at the home screen: $(grep VmRSS /proc/$pid/status | awk '{print $2 / 1024 " MiB"}') resident, peak $(grep VmHWM /proc/$pid/status | awk '{print $2 / 1024 " MiB"}'), PSS $(awk '/^Pss:/ {print $2 / 1024 " MiB"}' /proc/$pid/smaps_rollup)"
 kill $pid; wait $pid 2>/dev/null || true

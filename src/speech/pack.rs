@@ -1,7 +1,7 @@
 //! Voice packs on disk: `<dir>/<voice>/manifest.json` lists each clip's id, file and text. A
-//! pack is checked whole when it is loaded (every clip decodes), then kept as its files hold it,
-//! compressed; a clip is decoded when it is played, and the ones played lately stay decoded, so
-//! the languages in use are warm and the four packs cost their files' size, not their samples'.
+//! pack is checked whole when it is loaded (every clip decodes), then left on disk: a clip is
+//! read and decoded when it is played, and the ones played lately stay decoded, so the languages
+//! in use are warm and the four packs cost a few kilobytes of names, not their samples.
 
 use super::RATE;
 use super::Voice;
@@ -128,25 +128,42 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, PackError> {
     })
 }
 
-/// A clip as its file holds it (Ogg Vorbis or WAV), decoded when it is played.
+/// Where a clip's encoded sound (Ogg Vorbis or WAV) is.
+#[derive(Clone)]
+enum Encoded {
+    /// Its file in the pack, read again whenever it is decoded.
+    File(Arc<Path>),
+    /// In memory (packs built by tests).
+    #[cfg(test)]
+    Bytes(Arc<[u8]>),
+}
+
+/// A clip of a loaded pack, decoded when it is played.
 #[derive(Clone)]
 pub struct Clip {
-    encoded: Arc<[u8]>,
+    encoded: Encoded,
     /// Samples once decoded at the speaker's rate (counted when the pack was checked).
     samples: usize,
 }
 
 impl Clip {
-    /// Reads a clip's file and checks that it decodes.
+    /// Checks that a clip's file decodes; the clip refers to the file.
     fn read(path: &Path) -> Result<Clip, String> {
-        let bytes = crate::fsutil::read_bytes(path, crate::fsutil::CLIP_LIMIT).map_err(|e| e.to_string())?;
-        Clip::from_encoded(bytes)
+        let samples = decode(path)?.len();
+        Ok(Clip {
+            encoded: Encoded::File(Arc::from(path)),
+            samples,
+        })
     }
 
+    #[cfg(test)]
     fn from_encoded(bytes: Vec<u8>) -> Result<Clip, String> {
-        let encoded: Arc<[u8]> = bytes.into();
-        let samples = decode_bytes(encoded.clone())?.len();
-        Ok(Clip { encoded, samples })
+        let bytes: Arc<[u8]> = bytes.into();
+        let samples = decode_bytes(bytes.clone())?.len();
+        Ok(Clip {
+            encoded: Encoded::Bytes(bytes),
+            samples,
+        })
     }
 
     /// Samples in the whole clip.
@@ -160,12 +177,20 @@ impl Clip {
 
     /// The clip decoded, ready to play.
     pub fn decode(&self) -> Result<Pcm, String> {
-        decode_bytes(self.encoded.clone())
+        match &self.encoded {
+            Encoded::File(path) => decode(path),
+            #[cfg(test)]
+            Encoded::Bytes(bytes) => decode_bytes(bytes.clone()),
+        }
     }
 
     /// Which clip this is, while its pack is loaded (for the cache of decoded clips).
     fn key(&self) -> usize {
-        Arc::as_ptr(&self.encoded).cast::<u8>() as usize
+        match &self.encoded {
+            Encoded::File(path) => Arc::as_ptr(path).cast::<u8>() as usize,
+            #[cfg(test)]
+            Encoded::Bytes(bytes) => Arc::as_ptr(bytes).cast::<u8>() as usize,
+        }
     }
 }
 
