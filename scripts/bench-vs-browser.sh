@@ -13,7 +13,8 @@ work=$(mktemp -d)
 Xvfb $display -screen 0 1080x1920x24 -nolisten tcp &>/dev/null &
 xvfb=$!
 pid=
-trap 'kill $pid $xvfb 2>/dev/null || true; rm -rf "$work"' EXIT
+# Xvfb is waited for, so a run straight after this one finds the display free.
+trap 'kill $pid $xvfb 2>/dev/null || true; wait $xvfb 2>/dev/null || true; rm -rf "$work"' EXIT
 while [ ! -e /tmp/.X11-unix/X${display#:} ]; do sleep 0.05; done
 
 # A process and all its descendants.

@@ -7,7 +7,8 @@ display=:93
 data=$(mktemp -d)
 Xvfb $display -screen 0 1080x1920x24 -nolisten tcp &>/dev/null &
 xvfb=$!
-trap 'kill $xvfb $pid 2>/dev/null || true; rm -rf "$data"' EXIT
+# Xvfb is waited for, so a run straight after this one finds the display free.
+trap 'kill $xvfb $pid 2>/dev/null || true; wait $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT
 while [ ! -e /tmp/.X11-unix/X${display#:} ]; do sleep 0.05; done
 start=$(date +%s%N)
 DISPLAY=$display "$kiosk" --data-dir "$data" run --windowed --size 1080x1920 2>/dev/null &

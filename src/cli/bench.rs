@@ -315,7 +315,7 @@ fn speech(ctx: &Context, calls: u32) -> CmdResult {
     let clips: usize = packs.iter().map(|p| p.len()).sum();
     let seconds: f64 = packs.iter().map(|p| p.seconds()).sum();
     outln!(
-        "voice packs: {clips} clips, {seconds:.0} s of speech, checked in {:.2} s (kept compressed)",
+        "voice packs: {clips} clips, {seconds:.0} s of speech, checked in {:.2} s (left on disk, decoded when played)",
         load.as_secs_f64()
     );
 
