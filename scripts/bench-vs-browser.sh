@@ -23,22 +23,17 @@ tree() {
   echo "$p"
   for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do tree "$c"; done
 }
-pss_mib() {
-  local total=0 p kb
+# The sum of one number of each process of a tree: `over_tree PID FILE AWK-PROGRAM`.
+over_tree() {
+  local total=0 p n
   for p in $(tree "$1"); do
-    kb=$(awk '/^Pss:/ {print $2}' /proc/"$p"/smaps_rollup 2>/dev/null || echo 0)
-    total=$((total + ${kb:-0}))
-  done
-  awk -v kb=$total 'BEGIN { printf "%.0f", kb / 1024 }'
-}
-ticks() {
-  local total=0 p t
-  for p in $(tree "$1"); do
-    t=$(awk '{print $14 + $15}' /proc/"$p"/stat 2>/dev/null || echo 0)
-    total=$((total + ${t:-0}))
+    n=$(awk "$3" /proc/"$p"/"$2" 2>/dev/null || echo 0)
+    total=$((total + ${n:-0}))
   done
   echo $total
 }
+pss_mib() { over_tree "$1" smaps_rollup '/^Pss:/ {print $2}' | awk '{ printf "%.0f", $1 / 1024 }'; }
+ticks() { over_tree "$1" stat '{print $14 + $15}'; }
 
 # Starts "$@" on the display, waits for a visible window of class $1's match, then measures.
 measure() {
