@@ -178,6 +178,20 @@ impl Speaker {
         self.calls_pending.load(Ordering::SeqCst)
     }
 
+    /// Appends one clip, decoded (or kept from lately); 1 when it cannot be decoded.
+    fn append_clip(&self, player: &Player, clip: &Clip) -> usize {
+        match self.store.pcm(clip) {
+            Ok(pcm) => {
+                player.append(pcm);
+                0
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "a clip that decoded when its pack was loaded no longer does");
+                1
+            }
+        }
+    }
+
     /// Appends the parts' sounds; returns how many clips were not in the packs.
     fn append(&self, player: &Player, parts: &[Part]) -> usize {
         let mut missing = 0;
@@ -202,22 +216,6 @@ impl Speaker {
             }
         }
         missing
-    }
-}
-
-impl Speaker {
-    /// Appends one clip, decoded (or kept from lately); 1 when it cannot be decoded.
-    fn append_clip(&self, player: &Player, clip: &Clip) -> usize {
-        match self.store.pcm(clip) {
-            Ok(pcm) => {
-                player.append(pcm);
-                0
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "a clip that decoded when its pack was loaded no longer does");
-                1
-            }
-        }
     }
 }
 
