@@ -22,26 +22,10 @@ use kiosk::lang::Lang;
 use kiosk::queue::PriorityReason;
 use kiosk::ui::counter::{ConsoleOptions, start_console};
 use kiosk::ui::{ConsoleDialog, ConsoleLink, ConsoleNote, ConsoleView, CounterAdapter, CounterWindow};
-use slint::platform::{Key, WindowEvent};
+use slint::platform::Key;
 use slint::{ComponentHandle, Model};
 use std::sync::Arc;
 use ui::wait_until;
-
-fn type_text(w: &CounterWindow, text: &str) {
-    for c in text.chars() {
-        let t = slint::SharedString::from(c.to_string());
-        w.window()
-            .dispatch_event(WindowEvent::KeyPressed { text: t.clone() });
-        w.window().dispatch_event(WindowEvent::KeyReleased { text: t });
-    }
-}
-
-fn key(w: &CounterWindow, k: Key) {
-    let t = slint::SharedString::from(k);
-    w.window()
-        .dispatch_event(WindowEvent::KeyPressed { text: t.clone() });
-    w.window().dispatch_event(WindowEvent::KeyReleased { text: t });
-}
 
 fn until(w: &CounterWindow, what: &str, cond: impl Fn(&CounterAdapter) -> bool + 'static) {
     let weak = w.as_weak();
@@ -63,15 +47,15 @@ fn until(w: &CounterWindow, what: &str, cond: impl Fn(&CounterAdapter) -> bool +
 
 fn sign_in(w: &CounterWindow, staff: &str, pin: &str) {
     // The staff number field has the focus when the sign-in screen opens; Enter moves on.
-    type_text(w, staff);
-    key(w, Key::Return);
+    ui::type_in(w.window(), staff);
+    ui::key_in(w.window(), Key::Return);
     retry_pin(w, pin);
 }
 
 /// After a refusal the staff number stays and the PIN field, emptied, keeps the focus.
 fn retry_pin(w: &CounterWindow, pin: &str) {
-    type_text(w, pin);
-    key(w, Key::Return);
+    ui::type_in(w.window(), pin);
+    ui::key_in(w.window(), Key::Return);
 }
 
 fn noted(w: &CounterWindow, note: ConsoleNote, number: &'static str) {
@@ -177,7 +161,7 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
     assert!(every_control_is_named(&w, "main") >= 9);
 
     // F1: the Uyghur-speaking elderly visitor, with language and reason.
-    key(&w, Key::F1);
+    ui::key_in(w.window(), Key::F1);
     noted(&w, ConsoleNote::Called, "A002");
     until(&w, "A002 shown", |a| {
         a.get_serving() && a.get_current().number == "A002"
@@ -189,32 +173,32 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
     );
     assert_eq!(staff_of(&hall, "A002", "call").as_deref(), Some("S017"));
 
-    key(&w, Key::F2);
+    ui::key_in(w.window(), Key::F2);
     noted(&w, ConsoleNote::Recalled, "A002");
     assert_eq!(staff_of(&hall, "A002", "recall").as_deref(), Some("S017"));
 
     // F3: no-show; F8 brings them back (the only one: key 1).
-    key(&w, Key::F3);
+    ui::key_in(w.window(), Key::F3);
     noted(&w, ConsoleNote::Skipped, "A002");
     until(&w, "A002 may rejoin", |a| a.get_rejoinable().row_count() == 1);
-    key(&w, Key::F8);
+    ui::key_in(w.window(), Key::F8);
     until(&w, "the rejoin list", |a| a.get_dialog() == ConsoleDialog::Rejoin);
     assert_eq!(
         find(&w, "counter-choice-1").unwrap().accessible_label().unwrap(),
         "A002"
     );
-    type_text(&w, "1");
+    ui::type_in(w.window(), "1");
     noted(&w, ConsoleNote::Rejoined, "A002");
     assert_eq!(a.get_dialog(), ConsoleDialog::None);
 
     // F1 again: the rejoined visitor goes first; F5 transfers them to B (the first other service).
-    key(&w, Key::F1);
+    ui::key_in(w.window(), Key::F1);
     noted(&w, ConsoleNote::Called, "A002");
-    key(&w, Key::F5);
+    ui::key_in(w.window(), Key::F5);
     until(&w, "the transfer list", |a| {
         a.get_dialog() == ConsoleDialog::Transfer
     });
-    type_text(&w, "1");
+    ui::type_in(w.window(), "1");
     noted(&w, ConsoleNote::Transferred, "A002");
     assert_eq!(a.get_note_detail(), "Apply for legal aid");
     assert_eq!(staff_of(&hall, "A002", "transfer").as_deref(), Some("S017"));
@@ -222,7 +206,7 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
     // F6 pauses: F1 is greyed with the reason, and the kiosk's estimate for A changes.
     let before = kiosk_queue.summary().unwrap().services[0].estimated_wait_minutes;
     assert!(before.is_some());
-    key(&w, Key::F6);
+    ui::key_in(w.window(), Key::F6);
     noted(&w, ConsoleNote::Paused, "");
     until(&w, "F1 greyed", |a| {
         let f1 = a.get_ops().row_data(0).unwrap();
@@ -233,20 +217,20 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
         before, after,
         "a paused counter changes what a new ticket is told"
     );
-    key(&w, Key::F1);
+    ui::key_in(w.window(), Key::F1);
     assert_eq!(a.get_note(), ConsoleNote::Paused, "a greyed key does nothing");
-    key(&w, Key::F6);
+    ui::key_in(w.window(), Key::F6);
     noted(&w, ConsoleNote::Resumed, "");
 
     // F7: a number typed, Enter calls it.
-    key(&w, Key::F7);
+    ui::key_in(w.window(), Key::F7);
     until(&w, "the number dialog", |a| {
         a.get_dialog() == ConsoleDialog::CallNumber
     });
-    type_text(&w, "a003");
-    key(&w, Key::Return);
+    ui::type_in(w.window(), "a003");
+    ui::key_in(w.window(), Key::Return);
     noted(&w, ConsoleNote::Called, "A003");
-    key(&w, Key::F4);
+    ui::key_in(w.window(), Key::F4);
     noted(&w, ConsoleNote::Completed, "A003");
     assert_eq!(staff_of(&hall, "A003", "complete").as_deref(), Some("S017"));
     until(&w, "today's count", |a| a.get_served_today() == 1);
@@ -260,7 +244,7 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
     hall.restart();
     until(&w, "host back", |a| a.get_link() == ConsoleLink::Live);
     // Waiting now: A001, and A002 in B with its green channel (B has one too), so A002 first.
-    key(&w, Key::F1);
+    ui::key_in(w.window(), Key::F1);
     noted(&w, ConsoleNote::Called, "A002");
     assert_eq!(staff_of(&hall, "A002", "call").as_deref(), Some("S017"));
 

@@ -20,37 +20,16 @@ use kiosk::ui::counter::{ConsoleOptions, start_console};
 use kiosk::ui::{
     CheckStatus, ConsoleView, CounterAdapter, CounterWindow, Keypad, TechnicianAdapter, TechnicianView,
 };
-use slint::platform::{Key, WindowEvent};
-use slint::{ComponentHandle, Model, SharedString};
+use slint::platform::Key;
+use slint::{ComponentHandle, Model};
 use std::sync::Arc;
 use std::time::Duration;
 use ui::wait_until;
 
 const PIN: &str = "4826";
 
-fn press(w: &CounterWindow, text: impl Into<SharedString>) {
-    let text = text.into();
-    w.window()
-        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-    w.window().dispatch_event(WindowEvent::KeyReleased { text });
-}
-
-fn type_text(w: &CounterWindow, text: &str) {
-    for c in text.chars() {
-        press(w, c.to_string());
-    }
-}
-
 fn ctrl_alt_t(w: &CounterWindow) {
-    let keys: [SharedString; 3] = [Key::Control.into(), Key::Alt.into(), "t".into()];
-    for k in &keys {
-        w.window()
-            .dispatch_event(WindowEvent::KeyPressed { text: k.clone() });
-    }
-    for k in keys.iter().rev() {
-        w.window()
-            .dispatch_event(WindowEvent::KeyReleased { text: k.clone() });
-    }
+    ui::chord_in(w.window(), &[Key::Control.into(), Key::Alt.into(), "t".into()]);
 }
 
 fn find(w: &CounterWindow, id: &str) -> Option<ElementHandle> {
@@ -117,9 +96,9 @@ fn technician_mode_over_the_counter_console() {
     until(&w, "the PIN screen", |t| t.get_view() == TechnicianView::Pin);
     let field = find(&w, "counter-staff-number").and_then(|e| e.accessible_label());
     assert_eq!(field.as_deref(), Some("工号"), "the panel opens in Chinese");
-    type_text(&w, PIN);
+    ui::type_in(w.window(), PIN);
     assert_eq!(w.global::<TechnicianAdapter>().get_pin_length(), 4);
-    press(&w, Key::Return);
+    ui::key_in(w.window(), Key::Return);
     until(&w, "the panel and its checks", |t| {
         t.get_view() == TechnicianView::Panel && t.get_checks().row_count() > 3 && !t.get_checks_running()
     });
@@ -161,10 +140,10 @@ fn technician_mode_over_the_counter_console() {
     assert!(said(&w).contains("is valid"), "{}", said(&w));
 
     // Escape: back to the console as the clerk left it, in English, the staff field typing.
-    press(&w, Key::Escape);
+    ui::key_in(w.window(), Key::Escape);
     until(&w, "closed", |t| t.get_view() == TechnicianView::Closed);
     assert!(find(&w, "technician-page-0").is_none(), "the panel is gone");
-    type_text(&w, "S017");
+    ui::type_in(w.window(), "S017");
     let typed = ElementQuery::from_root(&w)
         .match_descendants()
         .match_predicate(|e| e.accessible_value().is_some_and(|v| v == "S017"))

@@ -364,15 +364,17 @@ impl ClipStore {
     /// `clip` ready to play: decoded now, or kept from when it was played lately.
     pub fn pcm(&self, clip: &Clip) -> Result<Pcm, String> {
         let key = clip.key();
-        let mut decoded = self
-            .decoded
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(samples) = decoded.get(key) {
+        let decoded = || {
+            self.decoded
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        if let Some(samples) = decoded().get(key) {
             return Ok(Pcm { samples, pos: 0 });
         }
+        // Read and decoded without the lock: a render or a test may share the store.
         let pcm = clip.decode()?;
-        decoded.keep(key, pcm.samples.clone());
+        decoded().keep(key, pcm.samples.clone());
         Ok(pcm)
     }
 

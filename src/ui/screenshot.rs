@@ -379,9 +379,11 @@ fn prepare(ui: &KioskWindow, guide: &Guide, config: &Config, lang: Lang, theme: 
     t.set_can_print(true);
     t.set_print_state(PrintState::Printed);
     ui.global::<WizardAdapter>().set_can_print(true);
-    // Sample contact entry: a mistyped ID number shows its message.
+    // Sample contact entry: a mistyped ID number shows its message (only there: the samples
+    // share one window, and the phone screen is drawn again after the ID screen at each size).
     let pa = ui.global::<PreappAdapter>();
     pa.set_available(true);
+    pa.set_error(super::ContactProblem::None);
     match screen {
         Screen::PreappPhone => pa.set_entry("13812345678".into()),
         Screen::PreappId => {

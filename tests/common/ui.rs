@@ -168,10 +168,21 @@ pub fn wait_for_screen(k: &Kiosk, want: Screen) {
 }
 
 pub fn press(k: &Kiosk, key: impl Into<slint::SharedString>) {
+    key_in(k.ui.window.window(), key);
+}
+
+/// A key pressed and released in any role's window.
+pub fn key_in(window: &slint::Window, key: impl Into<slint::SharedString>) {
     let text: slint::SharedString = key.into();
-    let window = k.ui.window.window();
     window.dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
     window.dispatch_event(WindowEvent::KeyReleased { text });
+}
+
+/// Text typed into any role's window, one key at a time.
+pub fn type_in(window: &slint::Window, text: &str) {
+    for c in text.chars() {
+        key_in(window, c.to_string());
+    }
 }
 
 /// The local receiver on a thread of its own; returns its URL and a handle on its statistics.
@@ -271,7 +282,11 @@ pub fn touch_at(k: &Kiosk, x: f32, y: f32) {
 
 /// Keys held together, like Ctrl+Alt+T: pressed in order, released in reverse.
 pub fn chord(k: &Kiosk, keys: &[slint::SharedString]) {
-    let window = k.ui.window.window();
+    chord_in(k.ui.window.window(), keys);
+}
+
+/// Keys held together in any role's window.
+pub fn chord_in(window: &slint::Window, keys: &[slint::SharedString]) {
     for key in keys {
         window.dispatch_event(WindowEvent::KeyPressed { text: key.clone() });
     }
@@ -282,7 +297,5 @@ pub fn chord(k: &Kiosk, keys: &[slint::SharedString]) {
 
 /// Types `text` on the keyboard, one key at a time.
 pub fn type_keys(k: &Kiosk, text: &str) {
-    for c in text.chars() {
-        press(k, c.to_string());
-    }
+    type_in(k.ui.window.window(), text);
 }
