@@ -17,6 +17,9 @@ PACKAGES=(
   # MP4/H.264 (libav); -x has textoverlay for the synthetic clips, -tools has gst-launch-1.0
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base
   gstreamer1.0-plugins-good gstreamer1.0-libav gstreamer1.0-x gstreamer1.0-tools
+  # accessibility test: a session D-Bus, the AT-SPI registry, and Debian's AT-SPI bindings for
+  # Python to read the window as a screen reader does (scripts/atspi-test.sh)
+  dbus at-spi2-core python3-pyatspi
 )
 
 missing=()

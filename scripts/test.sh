@@ -15,6 +15,8 @@ cargo clippy --locked --no-default-features -- -D warnings
 # The fuzzing harness's budget per target (tests/fuzz.rs); nightly runs set a larger one.
 export KIOSK_FUZZ_CASES="${KIOSK_FUZZ_CASES:-256}"
 cargo test --locked --workspace
+# The real window through the Linux accessibility stack (AT-SPI), as a screen reader meets it.
+./scripts/atspi-test.sh target/debug/kiosk
 # The Debian package: built, inspected, and installed, upgraded and purged where this is root.
 # Its binary is the unoptimised build (the test build's dependencies are reused): with a release
 # build from nothing the whole run took 33 minutes here instead of 21; `scripts/package.sh` alone

@@ -61,4 +61,20 @@ fn inactivity_wipes_language_volume_and_answers() {
     tap(&k, "inactivity-more-time");
     assert!(!k.ui.window.global::<Nav>().get_warning_shown());
     assert_eq!(screen(&k), Screen::Service);
+
+    // The warning is modal: the screen beneath leaves the tree, and the key that answers it
+    // does only that (the select key must not also take the focused service).
+    let w = k.ui.window.as_weak();
+    assert!(wait_until(move || w
+        .upgrade()
+        .is_some_and(|w| w.global::<Nav>().get_warning_shown())));
+    let service_a = i_slint_backend_testing::ElementQuery::from_root(&k.ui.window)
+        .match_descendants()
+        .match_predicate(|e| e.accessible_id().as_deref() == Some("service-A"))
+        .find_first();
+    assert!(service_a.is_none(), "the services are hidden under the warning");
+    press(&k, slint::platform::Key::Return);
+    assert!(!k.ui.window.global::<Nav>().get_warning_shown());
+    assert_eq!(screen(&k), Screen::Service, "the key only answered the warning");
+    find(&k, "service-A");
 }

@@ -13,7 +13,7 @@ use crate::eligibility::{Circumstance, Matter, NextStep, Policy, ScreeningInput,
 use crate::lang::Lang;
 use crate::printer::PrintService;
 use crate::printing;
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -342,18 +342,15 @@ pub(super) fn wire(
     let z = wiz.clone();
     wa.on_toggle(move |code| {
         z.with_ui(|w| {
+            // Only the ticked row changes: replacing the model would rebuild every row, and a
+            // screen reader would hear all of them renamed.
             let model = w.global::<WizardAdapter>().get_checklist();
-            let items: Vec<ChecklistItem> = (0..slint::Model::row_count(&model))
-                .filter_map(|i| slint::Model::row_data(&model, i))
-                .map(|mut it| {
-                    if it.code == code {
-                        it.checked = !it.checked;
-                    }
-                    it
-                })
-                .collect();
-            w.global::<WizardAdapter>()
-                .set_checklist(ModelRc::new(VecModel::from(items)));
+            let row = (0..model.row_count())
+                .find_map(|i| model.row_data(i).filter(|it| it.code == code).map(|it| (i, it)));
+            if let Some((i, mut item)) = row {
+                item.checked = !item.checked;
+                model.set_row_data(i, item);
+            }
         });
     });
     let z = wiz.clone();
@@ -362,8 +359,8 @@ pub(super) fn wire(
         let wa = w.global::<WizardAdapter>();
         let step = from_slint(wa.get_step());
         let model = wa.get_checklist();
-        let chosen: Vec<Circumstance> = (0..slint::Model::row_count(&model))
-            .filter_map(|i| slint::Model::row_data(&model, i))
+        let chosen: Vec<Circumstance> = (0..model.row_count())
+            .filter_map(|i| model.row_data(i))
             .filter(|it| it.checked)
             .filter_map(|it| Circumstance::parse(&it.code))
             .collect();

@@ -1,0 +1,279 @@
+#!/usr/bin/python3
+"""The kiosk window through the Linux accessibility stack, as a screen reader meets it.
+
+Run by scripts/atspi-test.sh inside Xvfb and a private session D-Bus. Turns accessibility on
+(as a screen reader does), starts the kiosk, finds it in the AT-SPI registry and checks on the
+home, service, language and a screening screen: every control has a name and the right role,
+exactly one control is `focused` and it follows the keypad (with a focus event each time), and
+a focus request from assistive technology moves the kiosk's own keypad focus.
+
+Usage: atspi-check.py KIOSK DATA_DIR   (the data directory's provisioning file sets a short
+inactivity warning: scripts/atspi-test.sh writes it)
+"""
+
+import subprocess
+import sys
+import time
+
+import gi
+
+gi.require_version("Atspi", "2.0")
+from gi.repository import Atspi, Gio, GLib  # noqa: E402
+
+CONTROL_ROLES = {
+    Atspi.Role.PUSH_BUTTON: "push button",
+    Atspi.Role.CHECK_BOX: "check box",
+    Atspi.Role.RADIO_BUTTON: "radio button",
+}
+
+
+def fail(message):
+    print(f"atspi: FAILED: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def turn_on_accessibility():
+    """What a screen reader does when it starts: org.a11y.Status.IsEnabled on the session bus."""
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    bus.call_sync(
+        "org.a11y.Bus",
+        "/org/a11y/bus",
+        "org.freedesktop.DBus.Properties",
+        "Set",
+        GLib.Variant("(ssv)", ("org.a11y.Status", "IsEnabled", GLib.Variant("b", True))),
+        None,
+        Gio.DBusCallFlags.NONE,
+        5000,
+        None,
+    )
+
+
+def pump(seconds=0.0):
+    """Delivers pending AT-SPI events to the listener, for at least `seconds`."""
+    context = GLib.MainContext.default()
+    end = time.monotonic() + seconds
+    while True:
+        while context.pending():
+            context.iteration(False)
+        if time.monotonic() >= end:
+            return
+        time.sleep(0.02)
+
+
+def walk(node):
+    yield node
+    for i in range(node.get_child_count()):
+        child = node.get_child_at_index(i)
+        if child is not None:
+            yield from walk(child)
+
+
+def kiosk_app():
+    desktop = Atspi.get_desktop(0)
+    for i in range(desktop.get_child_count()):
+        app = desktop.get_child_at_index(i)
+        if app is not None and any(n.get_accessible_id() == "home-take-ticket" for n in walk(app)):
+            return app
+    return None
+
+
+def wait_for(what, probe, timeout=20.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        pump()
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.1)
+    fail(f"timed out waiting for {what}")
+
+
+class Screen:
+    """The controls of the window as AT-SPI shows them now."""
+
+    def __init__(self, app):
+        # The tree may change under the walk (a screen scrolling): read it again then.
+        for _ in range(20):
+            try:
+                self.controls = [n for n in walk(app) if n.get_role() in CONTROL_ROLES]
+                return
+            except GLib.Error:
+                pump(0.1)
+        fail("the accessible tree kept changing while it was read")
+
+    def by_id(self, wanted):
+        for node in self.controls:
+            if node.get_accessible_id() == wanted:
+                return node
+        return None
+
+    def focused(self):
+        return [n for n in self.controls if n.get_state_set().contains(Atspi.StateType.FOCUSED)]
+
+
+def focused_id(app):
+    focused = Screen(app).focused()
+    return focused[0].get_accessible_id() if len(focused) == 1 else None
+
+
+class FocusEvents:
+    def __init__(self):
+        self.gained = []
+        self.listener = Atspi.EventListener.new(self.on_event)
+        self.listener.register("object:state-changed:focused")
+
+    def on_event(self, event):
+        if event.detail1 == 1:
+            self.gained.append(event.source.get_accessible_id())
+
+
+def key(window, name):
+    subprocess.run(["xdotool", "key", "--window", window, name], check=True)
+
+
+def expect_focus(app, wanted, events, why):
+    # Exactly one control focused, this one; and still so once the screen has settled (a
+    # control scrolled into view enters the tree as it appears).
+    got = wait_for(f"{wanted} alone focused ({why})", lambda: focused_id(app) == wanted and wanted)
+    pump(0.3)
+    wait_for(f"{wanted} still alone focused ({why})", lambda: focused_id(app) == wanted)
+    if wanted not in events.gained:
+        fail(f"{why}: no focus event for {wanted} (events: {events.gained})")
+    events.gained.clear()
+    print(f"atspi: {why}: {got} focused, with its focus event")
+
+
+def check_names_and_roles(app, expected, screen_name):
+    """Every control named; the expected ids there with the expected roles."""
+    screen = Screen(app)
+    unnamed = [n.get_accessible_id() or "?" for n in screen.controls if not n.get_name().strip()]
+    if unnamed:
+        fail(f"{screen_name}: controls without a name: {unnamed}")
+    for wanted_id, role in expected.items():
+        node = screen.by_id(wanted_id)
+        if node is None:
+            fail(f"{screen_name}: no control {wanted_id}")
+        if CONTROL_ROLES.get(node.get_role()) != role:
+            fail(f"{screen_name}: {wanted_id} is a {node.get_role_name()}, expected {role}")
+    print(f"atspi: {screen_name}: {len(screen.controls)} controls, all named; roles as expected")
+    return screen
+
+
+def main():
+    kiosk, data_dir = sys.argv[1], sys.argv[2]
+    turn_on_accessibility()
+    Atspi.init()
+    events = FocusEvents()
+    proc = subprocess.Popen(
+        [kiosk, "--data-dir", data_dir, "run", "--windowed", "--size", "1080x1920"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        window = subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--class", "kiosk"],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.split()[0]
+        # No window manager under Xvfb: give the window the keyboard as one would.
+        subprocess.run(["xdotool", "windowfocus", "--sync", window], check=True)
+        app = wait_for("the kiosk in the AT-SPI registry", kiosk_app)
+
+        # Home: the first choice has the focus; the keypad moves it, and the focus follows.
+        check_names_and_roles(
+            app,
+            {"home-take-ticket": "push button", "home-screening": "push button", "home-language": "push button"},
+            "home",
+        )
+        expect_focus(app, "home-take-ticket", events, "home, as it opens")
+        key(window, "Down")
+        expect_focus(app, "home-screening", events, "home, keypad down")
+        key(window, "Down")
+        expect_focus(app, "home-language", events, "home, keypad down again")
+
+        # A screen reader asks for the focus: the kiosk's keypad focus moves there, so the
+        # select key takes that choice.
+        Screen(app).by_id("home-take-ticket").grab_focus()
+        expect_focus(app, "home-take-ticket", events, "home, focus asked by assistive technology")
+        key(window, "Return")
+        wait_for("the service screen", lambda: Screen(app).by_id("service-A"))
+        check_names_and_roles(app, {"service-A": "push button", "nav-back": "push button"}, "service")
+        expect_focus(app, "service-A", events, "service, as it opens")
+        key(window, "Down")
+        next_service = wait_for("the focus on the next service", lambda: focused_id(app) not in (None, "service-A") and focused_id(app))
+        if not next_service.startswith("service-"):
+            fail(f"service, keypad down: {next_service} focused, expected the second service")
+        print(f"atspi: service, keypad down: {next_service} focused")
+        events.gained.clear()
+        key(window, "Escape")
+        wait_for("the home screen again", lambda: Screen(app).by_id("home-take-ticket"))
+
+        # Languages: one of three, a radio group with the current one checked.
+        Screen(app).by_id("home-language").grab_focus()
+        expect_focus(app, "home-language", events, "home, focus asked for the languages")
+        key(window, "Return")
+        wait_for("the language screen", lambda: Screen(app).by_id("language-en"))
+        screen = check_names_and_roles(
+            app,
+            {"language-zh-CN": "radio button", "language-en": "radio button", "language-ug": "radio button"},
+            "language",
+        )
+        checked = [
+            n.get_accessible_id()
+            for n in screen.controls
+            if n.get_role() == Atspi.Role.RADIO_BUTTON and n.get_state_set().contains(Atspi.StateType.CHECKED)
+        ]
+        if checked != ["language-zh-CN"]:
+            fail(f"language: checked {checked}, expected only language-zh-CN")
+        group = screen.by_id("language-en").get_parent()
+        if group is None or group.get_role() == Atspi.Role.FRAME or not group.get_name():
+            fail("language: the three languages are not in a named group of their own")
+        print(f"atspi: language: radio buttons, zh-CN checked, in the {group.get_role_name()} {group.get_name()!r}")
+        key(window, "Escape")
+        wait_for("the home screen again", lambda: Screen(app).by_id("home-screening"))
+
+        # A screening screen: the matters, and the focus following the keypad there too.
+        events.gained.clear()
+        Screen(app).by_id("home-screening").grab_focus()
+        expect_focus(app, "home-screening", events, "home, focus asked for the screening")
+        key(window, "Return")
+        wait_for("the screening's first screen", lambda: Screen(app).by_id("matter-unsure"))
+        check_names_and_roles(app, {"matter-unsure": "push button", "nav-back": "push button"}, "screening")
+        expect_focus(app, "matter-unsure", events, "screening, as it opens")
+        key(window, "Down")
+        moved = wait_for("the focus on the next matter", lambda: focused_id(app) not in (None, "matter-unsure") and focused_id(app))
+        if not moved.startswith("matter-"):
+            fail(f"screening, keypad down: {moved} focused, expected the next matter")
+        print(f"atspi: screening, keypad down: {moved} focused")
+        # The last matter lies below the fold, out of the tree until it is scrolled to: the
+        # keypad going there (up past Help and Back) brings it into view, focused.
+        if Screen(app).by_id("matter-other") is not None:
+            fail("screening: the last matter was expected below the fold")
+        for _ in range(4):
+            key(window, "Up")
+        expect_focus(app, "matter-other", events, "screening, keypad up to the last matter, scrolled into view")
+
+        # Left alone, the inactivity warning: a modal box whose button has the focus; the screen
+        # underneath has left the tree (a screen reader finds nothing else to go to). A key
+        # closes it (and does nothing else) and gives the focus back to where it was.
+        wait_for("the inactivity warning", lambda: Screen(app).by_id("inactivity-more-time"), timeout=30)
+        expect_focus(app, "inactivity-more-time", events, "inactivity warning, as it opens")
+        others = [n.get_accessible_id() for n in Screen(app).controls if n.get_accessible_id() != "inactivity-more-time"]
+        if others:
+            fail(f"inactivity warning: controls underneath still reachable: {others}")
+        print("atspi: inactivity warning: its button is the only control")
+        key(window, "Down")
+        wait_for("the warning closed", lambda: Screen(app).by_id("inactivity-more-time") is None)
+        expect_focus(app, "matter-other", events, "inactivity warning closed")
+        print("atspi: all checks passed")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+if __name__ == "__main__":
+    main()
