@@ -258,7 +258,7 @@ pub fn screenshot(ctx: &Context, args: ScreenshotArgs) -> CmdResult {
         themes: args.theme.map_or_else(|| Theme::ALL.to_vec(), |t| vec![t]),
         sizes: args
             .size
-            .map_or_else(|| vec![(1080, 1920), (1920, 1080)], |s| vec![s]),
+            .map_or_else(|| crate::ui::screenshot::SIZES.to_vec(), |s| vec![s]),
         overlays: true,
     };
     let only = args.display_only || args.counter_only;

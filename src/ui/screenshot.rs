@@ -102,6 +102,9 @@ pub fn headless<T: ComponentHandle>(
     Ok((window, ui))
 }
 
+/// The visitor screen's sizes when none is asked for: portrait and landscape full HD.
+pub const SIZES: [(u32, u32); 2] = [(1080, 1920), (1920, 1080)];
+
 pub struct Request {
     pub out: PathBuf,
     pub langs: Vec<Lang>,
@@ -144,7 +147,7 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                     let file = req
                         .out
                         .join(format!("{what}-{}-{}-{w}x{h}.png", lang.code(), theme.name()));
-                    save_png(&window, w, h, &file)?;
+                    save_png(&window, Shown::Kiosk(&ui), (w, h), &file)?;
                     written.push(file);
                     Ok(())
                 };
@@ -510,7 +513,54 @@ fn prepare_wizard(ui: &KioskWindow, guide: &Guide, config: &Config, lang: Lang) 
     w.set_unsure(false);
 }
 
-pub(super) fn save_png(window: &MinimalSoftwareWindow, w: u32, h: u32, file: &Path) -> Result<(), String> {
+/// The window a screenshot shows, for checks that walk its elements (the layout test).
+pub enum Shown<'a> {
+    Kiosk(&'a KioskWindow),
+    Display(&'a super::DisplayWindow),
+    Counter(&'a super::CounterWindow),
+    Evaluator(&'a super::EvaluatorWindow),
+}
+
+type Inspector = Box<dyn FnMut(&Path, (u32, u32), Shown<'_>) -> Result<(), String>>;
+
+thread_local! {
+    /// The inspector, and whether the pictures are drawn and written as well.
+    static INSPECTOR: std::cell::RefCell<Option<(Inspector, bool)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Has `inspect` called with each screenshot's file name, size and window as it is taken (this
+/// thread's renders), so a test can look at the elements of every screen the screenshots show;
+/// its error ends the run. Without `write_files` nothing is drawn or written: the elements are
+/// laid out all the same, and a run over every screenshot takes a fraction of the time.
+pub fn inspect_each_shot(
+    write_files: bool,
+    inspect: impl FnMut(&Path, (u32, u32), Shown<'_>) -> Result<(), String> + 'static,
+) {
+    INSPECTOR.with(|i| *i.borrow_mut() = Some((Box::new(inspect), write_files)));
+}
+
+/// Renders the window into `file` (PNG), then lets the inspector, if any, look at it.
+pub(super) fn save_png(
+    window: &MinimalSoftwareWindow,
+    shown: Shown<'_>,
+    (w, h): (u32, u32),
+    file: &Path,
+) -> Result<(), String> {
+    INSPECTOR.with(|i| match i.borrow_mut().as_mut() {
+        Some((inspect, write_files)) => {
+            if *write_files {
+                write_png(window, w, h, file)?;
+            } else {
+                // What drawing does besides drawing: timers and changed-handlers run.
+                slint::platform::update_timers_and_animations();
+            }
+            inspect(file, (w, h), shown)
+        }
+        None => write_png(window, w, h, file),
+    })
+}
+
+fn write_png(window: &MinimalSoftwareWindow, w: u32, h: u32, file: &Path) -> Result<(), String> {
     let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(w, h);
     render_frame(window, &mut buffer);
     let f = std::fs::File::create(file).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
