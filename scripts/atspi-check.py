@@ -143,12 +143,45 @@ def expect_focus(app, wanted, events, why):
     print(f"atspi: {why}: {got} focused, with its focus event")
 
 
+def expect_moved_on(app, window, events, first, why):
+    """Down from `first`: the focus goes to another control of the same kind (id prefix)."""
+    events.gained.clear()
+    key(window, "Down")
+    kind = first.split("-")[0] + "-"
+    moved = wait_for(f"the focus moving on from {first}", lambda: focused_id(app) not in (None, first) and focused_id(app))
+    if not moved.startswith(kind):
+        fail(f"{why}, keypad down: {moved} focused, expected the next {kind}…")
+    print(f"atspi: {why}, keypad down: {moved} focused")
+    events.gained.clear()
+
+
+def open_from_home(app, window, events, choice, landmark, why):
+    """Assistive technology asks for the focus on a home screen choice; Enter opens it."""
+    events.gained.clear()
+    Screen(app).by_id(choice).grab_focus()
+    expect_focus(app, choice, events, f"home, focus asked for {why}")
+    key(window, "Return")
+    wait_for(f"the {why} screen", lambda: Screen(app).by_id(landmark))
+
+
+def back_home(app, window):
+    key(window, "Escape")
+    wait_for("the home screen again", lambda: Screen(app).by_id("home-take-ticket"))
+
+
 def check_names_and_roles(app, expected, screen_name):
-    """Every control named; the expected ids there with the expected roles."""
-    screen = Screen(app)
-    unnamed = [n.get_accessible_id() or "?" for n in screen.controls if not n.get_name().strip()]
-    if unnamed:
-        fail(f"{screen_name}: controls without a name: {unnamed}")
+    """Every control named; the expected ids there with the expected roles. A screen that has
+    just appeared may name its controls a moment after they enter the tree (a screen reader
+    hears the names change): they get five seconds."""
+    end = time.monotonic() + 5
+    while True:
+        screen = Screen(app)
+        unnamed = [n.get_accessible_id() or "?" for n in screen.controls if not n.get_name().strip()]
+        if not unnamed:
+            break
+        if time.monotonic() > end:
+            fail(f"{screen_name}: controls without a name: {unnamed}")
+        pump(0.1)
     for wanted_id, role in expected.items():
         node = screen.by_id(wanted_id)
         if node is None:
@@ -194,26 +227,14 @@ def main():
 
         # A screen reader asks for the focus: the kiosk's keypad focus moves there, so the
         # select key takes that choice.
-        Screen(app).by_id("home-take-ticket").grab_focus()
-        expect_focus(app, "home-take-ticket", events, "home, focus asked by assistive technology")
-        key(window, "Return")
-        wait_for("the service screen", lambda: Screen(app).by_id("service-A"))
+        open_from_home(app, window, events, "home-take-ticket", "service-A", "taking a ticket")
         check_names_and_roles(app, {"service-A": "push button", "nav-back": "push button"}, "service")
         expect_focus(app, "service-A", events, "service, as it opens")
-        key(window, "Down")
-        next_service = wait_for("the focus on the next service", lambda: focused_id(app) not in (None, "service-A") and focused_id(app))
-        if not next_service.startswith("service-"):
-            fail(f"service, keypad down: {next_service} focused, expected the second service")
-        print(f"atspi: service, keypad down: {next_service} focused")
-        events.gained.clear()
-        key(window, "Escape")
-        wait_for("the home screen again", lambda: Screen(app).by_id("home-take-ticket"))
+        expect_moved_on(app, window, events, "service-A", "service")
+        back_home(app, window)
 
         # Languages: one of three, a radio group with the current one checked.
-        Screen(app).by_id("home-language").grab_focus()
-        expect_focus(app, "home-language", events, "home, focus asked for the languages")
-        key(window, "Return")
-        wait_for("the language screen", lambda: Screen(app).by_id("language-en"))
+        open_from_home(app, window, events, "home-language", "language-en", "the languages")
         screen = check_names_and_roles(
             app,
             {"language-zh-CN": "radio button", "language-en": "radio button", "language-ug": "radio button"},
@@ -230,22 +251,13 @@ def main():
         if group is None or group.get_role() == Atspi.Role.FRAME or not group.get_name():
             fail("language: the three languages are not in a named group of their own")
         print(f"atspi: language: radio buttons, zh-CN checked, in the {group.get_role_name()} {group.get_name()!r}")
-        key(window, "Escape")
-        wait_for("the home screen again", lambda: Screen(app).by_id("home-screening"))
+        back_home(app, window)
 
         # A screening screen: the matters, and the focus following the keypad there too.
-        events.gained.clear()
-        Screen(app).by_id("home-screening").grab_focus()
-        expect_focus(app, "home-screening", events, "home, focus asked for the screening")
-        key(window, "Return")
-        wait_for("the screening's first screen", lambda: Screen(app).by_id("matter-unsure"))
+        open_from_home(app, window, events, "home-screening", "matter-unsure", "the screening")
         check_names_and_roles(app, {"matter-unsure": "push button", "nav-back": "push button"}, "screening")
         expect_focus(app, "matter-unsure", events, "screening, as it opens")
-        key(window, "Down")
-        moved = wait_for("the focus on the next matter", lambda: focused_id(app) not in (None, "matter-unsure") and focused_id(app))
-        if not moved.startswith("matter-"):
-            fail(f"screening, keypad down: {moved} focused, expected the next matter")
-        print(f"atspi: screening, keypad down: {moved} focused")
+        expect_moved_on(app, window, events, "matter-unsure", "screening")
         # The last matter lies below the fold, out of the tree until it is scrolled to: the
         # keypad going there (up past Help and Back) brings it into view, focused.
         if Screen(app).by_id("matter-other") is not None:

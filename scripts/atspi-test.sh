@@ -5,12 +5,11 @@
 # Usage: scripts/atspi-test.sh [path/to/kiosk]   (scripts/setup.sh installs what it needs)
 set -euo pipefail
 kiosk=$(realpath "${1:-target/debug/kiosk}")
+source "$(dirname "$0")/lib/xvfb.sh"
 display=:94
 data=$(mktemp -d)
-Xvfb $display -screen 0 1080x1920x24 -nolisten tcp &>/dev/null &
-xvfb=$!
-trap 'kill $xvfb 2>/dev/null || true; wait $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT
-while [ ! -e /tmp/.X11-unix/X${display#:} ]; do sleep 0.05; done
+trap 'stop_xvfb; rm -rf "$data"' EXIT
+start_xvfb $display 1080x1920
 # The inactivity warning after the shortest time allowed, so the test sees it.
 "$kiosk" --data-dir "$data" provision >/dev/null
 sed -i 's/^warn_after_seconds = .*/warn_after_seconds = 10/' "$data/config.toml"

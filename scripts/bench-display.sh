@@ -12,7 +12,8 @@ display=:94
 host=$(mktemp -d)
 wall=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cleanup() { kill ${pid:-} ${serve:-} ${xvfb:-} 2>/dev/null || true; rm -rf "$host" "$wall"; }
+source "$(dirname "$0")/lib/xvfb.sh"
+cleanup() { kill ${pid:-} ${serve:-} 2>/dev/null || true; stop_xvfb; rm -rf "$host" "$wall"; }
 trap cleanup EXIT
 "$kiosk" --data-dir "$host" provision --terminal host-1 >/dev/null
 code=$("$kiosk" --data-dir "$host" provision --enroll wall-1 --role display --json)
@@ -30,9 +31,7 @@ else
   text="zh-CN=法律援助免费;en=Legal aid is free;ug=قانۇن ياردىمى ھەقسىز"
 fi
 "$kiosk" --data-dir "$wall" provision --notice "$text" >/dev/null
-Xvfb $display -screen 0 ${size}x24 -nolisten tcp &>/dev/null &
-xvfb=$!
-while [ ! -e /tmp/.X11-unix/X${display#:} ]; do sleep 0.05; done
+start_xvfb $display "$size"
 start=$(date +%s%N)
 DISPLAY=$display "$kiosk" --data-dir "$wall" display --windowed --size "$size" &>/dev/null &
 pid=$!

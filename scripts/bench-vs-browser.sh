@@ -10,12 +10,10 @@ kiosk=${1:-target/release/kiosk}
 display=:94
 idle=30
 work=$(mktemp -d)
-Xvfb $display -screen 0 1080x1920x24 -nolisten tcp &>/dev/null &
-xvfb=$!
+source scripts/lib/xvfb.sh
 pid=
-# Xvfb is waited for, so a run straight after this one finds the display free.
-trap 'kill $pid $xvfb 2>/dev/null || true; wait $xvfb 2>/dev/null || true; rm -rf "$work"' EXIT
-while [ ! -e /tmp/.X11-unix/X${display#:} ]; do sleep 0.05; done
+trap 'kill $pid 2>/dev/null || true; stop_xvfb; rm -rf "$work"' EXIT
+start_xvfb $display 1080x1920
 
 # A process and all its descendants.
 tree() {

@@ -5,11 +5,10 @@ set -euo pipefail
 kiosk=${1:-target/release/kiosk}
 display=:93
 data=$(mktemp -d)
-Xvfb $display -screen 0 1080x1920x24 -nolisten tcp &>/dev/null &
-xvfb=$!
-# Xvfb is waited for, so a run straight after this one finds the display free.
-trap 'kill $xvfb $pid 2>/dev/null || true; wait $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT
-while [ ! -e /tmp/.X11-unix/X${display#:} ]; do sleep 0.05; done
+source "$(dirname "$0")/lib/xvfb.sh"
+pid=
+trap 'kill $pid 2>/dev/null || true; stop_xvfb; rm -rf "$data"' EXIT
+start_xvfb $display 1080x1920
 start=$(date +%s%N)
 DISPLAY=$display "$kiosk" --data-dir "$data" run --windowed --size 1080x1920 2>/dev/null &
 pid=$!
