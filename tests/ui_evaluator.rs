@@ -85,7 +85,7 @@ fn voices(said: &[Vec<Part>]) -> Vec<String> {
 }
 
 /// Five taps in the idle screen's top right corner open technician mode (four do not); Escape
-/// closes it, back to the idle screen.
+/// closes it, back to the idle screen, and Ctrl+Alt+T opens it again.
 fn technician_mode_by_the_corner(w: &EvaluatorWindow, run: &kiosk::ui::evaluator::RatingScreenRun) {
     use kiosk::ui::{TechnicianAdapter, TechnicianView};
     use slint::platform::{PointerEventButton, WindowEvent};
@@ -136,6 +136,18 @@ fn technician_mode_by_the_corner(w: &EvaluatorWindow, run: &kiosk::ui::evaluator
         .dispatch_event(WindowEvent::KeyReleased { text: escape });
     assert_eq!(view(), TechnicianView::Closed);
     assert_eq!(w.global::<EvaluatorAdapter>().get_screen(), RatingScreen::Idle);
+    // The window's keys are the mode's again: the removed PIN screen did not take them along.
+    ui::chord_in(
+        w.window(),
+        &[
+            slint::platform::Key::Control.into(),
+            slint::platform::Key::Alt.into(),
+            "t".into(),
+        ],
+    );
+    assert_eq!(view(), TechnicianView::Pin, "Ctrl+Alt+T opens it a second time");
+    ui::key_in(w.window(), slint::platform::Key::Escape);
+    assert_eq!(view(), TechnicianView::Closed);
 }
 
 #[test]
