@@ -4,7 +4,7 @@
 //! it; the window is drawn by the live console's own code (`counter::show_preview`).
 
 use super::counter::{Preview, preview_key, preview_note, show_preview};
-use super::screenshot::{Shown, headless, save_png};
+use super::screenshot::{Shown, headless, take_shot};
 use super::{ConsoleNote, CounterAdapter, CounterWindow};
 use crate::clock::{Clock, ManualClock};
 use crate::config::Config;
@@ -212,7 +212,7 @@ pub fn render_all(config: &Config, out: &Path, sizes: &[(u32, u32)]) -> Result<V
             for sample in Sample::ALL {
                 show(&ui, &config, sample, english);
                 let file = out.join(format!("counter-{}-{lang}-{w}x{h}.png", sample.name()));
-                save_png(&window, Shown::Counter(&ui), (w, h), &file)?;
+                take_shot(&window, Shown::Counter(&ui), (w, h), &file)?;
                 written.push(file);
             }
             // Technician mode over the console (Ctrl+Alt+T), with the checks.
@@ -220,7 +220,7 @@ pub fn render_all(config: &Config, out: &Path, sizes: &[(u32, u32)]) -> Result<V
             let language = if english { Lang::En } else { Lang::ZhCn };
             super::technician_shots::open_overlay(&ui, "counter-1", language);
             let file = out.join(format!("counter-technician-{lang}-{w}x{h}.png"));
-            let saved = save_png(&window, Shown::Counter(&ui), (w, h), &file);
+            let saved = take_shot(&window, Shown::Counter(&ui), (w, h), &file);
             super::technician_shots::close_overlay(&ui);
             saved?;
             written.push(file);
@@ -246,7 +246,7 @@ pub fn render_evaluator(config: &Config, out: &Path) -> Result<Vec<PathBuf>, Str
     let mut save = |name: String, e: Evaluator| -> Result<(), String> {
         crate::ui::evaluator::show_preview(&ui, config.clone(), clock.clone(), e);
         let file = out.join(format!("evaluator-{name}-{w}x{h}.png"));
-        save_png(&window, Shown::Evaluator(&ui), (w, h), &file)?;
+        take_shot(&window, Shown::Evaluator(&ui), (w, h), &file)?;
         written.push(file);
         Ok(())
     };

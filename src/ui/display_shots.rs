@@ -3,7 +3,7 @@
 //! way the live display makes them, by feeding a `Board` stream items.
 
 use super::display::{self as screen, DisplayNames};
-use super::screenshot::{Shown, headless, render_frame, save_png, time_frames};
+use super::screenshot::{Shown, headless, render_frame, take_shot, time_frames};
 use super::{DisplayAdapter, DisplayWindow};
 use crate::config::Config;
 use crate::display::{Board, Input};
@@ -214,7 +214,7 @@ pub fn render_all(config: &Config, out: &Path, sizes: &[(u32, u32)]) -> Result<V
         for sample in Sample::ALL {
             show_sample(&ui, config, sample);
             let file = out.join(format!("display-{}-{w}x{h}.png", sample.name()));
-            save_png(&window, Shown::Display(&ui), (w, h), &file)?;
+            take_shot(&window, Shown::Display(&ui), (w, h), &file)?;
             written.push(file);
         }
     }

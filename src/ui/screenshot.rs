@@ -147,7 +147,7 @@ pub fn render_all(config: &Config, req: &Request) -> Result<Vec<PathBuf>, String
                     let file = req
                         .out
                         .join(format!("{what}-{}-{}-{w}x{h}.png", lang.code(), theme.name()));
-                    save_png(&window, Shown::Kiosk(&ui), (w, h), &file)?;
+                    take_shot(&window, Shown::Kiosk(&ui), (w, h), &file)?;
                     written.push(file);
                     Ok(())
                 };
@@ -539,8 +539,9 @@ pub fn inspect_each_shot(
     INSPECTOR.with(|i| *i.borrow_mut() = Some((Box::new(inspect), write_files)));
 }
 
-/// Renders the window into `file` (PNG), then lets the inspector, if any, look at it.
-pub(super) fn save_png(
+/// One screenshot: the window drawn into `file` (PNG), then shown to the inspector if there is
+/// one (which may ask for it laid out only, not drawn).
+pub(super) fn take_shot(
     window: &MinimalSoftwareWindow,
     shown: Shown<'_>,
     (w, h): (u32, u32),
