@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 kiosk=${1:-target/release/kiosk}
 display=:94
 idle=30
+for tool in Xvfb xdotool chromium; do
+  command -v $tool >/dev/null || { echo "$tool is not installed (apt-get install $tool; Xvfb is in xvfb)" >&2; exit 1; }
+done
 work=$(mktemp -d)
 source scripts/lib/xvfb.sh
 pid=

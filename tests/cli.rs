@@ -449,3 +449,30 @@ fn serve_on_another_role_ends_at_once_and_the_config_can_come_from_the_environme
         String::from_utf8_lossy(&served.stderr)
     );
 }
+
+/// With no display to open (no DISPLAY, no WAYLAND_DISPLAY), a role's screen says so in words
+/// and exits with 1 — it used to panic inside the toolkit while registering the fonts.
+#[test]
+fn a_screen_without_a_display_says_so_instead_of_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    for (command, window) in [("run", "the kiosk window"), ("display", "the display window")] {
+        let out = std::process::Command::new(common::kiosk_bin())
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg(command)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("WAYLAND_SOCKET")
+            .env_remove("SLINT_BACKEND")
+            .env_remove("KIOSK_LOG")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {stderr}");
+        assert!(
+            stderr.contains(&format!("cannot open {window}")) && stderr.contains("Is a display available"),
+            "{command}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{command}: {stderr}");
+    }
+}

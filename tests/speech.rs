@@ -127,7 +127,9 @@ fn composed_samples(store: &ClipStore, parts: &[Part]) -> usize {
     parts
         .iter()
         .map(|p| match p {
-            Part::Clip { voice, id } => store.clip(*voice, id).map_or(0, |c| c.len()),
+            Part::Clip { voice, id } => store
+                .clip(*voice, id)
+                .map_or(0, |c| store.pcm(c).map_or(0, |p| p.len())),
             Part::Chime => engine::chime().count(),
             Part::Gap(ms) => (engine::RATE * ms / 1000) as usize,
             Part::Text { .. } => 0,

@@ -47,12 +47,9 @@ pub fn run(ctx: &Context, args: CounterArgs) -> CmdResult {
         })?,
     };
     let queue = ctx.hall_queue()?;
-    crate::ui::fonts::register_bundled_fonts();
-    let window = CounterWindow::new().map_err(|e| {
-        Failure::failed(format!(
-            "cannot open the counter console: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)?"
-        ))
-    })?;
+    let window = crate::ui::fonts::start_windowing()
+        .and_then(|()| CounterWindow::new())
+        .map_err(|e| super::no_window("the counter console", &e))?;
     let console = start_console(
         &window,
         ConsoleOptions {
@@ -124,12 +121,9 @@ pub fn run_evaluator(ctx: &Context, args: EvaluatorArgs) -> CmdResult {
     }
     let counter = which_counter(&config, args.counter)?;
     let queue = ctx.hall_queue()?;
-    crate::ui::fonts::register_bundled_fonts();
-    let window = crate::ui::EvaluatorWindow::new().map_err(|e| {
-        Failure::failed(format!(
-            "cannot open the rating screen: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)?"
-        ))
-    })?;
+    let window = crate::ui::fonts::start_windowing()
+        .and_then(|()| crate::ui::EvaluatorWindow::new())
+        .map_err(|e| super::no_window("the rating screen", &e))?;
     let speech = crate::speech::SpeechService::for_config(&config, &ctx.data_dir);
     let run = crate::ui::evaluator::start_rating_screen(
         &window,

@@ -65,12 +65,9 @@ pub(crate) fn start_feed(ctx: &Context, config: &Config, window: &DisplayWindow)
 
 pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
     let (config, _) = ctx.load_config()?;
-    crate::ui::fonts::register_bundled_fonts();
-    let window = DisplayWindow::new().map_err(|e| {
-        Failure::failed(format!(
-            "cannot open the display window: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)?"
-        ))
-    })?;
+    let window = crate::ui::fonts::start_windowing()
+        .and_then(|()| DisplayWindow::new())
+        .map_err(|e| super::no_window("the display window", &e))?;
     screen::prepare(&window, &DisplayNames::from_config(&config));
     screen::show_time(&window, ctx.clock.now(), &config);
     let feed = start_feed(ctx, &config, &window)?;

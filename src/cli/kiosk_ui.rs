@@ -122,18 +122,22 @@ pub fn run(ctx: &Context, args: RunArgs) -> CmdResult {
         _ => None,
     };
     let config = Arc::new(config);
-    let ui = KioskUi::builder(config.clone(), mode, ctx.clock.clone())
-        .technician(technician_tools(ctx, config))
-        .printer(Some(printer))
-        .agency(agency)
-        .speech(Some(speech))
-        .media(Some(crate::media::pack::active_dir(&ctx.data_dir)))
-        .installed_policy(ctx.installed_policy())
-        .build()
+    let ui = crate::ui::fonts::start_windowing()
+        .and_then(|()| {
+            KioskUi::builder(config.clone(), mode, ctx.clock.clone())
+                .technician(technician_tools(ctx, config))
+                .printer(Some(printer))
+                .agency(agency)
+                .speech(Some(speech))
+                .media(Some(crate::media::pack::active_dir(&ctx.data_dir)))
+                .installed_policy(ctx.installed_policy())
+                .build()
+        })
         .map_err(|e| {
+            let f = super::no_window("the kiosk window", &e);
             Failure::failed(format!(
-                "cannot open the kiosk window: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)? \
-             `kiosk serve` runs the hall host without a screen"
+                "{} `kiosk serve` runs the hall host without a screen",
+                f.message
             ))
         })?;
     let window = ui.window.window();

@@ -373,6 +373,16 @@ fn stderr_is_the_journal() -> bool {
     dev.parse() == Ok(meta.dev()) && ino.parse() == Ok(meta.ino())
 }
 
+/// A role's window could not be opened (`what`: "the display window"): most often there is no
+/// display to open it on.
+fn no_window(what: &str, e: &slint::PlatformError) -> Failure {
+    let why = e.to_string();
+    Failure::failed(format!(
+        "cannot open {what}: {}. Is a display available (DISPLAY or WAYLAND_DISPLAY)?",
+        why.trim_end_matches('.')
+    ))
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -1,7 +1,10 @@
-//! Voice packs on disk: `<dir>/<voice>/manifest.json` lists each clip's id, file and text. A
-//! pack is checked whole when it is loaded (every clip decodes), then left on disk: a clip is
-//! read and decoded when it is played, and the ones played lately stay decoded, so the languages
-//! in use are warm and the four packs cost a few kilobytes of names, not their samples.
+//! Voice packs on disk: `<dir>/<voice>/manifest.json` lists each clip's id, file and text. When
+//! a pack is loaded each clip's file must be there (a regular file, not empty), but it is not
+//! read — at boot, reading 1 100 files would compete with the window for the disk — and it stays
+//! on disk: a clip is read and decoded when it is played, and the ones played lately stay decoded,
+//! so the languages in use are warm and the four packs cost a few kilobytes of names, not their
+//! samples. Decoding every clip whole (about 1.7 s of one core) is [`check`]'s, run by `kiosk
+//! speak --check` and before an import, not at start, where it would compete with the window.
 
 use super::RATE;
 use super::Voice;
@@ -70,7 +73,7 @@ impl VoicePack {
         let mut clips = HashMap::with_capacity(manifest.clips.len());
         let mut by_text = HashMap::with_capacity(manifest.clips.len());
         for entry in &manifest.clips {
-            let buffer = Clip::read(&dir.join(&entry.file)).map_err(|detail| PackError::Clip {
+            let buffer = Clip::open(&dir.join(&entry.file)).map_err(|detail| PackError::Clip {
                 dir: dir.to_owned(),
                 id: entry.id.clone(),
                 file: entry.file.clone(),
@@ -105,12 +108,9 @@ impl VoicePack {
         self.clips.is_empty()
     }
 
-    /// Seconds of audio in the pack.
-    pub fn seconds(&self) -> f64 {
-        self.clips
-            .values()
-            .map(|c| c.len() as f64 / f64::from(RATE))
-            .sum()
+    /// Every clip, by id.
+    pub fn clips(&self) -> impl Iterator<Item = (&str, &Clip)> {
+        self.clips.iter().map(|(id, clip)| (id.as_str(), clip))
     }
 }
 
@@ -142,37 +142,30 @@ enum Encoded {
 #[derive(Clone)]
 pub struct Clip {
     encoded: Encoded,
-    /// Samples once decoded at the speaker's rate (counted when the pack was checked).
-    samples: usize,
 }
 
 impl Clip {
-    /// Checks that a clip's file decodes; the clip refers to the file.
-    fn read(path: &Path) -> Result<Clip, String> {
-        let samples = decode(path)?.len();
+    /// A clip whose file is there (a regular file, not empty); the clip refers to the file.
+    fn open(path: &Path) -> Result<Clip, String> {
+        let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+        if !meta.is_file() {
+            return Err("it is not a regular file".into());
+        }
+        if meta.len() == 0 {
+            return Err("the file is empty".into());
+        }
         Ok(Clip {
             encoded: Encoded::File(Arc::from(path)),
-            samples,
         })
     }
 
     #[cfg(test)]
     fn from_encoded(bytes: Vec<u8>) -> Result<Clip, String> {
         let bytes: Arc<[u8]> = bytes.into();
-        let samples = decode_bytes(bytes.clone())?.len();
+        decode_bytes(bytes.clone())?;
         Ok(Clip {
             encoded: Encoded::Bytes(bytes),
-            samples,
         })
-    }
-
-    /// Samples in the whole clip.
-    pub fn len(&self) -> usize {
-        self.samples
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.samples == 0
     }
 
     /// The clip decoded, ready to play.
@@ -540,8 +533,8 @@ mod tests {
         let mut store = ClipStore::default();
         store.insert(pack);
         let clip = store.clip(Voice::Zh, "a").unwrap().clone();
-        assert_eq!(clip.len(), 1600);
         let first = store.pcm(&clip).unwrap();
+        assert_eq!(first.len(), 1600);
         let again = store.pcm(&clip).unwrap();
         assert!(
             Arc::ptr_eq(&first.samples, &again.samples),
@@ -549,6 +542,75 @@ mod tests {
         );
         assert_eq!(store.decoded_samples(), 1600);
         assert!((again.clone().next().unwrap() - 0.25).abs() < 1e-3);
+    }
+
+    /// A pack folder holding `files` (name, bytes) and a manifest listing them, each said by its
+    /// name without the extension.
+    fn pack_dir(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let clips = files
+            .iter()
+            .map(|(name, bytes)| {
+                std::fs::write(dir.path().join(name), bytes).unwrap();
+                let id = name.split('.').next().unwrap().to_owned();
+                ManifestEntry {
+                    text: id.clone(),
+                    id,
+                    file: (*name).to_owned(),
+                    pinyin: None,
+                    spoken: None,
+                }
+            })
+            .collect();
+        let manifest = Manifest {
+            voice: Voice::Zh,
+            source: String::new(),
+            clips,
+        };
+        std::fs::write(dir.path().join(MANIFEST), serde_json::to_vec(&manifest).unwrap()).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_pack_loads_without_decoding_and_its_clips_decode_when_played() {
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/voice/zh/letter-a.ogg");
+        let ogg = std::fs::read(shipped).unwrap();
+        let cut = ogg[..ogg.len() / 3].to_vec();
+        let wav = super::super::wav::wav_bytes(&[0.1f32; 4000], RATE);
+        let not_sound = b"ID3 an mp3, which packs do not hold".to_vec();
+        let dir = pack_dir(&[
+            ("whole.ogg", ogg),
+            ("cut.ogg", cut),
+            ("wave.wav", wav),
+            ("mp3.ogg", not_sound),
+        ]);
+        let pack = VoicePack::load(dir.path()).unwrap();
+        assert!(pack.clip("whole").unwrap().decode().unwrap().len() > 1000);
+        assert_eq!(pack.clip("wave").unwrap().decode().unwrap().len(), 4000);
+        assert!(pack.clip("cut").is_some(), "loading does not decode");
+        assert!(pack.clip("mp3").unwrap().decode().is_err());
+        let mut report = check(dir.path(), &[]).unwrap().undecodable;
+        report.sort();
+        assert_eq!(report.len(), 2, "{report:?}");
+        assert!(
+            report[0].starts_with("cut.ogg") && report[1].starts_with("mp3.ogg"),
+            "{report:?}"
+        );
+    }
+
+    #[test]
+    fn a_clip_file_that_is_empty_or_absent_refuses_its_pack() {
+        let dir = pack_dir(&[("a.ogg", Vec::new()), ("b.ogg", b"OggS".to_vec())]);
+        std::fs::remove_file(dir.path().join("b.ogg")).unwrap();
+        for id in ["a", "b"] {
+            let result = VoicePack::load(dir.path());
+            assert!(
+                matches!(&result, Err(PackError::Clip { id: bad, .. }) if bad == id),
+                "{id}: {:?}",
+                result.err()
+            );
+            std::fs::write(dir.path().join("a.ogg"), b"OggS").unwrap();
+        }
     }
 
     #[test]

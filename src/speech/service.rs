@@ -28,7 +28,6 @@ pub enum SpeechStatus {
     Starting,
     Ready {
         clips: usize,
-        seconds: f64,
     },
     /// Sound is off; the reason is for the technician.
     Degraded(String),
@@ -171,15 +170,8 @@ fn run(options: SpeechOptions, rx: Receiver<Command>, status: Arc<Mutex<SpeechSt
         .filter_map(|v| store.pack(*v))
         .map(|p| p.len())
         .sum();
-    let seconds: f64 = store
-        .voices()
-        .iter()
-        .filter_map(|v| store.pack(*v))
-        .map(|p| p.seconds())
-        .sum();
     tracing::info!(
         clips,
-        seconds,
         ms = started.elapsed().as_millis() as u64,
         "voice packs loaded"
     );
@@ -203,7 +195,7 @@ fn run(options: SpeechOptions, rx: Receiver<Command>, status: Arc<Mutex<SpeechSt
             SpeechStatus::Degraded("no voice pack could be loaded".into()),
         );
     } else {
-        set(&status, SpeechStatus::Ready { clips, seconds });
+        set(&status, SpeechStatus::Ready { clips });
     }
     let mut speaker = Speaker::new(device.mixer(), Arc::new(store));
     speaker.set_call_volume(options.call_volume);

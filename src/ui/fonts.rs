@@ -6,7 +6,16 @@ use crate::fonts::FONTS;
 use slint::fontique_011::fontique::{Blob, FallbackKey, Script};
 use std::sync::{Arc, Once};
 
-/// Registers the bundled fonts once per process. Must run before the first window is shown.
+/// Opens the windowing backend (the one `SLINT_BACKEND` names, else the default) and registers
+/// the bundled fonts: an error, not a panic, when there is no display to open.
+pub fn start_windowing() -> Result<(), slint::PlatformError> {
+    slint::BackendSelector::new().select()?;
+    register_bundled_fonts();
+    Ok(())
+}
+
+/// Registers the bundled fonts once per process. Must run before the first window is shown, on a
+/// platform already chosen (the font collection is the platform's; without one Slint panics).
 pub fn register_bundled_fonts() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {

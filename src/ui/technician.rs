@@ -343,13 +343,9 @@ impl<H: Host> Technician<H> {
                 tech!("speech is switched off (speech.enabled = false)"),
             ),
             Some(SpeechStatus::Starting) => (CheckStatus::Warn, tech!("the voice packs are still loading")),
-            Some(SpeechStatus::Ready { clips, seconds }) => (
+            Some(SpeechStatus::Ready { clips }) => (
                 CheckStatus::Ok,
-                tech!(
-                    "sound output open; {0} clips loaded ({1} s of speech)",
-                    clips,
-                    format!("{seconds:.0}")
-                ),
+                tech!("sound output open; {0} clips ready in the voice packs", clips),
             ),
             Some(SpeechStatus::Degraded(why)) => (CheckStatus::Fail, TechText::as_is(why)),
         };

@@ -146,9 +146,8 @@ pub(super) fn render(
     t.set_test_print_state(PrintState::Printed);
     t.set_sound_status(CheckStatus::Ok);
     t.set_sound_detail(line(&tech!(
-        "sound output open; {0} clips loaded ({1} s of speech)",
-        1243,
-        3050
+        "sound output open; {0} clips ready in the voice packs",
+        1243
     )));
     t.set_default_volume(6);
     t.set_volume_outcome(TaskOutcome::Done);
