@@ -51,7 +51,7 @@ pub enum PackError {
     Manifest { dir: PathBuf, source: std::io::Error },
     #[error("voice pack {dir}: {MANIFEST} is not valid: {detail}")]
     BadManifest { dir: PathBuf, detail: String },
-    #[error("voice pack {dir}: clip '{id}' ({file}) cannot be decoded: {detail}")]
+    #[error("voice pack {dir}: clip '{id}' ({file}) cannot be used: {detail}")]
     Clip {
         dir: PathBuf,
         id: String,
