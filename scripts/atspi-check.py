@@ -164,6 +164,28 @@ def open_from_home(app, window, events, choice, landmark, why):
     wait_for(f"the {why} screen", lambda: Screen(app).by_id(landmark))
 
 
+def page_until(app, button, wanted):
+    """Presses a paging button through its AT-SPI action until `wanted` enters the tree."""
+    for presses in range(1, 11):
+        node = Screen(app).by_id(button)
+        if node is None or not node.get_name().strip():
+            fail(f"no named paging button {button}")
+        node.do_action(0)
+        end = time.monotonic() + 1.0
+        while time.monotonic() < end:
+            pump(0.1)
+            if Screen(app).by_id(wanted) is not None:
+                print(f"atspi: {button} pressed {presses} time(s) through its action: {wanted} in view")
+                return
+    fail(f"{wanted} never came into view by {button}")
+
+
+def expect_focus_asked(app, wanted, events, why):
+    events.gained.clear()
+    Screen(app).by_id(wanted).grab_focus()
+    expect_focus(app, wanted, events, f"{why}, focus asked")
+
+
 def back_home(app, window):
     key(window, "Escape")
     wait_for("the home screen again", lambda: Screen(app).by_id("home-take-ticket"))
@@ -265,6 +287,16 @@ def main():
         for _ in range(4):
             key(window, "Up")
         expect_focus(app, "matter-other", events, "screening, keypad up to the last matter, scrolled into view")
+
+        # Without the keypad: the screen's paging buttons, pressed through their accessible
+        # action, bring the first matter back into the tree and then the last, and a focus
+        # request moves the keypad focus there (as a screen reader or switch access does).
+        if Screen(app).by_id("matter-unsure") is not None:
+            fail("screening: the first matter was expected scrolled out of view")
+        page_until(app, "page-up", "matter-unsure")
+        expect_focus_asked(app, "matter-unsure", events, "screening, paged up by the accessible action")
+        page_until(app, "page-down", "matter-other")
+        expect_focus_asked(app, "matter-other", events, "screening, paged down by the accessible action")
 
         # Left alone, the inactivity warning: a modal box whose button has the focus; the screen
         # underneath has left the tree (a screen reader finds nothing else to go to). A key

@@ -1,0 +1,121 @@
+//! The visitor screen through Slint's testing backend, by accessible-id. The paging buttons of a
+//! screen whose content is longer than its area: absent where everything fits; under the list
+//! in portrait, as arrows in the bottom bar in landscape; their action (a touch, or assistive
+//! technology, which has no other way to scroll) brings the rest of the list into view.
+//!
+//! One scenario per file: each test file is its own process, so the Slint platform, the event
+//! loop and the adapters' state are this scenario's alone.
+
+mod common;
+#[path = "common/ui.rs"]
+mod ui;
+
+use i_slint_backend_testing::{ElementHandle, ElementQuery, ElementRoot};
+use kiosk::config::Config;
+use kiosk::ui::Screen;
+use slint::ComponentHandle;
+use ui::*;
+
+fn top(e: &ElementHandle) -> f32 {
+    e.absolute_position().y
+}
+
+fn bottom(e: &ElementHandle) -> f32 {
+    e.absolute_position().y + e.size().height
+}
+
+fn element(root: &impl ElementRoot, id: &'static str) -> Option<ElementHandle> {
+    ElementQuery::from_root(root)
+        .match_descendants()
+        .match_predicate(move |e| e.accessible_id().as_deref() == Some(id))
+        .find_first()
+}
+
+fn enabled(k: &Kiosk, id: &str) -> bool {
+    find(k, id).accessible_enabled() == Some(true)
+}
+
+/// Presses a paging button (its accessible action) until it is disabled; returns the presses.
+fn page_to_the_end(k: &Kiosk, id: &str) -> usize {
+    let mut presses = 0;
+    while enabled(k, id) {
+        assert!(presses < 10, "{id} never reached the end of the list");
+        tap(k, id);
+        presses += 1;
+    }
+    presses
+}
+
+#[test]
+fn paging_buttons_bring_the_rest_of_a_long_list_into_view() {
+    i_slint_backend_testing::init_integration_test_with_system_time();
+    let k = kiosk_with(Config::default());
+    k.ui.window
+        .window()
+        .set_size(slint::LogicalSize::new(1080.0, 1920.0));
+
+    // The home screen fits: nothing to page.
+    wait_for_element(&k, "home-screening");
+    assert!(
+        element(&k.ui.window, "page-down").is_none(),
+        "the home screen fits, yet it shows paging buttons"
+    );
+
+    // The matters do not fit in portrait: the row under them, "above" off at the top.
+    tap(&k, "home-screening");
+    wait_for_screen(&k, Screen::WizardMatter);
+    let down = wait_for_element(&k, "page-down");
+    let row_top = top(&down);
+    assert!(
+        !enabled(&k, "page-up"),
+        "already at the top, yet 'see above' is on"
+    );
+    assert!(enabled(&k, "page-down"));
+    // (A control scrolled wholly out of view is not in the tree, as for assistive technology.)
+    assert!(
+        element(&k.ui.window, "matter-other").is_none(),
+        "the last matter was expected below the fold"
+    );
+    assert!(
+        row_top < top(&find(&k, "nav-back")),
+        "the paging row belongs above the bottom bar"
+    );
+    let label = down.accessible_label().unwrap_or_default();
+    assert!(
+        !label.trim().is_empty(),
+        "the paging button has no accessible name"
+    );
+
+    // Down to the end: the last matter in view above the row, the first scrolled away.
+    let first_top = top(&find(&k, "matter-unsure"));
+    assert!(page_to_the_end(&k, "page-down") >= 1);
+    assert!(bottom(&find(&k, "matter-other")) <= row_top);
+    assert!(element(&k.ui.window, "matter-unsure").is_none());
+    assert!(enabled(&k, "page-up"));
+
+    // And back up: the first matter where it started.
+    assert!(page_to_the_end(&k, "page-up") >= 1);
+    assert_eq!(top(&find(&k, "matter-unsure")), first_top);
+    assert!(enabled(&k, "page-down"));
+
+    // Landscape: arrows in the bottom bar, level with Back, still named for assistive technology.
+    k.ui.window
+        .window()
+        .set_size(slint::LogicalSize::new(1920.0, 1080.0));
+    let w = k.ui.window.as_weak();
+    let in_bar = wait_until(move || {
+        w.upgrade().is_some_and(|w| {
+            let (down, back) = (element(&w, "page-down"), element(&w, "nav-back"));
+            down.zip(back).is_some_and(|(d, b)| top(&d) == top(&b))
+        })
+    });
+    assert!(
+        in_bar,
+        "in landscape the arrows sit in the bottom bar, level with Back"
+    );
+    let down = find(&k, "page-down");
+    let back = find(&k, "nav-back");
+    assert_eq!(down.accessible_label(), Some(label));
+    assert!(page_to_the_end(&k, "page-down") >= 1);
+    assert!(bottom(&find(&k, "matter-other")) <= top(&back));
+}
