@@ -4,8 +4,10 @@
 Run by scripts/atspi-test.sh inside Xvfb and a private session D-Bus. Turns accessibility on
 (as a screen reader does), starts the kiosk, finds it in the AT-SPI registry and checks on the
 home, service, language and a screening screen: every control has a name and the right role,
-exactly one control is `focused` and it follows the keypad (with a focus event each time), and
-a focus request from assistive technology moves the kiosk's own keypad focus.
+exactly one control is `focused` and it follows the keypad (with a focus event each time), a
+focus request from assistive technology moves the kiosk's own keypad focus, and the screen's
+paging buttons, pressed through their accessible action, bring what was scrolled out of view
+into the tree.
 
 Usage: atspi-check.py KIOSK DATA_DIR   (the data directory's provisioning file sets a short
 inactivity warning: scripts/atspi-test.sh writes it)
