@@ -187,9 +187,16 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
         find(&w, "counter-choice-1").unwrap().accessible_label().unwrap(),
         "A002"
     );
+    // Under the dialog the console's buttons are not there to reach (for a screen reader too);
+    // what it shows stays.
+    for hidden in ["counter-op-f1", "counter-op-f8", "counter-sign-out"] {
+        assert!(find(&w, hidden).is_none(), "{hidden} reachable under the dialog");
+    }
+    assert!(find(&w, "counter-name").is_some());
     ui::type_in(w.window(), "1");
     noted(&w, ConsoleNote::Rejoined, "A002");
     assert_eq!(a.get_dialog(), ConsoleDialog::None);
+    assert!(find(&w, "counter-op-f1").is_some());
 
     // F1 again: the rejoined visitor goes first; F5 transfers them to B (the first other service).
     ui::key_in(w.window(), Key::F1);
