@@ -10,7 +10,7 @@ mod common;
 #[path = "common/ui.rs"]
 mod ui;
 
-use i_slint_backend_testing::{ElementHandle, ElementQuery, ElementRoot};
+use i_slint_backend_testing::ElementHandle;
 use kiosk::config::Config;
 use kiosk::ui::Screen;
 use slint::ComponentHandle;
@@ -24,20 +24,13 @@ fn bottom(e: &ElementHandle) -> f32 {
     e.absolute_position().y + e.size().height
 }
 
-fn element(root: &impl ElementRoot, id: &'static str) -> Option<ElementHandle> {
-    ElementQuery::from_root(root)
-        .match_descendants()
-        .match_predicate(move |e| e.accessible_id().as_deref() == Some(id))
-        .find_first()
-}
-
 /// A paging button with nothing more its way is hidden: out of the tree.
-fn shown(k: &Kiosk, id: &'static str) -> bool {
-    element(&k.ui.window, id).is_some()
+fn shown(k: &Kiosk, id: &str) -> bool {
+    element_in(&k.ui.window, id).is_some()
 }
 
 /// Presses a paging button (its accessible action) until it is hidden; returns the presses.
-fn page_to_the_end(k: &Kiosk, id: &'static str) -> usize {
+fn page_to_the_end(k: &Kiosk, id: &str) -> usize {
     let mut presses = 0;
     while shown(k, id) {
         assert!(presses < 10, "{id} never reached the end of the list");
@@ -58,7 +51,7 @@ fn paging_buttons_bring_the_rest_of_a_long_list_into_view() {
     // The home screen fits: nothing to page.
     wait_for_element(&k, "home-screening");
     assert!(
-        element(&k.ui.window, "page-down").is_none(),
+        element_in(&k.ui.window, "page-down").is_none(),
         "the home screen fits, yet it shows paging buttons"
     );
 
@@ -74,7 +67,7 @@ fn paging_buttons_bring_the_rest_of_a_long_list_into_view() {
     assert!(shown(&k, "page-down"));
     // (A control scrolled wholly out of view is not in the tree, as for assistive technology.)
     assert!(
-        element(&k.ui.window, "matter-other").is_none(),
+        element_in(&k.ui.window, "matter-other").is_none(),
         "the last matter was expected below the fold"
     );
     assert!(
@@ -91,7 +84,7 @@ fn paging_buttons_bring_the_rest_of_a_long_list_into_view() {
     let first_top = top(&find(&k, "matter-unsure"));
     assert!(page_to_the_end(&k, "page-down") >= 1);
     assert!(bottom(&find(&k, "matter-other")) <= row_top);
-    assert!(element(&k.ui.window, "matter-unsure").is_none());
+    assert!(element_in(&k.ui.window, "matter-unsure").is_none());
     assert!(shown(&k, "page-up"));
 
     // And back up: the first matter where it started.
@@ -106,7 +99,7 @@ fn paging_buttons_bring_the_rest_of_a_long_list_into_view() {
     let w = k.ui.window.as_weak();
     let in_bar = wait_until(move || {
         w.upgrade().is_some_and(|w| {
-            let (down, back) = (element(&w, "page-down"), element(&w, "nav-back"));
+            let (down, back) = (element_in(&w, "page-down"), element_in(&w, "nav-back"));
             down.zip(back).is_some_and(|(d, b)| top(&d) == top(&b))
         })
     });

@@ -3,7 +3,7 @@
 //! accessible-id. Included by the UI test files with `#[path]` (each file is its own process).
 #![allow(dead_code)]
 
-use i_slint_backend_testing::{ElementHandle, ElementQuery};
+use i_slint_backend_testing::{ElementHandle, ElementQuery, ElementRoot};
 use kiosk::config::Config;
 use kiosk::queue_service::QueueService;
 use kiosk::store::Store;
@@ -125,27 +125,24 @@ pub fn wait_until(cond: impl Fn() -> bool + 'static) -> bool {
     met.get()
 }
 
-pub fn find(k: &Kiosk, id: &str) -> ElementHandle {
+/// The element with this accessible-id, if it is there (a hidden one is not).
+pub fn element_in(root: &impl ElementRoot, id: &str) -> Option<ElementHandle> {
     let wanted = id.to_owned();
-    ElementQuery::from_root(&k.ui.window)
+    ElementQuery::from_root(root)
         .match_descendants()
         .match_predicate(move |e| e.accessible_id().as_deref() == Some(wanted.as_str()))
         .find_first()
+}
+
+pub fn find(k: &Kiosk, id: &str) -> ElementHandle {
+    element_in(&k.ui.window, id)
         .unwrap_or_else(|| panic!("no element with accessible-id {id} on screen {:?}", screen(k)))
 }
 
 /// Waits until an element with this accessible-id is on screen; returns it.
 pub fn wait_for_element(k: &Kiosk, id: &str) -> ElementHandle {
     let (weak, wanted) = (k.ui.window.as_weak(), id.to_owned());
-    let shown = wait_until(move || {
-        let Some(w) = weak.upgrade() else { return false };
-        let wanted = wanted.clone();
-        ElementQuery::from_root(&w)
-            .match_descendants()
-            .match_predicate(move |e| e.accessible_id().as_deref() == Some(wanted.as_str()))
-            .find_first()
-            .is_some()
-    });
+    let shown = wait_until(move || weak.upgrade().is_some_and(|w| element_in(&w, &wanted).is_some()));
     assert!(shown, "{id} did not appear (screen {:?})", screen(k));
     find(k, id)
 }
