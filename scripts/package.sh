@@ -46,7 +46,7 @@ cargo build --profile "$profile" --locked --no-default-features --quiet
 mkdir -p target/package
 {
   echo "# The package's provisioning file: the built-in defaults until a technician changes them"
-  echo "# with \`kiosk provision …\` (see /usr/share/doc/legal-aid-kiosk/README.md, 'Provisioning')."
+  echo "# with \`kiosk provision …\` (see /usr/share/doc/legal-aid-kiosk/operating.md, 'Provisioning')."
   "$bin_dir/kiosk" --data-dir "$(mktemp -d)" provision --show | grep -v 'does not exist'
 } > target/package/config.toml
 step "cargo deb"

@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::queue_service::QueueService;
 use crate::speech::SpeechService;
-use crate::store::Store;
+use kiosk_store::Store;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
@@ -215,7 +215,7 @@ impl Duties {
             tracing::info!("hall API off: no terminal enrolled yet (`kiosk provision --enroll` starts it)");
         }
         if let Some(agency) = options.agency.clone() {
-            let db = options.data_dir.join(crate::store::DB_FILE);
+            let db = options.data_dir.join(kiosk_store::DB_FILE);
             let wake = Arc::new(tokio::sync::Notify::new());
             let stop = stop.clone();
             let stopped = async move { stop.wait_async().await };

@@ -5,13 +5,13 @@
 use crate::queue::{DisplayNumber, PriorityReason, Rating, ServiceCode};
 use crate::queue_service::{OpError, QueueService};
 use crate::staff;
-use crate::store::Store;
 use chrono::NaiveDate;
 use kiosk_contract::{
     CallResult, CounterStatus, CounterView, DailyStatsView, EventCursor, EventPage, HallError, HallQueue,
     HallStatus, HallSummary, RatingView, ScreeningNote, SignedIn, TicketRef, TicketView,
 };
 use kiosk_core::lang::Lang;
+use kiosk_store::Store;
 use std::path::PathBuf;
 
 pub struct LocalQueue {
@@ -73,7 +73,7 @@ impl LocalQueue {
             .service
             .store_mut()
             .write(|c| {
-                Ok::<_, rusqlite::Error>(staff::acting_staff(
+                Ok::<_, kiosk_store::SqlError>(staff::acting_staff(
                     c,
                     &session.token,
                     &session.terminal,
@@ -151,10 +151,10 @@ impl LocalQueue {
         request: &str,
         op: impl FnOnce(&mut Self) -> Result<T, HallError>,
     ) -> Result<KeyedAnswer, HallError> {
-        use crate::store::hall_tables::{self, KeptAnswer};
+        use kiosk_store::hall_tables::{self, KeptAnswer};
         let now = self.service.now();
         let database = self.database.clone();
-        let request_hash = crate::hall::pki::sha256_hex(request.as_bytes());
+        let request_hash = kiosk_core::digest::sha256_hex(request.as_bytes());
         let outcome = Store::atomically(
             self,
             |q| q.service.store_mut(),
@@ -222,7 +222,7 @@ impl LocalQueue {
         let done = Store::atomically(
             self,
             |q| q.service.store_mut(),
-            |q| Ok::<_, rusqlite::Error>(requests(q)),
+            |q| Ok::<_, kiosk_store::SqlError>(requests(q)),
         );
         self.nothing_after = None;
         done.map_err(|e| hall_error(OpError::Storage(e), &database))
@@ -238,11 +238,11 @@ impl LocalQueue {
 enum KeyedFailure {
     Answer(HallError),
     Encoding(String),
-    Storage(rusqlite::Error),
+    Storage(kiosk_store::SqlError),
 }
 
-impl From<rusqlite::Error> for KeyedFailure {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<kiosk_store::SqlError> for KeyedFailure {
+    fn from(e: kiosk_store::SqlError) -> Self {
         Self::Storage(e)
     }
 }
@@ -374,7 +374,7 @@ impl HallQueue for LocalQueue {
         let now = self.service.now();
         self.service
             .store_mut()
-            .write(|c| Ok::<_, rusqlite::Error>(staff::sign_out(c, &session.token, now)))
+            .write(|c| Ok::<_, kiosk_store::SqlError>(staff::sign_out(c, &session.token, now)))
             .map_err(|e| hall_error(OpError::Storage(e), &self.database))?
     }
 

@@ -9,7 +9,7 @@
 use crate::eligibility::{Policy, PolicyError, check_for_install};
 use crate::fsutil;
 use chrono::{DateTime, SecondsFormat, Utc};
-use sha2::{Digest, Sha256};
+use kiosk_core::digest::sha256_hex;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -119,7 +119,7 @@ impl PolicyStore {
             "# imported-at: {}\n# imported-from: {}\n# sha256: {}\n{text}",
             now.to_rfc3339_opts(SecondsFormat::Secs, true),
             file.display(),
-            hex_sha256(text.as_bytes()),
+            sha256_hex(text.as_bytes()),
         );
         fsutil::write_atomically(&current, installed.as_bytes(), false)
             .map_err(io_error("cannot write", &current))?;
@@ -170,10 +170,6 @@ fn sync_dir(dir: &Path) -> Result<(), PolicyStoreError> {
         .map_err(io_error("cannot sync", dir))
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The comment lines `import` writes at the top of an installed file.
 fn provenance(text: &str) -> Option<Provenance> {
     let field = |name: &str| {
@@ -222,7 +218,7 @@ mod tests {
             panic!("not installed")
         };
         assert_eq!(p.imported_from, file.display().to_string());
-        assert_eq!(p.sha256, hex_sha256(NEXT_YEAR.as_bytes()));
+        assert_eq!(p.sha256, sha256_hex(NEXT_YEAR.as_bytes()));
         store.rollback().unwrap();
         assert_eq!(store.load().unwrap().1, PolicySource::Shipped);
         assert_eq!(

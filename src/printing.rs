@@ -8,11 +8,9 @@ use crate::printer::{Outcome, PrintJob, Report};
 use crate::queue_service::TicketView;
 use crate::receipt::screening::{SummaryContext, summary_receipt};
 use crate::receipt::ticket::{TicketContext, TicketFacts, local_time, ticket_receipt};
-use crate::store::Store;
-use crate::store::device_events::{self, DeviceEvent};
 use chrono::{DateTime, Utc};
-
-pub const PRINTER_DEVICE: &str = "printer";
+use kiosk_store::Store;
+use kiosk_store::device_events::{self, DeviceEvent};
 
 fn facts(t: &TicketView) -> TicketFacts<'_> {
     TicketFacts {
@@ -100,9 +98,9 @@ pub fn record_report(
     terminal: &str,
     report: &Report,
     at: DateTime<Utc>,
-) -> rusqlite::Result<()> {
+) -> kiosk_store::SqlResult<()> {
     store.write(|tx| {
-        let previous = device_events::latest(tx, PRINTER_DEVICE, terminal)?;
+        let previous = device_events::latest(tx, device_events::PRINTER, terminal)?;
         let (event, problem) = match &report.outcome {
             Outcome::Failed(p) => ("attention", Some(p.code().to_owned())),
             Outcome::Printed { paper_low: true } => ("attention", Some("paper_near_end".to_owned())),
@@ -117,7 +115,7 @@ pub fn record_report(
             tx,
             &DeviceEvent {
                 at,
-                device: PRINTER_DEVICE.into(),
+                device: device_events::PRINTER.into(),
                 event: event.into(),
                 problem,
                 detail: report.attention(),
@@ -129,7 +127,7 @@ pub fn record_report(
 }
 
 /// The open problem of this terminal's printer, if its latest event is one.
-pub fn printer_attention(store: &mut Store, terminal: &str) -> rusqlite::Result<Option<DeviceEvent>> {
-    let latest = store.read(|tx| device_events::latest(tx, PRINTER_DEVICE, terminal))?;
+pub fn printer_attention(store: &mut Store, terminal: &str) -> kiosk_store::SqlResult<Option<DeviceEvent>> {
+    let latest = store.read(|tx| device_events::latest(tx, device_events::PRINTER, terminal))?;
     Ok(latest.filter(|e| e.event == "attention"))
 }

@@ -1,5 +1,5 @@
 //! The hall queue as an application service: each operation is one durable SQLite transaction
-//! in which the pure rules of `crate::queue` decide and `crate::store` reads and writes.
+//! in which the pure rules of `crate::queue` decide and `kiosk_store` reads and writes.
 //!
 //! Invariants kept here: a ticket exists once `issue` returns (its transaction committed); every
 //! state change writes a transition row in the same transaction; leftovers from earlier business
@@ -12,11 +12,11 @@ use crate::queue::{
     self, Action, Candidate, DisplayNumber, FairnessRule, PriorityReason, QueueError, Rating, RatingLevel,
     ServiceCode, Ticket, TicketState,
 };
-use crate::store::Store;
-use crate::store::queue_tables::{self as tables, TransitionRecord};
-use crate::store::staff_tables;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rusqlite::Connection;
+use kiosk_store::Connection;
+use kiosk_store::Store;
+use kiosk_store::queue_tables::{self as tables, TransitionRecord};
+use kiosk_store::staff_tables;
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -31,7 +31,7 @@ pub enum OpError {
     #[error("{0}")]
     Conflict(String),
     #[error("queue database: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(#[from] kiosk_store::SqlError),
 }
 
 impl OpError {
@@ -495,7 +495,7 @@ impl QueueService {
     pub fn daily_stats(&mut self, day: Option<NaiveDate>) -> Result<queue::stats::DailyStats, OpError> {
         let day = day.unwrap_or_else(|| self.business_day(self.clock.now()));
         let (transitions, rated) = self.store.read(|tx| {
-            Ok::<_, rusqlite::Error>((
+            Ok::<_, kiosk_store::SqlError>((
                 tables::transitions_of_day(tx, day)?,
                 staff_tables::ratings_of_day(tx, day)?,
             ))
@@ -639,17 +639,17 @@ impl QueueService {
                 rejoinable: rejoinable.into_iter().map(|t| view(config, t)).collect(),
                 served_today: u32::try_from(served.len()).unwrap_or(u32::MAX),
                 average_service_minutes: average,
-                printers_needing_attention: crate::store::device_events::needing_attention(
+                printers_needing_attention: kiosk_store::device_events::needing_attention(
                     tx,
-                    crate::printing::PRINTER_DEVICE,
+                    kiosk_store::device_events::PRINTER,
                 )?,
-                agency_undeliverable: crate::store::outbox_tables::counts(tx)?.dead,
+                agency_undeliverable: kiosk_store::outbox_tables::counts(tx)?.dead,
             })
         })
     }
 
     /// Whether a counter has a visitor called now (a staff member serving one is not idle).
-    pub fn counter_has_visitor(conn: &Connection, counter: u32) -> rusqlite::Result<bool> {
+    pub fn counter_has_visitor(conn: &Connection, counter: u32) -> kiosk_store::SqlResult<bool> {
         Ok(tables::called_at_counter(conn, counter)?.is_some())
     }
 
@@ -717,7 +717,7 @@ fn record(
     from: Option<TicketState>,
     counter: Option<u32>,
     detail: Option<String>,
-) -> rusqlite::Result<()> {
+) -> kiosk_store::SqlResult<()> {
     tables::record_transition(
         tx,
         &TransitionRecord {
@@ -827,7 +827,7 @@ impl Overview {
         let estimators = codes
             .into_iter()
             .map(|code| Ok((code, Estimator::load(tx, config, code, &paused)?)))
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<kiosk_store::SqlResult<_>>()?;
         let waiting = tickets
             .iter()
             .filter(|t| t.state == TicketState::Waiting)
@@ -909,7 +909,7 @@ impl Estimator {
         config: &Config,
         service: ServiceCode,
         paused: &std::collections::HashSet<u32>,
-    ) -> rusqlite::Result<Self> {
+    ) -> kiosk_store::SqlResult<Self> {
         let default_seconds = config
             .service(service)
             .map_or(600, |s| s.default_service_minutes * 60);

@@ -3,15 +3,15 @@
 //! The hall host keeps all of it; a console holds only its session token. PINs and names never
 //! reach the log; staff numbers may (they are not visitors' personal data).
 
-use crate::store::Store;
-use crate::store::staff_tables::{self as tables, SessionRow};
 use chrono::{DateTime, Duration, Utc};
-use kiosk_contract::{ErrorKind, HallError, SignedIn};
-use rusqlite::Connection;
+use kiosk_contract::{ErrorKind, HallError, STAFF_LOCKOUT_MINUTES, SignedIn};
+use kiosk_store::Connection;
+use kiosk_store::Store;
+use kiosk_store::staff_tables::{self as tables, SessionRow};
 
 /// Wrong PINs in a row that lock a staff number, and for how long.
 pub const MAX_FAILURES: u32 = 5;
-pub const LOCKOUT: Duration = Duration::minutes(5);
+pub const LOCKOUT: Duration = Duration::minutes(STAFF_LOCKOUT_MINUTES as i64);
 
 /// The terminal id a session opened on the hall host itself is recorded with.
 pub const THIS_HOST: &str = "hall-host";
@@ -62,7 +62,7 @@ fn refused(message: String) -> HallError {
     HallError::refused(message)
 }
 
-fn storage(e: rusqlite::Error) -> HallError {
+fn storage(e: kiosk_store::SqlError) -> HallError {
     tracing::error!(error = %e, "staff tables failed");
     HallError::unavailable(format!("queue database: {e}; see `kiosk doctor`"))
 }
@@ -107,9 +107,9 @@ pub fn sign_in(
     }
     let right = pin_matches(pin, &row.pin_hash);
     let token = session_token();
-    let token_hash = crate::hall::pki::sha256_hex(token.as_bytes());
+    let token_hash = kiosk_core::digest::sha256_hex(token.as_bytes());
     let outcome = store
-        .write(|c| -> rusqlite::Result<Result<(), String>> {
+        .write(|c| -> kiosk_store::SqlResult<Result<(), String>> {
             // Read again inside the transaction: another console may have failed meanwhile.
             let Some(now_row) = tables::staff(c, staff)? else {
                 return Ok(Err(WRONG.into()));
@@ -165,11 +165,11 @@ pub fn acting_staff(
     conn: &Connection,
     token: &str,
     terminal: &str,
-    counter_has_visitor: impl FnOnce(u32) -> rusqlite::Result<bool>,
+    counter_has_visitor: impl FnOnce(u32) -> kiosk_store::SqlResult<bool>,
     idle: Duration,
     now: DateTime<Utc>,
 ) -> Result<String, HallError> {
-    let hash = crate::hall::pki::sha256_hex(token.as_bytes());
+    let hash = kiosk_core::digest::sha256_hex(token.as_bytes());
     let ended = |why: &str| HallError::new(ErrorKind::Unauthenticated, format!("{why}; sign in again"));
     let row: SessionRow = tables::session(conn, &hash)
         .map_err(storage)?
@@ -194,7 +194,7 @@ pub fn acting_staff(
 
 /// Ends a session (signing out twice is not an error).
 pub fn sign_out(conn: &Connection, token: &str, now: DateTime<Utc>) -> Result<(), HallError> {
-    let hash = crate::hall::pki::sha256_hex(token.as_bytes());
+    let hash = kiosk_core::digest::sha256_hex(token.as_bytes());
     tables::end_session(conn, &hash, now).map_err(storage)
 }
 
@@ -256,7 +256,7 @@ mod tests {
         let act = |store: &mut Store, terminal: &str, busy: bool, min: i64| {
             store
                 .write(|c| {
-                    Ok::<_, rusqlite::Error>(acting_staff(
+                    Ok::<_, kiosk_store::SqlError>(acting_staff(
                         c,
                         &s.session,
                         terminal,
@@ -287,7 +287,7 @@ mod tests {
         sign_in(&mut store, 4, "S020", "1357", "console-4", at(81)).unwrap();
         let e = store
             .write(|c| {
-                Ok::<_, rusqlite::Error>(acting_staff(
+                Ok::<_, kiosk_store::SqlError>(acting_staff(
                     c,
                     &first.session,
                     "console-4",

@@ -1,10 +1,12 @@
 //! The boundaries ARCHITECTURE.md promises, as checks that fail when someone crosses them:
 //!
-//! - the pure core (`kiosk-core`) and the contract (`kiosk-contract`) have no storage, async
-//!   runtime, UI, sound, video, serial or network crate anywhere in their dependency trees
-//!   (asked of `cargo tree`, so a dependency that arrives through another one counts too);
+//! - the pure core (`kiosk-core`), the contract (`kiosk-contract`) and the roles' rules
+//!   (`kiosk-roles`) have no storage, async runtime, UI, sound, video, serial or network crate
+//!   anywhere in their dependency trees (asked of `cargo tree`, so a dependency that arrives
+//!   through another one counts too);
 //! - the core's source does no I/O of its own (no `std::fs`, `std::net`, `std::process`);
-//! - SQL is written only in the store (`src/store/`).
+//! - only the store (`kiosk-store`) depends on SQLite, and SQL is written only there;
+//! - the binary crate's modules import each other without cycles.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -78,8 +80,8 @@ fn forbidden_in(tree: &[String]) -> Vec<&'static str> {
 }
 
 #[test]
-fn the_core_and_the_contract_depend_on_no_storage_runtime_ui_device_or_network_crate() {
-    for package in ["kiosk-core", "kiosk-contract"] {
+fn the_pure_crates_depend_on_no_storage_runtime_ui_device_or_network_crate() {
+    for package in ["kiosk-core", "kiosk-contract", "kiosk-roles"] {
         let tree = dependency_tree(package);
         assert!(tree.len() > 5, "{package}'s tree was read ({tree:?})");
         assert!(
@@ -104,6 +106,50 @@ fn the_dependency_check_sees_forbidden_crates_where_they_are() {
             forbidden_in(&tree).contains(&expected),
             "cargo tree of the terminal crate names {expected}"
         );
+    }
+}
+
+/// The packages that depend on `krate` directly (normal dependencies, across the workspace).
+fn direct_dependents(krate: &str) -> Vec<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(root())
+        .args([
+            "tree",
+            "--offline",
+            "--locked",
+            "--workspace",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .args(["--invert", krate, "--depth", "1"])
+        .output()
+        .expect("run cargo tree");
+    assert!(
+        out.status.success(),
+        "cargo tree -i {krate} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != krate)
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[test]
+fn only_the_store_depends_on_sqlite() {
+    assert_eq!(direct_dependents("rusqlite"), ["kiosk-store"]);
+    // The same question of a crate many use, so the check is seen to list more than one.
+    let chrono = direct_dependents("chrono");
+    for user in ["kiosk-core", "kiosk-store", "legal-aid-kiosk"] {
+        assert!(chrono.iter().any(|n| n == user), "{user} uses chrono: {chrono:?}");
     }
 }
 
@@ -173,7 +219,7 @@ fn sql_is_written_only_in_the_store() {
     let mut files = Vec::new();
     rust_files(&root().join("src"), &mut files);
     rust_files(&root().join("crates"), &mut files);
-    let store = root().join("src/store");
+    let store = root().join("crates/store");
     let mut found = Vec::new();
     for file in files.iter().filter(|f| !f.starts_with(&store)) {
         let text = std::fs::read_to_string(file).expect("read");
@@ -183,7 +229,11 @@ fn sql_is_written_only_in_the_store() {
             }
         }
     }
-    assert!(found.is_empty(), "SQL outside src/store:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "SQL outside crates/store:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -220,4 +270,192 @@ fn shared_slint_components_import_nothing_of_the_visitor() {
         "shared UI reaches into the visitor's:\n{}",
         found.join("\n")
     );
+}
+
+/// A module of the binary's crate as a path of names: `src/cli/doctor.rs` is `["cli", "doctor"]`,
+/// `src/hall/mod.rs` is `["hall"]`.
+fn module_of(src: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(src).expect("under src");
+    let mut names: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let last = names.pop().expect("a file name");
+    let stem = last.trim_end_matches(".rs");
+    if stem != "mod" && stem != "lib" {
+        names.push(stem.to_owned());
+    }
+    names
+}
+
+fn ident_at(text: &str) -> (&str, &str) {
+    let end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    (&text[..end], &text[end..])
+}
+
+/// The names a `use` group lists at its own level: `{a::b, c::{d, e}, f}` gives a, c and f.
+fn group_items(group: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    let mut depth = 0;
+    let mut start = Some(0);
+    for (at, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            ',' if depth == 0 => start = Some(at + 1),
+            _ => {}
+        }
+        if let Some(from) = start.filter(|_| depth == 0 && c != ',') {
+            let (name, _) = ident_at(group[from..].trim_start());
+            if !name.is_empty() {
+                items.push(name);
+            }
+            start = None;
+        }
+    }
+    items
+}
+
+/// The paths (as names) that the product code of `module` names with `crate::` or `super::`:
+/// `crate::a::b`, `crate::{a::b, c}` (over several lines too) and `super::x` (resolved from the
+/// module).
+fn references(module: &[String], text: &str) -> Vec<Vec<String>> {
+    let product = text.split("#[cfg(test)]").next().unwrap_or("");
+    let code: String = product.lines().map(|l| format!("{}\n", code_of(l))).collect();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(next) = code[at..].find(['c', 's']).map(|n| at + n) {
+        at = next + 1;
+        let preceded = code[..next].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':');
+        let mut base = Vec::new();
+        let mut rest = &code[next..];
+        if let Some(after) = rest.strip_prefix("crate::") {
+            rest = after;
+        } else if rest.starts_with("super::") {
+            base = module.to_vec();
+            while let Some(after) = rest.strip_prefix("super::") {
+                base.pop();
+                rest = after;
+            }
+        } else {
+            continue;
+        }
+        if preceded {
+            continue;
+        }
+        if let Some(group) = rest.strip_prefix('{') {
+            for name in group_items(group) {
+                let mut path = base.clone();
+                path.push(name.to_owned());
+                found.push(path);
+            }
+            continue;
+        }
+        let mut path = base;
+        loop {
+            let (name, after) = ident_at(rest);
+            if name.is_empty() {
+                break;
+            }
+            path.push(name.to_owned());
+            match after.strip_prefix("::") {
+                Some(more) => rest = more,
+                None => break,
+            }
+        }
+        found.push(path);
+    }
+    found
+}
+
+/// The module graph of the binary's crate at one level: within `folder` (empty: the crate's top
+/// level), each file or sub-folder is a node, and an edge goes from a node to every sibling it
+/// names.
+fn module_graph(folder: &[String]) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let src = root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut graph = std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+    for file in files {
+        let module = module_of(&src, &file);
+        if module.len() <= folder.len() || !module.starts_with(folder) {
+            continue;
+        }
+        let node = module[folder.len()].clone();
+        let text = std::fs::read_to_string(&file).expect("read");
+        let edges = graph.entry(node.clone()).or_default();
+        for path in references(&module, &text) {
+            if path.len() > folder.len() && path.starts_with(folder) && path[folder.len()] != node {
+                edges.insert(path[folder.len()].clone());
+            }
+        }
+    }
+    graph
+}
+
+/// Nodes that reach themselves through at least one other node.
+fn cycles_in(graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>) -> Vec<String> {
+    let mut found = Vec::new();
+    for start in graph.keys() {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack: Vec<(String, Vec<String>)> = vec![(start.clone(), vec![start.clone()])];
+        while let Some((node, path)) = stack.pop() {
+            for next in graph.get(&node).into_iter().flatten() {
+                if next == start {
+                    found.push(format!("{} -> {start}", path.join(" -> ")));
+                } else if seen.insert(next.clone()) {
+                    let mut longer = path.clone();
+                    longer.push(next.clone());
+                    stack.push((next.clone(), longer));
+                }
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+#[test]
+fn the_binary_crates_modules_import_each_other_without_cycles() {
+    let mut folders = vec![Vec::new()];
+    for entry in std::fs::read_dir(root().join("src")).expect("src") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            folders.push(vec![
+                path.file_name().expect("name").to_string_lossy().into_owned(),
+            ]);
+        }
+    }
+    let mut found = Vec::new();
+    for folder in &folders {
+        let graph = module_graph(folder);
+        assert!(!graph.is_empty(), "modules found in src/{}", folder.join("/"));
+        for cycle in cycles_in(&graph) {
+            found.push(format!("src/{}: {cycle}", folder.join("/")));
+        }
+    }
+    assert!(found.is_empty(), "import cycles:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_cycle_check_would_see_a_cycle_and_reads_every_form_of_path() {
+    let module = vec!["cli".to_owned(), "provision".to_owned()];
+    let text = "use crate::{\n    config::{Config, Role},\n    queue,\n};\nuse super::hall_cmd::enroll;\n\
+                x = crate::fsutil::read(p);\n// crate::ui is a comment\nlet a = my_crate::b;\n\
+                #[cfg(test)]\nuse crate::speech;";
+    let refs = references(&module, text);
+    let names: Vec<String> = refs.iter().map(|p| p.join("::")).collect();
+    assert_eq!(
+        names,
+        ["config", "queue", "cli::hall_cmd::enroll", "fsutil::read"]
+    );
+    let mut graph = std::collections::BTreeMap::new();
+    graph.insert("a".to_owned(), ["b".to_owned()].into());
+    graph.insert("b".to_owned(), ["c".to_owned()].into());
+    graph.insert("c".to_owned(), ["a".to_owned()].into());
+    graph.insert("d".to_owned(), ["a".to_owned()].into());
+    let cycles = cycles_in(&graph);
+    assert_eq!(cycles.len(), 3, "{cycles:?}");
+    assert!(cycles.iter().all(|c| !c.contains('d')));
 }

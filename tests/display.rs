@@ -12,12 +12,12 @@ use kiosk::clock::{Clock, ManualClock};
 use kiosk::config::Config;
 use kiosk::contract::HallQueue;
 use kiosk::display::feed::{self, BoardLog, Feed, FeedOptions, Source};
-use kiosk::display::{Board, Link};
 use kiosk::hall::access::TerminalRole;
 use kiosk::hall::client::TerminalTls;
 use kiosk::lang::Lang;
 use kiosk::speech::service::Command;
 use kiosk::speech::{ClipStore, Part, Voice};
+use kiosk_roles::display_board::{Board, Link};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

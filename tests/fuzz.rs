@@ -12,7 +12,7 @@ mod common;
 
 use chrono::NaiveDate;
 use kiosk::config::Config;
-use kiosk::eligibility::{Policy, ScreeningInput, screen};
+use kiosk::eligibility::{NextStep, Policy, ScreeningInput, screen};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use std::io::{Read, Write};
@@ -217,7 +217,12 @@ proptest! {
     fn policy_files_never_panic_and_an_accepted_policy_screens(text in prop_oneof![mangled_lines(SHIPPED_POLICY), ".{0,200}"], v in mutated(valid_screening())) {
         if let Ok(policy) = Policy::from_toml(&text, "fuzz.toml") {
             if let Ok(input) = ScreeningInput::from_json(&v, today()) {
-                let _ = screen(&policy, &input);
+                // Whatever the policy, a decision explains itself and leaves the decision to
+                // the office, and the same answers give the same decision.
+                let decision = screen(&policy, &input);
+                prop_assert!(!decision.reasons.is_empty(), "a decision without a reason: {decision:?}");
+                prop_assert_eq!(decision.next_steps.last(), Some(&NextStep::OfficeDecides));
+                prop_assert_eq!(format!("{decision:?}"), format!("{:?}", screen(&policy, &input)));
             }
             // No two standards share a start date in an accepted policy.
             let mut starts: Vec<_> = policy.standards.iter().map(|s| s.from).collect();
@@ -406,7 +411,7 @@ proptest! {
             }
         });
         let dir = tempfile::tempdir().expect("dir");
-        let mut store = kiosk::store::Store::open_in(dir.path()).expect("store");
+        let mut store = kiosk_store::Store::open_in(dir.path()).expect("store");
         let config = Config::default();
         let stats = kiosk::queue::stats::daily_stats(today(), &[], &[]);
         let now = chrono::Utc::now();

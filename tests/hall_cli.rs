@@ -262,7 +262,7 @@ fn staff_are_provisioned_on_the_host_and_ratings_reach_the_statistics() {
     assert_eq!(list["staff"][0]["staff"], "S017");
     assert_eq!(list["staff"][0]["name"], "王芳");
     // The PIN is kept as an Argon2 hash, nowhere as itself, and the name not in the log.
-    let db = std::fs::read(host.path().join(kiosk::store::DB_FILE)).unwrap();
+    let db = std::fs::read(host.path().join(kiosk_store::DB_FILE)).unwrap();
     assert!(!db.windows(4).any(|w| w == b"1357"));
     assert!(!stderr(&added).contains("王芳"));
 

@@ -58,7 +58,7 @@ fn each_call_is_announced_once_and_the_standby_takes_over() {
         "only one carries out the duties"
     );
 
-    let store = kiosk::store::Store::open_in(dir.path()).unwrap();
+    let store = kiosk_store::Store::open_in(dir.path()).unwrap();
     let clock = Arc::new(kiosk::clock::SystemClock);
     let mut counter = kiosk::queue_service::QueueService::new(store, config.clone(), clock).unwrap();
     for _ in 0..2 {

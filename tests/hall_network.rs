@@ -14,7 +14,7 @@ use kiosk::hall::enrolment;
 use kiosk::hall::event_stream::{self, StreamItem};
 use kiosk::hall::pki::HallCa;
 use kiosk::lang::Lang;
-use kiosk::store::Store;
+use kiosk_store::Store;
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
@@ -120,7 +120,7 @@ fn strangers_revoked_terminals_and_bad_codes_are_refused() {
     let mut store = Store::open_in(hall.dir.path()).unwrap();
     assert!(
         store
-            .write(|c| kiosk::store::hall_tables::revoke(c, "kiosk-3", chrono::Utc::now()))
+            .write(|c| kiosk_store::hall_tables::revoke(c, "kiosk-3", chrono::Utc::now()))
             .unwrap()
     );
     let err = kiosk.summary().unwrap_err();

@@ -397,6 +397,11 @@ fn doctor_fails_a_database_this_user_cannot_write() {
     };
     let probe = as_nobody(&["--version"]);
     if !probe.as_ref().is_ok_and(|o| o.status.success()) || !rustix::process::getuid().is_root() {
+        // CI runs as root and must run this check; a developer's unprivileged run says it did not.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run this check as root with setpriv, and could not run the binary as nobody"
+        );
         eprintln!(
             "skipped: cannot run the binary as nobody here (setpriv, root and a readable path are needed)"
         );

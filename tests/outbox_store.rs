@@ -4,8 +4,8 @@
 mod common;
 
 use kiosk::agency::submission::{Contact, validate_id_number};
-use kiosk::store::Store;
-use kiosk::store::outbox_tables::{self as outbox, NewSubmission};
+use kiosk_store::Store;
+use kiosk_store::outbox_tables::{self as outbox, NewSubmission};
 
 const PHONE: &str = "13812345678";
 const ID: &str = "11010519491231002X";

@@ -11,7 +11,7 @@ use kiosk::printer::status::Problem;
 use kiosk::printer::{MAX_ATTEMPTS, Outcome, PrintService, Printer};
 use kiosk::printing;
 use kiosk::queue::{PriorityReason, ServiceCode, TicketState};
-use kiosk::store::Store;
+use kiosk_store::Store;
 use std::sync::mpsc;
 use std::time::Duration;
 

@@ -12,8 +12,8 @@ use kiosk::contract::{ErrorKind, HallQueue};
 use kiosk::hall::access::TerminalRole;
 use kiosk::lang::Lang;
 use kiosk::queue::{Rating, RatingLevel, RatingReason};
-use kiosk::store::Store;
-use kiosk::store::staff_tables;
+use kiosk_store::Store;
+use kiosk_store::staff_tables;
 
 fn add_staff(hall: &Hall, id: &str, name: &str, pin: &str) {
     let hash = kiosk::staff::hash_pin(pin).unwrap();
@@ -25,7 +25,7 @@ fn add_staff(hall: &Hall, id: &str, name: &str, pin: &str) {
 
 /// The staff numbers recorded with the ticket's transitions, in order (event, staff).
 fn recorded(hall: &Hall, number: &str) -> Vec<(String, Option<String>)> {
-    let conn = rusqlite::Connection::open(hall.dir.path().join(kiosk::store::DB_FILE)).unwrap();
+    let conn = rusqlite::Connection::open(hall.dir.path().join(kiosk_store::DB_FILE)).unwrap();
     let mut stmt = conn
         .prepare(
             "SELECT tr.event, tr.staff_id FROM transitions tr JOIN tickets t ON t.id = tr.ticket_id \

@@ -54,15 +54,22 @@ fn voice_packs_from_a_stick_are_checked_installed_whole_and_rolled_back() {
         other => panic!("a pack with a missing clip: {other:?}"),
     }
     assert!(!installed.exists(), "a refused import installs nothing");
-    assert_eq!(config.speech.voice_dir_in(data.path()), shipped);
+    assert_eq!(
+        kiosk::speech::pack::voice_dir_in(&config.speech, data.path()),
+        shipped
+    );
 
     // Whole again: installed, and the terminal speaks from it.
     std::fs::copy(shipped.join("ug").join(gone), voice.join("ug").join(gone)).unwrap();
     let said = tools.import(&found(&tools, Kind::VoicePacks)).unwrap();
     assert!(said.to_string().contains("voice packs installed"), "{said}");
-    assert_eq!(config.speech.voice_dir_in(data.path()), installed);
+    assert_eq!(
+        kiosk::speech::pack::voice_dir_in(&config.speech, data.path()),
+        installed
+    );
     for code in ["zh", "yue", "en", "ug"] {
-        let required = kiosk::speech::catalogue::required(code.parse().unwrap(), &config);
+        let required =
+            kiosk::speech::catalogue::required(code.parse().unwrap(), |lang| config.spoken_names(lang));
         let check = kiosk::speech::pack::check(&installed.join(code), &required).unwrap();
         assert!(check.missing.is_empty() && check.undecodable.is_empty(), "{code}");
     }
@@ -73,9 +80,15 @@ fn voice_packs_from_a_stick_are_checked_installed_whole_and_rolled_back() {
 
     // Rollback: the shipped packs again; a second rollback undoes the first.
     tools.rollback_pack(Kind::VoicePacks).unwrap();
-    assert_eq!(config.speech.voice_dir_in(data.path()), shipped);
+    assert_eq!(
+        kiosk::speech::pack::voice_dir_in(&config.speech, data.path()),
+        shipped
+    );
     tools.rollback_pack(Kind::VoicePacks).unwrap();
-    assert_eq!(config.speech.voice_dir_in(data.path()), installed);
+    assert_eq!(
+        kiosk::speech::pack::voice_dir_in(&config.speech, data.path()),
+        installed
+    );
 }
 
 #[test]

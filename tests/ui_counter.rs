@@ -65,7 +65,7 @@ fn noted(w: &CounterWindow, note: ConsoleNote, number: &'static str) {
 }
 
 fn staff_of(hall: &Hall, number: &str, event: &str) -> Option<String> {
-    let conn = rusqlite::Connection::open(hall.dir.path().join(kiosk::store::DB_FILE)).unwrap();
+    let conn = rusqlite::Connection::open(hall.dir.path().join(kiosk_store::DB_FILE)).unwrap();
     conn.query_row(
         "SELECT tr.staff_id FROM transitions tr JOIN tickets t ON t.id = tr.ticket_id \
          WHERE t.number = ?1 AND tr.event = ?2 ORDER BY tr.seq DESC LIMIT 1",
@@ -111,11 +111,11 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
     i_slint_backend_testing::init_integration_test_with_system_time();
     let mut hall = Hall::start();
     let hash = kiosk::staff::hash_pin("2468").unwrap();
-    kiosk::store::Store::open_in(hall.dir.path())
+    kiosk_store::Store::open_in(hall.dir.path())
         .unwrap()
         .write(|c| {
-            kiosk::store::staff_tables::put_staff(c, "S017", "王芳", &hash, chrono::Utc::now())?;
-            kiosk::store::staff_tables::put_staff(c, "S020", "Li Na", &hash, chrono::Utc::now())
+            kiosk_store::staff_tables::put_staff(c, "S017", "王芳", &hash, chrono::Utc::now())?;
+            kiosk_store::staff_tables::put_staff(c, "S020", "Li Na", &hash, chrono::Utc::now())
         })
         .unwrap();
     let (_k, mut kiosk_queue) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);

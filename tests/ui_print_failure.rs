@@ -10,8 +10,8 @@ mod ui;
 use common::fake_printer::{Condition, FakePrinter};
 use kiosk::config::Config;
 use kiosk::lang::Lang;
-use kiosk::store::Store;
 use kiosk::ui::{PrintState, Screen, TicketAdapter};
+use kiosk_store::Store;
 use slint::ComponentHandle;
 use ui::*;
 

@@ -82,7 +82,7 @@ fn screening_wizard_leads_to_the_result_and_the_right_ticket() {
 
     // The counter that calls B001 sees what the screening said: codes, nothing personal.
     use kiosk::contract::HallQueue;
-    let store = kiosk::store::Store::open_in(k.dir.path()).unwrap();
+    let store = kiosk_store::Store::open_in(k.dir.path()).unwrap();
     let service =
         kiosk::queue_service::QueueService::new(store, std::sync::Arc::new(Config::default()), hall_clock())
             .unwrap();

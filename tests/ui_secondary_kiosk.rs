@@ -38,7 +38,7 @@ fn tickets_stop_while_the_hall_host_is_away_and_come_back_by_themselves() {
     let mode = StartMode::Serving {
         queue: Box::new(RemoteQueue::new(client)),
         local_db: Some(
-            kiosk::store::Store::open_in(local.path())
+            kiosk_store::Store::open_in(local.path())
                 .unwrap()
                 .path()
                 .to_owned(),

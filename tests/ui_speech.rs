@@ -9,8 +9,8 @@ mod ui;
 
 use kiosk::config::Config;
 use kiosk::queue_service::QueueService;
-use kiosk::store::Store;
 use kiosk::ui::{Nav, Screen, Settings};
+use kiosk_store::Store;
 use slint::ComponentHandle;
 use slint::platform::Key;
 use std::sync::Arc;

@@ -2,12 +2,12 @@
 //! own durable transaction, and the worker that keeps doing it. Logs name submissions by their
 //! idempotency key and local reference only — never a body.
 
-use super::{Verdict, backoff, classify, key_from_file_bytes, sign};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::store::Store;
-use crate::store::outbox_tables as table;
 use chrono::{DateTime, Utc};
+use kiosk_core::delivery::{FIRST_BACKOFF, Verdict, backoff, classify, key_from_file_bytes, sign};
+use kiosk_store::Store;
+use kiosk_store::outbox_tables as table;
 use serde::Serialize;
 use std::path::Path;
 use std::sync::Arc;
@@ -50,7 +50,7 @@ impl Agency {
             endpoint: format!("{}/v1/submissions", url.trim_end_matches('/')),
             key,
             terminal,
-            first_backoff: super::FIRST_BACKOFF,
+            first_backoff: FIRST_BACKOFF,
         })
     }
 

@@ -8,9 +8,9 @@ use super::submission::{
 use crate::config::Config;
 use crate::eligibility::{ScreeningInput, ScreeningOutput};
 use crate::queue::stats::DailyStats;
-use crate::store::Store;
-use crate::store::outbox_tables::{self as table, NewSubmission};
 use chrono::{DateTime, Utc};
+use kiosk_store::Store;
+use kiosk_store::outbox_tables::{self as table, NewSubmission};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,15 +4,14 @@
 //! so a restart remembers, and injects faults on demand: a share of 5xx, of 429 with
 //! `Retry-After`, of connections dropped after the submission was stored, and delays.
 
-use super::verify;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use kiosk_core::delivery::verify;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -159,7 +158,7 @@ async fn submit(State(r): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes)
     if schema != super::submission::PRE_APPLICATION && schema != super::submission::DAILY_REPORT {
         return (StatusCode::UNPROCESSABLE_ENTITY, "unknown schema").into_response();
     }
-    let digest = format!("{:x}", Sha256::digest(&body));
+    let digest = kiosk_core::digest::sha256_hex(&body);
     let (status, reference) = {
         let Ok(mut inner) = r.inner.lock() else {
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();

@@ -7,9 +7,9 @@ use crate::agency::submission::Contact;
 use crate::config::{Config, ConfigSource};
 use crate::eligibility::{ScreeningInput, ScreeningOutput, screen};
 use crate::lang::Lang;
-use crate::store::Store;
-use crate::store::outbox_tables as table;
 use clap::Subcommand;
+use kiosk_store::Store;
+use kiosk_store::outbox_tables as table;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -218,7 +218,7 @@ struct Status {
 
 pub fn outbox(ctx: &Context, cmd: OutboxCommand) -> CmdResult {
     let mut store = Store::open_in(&ctx.data_dir)?;
-    let db = |e: rusqlite::Error| Failure::failed(format!("outbox: {e}"));
+    let db = |e: kiosk_store::SqlError| Failure::failed(format!("outbox: {e}"));
     match cmd {
         OutboxCommand::Status { json } => {
             let (config, _) = ctx.load_config()?;

@@ -1,4 +1,4 @@
-//! `kiosk bench …`: measurements recorded in the README (run with `/usr/bin/time -v`).
+//! `kiosk bench …`: measurements recorded in docs/measurements.md (run with `/usr/bin/time -v`).
 
 use super::{CmdResult, Context, Failure, print_json};
 use crate::lang::Lang;
@@ -225,7 +225,7 @@ fn queue(ctx: &Context, tickets: u32, report_each: bool, json: bool) -> CmdResul
 fn outbox(ctx: &Context, submissions: u32) -> CmdResult {
     use crate::agency::deliver::{Agency, drain};
     use crate::agency::receiver::{Faults, Receiver};
-    use crate::store::Store;
+    use kiosk_store::Store;
     let fail = |e: String| Failure::failed(e);
     let (config, _) = ctx.load_config()?;
     let mut store = Store::open_in(&ctx.data_dir)?;
@@ -238,9 +238,9 @@ fn outbox(ctx: &Context, submissions: u32) -> CmdResult {
         let bytes = body.to_string().into_bytes();
         store
             .write(|tx| {
-                crate::store::outbox_tables::insert(
+                kiosk_store::outbox_tables::insert(
                     tx,
-                    &crate::store::outbox_tables::NewSubmission {
+                    &kiosk_store::outbox_tables::NewSubmission {
                         id: &id,
                         kind: "pre-application/1",
                         local_reference: &local,
@@ -302,11 +302,14 @@ fn speech(ctx: &Context, calls: u32) -> CmdResult {
     use crate::hall_queue::LocalQueue;
     use crate::queue_service::QueueService;
     use crate::speech::{ClipStore, Voice, compose, wav::Offline};
-    use crate::store::Store;
+    use kiosk_store::Store;
     let fail = |e: String| Failure::failed(e);
     let (config, _) = ctx.load_config()?;
     let start = Instant::now();
-    let (store, errors) = ClipStore::load(&config.speech.voice_dir_in(&ctx.data_dir), &Voice::ALL);
+    let (store, errors) = ClipStore::load(
+        &crate::speech::pack::voice_dir_in(&config.speech, &ctx.data_dir),
+        &Voice::ALL,
+    );
     if let Some(e) = errors.first() {
         return Err(fail(e.to_string()));
     }

@@ -7,8 +7,8 @@ use super::bench_hall::{enrol_queue, fail, provision, start_host, summary, tempf
 use super::{CmdResult, Context};
 use crate::hall::access::TerminalRole;
 use crate::lang::Lang;
-use crate::store::{Store, staff_tables};
 use kiosk_contract::{HallQueue, TicketRef};
+use kiosk_store::{Store, staff_tables};
 use std::time::Instant;
 
 fn timed(mut op: impl FnMut() -> Result<(), kiosk_contract::HallError>) -> Result<f64, crate::cli::Failure> {

@@ -6,7 +6,6 @@
 use super::bench_hall::{enrol, enrol_queue, fail, provision, start_host, summary, tempfile_dir};
 use super::{CmdResult, Context, Failure};
 use crate::display::feed::{self, FeedOptions, Source};
-use crate::display::{Board, Link};
 use crate::hall::access::TerminalRole;
 use crate::lang::Lang;
 use crate::ui::DisplayWindow;
@@ -14,6 +13,7 @@ use crate::ui::display::{self as screen, DisplayNames};
 use crate::ui::display_shots;
 use crate::ui::screenshot::{headless, render_frame};
 use kiosk_contract::HallQueue;
+use kiosk_roles::display_board::{Board, Link};
 use slint::{PhysicalSize, Rgb8Pixel, SharedPixelBuffer};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};

@@ -5,10 +5,10 @@ use super::{CmdResult, Context, Failure, print_json};
 use crate::config::{Config, ConfigSource};
 use crate::i18n::TechText;
 use crate::policy_store::{PolicySource, PolicyStore};
-use crate::store::Store;
 use crate::tech;
 use crate::technician::health::{Check, Devices, Status, check, check_all};
 use chrono::{DateTime, Datelike, Utc};
+use kiosk_store::Store;
 use std::path::Path;
 
 /// The clock of a terminal that lost its battery reads 1970 or the firmware's build year.
@@ -108,7 +108,7 @@ fn hall_link(ctx: &Context, config: &Config) -> Check {
         return match crate::fsutil::read_text(&ca, crate::fsutil::KEY_LIMIT) {
             Ok(pem) => {
                 let fingerprint = pki::first_der(&pem)
-                    .map(|d| pki::sha256_hex(&d))
+                    .map(|d| kiosk_core::digest::sha256_hex(&d))
                     .unwrap_or_default();
                 check(
                     NAME,
@@ -219,7 +219,7 @@ fn audio(config: &Config, data_dir: &Path, devices: Devices) -> Check {
             tech!("speech is switched off (speech.enabled = false)"),
         );
     }
-    let root = config.speech.voice_dir_in(data_dir);
+    let root = crate::speech::pack::voice_dir_in(&config.speech, data_dir);
     let voices = crate::speech::service::voices_for(config);
     let mut problems = Vec::new();
     for voice in voices {
@@ -233,7 +233,7 @@ fn audio(config: &Config, data_dir: &Path, devices: Devices) -> Check {
                     .filter(|c| dir.join(&c.file).is_file())
                     .map(|c| c.id.as_str())
                     .collect();
-                let missing: Vec<String> = catalogue::required(voice, config)
+                let missing: Vec<String> = catalogue::required(voice, |lang| config.spoken_names(lang))
                     .into_iter()
                     .filter(|spec| !listed.contains(spec.id.as_str()))
                     .map(|spec| spec.text)
@@ -324,7 +324,7 @@ fn media(data_dir: &Path) -> Check {
 /// The key file, and what waits in the outbox: dead letters and old pending submissions need a
 /// technician (the network, the URL, the key).
 fn agency(ctx: &Context) -> Check {
-    use crate::store::outbox_tables as table;
+    use kiosk_store::outbox_tables as table;
     let agency = match super::agency_cmd::agency(ctx) {
         Ok((_, Some(_))) => true,
         Ok((_, None)) => false,

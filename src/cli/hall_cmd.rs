@@ -8,23 +8,10 @@ use crate::hall::access::{self, TerminalRole};
 use crate::hall::enrolment;
 use crate::hall::event_stream::{self, StreamItem};
 use crate::hall::pki::HallCa;
-use crate::store::Store;
-use crate::store::hall_tables;
 use clap::Args;
+use kiosk_store::Store;
+use kiosk_store::hall_tables;
 use std::ops::ControlFlow;
-
-/// Only the hall host keeps the hall CA and the list of terminals.
-pub(super) fn on_hall_host(ctx: &Context, what: &str) -> Result<crate::config::Config, Failure> {
-    let (config, _) = ctx.load_config()?;
-    if config.terminal.role != Role::HallHost {
-        return Err(Failure::bad_input(format!(
-            "{what} is done on the hall host; this terminal is a {:?} of {}",
-            config.terminal.role,
-            config.terminal.hall_host.as_deref().unwrap_or("no hall host")
-        )));
-    }
-    Ok(config)
-}
 
 /// Terminal ids go into certificates, logs and file names: letters, digits, `.`, `_`, `-`.
 fn check_terminal_id(id: &str) -> Result<(), Failure> {
@@ -43,7 +30,7 @@ fn check_terminal_id(id: &str) -> Result<(), Failure> {
 
 pub(super) fn enroll(ctx: &Context, id: &str, role: TerminalRole, counters: &[u32], json: bool) -> CmdResult {
     check_terminal_id(id)?;
-    let config = on_hall_host(ctx, "enrolment")?;
+    let config = ctx.hall_host_config("enrolment")?;
     if id == config.terminal.id {
         return Err(Failure::bad_input(format!(
             "{id} is this hall host's own id; choose another"
@@ -105,7 +92,7 @@ pub(super) fn enroll(ctx: &Context, id: &str, role: TerminalRole, counters: &[u3
 }
 
 pub(super) fn revoke(ctx: &Context, id: &str, json: bool) -> CmdResult {
-    on_hall_host(ctx, "revocation")?;
+    ctx.hall_host_config("revocation")?;
     let mut store = Store::open_in(&ctx.data_dir)?;
     let now = ctx.clock.now();
     let revoked = store
@@ -136,7 +123,7 @@ struct TerminalLine {
 }
 
 pub(super) fn terminals(ctx: &Context, json: bool) -> CmdResult {
-    on_hall_host(ctx, "the list of terminals")?;
+    ctx.hall_host_config("the list of terminals")?;
     let mut store = Store::open_in(&ctx.data_dir)?;
     let rows = store
         .read(hall_tables::terminals)
@@ -225,7 +212,7 @@ pub(super) fn join(ctx: &Context, args: JoinArgs) -> CmdResult {
             hall_host: Some(base.clone()),
             ..ProvisionChanges::default()
         };
-        super::provision::write_changes(&path, &changes, true)?;
+        super::provision_file::write_changes(&path, &changes, true)?;
     }
     tracing::info!(terminal = %answer.terminal_id, role = answer.role.as_str(), host = %base, "joined the hall");
     if json_out(&args, &answer, &files, &path)? {

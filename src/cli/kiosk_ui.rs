@@ -5,10 +5,10 @@ use crate::config::{Config, Role};
 use crate::lang::Lang;
 use crate::printer::Printer;
 use crate::queue_service::QueueService;
-use crate::store::Store;
 use crate::ui::screenshot::{Request, Theme};
 use crate::ui::{KioskUi, StartMode};
 use clap::Args;
+use kiosk_store::Store;
 use slint::ComponentHandle;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -192,7 +192,7 @@ pub(super) fn technician_tools(ctx: &Context, config: Arc<Config>) -> crate::tec
             default_volume: Some(level),
             ..Default::default()
         };
-        super::provision::write_changes(&path, &changes, true)
+        super::provision_file::write_changes(&path, &changes, true)
             .map(drop)
             .map_err(|f| f.message)
     });

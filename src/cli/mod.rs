@@ -1,4 +1,4 @@
-//! Command-line contract (the README's "Command line"). Every data command takes `--json`; exit codes:
+//! Command-line contract (docs/cli.md). Every data command takes `--json`; exit codes:
 //! 0 done, 1 the operation failed (state, device, storage), 2 bad input (arguments, config).
 
 /// `println!` for commands: a failed write to standard output is the command's failure (never a
@@ -26,6 +26,7 @@ pub use kiosk_ui::technician_toolbox;
 mod media_cmd;
 mod policy_cmd;
 mod provision;
+mod provision_file;
 mod queue_cmd;
 mod receipt_cmd;
 #[cfg(feature = "dev-tools")]
@@ -38,9 +39,9 @@ mod staff_cmd;
 use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::config::{Config, ConfigError, ConfigSource, Role};
 use crate::queue_service::{OpError, QueueService};
-use crate::store::Store;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
+use kiosk_store::Store;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -135,7 +136,7 @@ enum Command {
     Media(media_cmd::MediaCommand),
     /// Every screen as PNG files, rendered without a display.
     Screenshot(kiosk_ui::ScreenshotArgs),
-    /// Measurements for the README.
+    /// Measurements recorded in docs/measurements.md.
     #[cfg(feature = "dev-tools")]
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -227,8 +228,8 @@ impl From<ConfigError> for Failure {
     }
 }
 
-impl From<crate::store::StoreError> for Failure {
-    fn from(e: crate::store::StoreError) -> Self {
+impl From<kiosk_store::StoreError> for Failure {
+    fn from(e: kiosk_store::StoreError) -> Self {
         Self::failed(e.to_string())
     }
 }
@@ -248,6 +249,20 @@ pub(crate) struct Context {
 impl Context {
     pub(crate) fn load_config(&self) -> Result<(Config, ConfigSource), Failure> {
         Ok(Config::locate(self.config_path.as_deref(), &self.default_config)?)
+    }
+
+    /// The configuration, when this terminal is the hall host: only the hall host keeps the hall
+    /// CA, the list of terminals and the staff. `what` names the refused request.
+    pub(crate) fn hall_host_config(&self, what: &str) -> Result<Config, Failure> {
+        let (config, _) = self.load_config()?;
+        if config.terminal.role != Role::HallHost {
+            return Err(Failure::bad_input(format!(
+                "{what} is done on the hall host; this terminal is a {:?} of {}",
+                config.terminal.role,
+                config.terminal.hall_host.as_deref().unwrap_or("no hall host")
+            )));
+        }
+        Ok(config)
     }
 
     /// The screening policy installed on this terminal (`kiosk policy import`).

@@ -203,7 +203,7 @@ pub fn run(ctx: &Context, args: ProvisionArgs) -> CmdResult {
     if args.show && changes.is_empty() && !args.reset {
         return show(&path, exists, args.json);
     }
-    let config = write_changes(&path, &changes, exists && !args.reset)?;
+    let config = super::provision_file::write_changes(&path, &changes, exists && !args.reset)?;
     if args.show {
         return show(&path, true, args.json);
     }
@@ -213,23 +213,6 @@ pub fn run(ctx: &Context, args: ProvisionArgs) -> CmdResult {
         args.json,
         if exists { "updated" } else { "created" },
     )
-}
-
-/// Applies `changes` to the file at `path` (or to the built-in defaults when `keep` is false or
-/// there is no file), checks the result and writes it.
-pub(super) fn write_changes(path: &Path, changes: &ProvisionChanges, keep: bool) -> Result<Config, Failure> {
-    let mut config = if keep && crate::fsutil::something_at(path) {
-        let text = crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT)
-            .map_err(|e| Failure::bad_input(format!("cannot read {}: {e}", path.display())))?;
-        Config::from_toml(&text)?
-    } else {
-        Config::default()
-    };
-    changes.apply(&mut config).map_err(Failure::bad_input)?;
-    config.validate(path.parent())?;
-    write_atomically(&write_target(path)?, &config.to_toml())?;
-    tracing::info!(path = %path.display(), "provisioning file written");
-    Ok(config)
 }
 
 /// `--show` alone: the configuration in force, printed and not rewritten (a hand-edited file
@@ -254,21 +237,6 @@ fn show(path: &Path, exists: bool, json: bool) -> CmdResult {
     }
     outln!("{}", text.trim_end());
     Ok(())
-}
-
-/// Where to write: through a link to the file it names, so a technician's symlinked
-/// `config.toml` stays a link. A dangling link is refused rather than replaced.
-fn write_target(path: &Path) -> Result<PathBuf, Failure> {
-    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    if !is_link {
-        return Ok(path.to_path_buf());
-    }
-    std::fs::canonicalize(path).map_err(|e| {
-        Failure::bad_input(format!(
-            "{} is a link to a file that cannot be reached ({e}); fix or remove the link",
-            path.display()
-        ))
-    })
 }
 
 fn report(config: &Config, path: &Path, json: bool, what: &str) -> CmdResult {
@@ -353,10 +321,4 @@ fn hash_pin_from_stdin() -> Result<String, Failure> {
     crate::staff::check_pin(pin.trim())
         .map_err(|_| Failure::bad_input("the technician PIN must be 4 to 12 digits"))?;
     crate::staff::hash_pin(pin.trim()).map_err(Failure::failed)
-}
-
-/// Writes next to the target, syncs, then renames: a power cut leaves the old or the new file.
-fn write_atomically(path: &Path, text: &str) -> CmdResult {
-    crate::fsutil::write_atomically(path, text.as_bytes(), false)
-        .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))
 }

@@ -9,8 +9,8 @@ use crate::printer::{Outcome, PrintJob, Printer, Report};
 use crate::printing;
 use crate::queue::DisplayNumber;
 use crate::receipt::{Paper, encode, preview};
-use crate::store::Store;
 use clap::Args;
+use kiosk_store::Store;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 

@@ -46,7 +46,7 @@ pub fn run(args: ReceiverArgs) -> CmdResult {
         delay_share: args.delay_share,
         delay: Duration::from_millis(args.delay_ms),
     };
-    let receiver = Receiver::new(crate::agency::key_from_file_bytes(key), faults, args.store)
+    let receiver = Receiver::new(kiosk_core::delivery::key_from_file_bytes(key), faults, args.store)
         .map_err(|e| Failure::failed(format!("cannot open the receiver's store: {e}")))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

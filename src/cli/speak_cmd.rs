@@ -71,7 +71,7 @@ pub fn run(ctx: &Context, args: SpeakArgs) -> CmdResult {
     if args.list {
         let specs: Vec<ClipSpec> = Voice::ALL
             .iter()
-            .flat_map(|v| catalogue::required(*v, &config))
+            .flat_map(|v| catalogue::required(*v, |lang| config.spoken_names(lang)))
             .collect();
         return print_json(&specs);
     }
@@ -111,7 +111,10 @@ pub fn run(ctx: &Context, args: SpeakArgs) -> CmdResult {
             "say what to render: --announce NUMBER --counter N, or --screen ID --lang L",
         ));
     };
-    let (store, errors) = ClipStore::load(&config.speech.voice_dir_in(&ctx.data_dir), &voices);
+    let (store, errors) = ClipStore::load(
+        &crate::speech::pack::voice_dir_in(&config.speech, &ctx.data_dir),
+        &voices,
+    );
     if let Some(e) = errors.first() {
         return Err(Failure::failed(e.to_string()));
     }
@@ -161,11 +164,11 @@ pub fn run(ctx: &Context, args: SpeakArgs) -> CmdResult {
 }
 
 fn check(config: &crate::config::Config, data_dir: &std::path::Path, json: bool) -> CmdResult {
-    let root = config.speech.voice_dir_in(data_dir);
+    let root = crate::speech::pack::voice_dir_in(&config.speech, data_dir);
     let reports: Vec<PackReport> = Voice::ALL
         .iter()
         .map(|&voice| {
-            let required = catalogue::required(voice, config);
+            let required = catalogue::required(voice, |lang| config.spoken_names(lang));
             match pack::check(&root.join(voice.code()), &required) {
                 Ok(c) => PackReport {
                     voice,

@@ -4,16 +4,16 @@
 
 use super::{CmdResult, Context, Failure, print_json};
 use crate::staff;
-use crate::store::Store;
-use crate::store::staff_tables;
+use kiosk_store::Store;
+use kiosk_store::staff_tables;
 use std::io::Read;
 
-fn database(e: rusqlite::Error) -> Failure {
+fn database(e: kiosk_store::SqlError) -> Failure {
     Failure::failed(format!("queue database: {e}; see `kiosk doctor`"))
 }
 
 pub(super) fn add(ctx: &Context, id: &str, name: Option<&str>, json: bool) -> CmdResult {
-    super::hall_cmd::on_hall_host(ctx, "adding staff")?;
+    ctx.hall_host_config("adding staff")?;
     staff::check_staff_id(id).map_err(Failure::bad_input)?;
     let name = name.map(str::trim).filter(|n| !n.is_empty()).ok_or_else(|| {
         Failure::bad_input("say whose staff number it is: --name \"王芳\" (shown on the counter console)")
@@ -52,7 +52,7 @@ pub(super) fn add(ctx: &Context, id: &str, name: Option<&str>, json: bool) -> Cm
 }
 
 pub(super) fn remove(ctx: &Context, id: &str, json: bool) -> CmdResult {
-    super::hall_cmd::on_hall_host(ctx, "removing staff")?;
+    ctx.hall_host_config("removing staff")?;
     let mut store = Store::open_in(&ctx.data_dir)?;
     let now = ctx.clock.now();
     let removed = store
@@ -72,7 +72,7 @@ pub(super) fn remove(ctx: &Context, id: &str, json: bool) -> CmdResult {
 }
 
 pub(super) fn list(ctx: &Context, json: bool) -> CmdResult {
-    super::hall_cmd::on_hall_host(ctx, "the staff list")?;
+    ctx.hall_host_config("the staff list")?;
     let mut store = Store::open_in(&ctx.data_dir)?;
     let staff = store.read(staff_tables::staff_list).map_err(database)?;
     if json {

@@ -12,7 +12,7 @@ pub use provision::{CounterSpec, NoticeSpec, ProvisionChanges, ServiceSpec};
 pub use validate::{ConfigError, Problem};
 
 // The configuration writes service letters as the contract does.
-use crate::lang::Names;
+use crate::lang::{Lang, Names};
 use crate::queue::ServiceCode;
 use chrono::NaiveTime;
 use chrono_tz::Tz;
@@ -216,17 +216,6 @@ impl SpeechConfig {
         self.voice_dir
             .clone()
             .unwrap_or_else(|| crate::assets::shipped("voice"))
-    }
-
-    /// The voice packs this terminal speaks with: the configured ones, else those a technician
-    /// imported into `<data-dir>/voice`, else the shipped ones.
-    pub fn voice_dir_in(&self, data_dir: &Path) -> PathBuf {
-        let imported = crate::speech::pack::imported_dir(data_dir);
-        match &self.voice_dir {
-            Some(dir) => dir.clone(),
-            None if crate::fsutil::something_at(&imported) => imported,
-            None => crate::assets::shipped("voice"),
-        }
     }
 }
 
@@ -584,6 +573,16 @@ impl Config {
             "# Legal aid lobby terminal provisioning file.\n\
              # Edit with `kiosk provision …` or by hand, then check with `kiosk provision --check`.\n\n{body}"
         )
+    }
+
+    /// Every name a voice pack in `lang` must be able to say for this terminal: its hall, the
+    /// city's other halls (a display may name them), its services and counters.
+    pub fn spoken_names(&self, lang: Lang) -> Vec<String> {
+        let mut names: Vec<String> = vec![self.hall_names().get(lang).to_owned()];
+        names.extend(halls::HALLS.iter().map(|h| h.names().get(lang).to_owned()));
+        names.extend(self.services.iter().map(|s| s.name.get(lang).to_owned()));
+        names.extend(self.counters.iter().map(|c| c.name.get(lang).to_owned()));
+        names
     }
 
     pub fn hall_names(&self) -> Names {

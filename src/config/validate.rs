@@ -32,7 +32,7 @@ impl ConfigError {
         Self::single(
             "provisioning file",
             e.to_string().trim(),
-            "correct the line shown (field names are listed in README.md, section Provisioning)",
+            "correct the line shown (field names are listed in the operating guide, docs/operating.md, section Provisioning)",
         )
     }
 }

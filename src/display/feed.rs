@@ -3,12 +3,12 @@
 //! changed them, and one keeps the `Board`, announces its new calls and hands each changed board
 //! to the screen. None of them touches the window; the screen is told through `on_change`.
 
-use super::board::{Board, BoardCall, Input};
 use crate::calls::{Call, CallStyle};
 use crate::hall::event_stream::{self, StreamItem};
 use crate::speech::service::Command;
 use kiosk_contract::HallQueue;
 use kiosk_core::clock::Clock;
+use kiosk_roles::display_board::{Board, BoardCall, Input};
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};

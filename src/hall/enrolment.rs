@@ -4,10 +4,11 @@
 //! certificate and the hall CA; its key never leaves it.
 
 use super::access::{self, TerminalRole};
-use super::pki::{HallCa, PkiError, sha256_hex};
-use crate::store::Store;
-use crate::store::hall_tables::{self, CodeRow, TerminalRow};
+use super::pki::{HallCa, PkiError};
 use chrono::{DateTime, Duration, Utc};
+use kiosk_core::digest::sha256_hex;
+use kiosk_store::Store;
+use kiosk_store::hall_tables::{self, CodeRow, TerminalRow};
 use serde::{Deserialize, Serialize};
 
 /// How long a code works.
@@ -56,7 +57,7 @@ pub enum EnrolError {
     #[error(transparent)]
     Pki(#[from] PkiError),
     #[error("queue database: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(#[from] kiosk_store::SqlError),
 }
 
 /// The stored form of a code: its letters without dashes or spaces, upper case, hashed.

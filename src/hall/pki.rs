@@ -4,11 +4,11 @@
 //! technician reads off `kiosk provision --enroll` on the host and types into `kiosk join`.
 
 use chrono::{DateTime, Datelike, Duration, Utc};
+use kiosk_core::digest::sha256_hex;
 use rcgen::{
     BasicConstraints, CertificateParams, CertificateSigningRequestParams, DnType, ExtendedKeyUsagePurpose,
     IsCa, Issuer, KeyPair, KeyUsagePurpose, SerialNumber,
 };
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// The directory under the data directory.
@@ -52,11 +52,6 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> PkiError + '_ {
 
 fn cert_error(what: &'static str) -> impl FnOnce(rcgen::Error) -> PkiError {
     move |source| PkiError::Certificate { what, source }
-}
-
-/// The SHA-256 of a DER certificate, lowercase hex: the form fingerprints are shown and stored in.
-pub fn sha256_hex(der: &[u8]) -> String {
-    Sha256::digest(der).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A fingerprint as a person typed it (`AB:CD:…`, spaces, either case) in the stored form.

@@ -108,7 +108,7 @@ impl ServerCertVerifier for HallHostVerifier {
                 // technician read off the host.
                 let ca = intermediates
                     .iter()
-                    .find(|c| pki::sha256_hex(c) == *fingerprint)
+                    .find(|c| kiosk_core::digest::sha256_hex(c) == *fingerprint)
                     .ok_or_else(|| {
                         rustls::Error::General(
                             "the hall host's CA does not have the fingerprint given; read it again on the host \

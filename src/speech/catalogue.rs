@@ -3,8 +3,8 @@
 //! the file), from names, or are fixed words (numbers, letters, call phrases).
 
 use super::Voice;
-use crate::config::Config;
 use crate::i18n;
+use crate::lang::Lang;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -111,7 +111,7 @@ fn uyghur_figures(text: &str) -> String {
 
 /// A number in Uyghur words, its last word ordinal when asked (ئون ئىككىنچى).
 fn uyghur_words(n: u32, ordinal: bool) -> Option<String> {
-    let keys = super::compose::uyghur_number(n)?;
+    let keys = super::number_words::uyghur_number(n)?;
     let cardinal = number_words(Voice::Ug);
     let ordinals = ordinal_words(Voice::Ug);
     let last = keys.len().checked_sub(1)?;
@@ -375,8 +375,9 @@ pub const CALL_BEFORE_TICKET: &str = "call-before-ticket";
 pub const CALL_BEFORE_COUNTER: &str = "call-before-counter";
 pub const CALL_AFTER_COUNTER: &str = "call-after-counter";
 
-/// Every clip a pack of `voice` must hold for the kiosk provisioned by `config`.
-pub fn required(voice: Voice, config: &Config) -> Vec<ClipSpec> {
+/// Every clip a pack of `voice` must hold for a terminal whose names in a language are
+/// `spoken_names` (`Config::spoken_names`: its hall, services and counters).
+pub fn required(voice: Voice, spoken_names: impl Fn(Lang) -> Vec<String>) -> Vec<ClipSpec> {
     let mut specs = Vec::new();
     let mut add = |id: String, text: &str| {
         let text = text.trim().to_owned();
@@ -435,14 +436,7 @@ pub fn required(voice: Voice, config: &Config) -> Vec<ClipSpec> {
                 add(segment_id(msgid, k), w);
             }
         }
-        let mut names: Vec<String> = vec![config.hall_names().get(lang).to_owned()];
-        names.extend(
-            crate::config::halls::HALLS
-                .iter()
-                .map(|h| h.names().get(lang).to_owned()),
-        );
-        names.extend(config.services.iter().map(|s| s.name.get(lang).to_owned()));
-        names.extend(config.counters.iter().map(|c| c.name.get(lang).to_owned()));
+        let mut names = spoken_names(lang);
         // The language screen names each language in its own words, said by its own voice.
         names.push(language_name(voice).to_owned());
         names.sort();
@@ -537,9 +531,9 @@ mod tests {
 
     #[test]
     fn every_voice_can_say_its_numbers_and_calls() {
-        let config = Config::default();
+        let config = crate::config::Config::default();
         for voice in Voice::ALL {
-            let specs = required(voice, &config);
+            let specs = required(voice, |lang| config.spoken_names(lang));
             assert!(specs.iter().any(|s| s.id == "num-0"), "{voice}");
             assert!(specs.iter().any(|s| s.id == "letter-z"), "{voice}");
             assert!(specs.iter().all(|s| speakable(&s.text)), "{voice}");

@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod compose;
 pub mod engine;
+mod number_words;
 pub mod pack;
 pub mod service;
 pub mod wav;

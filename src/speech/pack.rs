@@ -436,6 +436,17 @@ pub fn imported_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("voice")
 }
 
+/// The voice packs this terminal speaks with: the configured ones, else those a technician
+/// imported into `<data-dir>/voice`, else the shipped ones.
+pub fn voice_dir_in(speech: &crate::config::SpeechConfig, data_dir: &Path) -> PathBuf {
+    let imported = imported_dir(data_dir);
+    match &speech.voice_dir {
+        Some(dir) => dir.clone(),
+        None if crate::fsutil::something_at(&imported) => imported,
+        None => crate::assets::shipped("voice"),
+    }
+}
+
 /// Why a voice pack import installed nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportError {

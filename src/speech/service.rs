@@ -96,7 +96,7 @@ impl SpeechService {
         voices.sort();
         voices.dedup();
         let options = SpeechOptions {
-            voice_dir: config.speech.voice_dir_in(data_dir),
+            voice_dir: crate::speech::pack::voice_dir_in(&config.speech, data_dir),
             voices,
             call_volume: i32::from(config.speech.call_volume),
         };

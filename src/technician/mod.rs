@@ -10,10 +10,10 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::i18n::TechText;
 use crate::policy_store::{PolicySource, PolicyStore, PolicyStoreError};
-use crate::store::Store;
-use crate::store::outbox_tables as outbox;
 use crate::tech;
 use health::{Check, Devices};
+use kiosk_store::Store;
+use kiosk_store::outbox_tables as outbox;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -162,7 +162,12 @@ impl Toolbox {
             usb::Kind::VoicePacks => {
                 let needed: Vec<_> = crate::speech::service::voices_for(&self.config)
                     .into_iter()
-                    .map(|v| (v, crate::speech::catalogue::required(v, &self.config)))
+                    .map(|v| {
+                        (
+                            v,
+                            crate::speech::catalogue::required(v, |lang| self.config.spoken_names(lang)),
+                        )
+                    })
                     .collect();
                 let target = crate::speech::pack::imported_dir(&self.data_dir);
                 let clips =
@@ -204,7 +209,7 @@ impl Toolbox {
 
     /// The voice packs to speak with now (after an install or a rollback).
     pub fn voice_dir(&self) -> PathBuf {
-        self.config.speech.voice_dir_in(&self.data_dir)
+        crate::speech::pack::voice_dir_in(&self.config.speech, &self.data_dir)
     }
 
     /// The screening policy to screen with now (after an import or a rollback).

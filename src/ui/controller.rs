@@ -211,7 +211,8 @@ impl KioskUi {
             None => super::preapp::ContactHold::default(),
         };
         if let Some(tools) = technician {
-            let host = super::technician::VisitorHost::new(visitor.clone(), wizard, outbox, media.is_some());
+            let host =
+                super::technician_hosts::VisitorHost::new(visitor.clone(), wizard, outbox, media.is_some());
             super::technician::wire(&window, tools, host);
         }
         if let Some(worker) = &worker {

@@ -10,11 +10,11 @@ use super::{
 };
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::console::{self, Key, Situation, Trouble, Why};
 use crate::lang::Lang;
 use crate::queue::{DisplayNumber, ServiceCode};
 use chrono::{DateTime, Utc};
 use kiosk_contract::{CounterView, HallError, HallQueue, SignedIn, TicketRef, TicketView};
+use kiosk_roles::console::{self, Key, Situation, Trouble, Why};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -8,11 +8,11 @@ use super::screenshot::{Shown, headless, take_shot};
 use super::{ConsoleNote, CounterAdapter, CounterWindow};
 use crate::clock::{Clock, ManualClock};
 use crate::config::Config;
-use crate::console::Key;
 use crate::lang::Lang;
 use crate::queue::{PriorityReason, TicketState};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use kiosk_contract::{CounterStatus, CounterView, ScreeningNote, ServiceWait, SignedIn, TicketView};
+use kiosk_roles::console::Key;
 use slint::{ComponentHandle, PhysicalSize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -232,9 +232,9 @@ pub fn render_all(config: &Config, out: &Path, sizes: &[(u32, u32)]) -> Result<V
 /// The rating screen's states: idle, the question, the reasons (one chosen; none chosen and
 /// Send tapped) and the thanks, each in the three languages (`evaluator-<state>-<lang>.png`).
 pub fn render_evaluator(config: &Config, out: &Path) -> Result<Vec<PathBuf>, String> {
-    use crate::evaluator::Evaluator;
     use crate::queue::{RatingLevel, RatingReason};
     use kiosk_contract::{EventKind, HallEvent};
+    use kiosk_roles::rating::Evaluator;
     let (window, ui) = headless(crate::ui::EvaluatorWindow::new)?;
     let (w, h) = (1024, 600);
     window.set_size(PhysicalSize::new(w, h));

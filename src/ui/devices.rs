@@ -40,7 +40,7 @@ pub(super) fn start_printing(
     window: Poster,
 ) -> Result<Arc<PrintService>, slint::PlatformError> {
     let db = db.map(std::path::Path::to_path_buf);
-    let store = std::sync::Mutex::new(None::<crate::store::Store>);
+    let store = std::sync::Mutex::new(None::<kiosk_store::Store>);
     let terminal = config.terminal.id.clone();
     let service = PrintService::spawn(printer, move |report| {
         if let Some(db) = &db {
@@ -54,7 +54,7 @@ pub(super) fn start_printing(
 
 /// Runs on the printer thread: the counters learn about the printer through the database.
 fn record_print_report(
-    store: &std::sync::Mutex<Option<crate::store::Store>>,
+    store: &std::sync::Mutex<Option<kiosk_store::Store>>,
     db: &std::path::Path,
     terminal: &str,
     report: &Report,
@@ -62,7 +62,7 @@ fn record_print_report(
 ) {
     let Ok(mut slot) = store.lock() else { return };
     if slot.is_none() {
-        match crate::store::Store::open(db) {
+        match kiosk_store::Store::open(db) {
             Ok(s) => *slot = Some(s),
             Err(e) => {
                 tracing::error!(error = %e, "printer events cannot be recorded");

@@ -1,5 +1,5 @@
 //! The calling display's window: the Rust side of `DisplayAdapter` (ui/display.slint). It turns
-//! a `display::Board` into what the wall screen shows, in Chinese and English together (and
+//! a `display_board::Board` into what the wall screen shows, in Chinese and English together (and
 //! Uyghur for a visitor who took the ticket in Uyghur), with the hall's names from the
 //! configuration and the fixed words from the translation catalogues.
 
@@ -8,10 +8,10 @@ use super::{
 };
 use crate::config::{Config, CounterConfig};
 use crate::display::feed::{Feed, FeedOptions};
-use crate::display::{Board, BoardCall, Link};
 use crate::i18n::{tr, trf};
 use crate::lang::{Lang, Names};
 use chrono::{DateTime, Datelike, Utc};
+use kiosk_roles::display_board::{Board, BoardCall, Link};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 /// The names a display shows, from its provisioning file.

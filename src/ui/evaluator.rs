@@ -6,13 +6,13 @@
 use super::{EvaluatorAdapter, EvaluatorWindow, IdleLine, RatingScreen};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::evaluator::{Evaluator, Prompt, Submit};
 use crate::i18n::tr;
 use crate::lang::Lang;
 use crate::queue::{DisplayNumber, RatingLevel, RatingReason};
 use crate::speech::Part;
 use crate::speech::compose::{self, Arg};
 use kiosk_contract::{HallEvent, HallQueue};
+use kiosk_roles::rating::{Evaluator, Prompt, Submit};
 use slint::{ComponentHandle, ModelRc, VecModel};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -308,7 +308,7 @@ pub fn start_rating_screen(
     })
 }
 
-/// Shows `evaluator`'s prompt without a worker or a voice (for screenshots).
+/// Shows the rating rules' prompt (`kiosk_roles::rating`) without a worker or a voice (for screenshots).
 pub fn show_preview(
     window: &EvaluatorWindow,
     config: Arc<Config>,

@@ -28,7 +28,13 @@ mod worker;
 slint::include_modules!();
 
 pub use controller::{CALL_WATCH, KioskBuilder, KioskUi, StartMode};
-pub use technician_hosts::{TechnicianWindow, wire_overlay as wire_technician_overlay};
+pub use technician::TechnicianWindow;
+pub use technician_hosts::wire_overlay as wire_technician_overlay;
+
+/// Whether `screen` is technician mode's (its PIN screen or panel) rather than the visitor's.
+pub(crate) fn is_technician_screen(screen: Screen) -> bool {
+    matches!(screen, Screen::TechnicianPin | Screen::Technician)
+}
 
 /// The language of the person at this window (the `Appearance` global, shared by every role).
 pub(crate) fn window_lang(window: &KioskWindow) -> crate::lang::Lang {

@@ -281,7 +281,7 @@ pub fn screen_guides(
     Ok(guides)
 }
 
-/// Measurements for the README: time to the first rendered frame and full-frame render times.
+/// Measurements for docs/measurements.md: time to the first rendered frame and full-frame render times.
 pub struct FrameTimes {
     pub first_frame_ms: f64,
     pub full_frame_p50_ms: f64,

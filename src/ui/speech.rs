@@ -119,7 +119,7 @@ impl Guide {
         let heard = std::mem::take(&mut *self.heard.borrow_mut());
         let lang = super::window_lang(window);
         let screen = window.global::<Nav>().get_screen();
-        if super::technician::is_technician_screen(screen) {
+        if super::is_technician_screen(screen) {
             return parts; // for technicians, in words the voice packs do not have
         }
         if let Some((_, title, subtitle, lines)) = heard.screen.filter(|s| s.0 == screen) {

@@ -1,20 +1,21 @@
 //! Technician mode: opened by Ctrl+Alt+T or five taps in a top corner within three seconds,
 //! then the technician PIN. The work (PIN check, checks, imports) runs on short-lived threads
 //! with `technician::Toolbox`; results come back through the event loop. Each role's window is a
-//! `Host` (`technician_hosts`): the visitor's kiosk shows the mode as two of its screens and
+//! `Host` (implemented in `technician_hosts`): the visitor's kiosk shows the mode as two of its screens and
 //! offers every page; the counter console, the rating screen and the calling display show it
 //! over their own screen with the checks. Nothing here shows a visitor's data: the outbox is
 //! only counted.
 
-pub(super) use super::technician_hosts::{Host, TechnicianWindow, VisitorHost};
+use super::preapp::OutboxLink;
+use super::speech::Guide;
 use super::{
-    CheckStatus, ImportItem, ImportKind, KioskWindow, PinProblem, PrintState, Screen, TaskOutcome, TechLine,
-    TechnicianAdapter, TechnicianCheck,
+    Appearance, CheckStatus, CounterWindow, DisplayWindow, EvaluatorWindow, ImportItem, ImportKind,
+    KioskWindow, PinProblem, PrintState, TaskOutcome, TechLine, TechnicianAdapter, TechnicianCheck,
 };
 use crate::i18n::TechText;
 use crate::lang::Lang;
 use crate::printer::status::{Problem, Status as PrinterStatus};
-use crate::printer::{Outcome, Report};
+use crate::printer::{Outcome, PrintService, Report};
 use crate::tech;
 use crate::technician::health::{self, Devices};
 use crate::technician::lock::Verdict;
@@ -35,8 +36,61 @@ const PIN_MAX: usize = 12;
 /// After "send now", the outbox is counted again this much later.
 const RECOUNT_AFTER: Duration = Duration::from_secs(3);
 
-pub(super) fn is_technician_screen(screen: Screen) -> bool {
-    matches!(screen, Screen::TechnicianPin | Screen::Technician)
+/// A window with technician mode in it.
+pub trait TechnicianWindow: ComponentHandle + 'static {
+    fn technician(&self) -> TechnicianAdapter<'_>;
+    /// The language the panel is shown in.
+    fn language(&self) -> Lang;
+    /// Switches the panel's language (the process's translation too: one window per process).
+    fn set_language(&self, lang: Lang);
+}
+
+macro_rules! technician_window {
+    ($($window:ty),*) => {$(
+        impl TechnicianWindow for $window {
+            fn technician(&self) -> TechnicianAdapter<'_> {
+                self.global::<TechnicianAdapter>()
+            }
+
+            fn language(&self) -> Lang {
+                self.global::<Appearance>().get_language().parse().unwrap_or_default()
+            }
+
+            fn set_language(&self, lang: Lang) {
+                self.global::<Appearance>().set_language(lang.code().into());
+                if let Err(e) = slint::select_bundled_translation(lang.code()) {
+                    tracing::error!(language = lang.code(), "cannot select the translation: {e}");
+                }
+            }
+        }
+    )*};
+}
+
+technician_window!(KioskWindow, CounterWindow, EvaluatorWindow, DisplayWindow);
+
+/// What the visitor's kiosk gives the full panel.
+pub(crate) struct Parts {
+    pub(crate) guide: Rc<Guide>,
+    pub(crate) printing: Option<Arc<PrintService>>,
+    pub(crate) outbox: Option<OutboxLink>,
+}
+
+/// How a role's window opens, shows and closes technician mode.
+pub(crate) trait Host: 'static {
+    type Window: TechnicianWindow;
+    /// Whether the PIN screen or the panel is showing.
+    fn is_open(&self, window: &Self::Window) -> bool;
+    /// Puts away what the window's user left, then shows the PIN screen.
+    fn show_pin(&self, window: &Self::Window);
+    fn show_panel(&self, window: &Self::Window);
+    /// Back to the role's own screen, as its user expects to find it.
+    fn close(&self, window: &Self::Window);
+    /// The printer, guide and outbox of the full panel; without them, the checks only.
+    fn parts(&self) -> Option<&Parts> {
+        None
+    }
+    /// After an install or a rollback from the panel: used from now on.
+    fn use_installed(&self, _window: &Self::Window, _kind: usb::Kind, _tools: &Toolbox) {}
 }
 
 struct Technician<H: Host> {

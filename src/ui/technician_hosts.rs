@@ -4,77 +4,16 @@
 //! no printer, spoken guide, outbox or screening policy of their own.
 
 use super::preapp::OutboxLink;
-use super::speech::Guide;
+use super::technician::{Host, Parts, TechnicianWindow};
 use super::visitor::Visitor;
 use super::wizard::Wizard;
-use super::{
-    Appearance, CounterWindow, DisplayWindow, EvaluatorWindow, KioskWindow, Nav, Screen, TechnicianAdapter,
-    TechnicianView,
-};
+use super::{KioskWindow, Nav, Screen, TechnicianView};
 use crate::lang::Lang;
-use crate::printer::PrintService;
 use crate::technician::{Toolbox, usb};
 use slint::ComponentHandle;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::Arc;
-
-/// A window with technician mode in it.
-pub trait TechnicianWindow: ComponentHandle + 'static {
-    fn technician(&self) -> TechnicianAdapter<'_>;
-    /// The language the panel is shown in.
-    fn language(&self) -> Lang;
-    /// Switches the panel's language (the process's translation too: one window per process).
-    fn set_language(&self, lang: Lang);
-}
-
-macro_rules! technician_window {
-    ($($window:ty),*) => {$(
-        impl TechnicianWindow for $window {
-            fn technician(&self) -> TechnicianAdapter<'_> {
-                self.global::<TechnicianAdapter>()
-            }
-
-            fn language(&self) -> Lang {
-                self.global::<Appearance>().get_language().parse().unwrap_or_default()
-            }
-
-            fn set_language(&self, lang: Lang) {
-                self.global::<Appearance>().set_language(lang.code().into());
-                if let Err(e) = slint::select_bundled_translation(lang.code()) {
-                    tracing::error!(language = lang.code(), "cannot select the translation: {e}");
-                }
-            }
-        }
-    )*};
-}
-
-technician_window!(KioskWindow, CounterWindow, EvaluatorWindow, DisplayWindow);
-
-/// What the visitor's kiosk gives the full panel.
-pub(crate) struct Parts {
-    pub(crate) guide: Rc<Guide>,
-    pub(crate) printing: Option<Arc<PrintService>>,
-    pub(crate) outbox: Option<OutboxLink>,
-}
-
-/// How a role's window opens, shows and closes technician mode.
-pub(crate) trait Host: 'static {
-    type Window: TechnicianWindow;
-    /// Whether the PIN screen or the panel is showing.
-    fn is_open(&self, window: &Self::Window) -> bool;
-    /// Puts away what the window's user left, then shows the PIN screen.
-    fn show_pin(&self, window: &Self::Window);
-    fn show_panel(&self, window: &Self::Window);
-    /// Back to the role's own screen, as its user expects to find it.
-    fn close(&self, window: &Self::Window);
-    /// The printer, guide and outbox of the full panel; without them, the checks only.
-    fn parts(&self) -> Option<&Parts> {
-        None
-    }
-    /// After an install or a rollback from the panel: used from now on.
-    fn use_installed(&self, _window: &Self::Window, _kind: usb::Kind, _tools: &Toolbox) {}
-}
 
 /// The visitor's kiosk: technician mode is two of its screens, and the visitor's session is
 /// wiped on opening and on leaving.

@@ -141,10 +141,7 @@ pub(super) fn wire_navigation(window: &KioskWindow, visitor: &Rc<Visitor>, worke
         if let Some(w) = weak.upgrade() {
             let nav = w.global::<Nav>();
             let from = nav.get_screen();
-            if from != Screen::Help
-                && from != Screen::OutOfService
-                && !super::technician::is_technician_screen(from)
-            {
+            if from != Screen::Help && from != Screen::OutOfService && !super::is_technician_screen(from) {
                 ret.set(from);
                 nav.set_screen(Screen::Help);
             }

@@ -11,7 +11,7 @@ use kiosk::hall::pki::HallCa;
 use kiosk::hall::remote::RemoteQueue;
 use kiosk::hall::server::{ApiContext, ApiOptions, Faults, HallApi};
 use kiosk::queue::ServiceCode;
-use kiosk::store::Store;
+use kiosk_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tempfile::TempDir;

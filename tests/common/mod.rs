@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use kiosk::clock::ManualClock;
 use kiosk::config::Config;
 use kiosk::queue_service::QueueService;
-use kiosk::store::Store;
+use kiosk_store::Store;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

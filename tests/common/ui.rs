@@ -6,8 +6,8 @@
 use i_slint_backend_testing::{ElementHandle, ElementQuery, ElementRoot};
 use kiosk::config::Config;
 use kiosk::queue_service::QueueService;
-use kiosk::store::Store;
 use kiosk::ui::{KioskUi, Nav, Screen, StartMode, TicketAdapter};
+use kiosk_store::Store;
 use slint::platform::WindowEvent;
 use slint::{ComponentHandle, Model};
 use std::cell::Cell;

@@ -5,6 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How long the hall host locks a staff number after too many wrong PINs. The refusal's message
+/// says how many minutes are left; a console that cannot read them assumes this.
+pub const STAFF_LOCKOUT_MINUTES: u32 = 5;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {

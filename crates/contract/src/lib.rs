@@ -4,7 +4,7 @@
 //! and say, field by field, what goes on the wire.
 //!
 //! Adding a field is compatible; renaming or removing one is not (the CLI's JSON is documented
-//! in the README and used by scripts).
+//! in docs/cli.md and used by scripts).
 
 mod error;
 mod events;
@@ -13,7 +13,7 @@ mod stats;
 mod views;
 pub mod wire;
 
-pub use error::{ErrorKind, HallError};
+pub use error::{ErrorKind, HallError, STAFF_LOCKOUT_MINUTES};
 pub use events::{EventCursor, EventKind, EventPage, HallEvent};
 pub use queue::{HallQueue, TicketRef};
 pub use stats::{DailyStatsView, RatingsView, StaffStatsView};

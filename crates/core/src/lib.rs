@@ -4,6 +4,8 @@
 
 pub mod clock;
 pub mod dates;
+pub mod delivery;
+pub mod digest;
 pub mod eligibility;
 pub mod fonts;
 pub mod i18n;

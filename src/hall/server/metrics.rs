@@ -181,10 +181,10 @@ pub(super) fn scrape(api: &Api) -> Result<String, String> {
     let (outbox, attention, ratings) = {
         let mut admin = lock(&api.admin);
         let ratings = admin
-            .read(crate::store::staff_tables::ratings_by_level)
+            .read(kiosk_store::staff_tables::ratings_by_level)
             .map_err(|e| e.to_string())?;
         let outbox = admin
-            .read(crate::store::outbox_tables::counts)
+            .read(kiosk_store::outbox_tables::counts)
             .map_err(|e| e.to_string())?;
         let attention = crate::printing::printer_attention(&mut admin, &api.config.terminal.id)
             .map_err(|e| e.to_string())?;

@@ -13,17 +13,17 @@ mod routes;
 mod status_page;
 
 use super::access::{Caller, TerminalRole, Want};
-use super::pki::{self, HallCa};
+use super::pki::HallCa;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::hall_queue::{KeyedAnswer, LocalQueue};
 use crate::queue_service::QueueService;
-use crate::store::Store;
-use crate::store::hall_tables;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kiosk_contract::{HallError, HallEvent};
+use kiosk_store::Store;
+use kiosk_store::hall_tables;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -335,7 +335,7 @@ async fn accept(
                 .1
                 .peer_certificates()
                 .and_then(|certs| certs.first())
-                .map(|c| pki::sha256_hex(c));
+                .map(|c| kiosk_core::digest::sha256_hex(c));
             let peer = Peer { cert_sha256, addr };
             let service = hyper_util::service::TowerToHyperService::new(app.layer(axum::Extension(peer)));
             let connection = hyper::server::conn::http1::Builder::new()

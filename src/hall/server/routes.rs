@@ -389,7 +389,7 @@ async fn sign_out(
     let done = blocking(move || {
         let now = a.clock.now();
         lock(&a.staff)
-            .write(|c| Ok::<_, rusqlite::Error>(crate::staff::sign_out(c, &token, now)))
+            .write(|c| Ok::<_, kiosk_store::SqlError>(crate::staff::sign_out(c, &token, now)))
             .map_err(|e| HallError::unavailable(format!("queue database: {e}")))?
     })
     .await;

@@ -11,11 +11,20 @@ pub mod outbox_tables;
 pub mod queue_tables;
 pub mod staff_tables;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use migrations::LATEST_VERSION;
+
+/// The handle that `Store::write` and `Store::read` give their closures. Callers pass it on to
+/// this crate's table functions and write no SQL of their own (tests/architecture.rs checks both:
+/// no other crate depends on rusqlite, and no SQL is written outside this crate).
+pub use rusqlite::Connection;
+/// A database error as the table functions return it.
+pub use rusqlite::Error as SqlError;
+/// The table functions' result.
+pub type SqlResult<T> = rusqlite::Result<T>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

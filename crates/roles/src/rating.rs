@@ -4,10 +4,10 @@
 //! asked twice about one ticket; an unanswered question thanks and clears after 30 seconds.
 //! Pure: the window adapter (`ui::evaluator`) feeds it the hall's events and the time.
 
-use crate::lang::Lang;
-use crate::queue::{Rating, RatingLevel, RatingReason};
 use chrono::{DateTime, Duration, Utc};
 use kiosk_contract::{EventKind, HallEvent};
+use kiosk_core::lang::Lang;
+use kiosk_core::queue::{Rating, RatingLevel, RatingReason};
 use std::collections::VecDeque;
 
 /// How long a question waits for an answer, and how long the thanks stay.

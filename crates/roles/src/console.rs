@@ -3,7 +3,7 @@
 //! signs out. Pure: the window adapter (`ui::counter`) gives it the counter's view and the time.
 
 use chrono::{DateTime, Duration, Utc};
-use kiosk_contract::{CounterView, ErrorKind, HallError};
+use kiosk_contract::{CounterView, ErrorKind, HallError, STAFF_LOCKOUT_MINUTES};
 
 /// Why an operation cannot be done now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +106,7 @@ pub fn trouble(e: &HallError) -> Trouble {
             idle: e.message.contains("without activity"),
         },
         ErrorKind::Refused if e.message.contains("is locked for") => Trouble::Locked {
-            minutes: locked_minutes(&e.message).unwrap_or(crate::staff::LOCKOUT.num_minutes() as u32),
+            minutes: locked_minutes(&e.message).unwrap_or(STAFF_LOCKOUT_MINUTES),
         },
         ErrorKind::Refused if e.message.contains("staff number or the PIN") => Trouble::WrongPin,
         _ => Trouble::Refused(e.message.clone()),

@@ -5,6 +5,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+/// The `device` of a receipt printer's events.
+pub const PRINTER: &str = "printer";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeviceEvent {
     pub at: DateTime<Utc>,

@@ -1,8 +1,8 @@
-//! SQL for tickets, their transitions and counters. Rules live in `crate::queue`; these functions
+//! SQL for tickets, their transitions and counters. Rules live in `kiosk_core::queue`; these functions
 //! only read and write rows.
 
-use crate::queue::{Action, DisplayNumber, PriorityReason, ServiceCode, Ticket, TicketState};
 use chrono::{DateTime, NaiveDate, Utc};
+use kiosk_core::queue::{Action, DisplayNumber, PriorityReason, ServiceCode, Ticket, TicketState};
 use rusqlite::types::Type;
 use rusqlite::{Connection, Row, params};
 use std::collections::HashSet;
@@ -264,7 +264,7 @@ pub fn record_transition(conn: &Connection, r: &TransitionRecord) -> rusqlite::R
 pub fn transitions_of_day(
     conn: &Connection,
     day: NaiveDate,
-) -> rusqlite::Result<Vec<crate::queue::stats::Transition>> {
+) -> rusqlite::Result<Vec<kiosk_core::queue::stats::Transition>> {
     let mut stmt = conn.prepare_cached(
         "SELECT ticket_id, at, event, counter_id, service, detail, staff_id FROM transitions \
          WHERE business_day = ?1 ORDER BY seq",
@@ -283,7 +283,7 @@ pub fn transitions_of_day(
                     .and_then(|c| c.parse().ok())
             })
             .flatten();
-        Ok(crate::queue::stats::Transition {
+        Ok(kiosk_core::queue::stats::Transition {
             ticket_id: row.get(0)?,
             at: time_at(row, 1)?.ok_or_else(|| conversion(1, "missing time".into()))?,
             event,
