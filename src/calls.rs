@@ -1,8 +1,8 @@
-//! Which calls the speakers have not announced yet, from the queue's event stream: each call
-//! and each recall is one event with its own number (`transitions.seq`), so following the
-//! cursor announces each exactly once, on this host or (later) over the hall API.
+//! The calls among the hall's events and how the speakers say them: each call and each recall is
+//! one event with its own number (`transitions.seq`), so a follower of the hall feed announces
+//! each exactly once, on the hall host or on a calling display.
 
-use kiosk_contract::{EventCursor, HallError, HallEvent, HallQueue};
+use kiosk_contract::HallEvent;
 
 /// A call to announce: the ticket number and the counter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,38 +26,6 @@ pub fn calls_in(events: &[HallEvent]) -> Vec<Call> {
             })
         })
         .collect()
-}
-
-/// Follows the queue's events from where the last look stopped.
-#[derive(Default)]
-pub struct CallFeed {
-    /// None until the first look, which only notes where the stream is: calls made before the
-    /// terminal started are not announced again.
-    cursor: Option<EventCursor>,
-}
-
-/// How many events one request reads; a backlog is read in several.
-const PAGE: usize = 200;
-
-impl CallFeed {
-    /// The calls made since the last look, oldest first.
-    pub fn new_calls(&mut self, queue: &mut dyn HallQueue) -> Result<Vec<Call>, HallError> {
-        let Some(mut cursor) = self.cursor else {
-            self.cursor = Some(queue.summary()?.cursor);
-            return Ok(Vec::new());
-        };
-        let mut calls = Vec::new();
-        loop {
-            let page = queue.events_after(cursor, PAGE)?;
-            calls.extend(calls_in(&page.events));
-            cursor = page.cursor;
-            // Remember what was read even if a later page fails: those calls are announced now.
-            self.cursor = Some(cursor);
-            if !page.more {
-                return Ok(calls);
-            }
-        }
-    }
 }
 
 /// How a hall says its calls (`[speech]`): the languages in order, and whether each call is said

@@ -10,10 +10,13 @@
 use crate::agency::deliver::{self, Agency};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::hall::feed::LocalFeed;
 use crate::queue_service::QueueService;
 use crate::speech::SpeechService;
+use kiosk_contract::{FeedItem, HallFeed};
 use kiosk_store::Store;
 use std::fs::File;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -23,8 +26,6 @@ use std::time::Duration;
 pub const LOCK_FILE: &str = "hall-host.lock";
 /// How often a standing-by process tries to take over.
 const TAKE_OVER_EVERY: Duration = Duration::from_secs(2);
-/// How often the announcer reads the queue's new events (a call).
-pub const CALL_WATCH: Duration = Duration::from_millis(500);
 /// The rollover loop re-checks at least this often, so a clock correction is noticed.
 const ROLLOVER_RECHECK: Duration = Duration::from_secs(3600);
 
@@ -287,8 +288,9 @@ fn start_api(options: &HostOptions, stop: Arc<Stop>) -> Result<JoinHandle<()>, S
         .map_err(|e| e.to_string())
 }
 
-/// Announces the counters' calls: follows the queue's events twice a second. The first look
-/// only notes where the stream is; `primed` says it is done.
+/// Announces the counters' calls: follows the hall feed on the host's own database. The feed's
+/// first item is a snapshot of where the hall is (calls made before the start are not said
+/// again); `primed` says it has come.
 fn start_announcer(
     options: &HostOptions,
     speech: SpeechService,
@@ -297,28 +299,33 @@ fn start_announcer(
     let store = Store::open_in(&options.data_dir).map_err(|e| e.to_string())?;
     let service =
         QueueService::new(store, options.config.clone(), options.clock.clone()).map_err(|e| e.to_string())?;
-    let mut queue = crate::hall_queue::LocalQueue::new(service);
+    let mut feed = LocalFeed::new(Box::new(crate::hall_queue::LocalQueue::new(service)));
     let style = crate::calls::CallStyle::from_config(&options.config.speech);
     let (primed_tx, primed) = std::sync::mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("announcer".into())
         .spawn(move || {
-            let mut feed = crate::calls::CallFeed::default();
-            let mut first = true;
-            loop {
-                crate::supervise::guarded("announcer", "look for calls", || {
-                    match feed.new_calls(&mut queue) {
-                        Ok(calls) => crate::calls::announce(&calls, &style, |c| speech.send(c)),
-                        Err(e) => tracing::error!(error = %e, "the queue could not be read for calls"),
+            feed.follow(&mut |item| {
+                if stop.is_set() {
+                    return ControlFlow::Break(());
+                }
+                match item {
+                    FeedItem::Snapshot(_) => {
+                        let _ = primed_tx.send(());
                     }
-                });
-                if std::mem::replace(&mut first, false) {
-                    let _ = primed_tx.send(());
+                    FeedItem::Event(e) => {
+                        let calls = crate::calls::calls_in(&[*e]);
+                        crate::supervise::guarded("announcer", "announce a call", || {
+                            crate::calls::announce(&calls, &style, |c| speech.send(c));
+                        });
+                    }
+                    FeedItem::Lost(why) => {
+                        tracing::error!(reason = %why, "the queue could not be read for calls")
+                    }
+                    FeedItem::Connected | FeedItem::Idle => {}
                 }
-                if stop.wait(CALL_WATCH) {
-                    return;
-                }
-            }
+                ControlFlow::Continue(())
+            });
         })
         .map_err(|e| e.to_string())?;
     Ok((thread, primed))

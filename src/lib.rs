@@ -11,6 +11,7 @@ pub mod calls;
 pub mod cli;
 pub mod config;
 pub mod display;
+pub mod following;
 pub mod fsutil;
 pub mod hall;
 pub mod hall_host;

@@ -79,6 +79,11 @@ impl QueueService {
         self.clock.now()
     }
 
+    /// The clock the service reads the time from.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -10,10 +10,12 @@ use chrono::{Duration as Days, Utc};
 use hall::{Hall, service};
 use kiosk::clock::{Clock, ManualClock};
 use kiosk::config::Config;
+use kiosk::contract::HallFeed;
 use kiosk::contract::HallQueue;
-use kiosk::display::feed::{self, BoardLog, Feed, FeedOptions, Source};
+use kiosk::display::feed::{self, BoardLog, Feed, FeedOptions};
 use kiosk::hall::access::TerminalRole;
 use kiosk::hall::client::TerminalTls;
+use kiosk::hall::feed::{LocalFeed, RemoteFeed};
 use kiosk::lang::Lang;
 use kiosk::speech::service::Command;
 use kiosk::speech::{ClipStore, Part, Voice};
@@ -33,7 +35,7 @@ struct Display {
 /// The display's options for `hall` with everything but where it reads from.
 fn options(
     hall: &Hall,
-    source: Source,
+    source: Box<dyn HallFeed>,
     counts: Box<dyn HallQueue>,
     clock: Arc<dyn Clock>,
     announce: Option<Box<dyn Fn(Command) + Send>>,
@@ -59,10 +61,7 @@ fn display(hall: &Hall, clock: Arc<dyn Clock>) -> Display {
     let boards = BoardLog::default();
     let said = Arc::new(Mutex::new(Vec::new()));
     let log = said.clone();
-    let source = Source::Remote {
-        base: hall.base.clone(),
-        tls: Box::new(tls),
-    };
+    let source = Box::new(RemoteFeed::new(hall.base.clone(), tls));
     let counts = Box::new(kiosk::hall::remote::RemoteQueue::new(client));
     let announce: Box<dyn Fn(Command) + Send> = Box::new(move |c| log.lock().unwrap().push(c));
     let sink = boards.clone();
@@ -325,7 +324,7 @@ fn the_hall_hosts_own_display_follows_its_database() {
     let clock = Arc::new(kiosk::clock::SystemClock);
     let options = options(
         &hall,
-        Source::Local(Box::new(hall.local())),
+        Box::new(LocalFeed::new(Box::new(hall.local()))),
         Box::new(hall.local()),
         clock,
         None,

@@ -41,8 +41,8 @@ fn wait_for_announcements(logs: &[&Mutex<Vec<Command>>], want: usize) -> usize {
     while total() < want && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
-    // Both announcers look at the queue every 0.5 s: two more looks each.
-    std::thread::sleep(kiosk::hall_host::CALL_WATCH * 3);
+    // Both announcers look at the queue every LOCAL_POLL: a duplicate would come within a few.
+    std::thread::sleep(kiosk::hall::feed::LOCAL_POLL * 10);
     total()
 }
 

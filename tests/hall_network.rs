@@ -8,10 +8,11 @@ mod hall;
 
 use hall::{Hall, service};
 use kiosk::contract::{ErrorKind, HallError, HallQueue};
+use kiosk::contract::{FeedItem, HallFeed};
 use kiosk::hall::access::TerminalRole;
 use kiosk::hall::client::{HallClient, TerminalTls};
 use kiosk::hall::enrolment;
-use kiosk::hall::event_stream::{self, StreamItem};
+use kiosk::hall::feed::RemoteFeed;
 use kiosk::hall::pki::HallCa;
 use kiosk::lang::Lang;
 use kiosk_store::Store;
@@ -213,28 +214,26 @@ fn the_event_stream_delivers_calls_pauses_and_other_processes_writes_in_order() 
     let base = hall.base.clone();
     let tls = TerminalTls::load(display_dir.path()).unwrap().rustls().unwrap();
     std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let _ = rt.block_on(event_stream::follow(&base, tls, None, |item| {
-            if tx.send(item).is_err() {
+        RemoteFeed::new(base, tls).follow(&mut |item| {
+            if item == FeedItem::Idle {
+                ControlFlow::Continue(())
+            } else if tx.send(item).is_err() {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
             }
-        }));
+        });
     });
     let next = || rx.recv_timeout(Duration::from_secs(10)).expect("an item");
-    assert_eq!(next(), StreamItem::Connected);
-    let StreamItem::Snapshot(snapshot) = next() else {
+    assert_eq!(next(), FeedItem::Connected);
+    let FeedItem::Snapshot(snapshot) = next() else {
         panic!("a snapshot first")
     };
     let mut cursor = snapshot.cursor;
 
     let started = Instant::now();
     counter.call_next(1).unwrap();
-    let StreamItem::Event(call) = next() else {
+    let FeedItem::Event(call) = next() else {
         panic!("the call")
     };
     assert!(started.elapsed() < Duration::from_secs(2), "seen at once");
@@ -244,7 +243,7 @@ fn the_event_stream_delivers_calls_pauses_and_other_processes_writes_in_order() 
     );
     cursor = call.seq;
     counter.set_paused(1, true).unwrap();
-    let StreamItem::Event(pause) = next() else {
+    let FeedItem::Event(pause) = next() else {
         panic!("the pause")
     };
     assert_eq!(pause.seq, cursor + 1);
@@ -253,7 +252,7 @@ fn the_event_stream_delivers_calls_pauses_and_other_processes_writes_in_order() 
 
     // Another process writes (the host's own kiosk): seen too, through the database.
     hall.local().issue(service("B"), None, Lang::En).unwrap();
-    let StreamItem::Event(issue) = next() else {
+    let FeedItem::Event(issue) = next() else {
         panic!("the issue")
     };
     assert_eq!(

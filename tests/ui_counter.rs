@@ -124,7 +124,11 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
         .issue(service("A"), Some(PriorityReason::Elderly), Lang::Ug)
         .unwrap(); // A002
     kiosk_queue.issue(service("A"), None, Lang::En).unwrap(); // A003
-    let (_c, counter_queue) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
+    let (counter_dir, counter_queue) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
+    let counter_tls = kiosk::hall::client::TerminalTls::load(counter_dir.path())
+        .unwrap()
+        .rustls()
+        .unwrap();
 
     kiosk::ui::fonts::register_bundled_fonts();
     let w = CounterWindow::new().unwrap();
@@ -137,6 +141,11 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
             config: Arc::new(Config::default()),
             clock: Arc::new(SystemClock),
             english: true,
+            feed: Some(Box::new(kiosk::hall::feed::RemoteFeed::new(
+                hall.base.clone(),
+                counter_tls,
+            ))),
+            refresh_every: kiosk::ui::counter::REFRESH_EVERY,
         },
     )
     .unwrap();

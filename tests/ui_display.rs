@@ -11,9 +11,10 @@ mod ui;
 use hall::{Hall, service};
 use i_slint_backend_testing::{ElementHandle, ElementQuery};
 use kiosk::contract::HallQueue;
-use kiosk::display::feed::{FeedOptions, Source};
+use kiosk::display::feed::FeedOptions;
 use kiosk::hall::access::TerminalRole;
 use kiosk::hall::client::TerminalTls;
+use kiosk::hall::feed::RemoteFeed;
 use kiosk::lang::Lang;
 use kiosk::ui::display::{self as screen, DisplayNames};
 use kiosk::ui::{DisplayAdapter, DisplayLink, DisplayWindow};
@@ -56,10 +57,10 @@ fn the_window_shows_calls_as_the_host_makes_them_and_the_host_going_away() {
     let names = DisplayNames::from_config(&hall.config);
     screen::prepare(&window, &names);
     let options = FeedOptions {
-        source: Source::Remote {
-            base: hall.base.clone(),
-            tls: Box::new(TerminalTls::load(dir.path()).unwrap().rustls().unwrap()),
-        },
+        source: Box::new(RemoteFeed::new(
+            hall.base.clone(),
+            TerminalTls::load(dir.path()).unwrap().rustls().unwrap(),
+        )),
         counts: Box::new(kiosk::hall::remote::RemoteQueue::new(client)),
         clock: std::sync::Arc::new(kiosk::clock::SystemClock),
         time_zone: hall.config.time_zone(),

@@ -156,7 +156,11 @@ fn visitors_rate_in_their_own_language_and_low_ratings_need_a_reason() {
     let hall = Hall::start();
     let (_k, mut kiosk_queue) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
     let (_c, mut counter) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
-    let (_e, evaluator) = hall.queue("rating-1", TerminalRole::Evaluator, &[1]);
+    let (rating_dir, evaluator) = hall.queue("rating-1", TerminalRole::Evaluator, &[1]);
+    let rating_tls = kiosk::hall::client::TerminalTls::load(rating_dir.path())
+        .unwrap()
+        .rustls()
+        .unwrap();
 
     kiosk::ui::fonts::register_bundled_fonts();
     let w = EvaluatorWindow::new().unwrap();
@@ -168,6 +172,7 @@ fn visitors_rate_in_their_own_language_and_low_ratings_need_a_reason() {
         EvaluatorOptions {
             counter: 1,
             queue: Box::new(evaluator),
+            feed: Box::new(kiosk::hall::feed::RemoteFeed::new(hall.base.clone(), rating_tls)),
             config: Arc::new(Config::default()),
             clock: Arc::new(SystemClock),
             say: Box::new(move |parts| record.borrow_mut().push(parts)),

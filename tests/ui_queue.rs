@@ -20,6 +20,8 @@ fn kiosk_on(queue: MockQueue) -> Kiosk {
     let mode = StartMode::Serving {
         queue: Box::new(queue),
         local_db: None,
+        // The mock's hall never changes: a feed of no events.
+        feed: Box::new(kiosk::hall::feed::LocalFeed::new(Box::new(MockQueue::new()))),
     };
     let k = kiosk_in(Config::default(), mode);
     // The services the mock's summary lists (A and B) arrive from the queue thread.

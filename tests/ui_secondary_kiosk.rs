@@ -29,7 +29,11 @@ fn tickets_unavailable(k: &Kiosk, want: bool) -> bool {
 fn tickets_stop_while_the_hall_host_is_away_and_come_back_by_themselves() {
     i_slint_backend_testing::init_integration_test_with_system_time();
     let mut hall = Hall::start();
-    let (_terminal, client) = hall.join("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    let (terminal, client) = hall.join("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    let tls = kiosk::hall::client::TerminalTls::load(terminal.path())
+        .unwrap()
+        .rustls()
+        .unwrap();
     let mut config = Config::default();
     config.terminal.id = "kiosk-2".into();
     config.terminal.role = Role::SecondaryKiosk;
@@ -43,6 +47,7 @@ fn tickets_stop_while_the_hall_host_is_away_and_come_back_by_themselves() {
                 .path()
                 .to_owned(),
         ),
+        feed: Box::new(kiosk::hall::feed::RemoteFeed::new(hall.base.clone(), tls)),
     };
     let k = kiosk_in(config, mode);
     // The services and their waits come from the hall host.

@@ -81,6 +81,8 @@ fn technician_mode_over_the_counter_console() {
             config: config.clone(),
             clock: Arc::new(SystemClock),
             english: true,
+            feed: None,
+            refresh_every: kiosk::ui::counter::REFRESH_EVERY,
         },
     )
     .unwrap();

@@ -5,8 +5,9 @@
 
 use super::bench_hall::{enrol, enrol_queue, fail, provision, start_host, summary, tempfile_dir};
 use super::{CmdResult, Context, Failure};
-use crate::display::feed::{self, FeedOptions, Source};
+use crate::display::feed::{self, FeedOptions};
 use crate::hall::access::TerminalRole;
+use crate::hall::feed::RemoteFeed;
 use crate::lang::Lang;
 use crate::ui::DisplayWindow;
 use crate::ui::display::{self as screen, DisplayNames};
@@ -61,10 +62,10 @@ pub fn display(ctx: &Context, calls: u32, frames: usize) -> CmdResult {
     let heard = announced.clone();
     let (tx, rx) = mpsc::channel();
     let options = FeedOptions {
-        source: Source::Remote {
-            base: base.clone(),
-            tls: Box::new(enrol(dir.path(), &base, "display-1", TerminalRole::Display, &[])?),
-        },
+        source: Box::new(RemoteFeed::new(
+            base.clone(),
+            enrol(dir.path(), &base, "display-1", TerminalRole::Display, &[])?,
+        )),
         counts: Box::new(enrol_queue(
             dir.path(),
             &base,

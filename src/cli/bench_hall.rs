@@ -8,11 +8,11 @@ use crate::config::{Config, CounterConfig};
 use crate::hall::access::TerminalRole;
 use crate::hall::client::{HallClient, TerminalTls};
 use crate::hall::enrolment;
-use crate::hall::event_stream::{self, StreamItem};
+use crate::hall::feed::RemoteFeed;
 use crate::hall::pki::HallCa;
 use crate::hall::remote::RemoteQueue;
 use crate::lang::Lang;
-use kiosk_contract::HallQueue;
+use kiosk_contract::{FeedItem, HallFeed, HallQueue};
 use kiosk_store::Store;
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -229,17 +229,14 @@ pub fn hall(_ctx: &Context, counters: u32, calls: u32) -> CmdResult {
         let (delays, finished, stop, base) = (delays.clone(), finished.clone(), stop.clone(), base.clone());
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         followers.push(std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
-                return;
-            };
             let mut seen = 0;
-            let _ = rt.block_on(event_stream::follow(&base, tls, None, |item| {
+            RemoteFeed::new(base, tls).follow(&mut |item| {
                 use std::sync::atomic::Ordering;
                 match item {
-                    StreamItem::Snapshot(_) => {
+                    FeedItem::Snapshot(_) => {
                         let _ = ready_tx.send(());
                     }
-                    StreamItem::Event(e) if e.is_call() => {
+                    FeedItem::Event(e) if e.is_call() => {
                         let ms = (chrono::Utc::now() - e.at).num_microseconds().unwrap_or(0) as f64 / 1000.0;
                         if let Ok(mut d) = delays.lock() {
                             d.push(ms);
@@ -257,7 +254,7 @@ pub fn hall(_ctx: &Context, counters: u32, calls: u32) -> CmdResult {
                 } else {
                     ControlFlow::Continue(())
                 }
-            }));
+            });
         }));
         ready_rx
             .recv_timeout(Duration::from_secs(10))

@@ -58,6 +58,8 @@ pub fn run(ctx: &Context, args: CounterArgs) -> CmdResult {
             config: Arc::new(config.clone()),
             clock: ctx.clock.clone(),
             english: args.english,
+            feed: Some(ctx.hall_feed()?),
+            refresh_every: crate::ui::counter::REFRESH_EVERY,
         },
     )
     .map_err(|e| Failure::failed(format!("cannot start the console's worker: {e}")))?;
@@ -130,6 +132,7 @@ pub fn run_evaluator(ctx: &Context, args: EvaluatorArgs) -> CmdResult {
         crate::ui::evaluator::EvaluatorOptions {
             counter,
             queue,
+            feed: ctx.hall_feed()?,
             config: Arc::new(config.clone()),
             clock: ctx.clock.clone(),
             say: Box::new(move |parts| speech.send(crate::speech::service::Command::Say(parts))),

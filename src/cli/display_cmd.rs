@@ -4,44 +4,24 @@
 use super::kiosk_ui::{RunArgs, run_window, technician_tools};
 use super::{CmdResult, Context, Failure};
 use crate::config::{Config, Role};
-use crate::display::feed::{Feed, FeedOptions, Source};
-use crate::hall::client::{HallClient, TerminalTls};
-use crate::hall::remote::RemoteQueue;
+use crate::display::feed::{Feed, FeedOptions};
 use crate::speech::SpeechService;
 use crate::ui::DisplayWindow;
 use crate::ui::display::{self as screen, DisplayNames};
-use kiosk_contract::HallQueue;
 use slint::ComponentHandle;
 use std::time::Duration;
 
-/// Where this terminal's display learns about calls, and what reads the waiting counts.
-fn sources(ctx: &Context, config: &Config) -> Result<(Source, Box<dyn HallQueue>), Failure> {
-    match config.terminal.role {
-        Role::Display => {
-            let tls = TerminalTls::load(&ctx.data_dir)?;
-            let client = HallClient::with_tls(config, &tls)?;
-            let source = Source::Remote {
-                base: client.base().to_owned(),
-                tls: Box::new(tls.rustls()?),
-            };
-            Ok((source, Box::new(RemoteQueue::new(client))))
-        }
-        Role::HallHost => {
-            let local = || -> Result<Box<dyn HallQueue>, Failure> {
-                Ok(Box::new(crate::hall_queue::LocalQueue::new(ctx.open_queue()?)))
-            };
-            Ok((Source::Local(local()?), local()?))
-        }
-        role => Err(Failure::bad_input(format!(
-            "this terminal is a {role:?}; the calling display runs on a terminal enrolled with \
-             `--role display` (or on the hall host, as a second screen)"
-        ))),
-    }
-}
-
 /// Starts the threads that feed `window`.
 pub(crate) fn start_feed(ctx: &Context, config: &Config, window: &DisplayWindow) -> Result<Feed, Failure> {
-    let (source, counts) = sources(ctx, config)?;
+    if !matches!(config.terminal.role, Role::Display | Role::HallHost) {
+        return Err(Failure::bad_input(format!(
+            "this terminal is a {:?}; the calling display runs on a terminal enrolled with \
+             `--role display` (or on the hall host, as a second screen)",
+            config.terminal.role
+        )));
+    }
+    // The calls come through the hall feed; the waiting counts are read when they change.
+    let (source, counts) = (ctx.hall_feed()?, ctx.hall_queue()?);
     // On the hall host the host service announces; a display only where configured.
     let announce: Option<Box<dyn Fn(crate::speech::service::Command) + Send>> =
         (config.terminal.role == Role::Display && config.speech.announces_calls(Role::Display)).then(|| {

@@ -3,15 +3,17 @@
 //! a new terminal, and `kiosk events`, the live event stream for technicians and tests.
 
 use super::{CmdResult, Context, Failure, print_json};
-use crate::config::{ProvisionChanges, Role};
+use crate::config::ProvisionChanges;
 use crate::hall::access::{self, TerminalRole};
 use crate::hall::enrolment;
-use crate::hall::event_stream::{self, StreamItem};
 use crate::hall::pki::HallCa;
 use clap::Args;
+use kiosk_contract::FeedItem;
 use kiosk_store::Store;
 use kiosk_store::hall_tables;
 use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Terminal ids go into certificates, logs and file names: letters, digits, `.`, `_`, `-`.
 fn check_terminal_id(id: &str) -> Result<(), Failure> {
@@ -254,13 +256,15 @@ fn json_out(
     Ok(true)
 }
 
-/// `kiosk events`: one line per event as it happens, until Ctrl-C.
+/// `kiosk events`: a snapshot, then one line per event as it happens, until Ctrl-C. It follows
+/// the hall as every role does (`Context::hall_feed`): the database on the hall host, the event
+/// stream elsewhere.
 pub(super) fn events(ctx: &Context, json: bool) -> CmdResult {
-    let (config, _) = ctx.load_config()?;
-    let print = |item: &StreamItem| -> CmdResult {
+    let mut feed = ctx.hall_feed()?;
+    let print = |item: &FeedItem| -> CmdResult {
         match item {
-            StreamItem::Event(e) if json => outln!("{}", serde_json::to_string(e).unwrap_or_default()),
-            StreamItem::Event(e) => outln!(
+            FeedItem::Event(e) if json => outln!("{}", serde_json::to_string(e).unwrap_or_default()),
+            FeedItem::Event(e) => outln!(
                 "{:>6} {} {:<8} {:<5} counter {}",
                 e.seq,
                 e.at.format("%H:%M:%S"),
@@ -268,56 +272,47 @@ pub(super) fn events(ctx: &Context, json: bool) -> CmdResult {
                 e.number.as_deref().unwrap_or("-"),
                 e.counter.map_or("-".to_owned(), |c| c.to_string())
             ),
-            StreamItem::Snapshot(s) if json => {
+            FeedItem::Snapshot(s) if json => {
                 outln!("{}", serde_json::json!({ "snapshot": s }))
             }
-            StreamItem::Snapshot(s) => outln!(
+            FeedItem::Snapshot(s) => outln!(
                 "snapshot at event {}: {} calls so far today",
                 s.cursor,
                 s.recent_calls.len()
             ),
-            StreamItem::Connected => tracing::info!("connected to the hall host's event stream"),
-            StreamItem::Lost(why) => tracing::warn!(reason = %why, "event stream lost; reconnecting"),
+            FeedItem::Connected => tracing::info!("following the hall"),
+            FeedItem::Lost(why) => tracing::warn!(reason = %why, "the hall cannot be followed; trying again"),
+            FeedItem::Idle => {}
         }
         Ok(())
     };
+    let stop = Arc::new(AtomicBool::new(false));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::failed(format!("cannot start the async runtime: {e}")))?;
-    if config.terminal.role == Role::HallHost {
-        // On the host itself: the database, without the network.
-        let mut queue = ctx.hall_queue()?;
-        let mut cursor = queue.summary()?.cursor;
-        return runtime.block_on(async {
-            loop {
-                let page = queue.events_after(cursor, 500)?;
-                for e in page.events {
-                    cursor = e.seq;
-                    print(&StreamItem::Event(e))?;
-                }
-                tokio::select! {
-                    () = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
-                    () = super::shutdown_signal() => return Ok(()),
-                }
-            }
-        });
+    {
+        let stop = stop.clone();
+        std::thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || {
+                runtime.block_on(super::shutdown_signal());
+                stop.store(true, Ordering::SeqCst);
+            })
+            .map_err(|e| Failure::failed(format!("cannot wait for Ctrl-C: {e}")))?;
     }
-    let base = config
-        .terminal
-        .hall_host
-        .clone()
-        .ok_or_else(|| Failure::bad_input("terminal.hall_host is not set; run `kiosk join`"))?;
-    let tls = crate::hall::client::TerminalTls::load(&ctx.data_dir)?.rustls()?;
     let mut failure = None;
-    runtime.block_on(async {
-        tokio::select! {
-            r = event_stream::follow(&base, tls, None, |item| match print(&item) {
-                Ok(()) => ControlFlow::Continue(()),
-                Err(f) => { failure = Some(f); ControlFlow::Break(()) }
-            }) => r.map_err(Failure::failed),
-            () = super::shutdown_signal() => Ok(()),
+    feed.follow(&mut |item| {
+        if stop.load(Ordering::SeqCst) {
+            return ControlFlow::Break(());
         }
-    })?;
+        match print(&item) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(f) => {
+                failure = Some(f);
+                ControlFlow::Break(())
+            }
+        }
+    });
     failure.map_or(Ok(()), Err)
 }

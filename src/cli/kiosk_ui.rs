@@ -72,12 +72,17 @@ fn secondary_kiosk(ctx: &Context, config: Config) -> (Config, StartMode) {
         Ok(store) => store.path().to_owned(),
         Err(e) => return (config, StartMode::OutOfService(e.to_string())),
     };
+    let feed = match ctx.hall_feed() {
+        Ok(feed) => feed,
+        Err(e) => return (config, StartMode::OutOfService(e.message)),
+    };
     let queue = Box::new(crate::hall::remote::RemoteQueue::new(client));
     (
         config,
         StartMode::Serving {
             queue,
             local_db: Some(local_db),
+            feed,
         },
     )
 }

@@ -286,6 +286,21 @@ impl Context {
         let client = crate::hall::client::HallClient::for_terminal(&self.data_dir, &config)?;
         Ok(Box::new(crate::hall::remote::RemoteQueue::new(client)))
     }
+
+    /// How this terminal follows its hall (`HallFeed`): on the hall host, its database through a
+    /// connection of the feed's own; elsewhere the host's event stream with this terminal's
+    /// certificate.
+    pub(crate) fn hall_feed(&self) -> Result<Box<dyn kiosk_contract::HallFeed>, Failure> {
+        use crate::hall::feed::{LocalFeed, RemoteFeed};
+        let (config, _) = self.load_config()?;
+        if config.terminal.role == crate::config::Role::HallHost {
+            let queue = crate::hall_queue::LocalQueue::new(self.open_queue()?);
+            return Ok(Box::new(LocalFeed::new(Box::new(queue))));
+        }
+        let tls = crate::hall::client::TerminalTls::load(&self.data_dir)?;
+        let client = crate::hall::client::HallClient::with_tls(&config, &tls)?;
+        Ok(Box::new(RemoteFeed::new(client.base(), tls.rustls()?)))
+    }
 }
 
 /// `kiosk ui`: the screen of this terminal's role.

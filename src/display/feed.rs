@@ -1,12 +1,12 @@
-//! The display's threads: one follows the hall (the host's event stream over the network, or
-//! the queue database on the hall host itself), one fetches fresh waiting counts when events
-//! changed them, and one keeps the `Board`, announces its new calls and hands each changed board
-//! to the screen. None of them touches the window; the screen is told through `on_change`.
+//! The display's threads: one follows the hall (a `HallFeed`: the host's event stream over the
+//! network, or the queue database on the hall host itself), one fetches fresh waiting counts when
+//! events changed them, and one keeps the `Board`, announces its new calls and hands each changed
+//! board to the screen. None of them touches the window; the screen is told through `on_change`.
 
 use crate::calls::{Call, CallStyle};
-use crate::hall::event_stream::{self, StreamItem};
+use crate::following::Following;
 use crate::speech::service::Command;
-use kiosk_contract::HallQueue;
+use kiosk_contract::{FeedItem, HallFeed, HallQueue};
 use kiosk_core::clock::Clock;
 use kiosk_roles::display_board::{Board, BoardCall, Input};
 use std::ops::ControlFlow;
@@ -15,24 +15,12 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How often the hall host's own display reads new events from the database.
-const LOCAL_POLL: Duration = Duration::from_millis(100);
 /// How often the board looks at the clock (a new business day empties it).
 const TICK: Duration = Duration::from_secs(1);
 
-/// Where the display learns what happens in the hall.
-pub enum Source {
-    /// A display terminal: the hall host's event stream (`base` with this terminal's TLS).
-    Remote {
-        base: String,
-        tls: Box<rustls::ClientConfig>,
-    },
-    /// The hall host showing its own display: its queue, read every `LOCAL_POLL`.
-    Local(Box<dyn HallQueue>),
-}
-
 pub struct FeedOptions {
-    pub source: Source,
+    /// Where the display learns what happens in the hall.
+    pub source: Box<dyn HallFeed>,
     /// Reads the waiting counts (`summary`) after events changed them.
     pub counts: Box<dyn HallQueue>,
     pub clock: Arc<dyn Clock>,
@@ -46,16 +34,14 @@ pub struct FeedOptions {
 /// The running threads; they end when this is dropped.
 pub struct Feed {
     stop: Arc<AtomicBool>,
-    stream_stop: Option<tokio::sync::oneshot::Sender<()>>,
+    following: Option<Following>,
     threads: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl Drop for Feed {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        if let Some(tx) = self.stream_stop.take() {
-            let _ = tx.send(());
-        }
+        drop(self.following.take());
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
@@ -69,21 +55,22 @@ pub fn start(options: FeedOptions, on_change: impl Fn(&Board) + Send + 'static) 
     let (tx, rx) = mpsc::channel::<Input>();
     let (refresh_tx, refresh_rx) = mpsc::channel::<()>();
     let mut threads = Vec::new();
-    let mut stream_stop = None;
-    match options.source {
-        Source::Remote { base, tls } => {
-            let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
-            stream_stop = Some(stop_tx);
-            let tx = tx.clone();
-            threads.push(spawn("display-stream", move || {
-                follow_remote(&base, *tls, &tx, stop_rx)
-            })?);
-        }
-        Source::Local(queue) => {
-            let (tx, stop) = (tx.clone(), stop.clone());
-            threads.push(spawn("display-poll", move || follow_local(queue, &tx, &stop))?);
-        }
-    }
+    let following = {
+        let tx = tx.clone();
+        Following::start("display-feed", options.source, move |item| {
+            let input = match item {
+                FeedItem::Connected => Input::Connected,
+                FeedItem::Snapshot(s) => Input::Snapshot(s),
+                FeedItem::Event(e) => Input::Event(e),
+                FeedItem::Lost(why) => Input::Lost(why),
+                FeedItem::Idle => return ControlFlow::Continue(()),
+            };
+            match tx.send(input) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(_) => ControlFlow::Break(()),
+            }
+        })?
+    };
     {
         let (tx, stop, counts) = (tx.clone(), stop.clone(), options.counts);
         threads.push(spawn("display-counts", move || {
@@ -104,87 +91,13 @@ pub fn start(options: FeedOptions, on_change: impl Fn(&Board) + Send + 'static) 
     })?);
     Ok(Feed {
         stop,
-        stream_stop,
+        following: Some(following),
         threads,
     })
 }
 
 fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new().name(name.into()).spawn(f)
-}
-
-fn follow_remote(
-    base: &str,
-    tls: rustls::ClientConfig,
-    tx: &Sender<Input>,
-    stop: tokio::sync::oneshot::Receiver<()>,
-) {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            let _ = tx.send(Input::Lost(format!("cannot start the network runtime: {e}")));
-            return;
-        }
-    };
-    runtime.block_on(async {
-        let followed = event_stream::follow(base, tls, None, |item| {
-            let input = match item {
-                StreamItem::Connected => Input::Connected,
-                StreamItem::Snapshot(s) => Input::Snapshot(s),
-                StreamItem::Event(e) => Input::Event(Box::new(e)),
-                StreamItem::Lost(why) => Input::Lost(why),
-            };
-            match tx.send(input) {
-                Ok(()) => ControlFlow::Continue(()),
-                Err(_) => ControlFlow::Break(()),
-            }
-        });
-        tokio::select! {
-            r = followed => if let Err(e) = r {
-                let _ = tx.send(Input::Lost(e));
-            },
-            _ = stop => {}
-        }
-    });
-}
-
-/// The hall host's own display: a snapshot, then the database's new events as they come.
-fn follow_local(mut queue: Box<dyn HallQueue>, tx: &Sender<Input>, stop: &AtomicBool) {
-    let mut cursor = None;
-    let mut lost = true;
-    while !stop.load(Ordering::SeqCst) {
-        let read = match cursor {
-            None => queue.summary().map(|s| {
-                cursor = Some(s.cursor);
-                vec![Input::Snapshot(Box::new(s))]
-            }),
-            Some(c) => queue.events_after(c, 500).map(|page| {
-                cursor = Some(page.cursor);
-                page.events
-                    .into_iter()
-                    .map(|e| Input::Event(Box::new(e)))
-                    .collect()
-            }),
-        };
-        let inputs = match read {
-            Ok(inputs) if lost => {
-                lost = false;
-                std::iter::once(Input::Connected).chain(inputs).collect()
-            }
-            Ok(inputs) => inputs,
-            Err(e) if !lost => {
-                lost = true;
-                vec![Input::Lost(e.message)]
-            }
-            Err(_) => Vec::new(),
-        };
-        for input in inputs {
-            if tx.send(input).is_err() {
-                return;
-            }
-        }
-        std::thread::sleep(LOCAL_POLL);
-    }
 }
 
 /// Fetches a summary each time the board asks (asks that pile up are answered by one).

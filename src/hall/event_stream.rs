@@ -1,12 +1,13 @@
 //! A terminal following the hall host's event stream (`GET /v1/events`): it reconnects by itself
 //! with `Last-Event-ID`, so it gets what it missed (or a fresh snapshot when it missed too
 //! much), and it notices a silent host within `SILENCE` because the host sends a heartbeat
-//! every 2 seconds.
+//! every 2 seconds. `hall::feed::RemoteFeed` is this stream as the roles' `HallFeed`.
 
 use super::client::cause;
-use kiosk_contract::{EventCursor, HallEvent, HallSummary};
+use kiosk_contract::{EventCursor, FeedItem, HallEvent, HallSummary, IDLE_EVERY};
+use std::future::Future;
 use std::ops::ControlFlow;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// No byte from the host for this long (heartbeats included): the connection is lost.
 pub const SILENCE: Duration = Duration::from_secs(5);
@@ -18,18 +19,6 @@ const BACKOFF: [Duration; 4] = [
     Duration::from_secs(1),
     Duration::from_secs(2),
 ];
-
-/// What a follower is told.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StreamItem {
-    /// Connected (again).
-    Connected,
-    /// The whole hall as it is now; events follow from its cursor.
-    Snapshot(Box<HallSummary>),
-    Event(HallEvent),
-    /// The connection is gone (the reason); reconnecting.
-    Lost(String),
-}
 
 /// One Server-Sent Events message.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -95,15 +84,33 @@ impl SseParser {
 }
 
 /// The item a message stands for, and the cursor it moves to.
-fn item(message: &SseMessage) -> Option<(StreamItem, EventCursor)> {
+fn item(message: &SseMessage) -> Option<(FeedItem, EventCursor)> {
     if message.event == "snapshot" {
         let summary: HallSummary = serde_json::from_str(&message.data).ok()?;
         let cursor = summary.cursor;
-        return Some((StreamItem::Snapshot(Box::new(summary)), cursor));
+        return Some((FeedItem::Snapshot(Box::new(summary)), cursor));
     }
     let event: HallEvent = serde_json::from_str(&message.data).ok()?;
     let cursor = event.seq;
-    Some((StreamItem::Event(event), cursor))
+    Some((FeedItem::Event(Box::new(event)), cursor))
+}
+
+/// `work` to its end, telling `on` `Idle` every `IDLE_EVERY` meanwhile; None when `on` broke.
+async fn idling<T>(
+    work: impl Future<Output = T>,
+    on: &mut dyn FnMut(FeedItem) -> ControlFlow<()>,
+) -> Option<T> {
+    let mut work = std::pin::pin!(work);
+    loop {
+        tokio::select! {
+            done = &mut work => return Some(done),
+            () = tokio::time::sleep(IDLE_EVERY) => {
+                if on(FeedItem::Idle).is_break() {
+                    return None;
+                }
+            }
+        }
+    }
 }
 
 /// Follows the stream until `on` breaks; reconnects for ever otherwise. `from`: the last event
@@ -112,7 +119,7 @@ pub async fn follow(
     base: &str,
     tls: rustls::ClientConfig,
     from: Option<EventCursor>,
-    mut on: impl FnMut(StreamItem) -> ControlFlow<()>,
+    on: &mut dyn FnMut(FeedItem) -> ControlFlow<()>,
 ) -> Result<(), String> {
     let http = reqwest::Client::builder()
         .use_preconfigured_tls(tls)
@@ -123,39 +130,57 @@ pub async fn follow(
     let mut cursor = from;
     let mut failures = 0usize;
     loop {
-        let lost = match connect(&http, &url, cursor).await {
+        let Some(connected) = idling(connect(&http, &url, cursor), on).await else {
+            return Ok(());
+        };
+        let lost = match connected {
             Err(why) => why,
             Ok(mut response) => {
                 failures = 0;
-                if on(StreamItem::Connected).is_break() {
+                if on(FeedItem::Connected).is_break() {
                     return Ok(());
                 }
                 let mut parser = SseParser::default();
+                let mut heard = Instant::now();
                 loop {
-                    match tokio::time::timeout(SILENCE, response.chunk()).await {
-                        Err(_) => break format!("nothing from the hall host for {} s", SILENCE.as_secs()),
-                        Ok(Err(e)) => break format!("the event stream broke: {}", cause(&e)),
-                        Ok(Ok(None)) => break "the hall host ended the event stream".to_owned(),
-                        Ok(Ok(Some(bytes))) => {
-                            for message in parser.push(&bytes) {
-                                let Some((item, at)) = item(&message) else {
-                                    tracing::warn!(event = %message.event, "an event this terminal cannot read was skipped");
-                                    continue;
-                                };
-                                cursor = Some(at);
-                                if on(item).is_break() {
-                                    return Ok(());
-                                }
+                    let chunk = match tokio::time::timeout(IDLE_EVERY, response.chunk()).await {
+                        Err(_) if heard.elapsed() >= SILENCE => {
+                            break format!("nothing from the hall host for {} s", SILENCE.as_secs());
+                        }
+                        Err(_) => {
+                            if on(FeedItem::Idle).is_break() {
+                                return Ok(());
                             }
+                            continue;
+                        }
+                        Ok(chunk) => chunk,
+                    };
+                    heard = Instant::now();
+                    let bytes = match chunk {
+                        Err(e) => break format!("the event stream broke: {}", cause(&e)),
+                        Ok(None) => break "the hall host ended the event stream".to_owned(),
+                        Ok(Some(bytes)) => bytes,
+                    };
+                    for message in parser.push(&bytes) {
+                        let Some((item, at)) = item(&message) else {
+                            tracing::warn!(event = %message.event, "an event this terminal cannot read was skipped");
+                            continue;
+                        };
+                        cursor = Some(at);
+                        if on(item).is_break() {
+                            return Ok(());
                         }
                     }
                 }
             }
         };
-        if on(StreamItem::Lost(lost)).is_break() {
+        if on(FeedItem::Lost(lost)).is_break() {
             return Ok(());
         }
-        tokio::time::sleep(BACKOFF[failures.min(BACKOFF.len() - 1)]).await;
+        let pause = tokio::time::sleep(BACKOFF[failures.min(BACKOFF.len() - 1)]);
+        if idling(pause, on).await.is_none() {
+            return Ok(());
+        }
         failures += 1;
     }
 }

@@ -7,11 +7,14 @@
 //! - `enrolment`: one-time codes on the host, `kiosk join` on the terminal.
 //! - `server`: the API (axum), its event stream, metrics and the public ticket status page.
 //! - `remote`: `HallQueue` over the API, so screens and commands work the same on any terminal.
+//! - `event_stream`, `feed`: following the hall (`HallFeed`) over the API's event stream, or on
+//!   the hall host from its database.
 
 pub mod access;
 pub mod client;
 pub mod enrolment;
 pub mod event_stream;
+pub mod feed;
 pub mod pki;
 pub mod remote;
 pub mod server;

@@ -9,12 +9,15 @@ use super::worker::{Job, QueueWorker};
 use super::{KioskWindow, Nav, OutOfServiceAdapter, Screen, TicketAdapter, WizardAdapter};
 use crate::agency::deliver::Agency;
 use crate::config::Config;
+use crate::following::Following;
+use crate::hall::feed::LocalFeed;
 use crate::hall_queue::LocalQueue;
 use crate::printer::{PrintService, Printer};
 use crate::queue_service::QueueService;
 use crate::speech::SpeechService;
-use kiosk_contract::HallQueue;
+use kiosk_contract::{FeedItem, HallFeed, HallQueue};
 use slint::ComponentHandle;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -22,22 +25,35 @@ use std::sync::Arc;
 /// What the kiosk can do when it starts.
 pub enum StartMode {
     /// Normal operation with the hall's queue. `local_db` is this terminal's own database
-    /// (its outbox and printer events), when it has one.
+    /// (its outbox and printer events), when it has one; `feed` tells what happens in the hall
+    /// ("now serving", the waits).
     Serving {
         queue: Box<dyn HallQueue>,
         local_db: Option<PathBuf>,
+        feed: Box<dyn HallFeed>,
     },
     /// A fatal problem a technician must fix; the detail is shown small for them.
     OutOfService(String),
 }
 
 impl StartMode {
-    /// The hall host's kiosk: the queue in this terminal's database.
+    /// The hall host's kiosk: the queue in this terminal's database, followed through a
+    /// connection of its own (a connection's own writes do not move `data_version`).
     pub fn local(service: QueueService) -> Self {
-        let local_db = Some(service.store().path().to_owned());
-        Self::Serving {
-            queue: Box::new(LocalQueue::new(service)),
-            local_db,
+        let path = service.store().path().to_owned();
+        let followed = kiosk_store::Store::open(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|store| {
+                QueueService::new(store, Arc::new(service.config().clone()), service.clock())
+                    .map_err(|e| e.to_string())
+            });
+        match followed {
+            Ok(second) => Self::Serving {
+                queue: Box::new(LocalQueue::new(service)),
+                local_db: Some(path),
+                feed: Box::new(LocalFeed::new(Box::new(LocalQueue::new(second)))),
+            },
+            Err(why) => Self::OutOfService(why),
         }
     }
 }
@@ -102,7 +118,7 @@ pub struct KioskUi {
     pub window: KioskWindow,
     contact: super::preapp::ContactHold,
     _refresh: slint::Timer,
-    _watch: slint::Timer,
+    _following: Option<Following>,
 }
 
 impl KioskUi {
@@ -112,9 +128,6 @@ impl KioskUi {
         self.contact.holds_anything()
     }
 }
-
-/// How often the kiosk asks whether another connection changed the queue.
-pub const CALL_WATCH: std::time::Duration = std::time::Duration::from_millis(500);
 
 impl KioskUi {
     pub fn builder(
@@ -166,16 +179,20 @@ impl KioskUi {
         let (poster, inbox) = super::inbox::open(&window);
         let mut printing: Option<Arc<PrintService>> = None;
         let mut outbox: Option<OutboxLink> = None;
-        let worker = match mode {
+        let (worker, feed) = match mode {
             StartMode::OutOfService(detail) => {
                 tracing::error!(%detail, "kiosk is out of service");
                 window
                     .global::<OutOfServiceAdapter>()
                     .set_technician_detail(detail.into());
                 window.global::<Nav>().set_screen(Screen::OutOfService);
-                None
+                (None, None)
             }
-            StartMode::Serving { queue, local_db } => {
+            StartMode::Serving {
+                queue,
+                local_db,
+                feed,
+            } => {
                 match (agency, &local_db) {
                     (Some(agency), Some(db)) => {
                         outbox = Some(super::devices::start_delivery(agency, db, clock.clone())?)
@@ -197,7 +214,7 @@ impl KioskUi {
                     .map_err(|e| {
                         slint::PlatformError::Other(format!("cannot start the queue thread: {e}"))
                     })?;
-                Some(Rc::new(worker))
+                (Some(Rc::new(worker)), Some(feed))
             }
         };
         let visitor = Rc::new(Visitor::new(config.clone(), guide.clone(), printing.clone()));
@@ -225,21 +242,34 @@ impl KioskUi {
             tracing::error!(error = %e, "cannot start the media thread; sign-language video is off");
         }
         let refresh = slint::Timer::default();
-        let watch = slint::Timer::default();
-        if let Some(worker) = worker {
+        let mut following = None;
+        if let (Some(worker), Some(feed)) = (worker, feed) {
             let every = std::time::Duration::from_secs(u64::from(config.kiosk.refresh_seconds));
             let w = worker.clone();
             refresh.start(slint::TimerMode::Repeated, every, move || w.send(Job::Snapshot));
-            // "Now serving" follows the counters' calls within half a second.
-            watch.start(slint::TimerMode::Repeated, CALL_WATCH, move || {
-                worker.send(Job::SnapshotIfChanged)
+            // "Now serving" and the waits follow the hall as it changes (the worker reads one
+            // snapshot for a burst of events); a lost or regained host is read at once too, so
+            // the ticket buttons go off and on with it.
+            let jobs = worker.sender();
+            let started = Following::start("visitor-feed", feed, move |item| match item {
+                FeedItem::Idle => ControlFlow::Continue(()),
+                _ => match jobs.send(Job::Snapshot) {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(_) => ControlFlow::Break(()),
+                },
             });
+            match started {
+                Ok(f) => following = Some(f),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot follow the hall; the waits refresh on the timer only")
+                }
+            }
         }
         Ok(Self {
             window,
             contact,
             _refresh: refresh,
-            _watch: watch,
+            _following: following,
         })
     }
 }

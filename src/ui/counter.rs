@@ -2,7 +2,9 @@
 //! owns the `HallQueue` (the hall API, or the database on the hall host) and answers one job at
 //! a time; the UI thread keeps what the console shows and what it may do (`console`), and never
 //! waits for the network. Every key shows that it was taken at once ("Working…", the buttons
-//! greyed) and the answer replaces it.
+//! greyed) and the answer replaces it. What others change in the hall (another counter's call, a
+//! ticket issued) reaches the console through the hall feed: each event asks the worker for a
+//! fresh view at once; a slow refresh covers what is not an event (a printer, the staff list).
 
 use super::{
     ConsoleDialog, ConsoleLink, ConsoleNote, ConsoleOp, ConsoleService, ConsoleTicket, ConsoleView,
@@ -10,18 +12,21 @@ use super::{
 };
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::following::Following;
 use crate::lang::Lang;
 use crate::queue::{DisplayNumber, ServiceCode};
 use chrono::{DateTime, Utc};
-use kiosk_contract::{CounterView, HallError, HallQueue, SignedIn, TicketRef, TicketView};
+use kiosk_contract::{CounterView, HallError, HallFeed, HallQueue, SignedIn, TicketRef, TicketView};
 use kiosk_roles::console::{self, Key, Situation, Trouble, Why};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use std::cell::RefCell;
+use std::ops::ControlFlow;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-/// How often the counter's view is read again when nothing is pressed.
+/// How often the counter's view is read again when nothing is pressed and nothing happened.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(2);
 
 /// A change the console asks the hall for.
@@ -38,9 +43,14 @@ enum Op {
 }
 
 enum Job {
-    SignIn { staff: String, pin: String },
+    SignIn {
+        staff: String,
+        pin: String,
+    },
     SignOut,
     Do(Op),
+    /// Something happened in the hall: read the view again now.
+    Refresh,
 }
 
 enum Reply {
@@ -63,10 +73,18 @@ pub struct ConsoleOptions {
     pub clock: Arc<dyn Clock>,
     /// The staff member's language at start (they can switch on the sign-in screen).
     pub english: bool,
+    /// What happens in the hall, as it happens (None: the view is only read every
+    /// `refresh_every`).
+    pub feed: Option<Box<dyn HallFeed>>,
+    /// How often the view is read again when nothing happened (`REFRESH_EVERY`).
+    pub refresh_every: Duration,
 }
 
 /// The running console: its worker and timers stop when this is dropped.
 pub struct Console {
+    // Dropped first: it holds a sender of the worker's jobs, and the worker ends (signing out)
+    // when the last sender is gone.
+    _following: Option<Following>,
     _jobs: mpsc::Sender<Job>,
     _clock: slint::Timer,
 }
@@ -406,12 +424,19 @@ fn carry_out(q: &mut dyn HallQueue, counter: u32, op: &Op) -> Result<Option<Stri
     }
 }
 
-/// The worker: one job at a time, then a fresh view; a fresh view every `REFRESH_EVERY` when
-/// signed in and nothing is asked.
-fn work(mut queue: Box<dyn HallQueue>, counter: u32, jobs: mpsc::Receiver<Job>, post: impl Fn(Reply)) {
+/// The worker: one job at a time, then a fresh view; a fresh view when the hall feed tells of a
+/// change, and every `refresh_every` when signed in and nothing is asked.
+fn work(
+    mut queue: Box<dyn HallQueue>,
+    counter: u32,
+    jobs: mpsc::Receiver<Job>,
+    refresh_asked: &AtomicBool,
+    refresh_every: Duration,
+    post: impl Fn(Reply),
+) {
     let mut signed_in = false;
     loop {
-        match jobs.recv_timeout(REFRESH_EVERY) {
+        match jobs.recv_timeout(refresh_every) {
             Ok(Job::SignIn { staff, pin }) => {
                 let result = queue.sign_in(counter, &staff, &pin);
                 signed_in = result.is_ok();
@@ -424,6 +449,7 @@ fn work(mut queue: Box<dyn HallQueue>, counter: u32, jobs: mpsc::Receiver<Job>, 
                 signed_in = false;
                 continue;
             }
+            Ok(Job::Refresh) => refresh_asked.store(false, Ordering::SeqCst),
             Ok(Job::Do(op)) => {
                 let result = carry_out(queue.as_mut(), counter, &op);
                 if let Err(e) = &result {
@@ -508,15 +534,41 @@ pub fn start_console(window: &CounterWindow, options: ConsoleOptions) -> std::io
     let (replies, answers) = mpsc::channel::<Reply>();
     let weak = window.as_weak();
     let counter = options.counter;
+    // Set while a Refresh waits in the worker's jobs: events come in bursts (a call is several),
+    // and one view answers them all.
+    let refresh_asked = Arc::new(AtomicBool::new(false));
+    let following = match options.feed {
+        None => None,
+        Some(feed) => {
+            let (jobs, asked) = (jobs.clone(), refresh_asked.clone());
+            Some(Following::start("counter-feed", feed, move |_| {
+                if asked.swap(true, Ordering::SeqCst) {
+                    return ControlFlow::Continue(());
+                }
+                match jobs.send(Job::Refresh) {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(_) => ControlFlow::Break(()),
+                }
+            })?)
+        }
+    };
+    let (asked, refresh_every) = (refresh_asked.clone(), options.refresh_every);
     std::thread::Builder::new()
         .name("counter-console".into())
         .spawn(move || {
-            work(options.queue, counter, inbox, move |reply| {
-                if replies.send(reply).is_ok() {
-                    let _ =
-                        weak.upgrade_in_event_loop(|w| w.global::<CounterAdapter>().invoke_replies_waiting());
-                }
-            });
+            work(
+                options.queue,
+                counter,
+                inbox,
+                &asked,
+                refresh_every,
+                move |reply| {
+                    if replies.send(reply).is_ok() {
+                        let _ = weak
+                            .upgrade_in_event_loop(|w| w.global::<CounterAdapter>().invoke_replies_waiting());
+                    }
+                },
+            );
         })?;
     select_language(options.english);
     let state = Rc::new(RefCell::new(State::new(
@@ -640,6 +692,7 @@ pub fn start_console(window: &CounterWindow, options: ConsoleOptions) -> std::io
     }
     render(window, &state.borrow());
     Ok(Console {
+        _following: following,
         _jobs: jobs,
         _clock: timer,
     })

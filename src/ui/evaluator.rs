@@ -1,26 +1,26 @@
-//! The rating screen's window adapter (`EvaluatorAdapter`, ui/evaluator.slint). A worker thread
-//! follows the hall's events through its `HallQueue` (the hall API, or the database on the hall
-//! host) and keeps the ratings there; the UI thread runs `evaluator::Evaluator` and shows and
-//! speaks its prompt in the language of the ticket being rated.
+//! The rating screen's window adapter (`EvaluatorAdapter`, ui/evaluator.slint). It follows the
+//! hall's events through the hall feed, and a worker thread keeps the ratings through its
+//! `HallQueue` (the hall API, or the database on the hall host); the UI thread runs
+//! `kiosk_roles::rating::Evaluator` and shows and speaks its prompt in the language of the ticket
+//! being rated.
 
 use super::{EvaluatorAdapter, EvaluatorWindow, IdleLine, RatingScreen};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::following::Following;
 use crate::i18n::tr;
 use crate::lang::Lang;
 use crate::queue::{DisplayNumber, RatingLevel, RatingReason};
 use crate::speech::Part;
 use crate::speech::compose::{self, Arg};
-use kiosk_contract::{HallEvent, HallQueue};
+use kiosk_contract::{FeedItem, HallEvent, HallFeed, HallQueue};
 use kiosk_roles::rating::{Evaluator, Prompt, Submit};
 use slint::{ComponentHandle, ModelRc, VecModel};
 use std::cell::RefCell;
+use std::ops::ControlFlow;
 use std::rc::Rc;
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
-
-/// How often the worker asks for new events.
-pub const FOLLOW_EVERY: Duration = Duration::from_millis(250);
 
 /// The words the screen says (the voice packs hold a clip for each).
 const SAID: [&str; 6] = [
@@ -41,7 +41,10 @@ const THANKS: &str = SAID[5];
 
 pub struct EvaluatorOptions {
     pub counter: u32,
+    /// Where the ratings are kept.
     pub queue: Box<dyn HallQueue>,
+    /// What happens in the hall: a completion at this counter asks the visitor.
+    pub feed: Box<dyn HallFeed>,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     /// Where spoken prompts go (the speech service; tests record them).
@@ -50,6 +53,7 @@ pub struct EvaluatorOptions {
 
 /// The running rating screen: its worker and timer stop when this is dropped.
 pub struct RatingScreenRun {
+    _following: Following,
     _ratings: mpsc::Sender<Submit>,
     _timer: slint::Timer,
     screen: Rc<RefCell<Screen>>,
@@ -157,42 +161,33 @@ fn keep(s: &Screen, submit: Option<Submit>) {
     }
 }
 
-/// The worker: ratings to keep, and the hall's events from where the hall was at the start.
-fn work(mut queue: Box<dyn HallQueue>, ratings: mpsc::Receiver<Submit>, post: impl Fn(Vec<HallEvent>)) {
-    let mut cursor = None;
-    loop {
-        match ratings.recv_timeout(FOLLOW_EVERY) {
-            Ok(submit) => {
-                let number: Result<DisplayNumber, _> = submit.number.parse();
-                let kept = number
-                    .map_err(kiosk_contract::HallError::bad_input)
-                    .and_then(|n| queue.rate(n, &submit.rating));
-                match kept {
-                    Ok(r) => tracing::info!(number = %r.number, level = r.level, "rating kept"),
-                    // Rated already, or the host is away: the visitor has been thanked either way.
-                    Err(e) => tracing::warn!(number = %submit.number, error = %e, "rating not kept"),
-                }
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+/// The worker: ratings to keep, one at a time, until the screen goes.
+fn keep_ratings(mut queue: Box<dyn HallQueue>, ratings: mpsc::Receiver<Submit>) {
+    while let Ok(submit) = ratings.recv() {
+        let number: Result<DisplayNumber, _> = submit.number.parse();
+        let kept = number
+            .map_err(kiosk_contract::HallError::bad_input)
+            .and_then(|n| queue.rate(n, &submit.rating));
+        match kept {
+            Ok(r) => tracing::info!(number = %r.number, level = r.level, "rating kept"),
+            // Rated already, or the host is away: the visitor has been thanked either way.
+            Err(e) => tracing::warn!(number = %submit.number, error = %e, "rating not kept"),
         }
-        let Some(from) = cursor else {
-            // Only what happens from now on is asked about; an empty batch says the screen is live.
-            cursor = queue.summary().ok().map(|s| s.cursor);
-            if cursor.is_some() {
-                post(Vec::new());
-            }
-            continue;
-        };
-        match queue.events_after(from, 200) {
-            Ok(page) => {
-                cursor = Some(page.cursor);
-                if !page.events.is_empty() {
-                    post(page.events);
-                }
-            }
-            Err(e) => tracing::debug!(error = %e, "hall events not read"),
+    }
+}
+
+/// What the screen takes from the hall feed: only what happens from the start on is asked about,
+/// so a snapshot (the start, or a reconnection that missed too much) is an empty batch that says
+/// the screen is live.
+fn batch_of(item: FeedItem) -> Option<Vec<HallEvent>> {
+    match item {
+        FeedItem::Connected | FeedItem::Snapshot(_) => Some(Vec::new()),
+        FeedItem::Event(e) => Some(vec![*e]),
+        FeedItem::Lost(why) => {
+            tracing::debug!(reason = %why, "the hall cannot be followed; trying again");
+            None
         }
+        FeedItem::Idle => None,
     }
 }
 
@@ -206,14 +201,17 @@ pub fn start_rating_screen(
     let queue = options.queue;
     std::thread::Builder::new()
         .name("rating-screen".into())
-        .spawn(move || {
-            work(queue, to_keep, move |batch| {
-                if events_in.send(batch).is_ok() {
-                    let _ = weak
-                        .upgrade_in_event_loop(|w| w.global::<EvaluatorAdapter>().invoke_replies_waiting());
-                }
-            });
-        })?;
+        .spawn(move || keep_ratings(queue, to_keep))?;
+    let following = Following::start("rating-feed", options.feed, move |item| {
+        let Some(batch) = batch_of(item) else {
+            return ControlFlow::Continue(());
+        };
+        if events_in.send(batch).is_err() {
+            return ControlFlow::Break(());
+        }
+        let _ = weak.upgrade_in_event_loop(|w| w.global::<EvaluatorAdapter>().invoke_replies_waiting());
+        ControlFlow::Continue(())
+    })?;
     let screen = Rc::new(RefCell::new(Screen {
         evaluator: Evaluator::new(options.counter, options.clock.now()),
         config: options.config,
@@ -302,6 +300,7 @@ pub fn start_rating_screen(
     );
     show(window, &screen.borrow(), false);
     Ok(RatingScreenRun {
+        _following: following,
         _ratings: ratings,
         _timer: timer,
         screen,

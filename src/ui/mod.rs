@@ -27,7 +27,7 @@ mod worker;
 
 slint::include_modules!();
 
-pub use controller::{CALL_WATCH, KioskBuilder, KioskUi, StartMode};
+pub use controller::{KioskBuilder, KioskUi, StartMode};
 pub use technician::TechnicianWindow;
 pub use technician_hosts::wire_overlay as wire_technician_overlay;
 

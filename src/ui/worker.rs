@@ -4,7 +4,7 @@
 
 use crate::lang::Lang;
 use crate::queue::{PriorityReason, ServiceCode};
-use kiosk_contract::{EventCursor, HallError, HallQueue, HallSummary, ScreeningNote, TicketView};
+use kiosk_contract::{HallError, HallQueue, HallSummary, ScreeningNote, TicketView};
 use std::sync::mpsc;
 
 pub enum Job {
@@ -15,9 +15,9 @@ pub enum Job {
         /// For a ticket taken from the eligibility result: what the screening said.
         screening: Option<ScreeningNote>,
     },
+    /// The hall's figures again (asked by the hall feed when something happened, and on a
+    /// slow timer).
     Snapshot,
-    /// A snapshot only if the queue has events the last one did not include (a call, most often).
-    SnapshotIfChanged,
 }
 
 pub enum Reply {
@@ -37,8 +37,6 @@ impl QueueWorker {
     ) -> std::io::Result<Self> {
         let (jobs, inbox) = mpsc::channel::<Job>();
         std::thread::Builder::new().name("queue".into()).spawn(move || {
-            // The newest event the screen's figures include; None until a snapshot succeeded.
-            let mut shown: Option<EventCursor> = None;
             let mut waiting = std::collections::VecDeque::new();
             while let Some(job) = waiting.pop_front().or_else(|| inbox.recv().ok()) {
                 // A slow hall host must not let refreshes pile up before a visitor's ticket:
@@ -49,12 +47,6 @@ impl QueueWorker {
                 };
                 let issuing = matches!(job, Job::Issue { .. });
                 let handled = crate::supervise::guarded("queue", "queue job", || match job {
-                    Job::SnapshotIfChanged => {
-                        // A page of no events still says whether there are any after the cursor.
-                        let unchanged = shown
-                            .is_some_and(|cursor| queue.events_after(cursor, 0).is_ok_and(|page| !page.more));
-                        (!unchanged).then(|| snapshot(queue.as_mut(), &mut shown))
-                    }
                     Job::Issue {
                         service,
                         priority,
@@ -64,7 +56,7 @@ impl QueueWorker {
                         Some(note) => queue.issue_screened(service, priority, lang, note),
                         None => queue.issue(service, priority, lang),
                     })),
-                    Job::Snapshot => Some(snapshot(queue.as_mut(), &mut shown)),
+                    Job::Snapshot => Some(Reply::Snapshot(queue.summary())),
                 });
                 match handled {
                     Some(Some(reply)) => on_reply(reply),
@@ -80,6 +72,11 @@ impl QueueWorker {
         Ok(Self { jobs })
     }
 
+    /// Where jobs go, for a thread of the kiosk's own (the hall feed's follower).
+    pub fn sender(&self) -> mpsc::Sender<Job> {
+        self.jobs.clone()
+    }
+
     pub fn send(&self, job: Job) {
         if self.jobs.send(job).is_err() {
             tracing::error!("the queue thread has stopped; the request was not handled");
@@ -87,30 +84,18 @@ impl QueueWorker {
     }
 }
 
-/// One refresh for `first` and every refresh already waiting in `inbox` (a full one if any of
-/// them is full); tickets found on the way are kept in `waiting`, ahead of everything else.
+/// One refresh for `first` and every refresh already waiting in `inbox`; tickets found on the
+/// way are kept in `waiting`, ahead of the refresh.
 fn coalesce(first: Job, inbox: &mpsc::Receiver<Job>, waiting: &mut std::collections::VecDeque<Job>) -> Job {
-    let mut merged = first;
-    let mut tickets = Vec::new();
-    for job in inbox.try_iter() {
-        match job {
-            Job::Issue { .. } => tickets.push(job),
-            Job::Snapshot => merged = Job::Snapshot,
-            Job::SnapshotIfChanged => {}
-        }
-    }
+    let tickets: Vec<Job> = inbox
+        .try_iter()
+        .filter(|job| matches!(job, Job::Issue { .. }))
+        .collect();
     if tickets.is_empty() {
-        return merged;
+        return first;
     }
     // Tickets first; the refresh after them.
     waiting.extend(tickets);
-    waiting.push_back(merged);
+    waiting.push_back(first);
     waiting.pop_front().unwrap_or(Job::Snapshot)
-}
-
-fn snapshot(queue: &mut dyn HallQueue, shown: &mut Option<EventCursor>) -> Reply {
-    let summary = queue.summary();
-    // After a failure the next look is a full one, so the screen learns the queue is back.
-    *shown = summary.as_ref().ok().map(|s| s.cursor);
-    Reply::Snapshot(summary)
 }

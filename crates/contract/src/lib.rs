@@ -8,6 +8,7 @@
 
 mod error;
 mod events;
+mod feed;
 mod queue;
 mod stats;
 mod views;
@@ -15,6 +16,7 @@ pub mod wire;
 
 pub use error::{ErrorKind, HallError, STAFF_LOCKOUT_MINUTES};
 pub use events::{EventCursor, EventKind, EventPage, HallEvent};
+pub use feed::{FeedItem, HallFeed, IDLE_EVERY};
 pub use queue::{HallQueue, TicketRef};
 pub use stats::{DailyStatsView, RatingsView, StaffStatsView};
 pub use views::{

@@ -1,0 +1,125 @@
+//! The two ways to follow the hall (`kiosk_contract::HallFeed`) and a thread that follows one:
+//! `RemoteFeed` is the hall host's event stream over the hall API; `LocalFeed` is the hall host
+//! following its own database, whose `data_version` says without reading a table whether another
+//! connection committed. Each role's window, the announcer and `kiosk events` take a
+//! `Box<dyn HallFeed>` from their composition root (`cli::Context::hall_feed`) and follow it on a thread of their own
+//! (`crate::following::Following`), so none of them polls on a cadence of its own.
+
+use kiosk_contract::{EventCursor, FeedItem, HallError, HallFeed, HallQueue, IDLE_EVERY};
+use std::ops::ControlFlow;
+use std::time::Duration;
+
+/// How often the hall host's own followers ask the database whether anything was committed:
+/// `data_version` is one read of a page already in memory.
+pub const LOCAL_POLL: Duration = Duration::from_millis(40);
+/// How many events one read takes; a backlog is read in several.
+const PAGE: usize = 500;
+
+/// A terminal's view of the hall: the host's Server-Sent Events over mutual TLS.
+pub struct RemoteFeed {
+    base: String,
+    tls: rustls::ClientConfig,
+}
+
+impl RemoteFeed {
+    pub fn new(base: impl Into<String>, tls: rustls::ClientConfig) -> Self {
+        Self {
+            base: base.into(),
+            tls,
+        }
+    }
+}
+
+impl HallFeed for RemoteFeed {
+    fn follow(&mut self, on: &mut dyn FnMut(FeedItem) -> ControlFlow<()>) {
+        let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                let _ = on(FeedItem::Lost(format!("cannot start the network runtime: {e}")));
+                return;
+            }
+        };
+        let followed = runtime.block_on(super::event_stream::follow(
+            &self.base,
+            self.tls.clone(),
+            None,
+            on,
+        ));
+        if let Err(why) = followed {
+            let _ = on(FeedItem::Lost(why));
+        }
+    }
+}
+
+/// The hall host following its own queue.
+pub struct LocalFeed {
+    queue: Box<dyn HallQueue>,
+}
+
+impl LocalFeed {
+    /// `queue` should be a connection of its own (`LocalQueue`), not one a screen writes through:
+    /// `data_version` does not count a connection's own writes.
+    pub fn new(queue: Box<dyn HallQueue>) -> Self {
+        Self { queue }
+    }
+
+    /// What happened after `cursor` (None: a snapshot), as items, and where to read from next.
+    fn read(&mut self, cursor: Option<EventCursor>) -> Result<(Vec<FeedItem>, EventCursor), HallError> {
+        let Some(mut cursor) = cursor else {
+            let summary = self.queue.summary()?;
+            let at = summary.cursor;
+            return Ok((vec![FeedItem::Snapshot(Box::new(summary))], at));
+        };
+        let mut items = Vec::new();
+        loop {
+            let page = self.queue.events_after(cursor, PAGE)?;
+            cursor = page.cursor;
+            items.extend(page.events.into_iter().map(|e| FeedItem::Event(Box::new(e))));
+            if !page.more {
+                return Ok((items, cursor));
+            }
+        }
+    }
+}
+
+impl HallFeed for LocalFeed {
+    fn follow(&mut self, on: &mut dyn FnMut(FeedItem) -> ControlFlow<()>) {
+        let mut cursor = None;
+        let mut lost = true;
+        let mut quiet = Duration::ZERO;
+        loop {
+            let items = match self.read(cursor) {
+                Ok((items, at)) => {
+                    cursor = Some(at);
+                    let first = std::mem::replace(&mut lost, false);
+                    first
+                        .then_some(FeedItem::Connected)
+                        .into_iter()
+                        .chain(items)
+                        .collect()
+                }
+                Err(e) if !lost => {
+                    lost = true;
+                    vec![FeedItem::Lost(e.message)]
+                }
+                Err(_) => Vec::new(),
+            };
+            if items.is_empty() && quiet >= IDLE_EVERY {
+                quiet = Duration::ZERO;
+                if on(FeedItem::Idle).is_break() {
+                    return;
+                }
+            }
+            if !items.is_empty() {
+                quiet = Duration::ZERO;
+            }
+            for item in items {
+                if on(item).is_break() {
+                    return;
+                }
+            }
+            std::thread::sleep(LOCAL_POLL);
+            quiet += LOCAL_POLL;
+        }
+    }
+}
