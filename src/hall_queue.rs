@@ -2,15 +2,15 @@
 //! become the contract's four kinds; a database failure names the file and the next step for
 //! the technician (the screens show their own words for "unavailable").
 
-use crate::queue::{DisplayNumber, PriorityReason, Rating, ServiceCode};
+use crate::queue::{DisplayNumber, Rating, ServiceCode};
 use crate::queue_service::{OpError, QueueService};
 use crate::staff;
 use chrono::NaiveDate;
+use kiosk_contract::IssueRequest;
 use kiosk_contract::{
     CallResult, CounterStatus, CounterView, DailyStatsView, EventCursor, EventPage, HallError, HallQueue,
-    HallStatus, HallSummary, RatingView, ScreeningNote, SignedIn, TicketRef, TicketView,
+    HallStatus, HallSummary, RatingView, SignedIn, TicketRef, TicketView,
 };
-use kiosk_core::lang::Lang;
 use kiosk_store::Store;
 use std::path::PathBuf;
 
@@ -248,24 +248,8 @@ impl From<kiosk_store::SqlError> for KeyedFailure {
 }
 
 impl HallQueue for LocalQueue {
-    fn issue(
-        &mut self,
-        service: ServiceCode,
-        priority: Option<PriorityReason>,
-        lang: Lang,
-    ) -> Result<TicketView, HallError> {
-        let r = self.service.issue(service, priority, lang);
-        self.wrote(r)
-    }
-
-    fn issue_screened(
-        &mut self,
-        service: ServiceCode,
-        priority: Option<PriorityReason>,
-        lang: Lang,
-        screening: &ScreeningNote,
-    ) -> Result<TicketView, HallError> {
-        let r = self.service.issue_noted(service, priority, lang, Some(screening));
+    fn issue(&mut self, request: &IssueRequest) -> Result<TicketView, HallError> {
+        let r = self.service.issue(request);
         self.wrote(r)
     }
 
@@ -394,6 +378,7 @@ mod tests {
     use super::*;
     use crate::clock::ManualClock;
     use crate::config::Config;
+    use crate::lang::Lang;
     use std::sync::Arc;
 
     fn queue_in(dir: &std::path::Path) -> LocalQueue {
@@ -417,7 +402,7 @@ mod tests {
         );
 
         // Written through this connection (data_version does not move): still seen.
-        screen.issue(a, None, Lang::ZhCn).unwrap();
+        screen.issue(&IssueRequest::new(a, None, Lang::ZhCn)).unwrap();
         let page = screen.events_after(0, 10).unwrap();
         assert_eq!(page.events.len(), 1);
         let cursor = page.cursor;
@@ -443,9 +428,13 @@ mod tests {
         let answers = host
             .batch(|q| {
                 vec![
-                    q.once("kiosk", "k1", "issue", |q| q.issue(a, None, Lang::En)),
+                    q.once("kiosk", "k1", "issue", |q| {
+                        q.issue(&IssueRequest::new(a, None, Lang::En))
+                    }),
                     q.once("counter", "k2", "recall 1", |q| q.recall(1)),
-                    q.once("kiosk", "k3", "issue", |q| q.issue(a, None, Lang::En)),
+                    q.once("kiosk", "k3", "issue", |q| {
+                        q.issue(&IssueRequest::new(a, None, Lang::En))
+                    }),
                 ]
             })
             .unwrap();
@@ -455,14 +444,18 @@ mod tests {
 
         // Asked again (a retry after a lost answer): the same answers, nothing done twice.
         let again = host
-            .once("kiosk", "k1", "issue", |q| q.issue(a, None, Lang::En))
+            .once("kiosk", "k1", "issue", |q| {
+                q.issue(&IssueRequest::new(a, None, Lang::En))
+            })
             .unwrap();
         assert!(again.repeated);
         assert_eq!(again.body, answers[0].as_ref().unwrap().body);
         let refused = host.once("counter", "k2", "recall 1", |q| q.recall(1)).unwrap();
         assert_eq!((refused.status, refused.repeated), (409, true));
         assert_eq!(host.status().unwrap().tickets.len(), 2);
-        let reused = host.once("kiosk", "k1", "another request", |q| q.issue(a, None, Lang::En));
+        let reused = host.once("kiosk", "k1", "another request", |q| {
+            q.issue(&IssueRequest::new(a, None, Lang::En))
+        });
         assert_eq!(reused.unwrap_err().kind, kiosk_contract::ErrorKind::Conflict);
     }
 }

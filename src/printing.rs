@@ -131,3 +131,40 @@ pub fn printer_attention(store: &mut Store, terminal: &str) -> kiosk_store::SqlR
     let latest = store.read(|tx| device_events::latest(tx, device_events::PRINTER, terminal))?;
     Ok(latest.filter(|e| e.event == "attention"))
 }
+
+/// Records a kiosk's printer reports in its database from the printer thread, opening the
+/// database at the first report (the screens hand reports on and never open it themselves).
+pub struct PrintRecorder {
+    db: std::path::PathBuf,
+    terminal: String,
+    store: std::sync::Mutex<Option<Store>>,
+}
+
+impl PrintRecorder {
+    pub fn new(db: std::path::PathBuf, terminal: String) -> Self {
+        Self {
+            db,
+            terminal,
+            store: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Records `report`; a failure is logged (the print itself is not affected).
+    pub fn record(&self, report: &Report, at: DateTime<Utc>) {
+        let Ok(mut slot) = self.store.lock() else { return };
+        if slot.is_none() {
+            match Store::open(&self.db) {
+                Ok(s) => *slot = Some(s),
+                Err(e) => {
+                    tracing::error!(error = %e, "printer events cannot be recorded");
+                    return;
+                }
+            }
+        }
+        if let Some(s) = slot.as_mut()
+            && let Err(e) = record_report(s, &self.terminal, report, at)
+        {
+            tracing::error!(error = %e, "a printer event could not be recorded");
+        }
+    }
+}

@@ -7,12 +7,12 @@
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::lang::Lang;
 use crate::queue::{
-    self, Action, Candidate, DisplayNumber, FairnessRule, PriorityReason, QueueError, Rating, RatingLevel,
-    ServiceCode, Ticket, TicketState,
+    self, Action, Candidate, DisplayNumber, FairnessRule, QueueError, Rating, RatingLevel, ServiceCode,
+    Ticket, TicketState,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use kiosk_contract::IssueRequest;
 use kiosk_store::Connection;
 use kiosk_store::Store;
 use kiosk_store::queue_tables::{self as tables, TransitionRecord};
@@ -97,25 +97,40 @@ impl QueueService {
         queue::business_day(at, self.config.time_zone(), self.config.rollover_time())
     }
 
-    /// Issues a ticket. When this returns, the ticket is committed to disk.
-    pub fn issue(
-        &mut self,
-        service: ServiceCode,
-        priority: Option<PriorityReason>,
-        lang: Lang,
-    ) -> Result<TicketView, OpError> {
-        self.issue_noted(service, priority, lang, None)
+    /// Runs `f` as one change of the queue: the database's write lock from the start, the
+    /// tickets of past business days expired first (the first write of a new day rolls the old
+    /// one over), everything committed durably or nothing at all.
+    fn change<T>(&mut self, f: impl FnOnce(&Change) -> Result<T, OpError>) -> Result<T, OpError> {
+        let now = self.clock.now();
+        let day = self.business_day(now);
+        let act = Act {
+            at: now,
+            staff: self.acting.as_deref(),
+        };
+        let (config, store) = (&self.config, &mut self.store);
+        store.write(|tx| {
+            expire_stale(tx, day, now)?;
+            f(&Change {
+                tx,
+                now,
+                day,
+                act,
+                config,
+            })
+        })
     }
 
-    /// Issues a ticket, with what the visitor's screening said when they took it from the
-    /// result (only the contract's codes are accepted: nothing free-form reaches the database).
-    pub fn issue_noted(
-        &mut self,
-        service: ServiceCode,
-        priority: Option<PriorityReason>,
-        lang: Lang,
-        screening: Option<&ScreeningNote>,
-    ) -> Result<TicketView, OpError> {
+    /// Issues a ticket, with what the visitor's screening said when they took it from the result
+    /// (only the contract's codes are accepted: nothing free-form reaches the database). When
+    /// this returns, the ticket is committed to disk.
+    pub fn issue(&mut self, request: &IssueRequest) -> Result<TicketView, OpError> {
+        let IssueRequest {
+            service,
+            priority,
+            lang,
+            screening,
+        } = request;
+        let (service, priority, lang, screening) = (*service, *priority, *lang, screening.as_ref());
         if let Some(note) = screening {
             use crate::eligibility::{Matter, Outcome};
             if Outcome::parse(&note.outcome).is_none() {
@@ -141,15 +156,14 @@ impl QueueService {
                 "service {service} does not take green-channel tickets; issue a normal ticket or choose another service"
             )));
         }
-        let now = self.clock.now();
-        let act = Act {
-            at: now,
-            staff: self.acting.as_deref(),
-        };
-        let day = self.business_day(now);
-        let (config, store) = (&self.config, &mut self.store);
-        store.write(|tx| {
-            expire_stale(tx, day, now)?;
+        self.change(|c| {
+            let &Change {
+                tx,
+                now,
+                day,
+                act,
+                config,
+            } = c;
             let seq = tables::next_seq(tx, day, service)?;
             let ticket = Ticket {
                 id: uuid::Uuid::now_v7().to_string(),
@@ -196,18 +210,17 @@ impl QueueService {
 
     fn call(&mut self, counter: u32, number: Option<DisplayNumber>) -> Result<CallResult, OpError> {
         let services = self.counter_services(counter)?;
-        let now = self.clock.now();
-        let act = Act {
-            at: now,
-            staff: self.acting.as_deref(),
-        };
-        let day = self.business_day(now);
         let rule = FairnessRule {
             max_priority_streak: self.config.queue.max_priority_streak,
         };
-        let (config, store) = (&self.config, &mut self.store);
-        store.write(|tx| {
-            expire_stale(tx, day, now)?;
+        self.change(|c| {
+            let &Change {
+                tx,
+                now,
+                day,
+                act,
+                config,
+            } = c;
             if tables::paused_counters(tx)?.contains(&counter) {
                 return Err(OpError::Conflict(format!(
                     "counter {counter} is paused; resume it before calling"
@@ -301,15 +314,10 @@ impl QueueService {
         action: Action,
         change: impl FnOnce(&mut Ticket, DateTime<Utc>) -> Option<String>,
     ) -> Result<TicketView, OpError> {
-        let now = self.clock.now();
-        let act = Act {
-            at: now,
-            staff: self.acting.as_deref(),
-        };
-        let day = self.business_day(now);
-        let (config, store) = (&self.config, &mut self.store);
-        store.write(|tx| {
-            expire_stale(tx, day, now)?;
+        self.change(|c| {
+            let &Change {
+                tx, now, act, config, ..
+            } = c;
             let mut t = tables::called_at_counter(tx, counter)?.ok_or_else(|| {
                 OpError::Conflict(format!("counter {counter} has no visitor called; call one first"))
             })?;
@@ -324,16 +332,15 @@ impl QueueService {
 
     /// A no-show who comes back within the window goes right after the current call.
     pub fn rejoin(&mut self, number: DisplayNumber) -> Result<TicketView, OpError> {
-        let now = self.clock.now();
-        let act = Act {
-            at: now,
-            staff: self.acting.as_deref(),
-        };
-        let day = self.business_day(now);
         let window = self.config.queue.rejoin_window_minutes;
-        let (config, store) = (&self.config, &mut self.store);
-        store.write(|tx| {
-            expire_stale(tx, day, now)?;
+        self.change(|c| {
+            let &Change {
+                tx,
+                now,
+                day,
+                act,
+                config,
+            } = c;
             let mut t = find_number(tx, day, number)?;
             let from = t.state;
             t.state = queue::next_state(&number.to_string(), from, Action::Rejoin)?;
@@ -360,15 +367,10 @@ impl QueueService {
         if let TicketRef::AtCounter(c) = which {
             self.counter_services(c)?;
         }
-        let now = self.clock.now();
-        let act = Act {
-            at: now,
-            staff: self.acting.as_deref(),
-        };
-        let day = self.business_day(now);
-        let (config, store) = (&self.config, &mut self.store);
-        store.write(|tx| {
-            expire_stale(tx, day, now)?;
+        self.change(|c| {
+            let &Change {
+                tx, day, act, config, ..
+            } = c;
             let mut t = match which {
                 TicketRef::Number(n) => find_number(tx, day, n)?,
                 TicketRef::AtCounter(c) => tables::called_at_counter(tx, c)?.ok_or_else(|| {
@@ -704,6 +706,15 @@ impl QueueService {
 fn find_number(tx: &Connection, day: NaiveDate, number: DisplayNumber) -> Result<Ticket, OpError> {
     tables::ticket_by_number(tx, day, number)?
         .ok_or_else(|| OpError::BadInput(format!("there is no ticket {number} today ({day})")))
+}
+
+/// What a change of the queue works with inside its transaction.
+struct Change<'a> {
+    tx: &'a Connection,
+    now: DateTime<Utc>,
+    day: NaiveDate,
+    act: Act<'a>,
+    config: &'a Config,
 }
 
 /// When a change happens and who made it: the staff member signed in at the counter, or nobody

@@ -459,3 +459,35 @@ fn the_cycle_check_would_see_a_cycle_and_reads_every_form_of_path() {
     assert_eq!(cycles.len(), 3, "{cycles:?}");
     assert!(cycles.iter().all(|c| !c.contains('d')));
 }
+
+/// Whether a line of Rust names the store crate or SQLite.
+fn names_the_database(line: &str) -> bool {
+    let code = code_of(line);
+    code.contains("kiosk_store") || code.contains("rusqlite")
+}
+
+#[test]
+fn the_screens_never_open_the_database() {
+    // The screens are given what they need (the hall queue, the hall feed, the outbox link, the
+    // printer's recorder) by the composition root; until they are a crate of their own, this
+    // reads their source.
+    let mut files = Vec::new();
+    rust_files(&root().join("src/ui"), &mut files);
+    assert!(files.len() > 15, "the UI's files were found ({})", files.len());
+    let mut found = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("read");
+        for (n, line) in text.lines().enumerate() {
+            if names_the_database(line) {
+                found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the UI opens the database:\n{}",
+        found.join("\n")
+    );
+    assert!(names_the_database("let s = kiosk_store::Store::open(p)?;"));
+    assert!(!names_the_database("// kiosk_store is the composition root's"));
+}

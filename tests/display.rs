@@ -19,6 +19,7 @@ use kiosk::hall::feed::{LocalFeed, RemoteFeed};
 use kiosk::lang::Lang;
 use kiosk::speech::service::Command;
 use kiosk::speech::{ClipStore, Part, Voice};
+use kiosk_contract::IssueRequest;
 use kiosk_roles::display_board::{Board, Link};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -133,7 +134,8 @@ fn calls_show_highlighted_move_into_the_list_and_are_announced_once_each() {
     let hall = Hall::start();
     let mut host = hall.local();
     for _ in 0..3 {
-        host.issue(service("A"), None, Lang::ZhCn).unwrap();
+        host.issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+            .unwrap();
     }
     let d = display(&hall, Arc::new(kiosk::clock::SystemClock));
     d.wait("the hall connected", |b| {
@@ -177,7 +179,8 @@ fn a_killed_host_shows_connection_lost_and_after_it_returns_only_new_calls_are_n
     let mut hall = Hall::start();
     let mut host = hall.local();
     for _ in 0..3 {
-        host.issue(service("A"), None, Lang::Ug).unwrap();
+        host.issue(&IssueRequest::new(service("A"), None, Lang::Ug))
+            .unwrap();
     }
     let first = host.call_next(1).unwrap().called.unwrap().number;
     let d = display(&hall, Arc::new(kiosk::clock::SystemClock));
@@ -234,7 +237,8 @@ fn a_killed_host_shows_connection_lost_and_after_it_returns_only_new_calls_are_n
 fn a_new_business_day_clears_the_board() {
     let hall = Hall::start();
     let mut host = hall.local();
-    host.issue(service("A"), None, Lang::En).unwrap();
+    host.issue(&IssueRequest::new(service("A"), None, Lang::En))
+        .unwrap();
     let called = host.call_next(1).unwrap().called.unwrap().number;
     let clock = Arc::new(ManualClock::new(Utc::now()));
     let d = display(&hall, clock.clone());
@@ -258,7 +262,8 @@ fn two_quick_calls_are_heard_in_order_without_overlap() {
     let hall = Hall::start();
     let mut host = hall.local();
     for _ in 0..2 {
-        host.issue(service("A"), None, Lang::ZhCn).unwrap();
+        host.issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+            .unwrap();
     }
     let d = display(&hall, Arc::new(kiosk::clock::SystemClock));
     d.wait("the hall's snapshot", has_snapshot);
@@ -319,7 +324,8 @@ fn two_quick_calls_are_heard_in_order_without_overlap() {
 fn the_hall_hosts_own_display_follows_its_database() {
     let hall = Hall::start();
     let mut host = hall.local();
-    host.issue(service("B"), None, Lang::ZhCn).unwrap();
+    host.issue(&IssueRequest::new(service("B"), None, Lang::ZhCn))
+        .unwrap();
     let boards = BoardLog::default();
     let clock = Arc::new(kiosk::clock::SystemClock);
     let options = options(

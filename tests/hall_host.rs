@@ -8,6 +8,7 @@ use kiosk::config::Config;
 use kiosk::hall_host::{HallHost, HostOptions};
 use kiosk::speech::SpeechService;
 use kiosk::speech::service::Command;
+use kiosk_contract::IssueRequest;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -63,7 +64,11 @@ fn each_call_is_announced_once_and_the_standby_takes_over() {
     let mut counter = kiosk::queue_service::QueueService::new(store, config.clone(), clock).unwrap();
     for _ in 0..2 {
         counter
-            .issue("A".parse().unwrap(), None, kiosk::lang::Lang::ZhCn)
+            .issue(&IssueRequest::new(
+                "A".parse().unwrap(),
+                None,
+                kiosk::lang::Lang::ZhCn,
+            ))
             .unwrap();
     }
     counter.call_next(1).unwrap();

@@ -15,6 +15,7 @@ use kiosk::hall::enrolment;
 use kiosk::hall::feed::RemoteFeed;
 use kiosk::hall::pki::HallCa;
 use kiosk::lang::Lang;
+use kiosk_contract::IssueRequest;
 use kiosk_store::Store;
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
@@ -32,7 +33,7 @@ fn each_role_does_what_it_may_and_is_refused_the_rest() {
     let (_m, monitor) = hall.join("prometheus", TerminalRole::Monitor, &[]);
 
     let ticket = kiosk
-        .issue(service("A"), None, Lang::Ug)
+        .issue(&IssueRequest::new(service("A"), None, Lang::Ug))
         .expect("a secondary kiosk issues");
     assert_eq!(ticket.number, "A001");
     assert_eq!(ticket.language, "ug");
@@ -48,7 +49,7 @@ fn each_role_does_what_it_may_and_is_refused_the_rest() {
         refused.message
     );
     assert_eq!(
-        kind(counter.issue(service("A"), None, Lang::ZhCn)),
+        kind(counter.issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))),
         ErrorKind::Forbidden
     );
     assert_eq!(counter.recall(1).unwrap().recalls, 1);
@@ -58,7 +59,7 @@ fn each_role_does_what_it_may_and_is_refused_the_rest() {
     assert_eq!(summary.recent_calls[0].number, "A001");
     assert!(summary.counters.iter().any(|c| c.id == 1 && c.paused));
     assert_eq!(
-        kind(display.issue(service("A"), None, Lang::ZhCn)),
+        kind(display.issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))),
         ErrorKind::Forbidden
     );
     assert_eq!(kind(display.skip(1)), ErrorKind::Forbidden);
@@ -160,8 +161,12 @@ fn a_call_whose_answer_is_lost_and_retried_with_its_key_calls_one_visitor() {
     let hall = Hall::start();
     let (_k, mut kiosk) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
     let (_c, mut counter) = hall.queue("counter-3", TerminalRole::Counter, &[3]);
-    kiosk.issue(service("A"), None, Lang::ZhCn).unwrap();
-    kiosk.issue(service("A"), None, Lang::ZhCn).unwrap();
+    kiosk
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+        .unwrap();
+    kiosk
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+        .unwrap();
 
     // The host commits the call, then the answer is cut off; the client retries with its key.
     hall.faults.drop_next_answers(1);
@@ -208,7 +213,9 @@ fn the_event_stream_delivers_calls_pauses_and_other_processes_writes_in_order() 
     let (_k, mut kiosk) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
     let (_c, mut counter) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
     let (display_dir, _) = hall.join("display-1", TerminalRole::Display, &[]);
-    kiosk.issue(service("A"), None, Lang::ZhCn).unwrap();
+    kiosk
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+        .unwrap();
 
     let (tx, rx) = std::sync::mpsc::channel();
     let base = hall.base.clone();
@@ -251,7 +258,9 @@ fn the_event_stream_delivers_calls_pauses_and_other_processes_writes_in_order() 
     assert_eq!(pause.number, None);
 
     // Another process writes (the host's own kiosk): seen too, through the database.
-    hall.local().issue(service("B"), None, Lang::En).unwrap();
+    hall.local()
+        .issue(&IssueRequest::new(service("B"), None, Lang::En))
+        .unwrap();
     let FeedItem::Event(issue) = next() else {
         panic!("the issue")
     };
@@ -265,8 +274,12 @@ fn the_event_stream_delivers_calls_pauses_and_other_processes_writes_in_order() 
 fn the_status_page_shows_a_ticket_in_its_language_and_nothing_else() {
     let hall = Hall::start();
     let (_k, mut kiosk) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
-    let ug = kiosk.issue(service("A"), None, Lang::Ug).unwrap();
-    let en = kiosk.issue(service("A"), None, Lang::En).unwrap();
+    let ug = kiosk
+        .issue(&IssueRequest::new(service("A"), None, Lang::Ug))
+        .unwrap();
+    let en = kiosk
+        .issue(&IssueRequest::new(service("A"), None, Lang::En))
+        .unwrap();
     let get = |path: &str| {
         let response = reqwest::blocking::get(format!("http://{}{path}", hall.public)).unwrap();
         (response.status().as_u16(), response.text().unwrap())

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{kiosk, kiosk_bin, kiosk_with_stdin, read_http_request, stdout_json};
+use kiosk_contract::IssueRequest;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -929,14 +930,16 @@ fn a_green_channel_ticket_transferred_where_there_is_none_loses_its_priority() {
     config.services[4].priority_allowed = false; // E: documents and progress
     let mut h = common::hall_with(config, "2026-11-26T01:00:00Z");
     let e: kiosk::queue::ServiceCode = "E".parse().unwrap();
-    h.queue.issue(e, None, kiosk::lang::Lang::ZhCn).unwrap(); // E001, waiting first
+    h.queue
+        .issue(&IssueRequest::new(e, None, kiosk::lang::Lang::ZhCn))
+        .unwrap(); // E001, waiting first
     let green = h
         .queue
-        .issue(
+        .issue(&IssueRequest::new(
             "A".parse().unwrap(),
             Some(PriorityReason::Pregnant),
             kiosk::lang::Lang::ZhCn,
-        )
+        ))
         .unwrap();
     let moved = h
         .queue
@@ -947,11 +950,11 @@ fn a_green_channel_ticket_transferred_where_there_is_none_loses_its_priority() {
     // A service that has the green channel keeps it.
     let other = h
         .queue
-        .issue(
+        .issue(&IssueRequest::new(
             "A".parse().unwrap(),
             Some(PriorityReason::Disabled),
             kiosk::lang::Lang::En,
-        )
+        ))
         .unwrap();
     let kept = h
         .queue

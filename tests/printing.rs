@@ -11,6 +11,7 @@ use kiosk::printer::status::Problem;
 use kiosk::printer::{MAX_ATTEMPTS, Outcome, PrintService, Printer};
 use kiosk::printing;
 use kiosk::queue::{PriorityReason, ServiceCode, TicketState};
+use kiosk_contract::IssueRequest;
 use kiosk_store::Store;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -36,11 +37,15 @@ fn a_ticket_from_the_queue_arrives_as_the_right_receipt() {
     let config = serial_config(&fake.device);
     let mut hall = common::hall_with(config.clone(), "2026-11-26T01:30:00Z");
     hall.queue
-        .issue(service("A"), None, Lang::ZhCn)
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
         .expect("first ticket");
     let ticket = hall
         .queue
-        .issue(service("A"), Some(PriorityReason::Elderly), Lang::ZhCn)
+        .issue(&IssueRequest::new(
+            service("A"),
+            Some(PriorityReason::Elderly),
+            Lang::ZhCn,
+        ))
         .expect("ticket");
     let job = printing::ticket_job(&config, &ticket, Lang::ZhCn);
     let mut printer = Printer::new(config.printer.clone(), hall.dir.path().join("receipts"));
@@ -105,7 +110,10 @@ fn a_uyghur_ticket_is_drawn_and_its_number_stays_text() {
     let fake = FakePrinter::start(Condition::Online);
     let config = serial_config(&fake.device);
     let mut hall = common::hall_with(config.clone(), "2026-11-26T01:30:00Z");
-    let ticket = hall.queue.issue(service("B"), None, Lang::Ug).expect("ticket");
+    let ticket = hall
+        .queue
+        .issue(&IssueRequest::new(service("B"), None, Lang::Ug))
+        .expect("ticket");
     let mut printer = Printer::new(config.printer.clone(), hall.dir.path().join("receipts"));
     let report = printer.print(&printing::ticket_job(&config, &ticket, Lang::Ug));
     assert_eq!(report.outcome, Outcome::Printed { paper_low: false });
@@ -147,7 +155,10 @@ fn failing_print(
     let fake = FakePrinter::start(condition);
     let config = serial_config(&fake.device);
     let mut hall = common::hall_with(config.clone(), "2026-11-26T01:30:00Z");
-    let ticket = hall.queue.issue(service("A"), None, Lang::En).expect("ticket");
+    let ticket = hall
+        .queue
+        .issue(&IssueRequest::new(service("A"), None, Lang::En))
+        .expect("ticket");
     let mut printer = Printer::new(config.printer.clone(), hall.dir.path().join("receipts"));
     let report = printer.print(&printing::ticket_job(&config, &ticket, Lang::En));
     let mut store = Store::open_in(hall.dir.path()).expect("store");
@@ -241,7 +252,10 @@ fn low_paper_prints_and_warns_then_recovery_clears_the_event() {
         (Condition::Online, Outcome::Printed { paper_low: false }),
     ] {
         fake.set(condition);
-        let ticket = hall.queue.issue(service("A"), None, Lang::ZhCn).expect("ticket");
+        let ticket = hall
+            .queue
+            .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+            .expect("ticket");
         service_thread.submit(printing::ticket_job(&config, &ticket, Lang::ZhCn));
         let report = rx.recv_timeout(Duration::from_secs(20)).expect("a report");
         assert_eq!(report.outcome, expected, "{condition:?}");
@@ -265,7 +279,10 @@ fn low_paper_prints_and_warns_then_recovery_clears_the_event() {
 fn the_file_printer_writes_bytes_and_a_picture() {
     let mut hall = common::hall("2026-11-26T01:30:00Z");
     let config = Config::default();
-    let ticket = hall.queue.issue(service("A"), None, Lang::ZhCn).expect("ticket");
+    let ticket = hall
+        .queue
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+        .expect("ticket");
     let dir = hall.dir.path().join("receipts");
     let mut printer = Printer::new(config.printer.clone(), dir.clone());
     let job = printing::ticket_job(&config, &ticket, Lang::ZhCn);
@@ -445,7 +462,10 @@ fn a_network_printer_on_port_9100_gets_the_same_receipt_and_status_checks() {
     config.printer.host = Some(host.to_owned());
     config.printer.port = Some(port.parse().expect("port"));
     let mut hall = common::hall_with(config.clone(), "2026-11-26T01:30:00Z");
-    let ticket = hall.queue.issue(service("C"), None, Lang::ZhCn).expect("ticket");
+    let ticket = hall
+        .queue
+        .issue(&IssueRequest::new(service("C"), None, Lang::ZhCn))
+        .expect("ticket");
     let mut printer = Printer::new(config.printer.clone(), hall.dir.path().join("receipts"));
     let report = printer.print(&printing::ticket_job(&config, &ticket, Lang::ZhCn));
     assert_eq!(report.outcome, Outcome::Printed { paper_low: false });

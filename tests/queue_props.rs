@@ -13,6 +13,7 @@ use kiosk::config::Config;
 use kiosk::lang::Lang;
 use kiosk::queue::{PriorityReason, ServiceCode, TicketState};
 use kiosk::queue_service::{HallStatus, OpError, TicketRef, TicketView};
+use kiosk_contract::IssueRequest;
 use proptest::prelude::*;
 use std::collections::{HashMap, HashSet};
 
@@ -247,7 +248,7 @@ proptest! {
             match op {
                 Op::Issue { service, priority } => {
                     let reason = priority.then_some(PriorityReason::Disabled);
-                    let t = h.queue.issue(code(SERVICES[service]), reason, Lang::ZhCn).unwrap();
+                    let t = h.queue.issue(&IssueRequest::new(code(SERVICES[service]), reason, Lang::ZhCn)).unwrap();
                     prop_assert!(model.numbers.insert((t.business_day.to_string(), t.number.clone())), "number {} reused", t.number);
                     model.arrival.insert(t.id.clone(), t.issued_at);
                 }

@@ -9,6 +9,7 @@ use kiosk::config::Config;
 use kiosk::lang::Lang;
 use kiosk::queue::{PriorityReason, ServiceCode, TicketState};
 use kiosk::queue_service::{OpError, TicketRef};
+use kiosk_contract::IssueRequest;
 
 fn s(code: &str) -> ServiceCode {
     code.parse().unwrap()
@@ -22,14 +23,27 @@ fn numbers_count_per_service_and_restart_each_business_day() {
     let q = &mut h.queue;
     let nums: Vec<String> = ["A", "A", "B", "A"]
         .iter()
-        .map(|c| q.issue(s(c), None, Lang::ZhCn).unwrap().number)
+        .map(|c| {
+            q.issue(&IssueRequest::new(s(c), None, Lang::ZhCn))
+                .unwrap()
+                .number
+        })
         .collect();
     assert_eq!(nums, ["A001", "A002", "B001", "A003"]);
     // 02:59 next morning local time is still the same business day (rollover 03:00).
     h.clock.advance(Duration::hours(17) + Duration::minutes(59));
-    assert_eq!(h.queue.issue(s("A"), None, Lang::ZhCn).unwrap().number, "A004");
+    assert_eq!(
+        h.queue
+            .issue(&IssueRequest::new(s("A"), None, Lang::ZhCn))
+            .unwrap()
+            .number,
+        "A004"
+    );
     h.clock.advance(Duration::minutes(1));
-    let fresh = h.queue.issue(s("A"), None, Lang::ZhCn).unwrap();
+    let fresh = h
+        .queue
+        .issue(&IssueRequest::new(s("A"), None, Lang::ZhCn))
+        .unwrap();
     assert_eq!(fresh.number, "A001");
     assert_eq!(fresh.business_day.to_string(), "2026-11-27");
 }
@@ -37,8 +51,13 @@ fn numbers_count_per_service_and_restart_each_business_day() {
 #[test]
 fn rollover_expires_leftovers_and_keeps_them_on_record() {
     let mut h = hall(T0);
-    let first = h.queue.issue(s("A"), None, Lang::ZhCn).unwrap();
-    h.queue.issue(s("A"), None, Lang::ZhCn).unwrap();
+    let first = h
+        .queue
+        .issue(&IssueRequest::new(s("A"), None, Lang::ZhCn))
+        .unwrap();
+    h.queue
+        .issue(&IssueRequest::new(s("A"), None, Lang::ZhCn))
+        .unwrap();
     h.queue.call_next(1).unwrap();
     h.clock.advance(Duration::days(1));
     assert_eq!(h.queue.roll_over().unwrap(), 2);
@@ -67,12 +86,16 @@ fn rollover_expires_leftovers_and_keeps_them_on_record() {
 fn green_channel_goes_first_but_never_starves_normal_tickets() {
     let mut h = hall(T0);
     let q = &mut h.queue;
-    q.issue(s("A"), None, Lang::ZhCn).unwrap(); // A001 normal
+    q.issue(&IssueRequest::new(s("A"), None, Lang::ZhCn)).unwrap(); // A001 normal
     for _ in 0..4 {
-        q.issue(s("A"), Some(PriorityReason::Elderly), Lang::ZhCn)
-            .unwrap(); // A002..A005
+        q.issue(&IssueRequest::new(
+            s("A"),
+            Some(PriorityReason::Elderly),
+            Lang::ZhCn,
+        ))
+        .unwrap(); // A002..A005
     }
-    q.issue(s("A"), None, Lang::ZhCn).unwrap(); // A006 normal
+    q.issue(&IssueRequest::new(s("A"), None, Lang::ZhCn)).unwrap(); // A006 normal
     let order: Vec<String> = (0..6)
         .map(|_| q.call_next(1).unwrap().called.unwrap().number)
         .collect();
@@ -87,7 +110,11 @@ fn priority_is_refused_where_the_service_does_not_allow_it() {
     let mut h = hall_with(config, T0);
     let err = h
         .queue
-        .issue(s("E"), Some(PriorityReason::Pregnant), Lang::En)
+        .issue(&IssueRequest::new(
+            s("E"),
+            Some(PriorityReason::Pregnant),
+            Lang::En,
+        ))
         .unwrap_err();
     assert!(err.is_bad_input(), "{err}");
     assert!(
@@ -103,10 +130,10 @@ fn counters_serve_their_services_in_order() {
     config.counters[1].services = vec![s("A")];
     let mut h = hall_with(config, T0);
     let q = &mut h.queue;
-    q.issue(s("A"), None, Lang::ZhCn).unwrap();
+    q.issue(&IssueRequest::new(s("A"), None, Lang::ZhCn)).unwrap();
     h.clock.advance(Duration::minutes(1));
-    q.issue(s("C"), None, Lang::ZhCn).unwrap();
-    q.issue(s("B"), None, Lang::ZhCn).unwrap();
+    q.issue(&IssueRequest::new(s("C"), None, Lang::ZhCn)).unwrap();
+    q.issue(&IssueRequest::new(s("B"), None, Lang::ZhCn)).unwrap();
     assert_eq!(q.call_next(1).unwrap().called.unwrap().number, "C001");
     assert_eq!(q.call_next(2).unwrap().called.unwrap().number, "A001");
     // Counter 2 serves only A: B001 is not its business.
@@ -120,7 +147,7 @@ fn recall_is_counted_and_skip_allows_rejoining_within_the_window() {
     let mut h = hall(T0);
     let q = &mut h.queue;
     for _ in 0..3 {
-        q.issue(s("A"), None, Lang::ZhCn).unwrap();
+        q.issue(&IssueRequest::new(s("A"), None, Lang::ZhCn)).unwrap();
     }
     q.call_next(1).unwrap();
     assert_eq!(q.recall(1).unwrap().recalls, 1);
@@ -140,7 +167,9 @@ fn recall_is_counted_and_skip_allows_rejoining_within_the_window() {
 #[test]
 fn rejoining_after_the_window_is_refused_with_a_reason() {
     let mut h = hall(T0);
-    h.queue.issue(s("A"), None, Lang::ZhCn).unwrap();
+    h.queue
+        .issue(&IssueRequest::new(s("A"), None, Lang::ZhCn))
+        .unwrap();
     h.queue.call_next(1).unwrap();
     h.queue.skip(1).unwrap();
     h.clock.advance(Duration::minutes(31));
@@ -156,9 +185,11 @@ fn rejoining_after_the_window_is_refused_with_a_reason() {
 fn transfer_keeps_the_number_and_the_original_arrival_time() {
     let mut h = hall(T0);
     let q = &mut h.queue;
-    let early = q.issue(s("A"), None, Lang::En).unwrap(); // A001 at 09:00
+    let early = q.issue(&IssueRequest::new(s("A"), None, Lang::En)).unwrap(); // A001 at 09:00
     h.clock.advance(Duration::minutes(5));
-    h.queue.issue(s("B"), None, Lang::ZhCn).unwrap(); // B001 at 09:05
+    h.queue
+        .issue(&IssueRequest::new(s("B"), None, Lang::ZhCn))
+        .unwrap(); // B001 at 09:05
     h.queue.call_next(1).unwrap(); // A001 at counter 1
     let moved = h.queue.transfer(TicketRef::AtCounter(1), s("B")).unwrap();
     assert_eq!(moved.number, "A001");
@@ -176,7 +207,9 @@ fn transfer_keeps_the_number_and_the_original_arrival_time() {
 #[test]
 fn transfer_to_the_same_or_an_unknown_service_is_bad_input() {
     let mut h = hall(T0);
-    h.queue.issue(s("A"), None, Lang::ZhCn).unwrap();
+    h.queue
+        .issue(&IssueRequest::new(s("A"), None, Lang::ZhCn))
+        .unwrap();
     let a1 = TicketRef::Number("A001".parse().unwrap());
     assert!(h.queue.transfer(a1, s("A")).unwrap_err().is_bad_input());
     assert!(h.queue.transfer(a1, s("Z")).unwrap_err().is_bad_input());
@@ -187,24 +220,30 @@ fn a_paused_counter_cannot_call_and_is_left_out_of_estimates() {
     let mut h = hall(T0);
     let q = &mut h.queue;
     for _ in 0..3 {
-        q.issue(s("B"), None, Lang::ZhCn).unwrap();
+        q.issue(&IssueRequest::new(s("B"), None, Lang::ZhCn)).unwrap();
     }
     // Default B service time 20 min, 3 open counters: 3 ahead → 20 min.
     assert_eq!(
-        q.issue(s("B"), None, Lang::ZhCn).unwrap().estimated_wait_minutes,
+        q.issue(&IssueRequest::new(s("B"), None, Lang::ZhCn))
+            .unwrap()
+            .estimated_wait_minutes,
         Some(20)
     );
     q.set_paused(2, true).unwrap();
     q.set_paused(3, true).unwrap();
     assert!(matches!(q.call_next(2).unwrap_err(), OpError::Conflict(_)));
     assert_eq!(
-        q.issue(s("B"), None, Lang::ZhCn).unwrap().estimated_wait_minutes,
+        q.issue(&IssueRequest::new(s("B"), None, Lang::ZhCn))
+            .unwrap()
+            .estimated_wait_minutes,
         Some(80),
         "4 ahead, one open counter"
     );
     q.set_paused(1, true).unwrap();
     assert_eq!(
-        q.issue(s("B"), None, Lang::ZhCn).unwrap().estimated_wait_minutes,
+        q.issue(&IssueRequest::new(s("B"), None, Lang::ZhCn))
+            .unwrap()
+            .estimated_wait_minutes,
         None
     );
     q.set_paused(2, false).unwrap();
@@ -215,7 +254,9 @@ fn a_paused_counter_cannot_call_and_is_left_out_of_estimates() {
 fn estimates_learn_from_recent_service_times() {
     let mut h = hall(T0);
     for _ in 0..4 {
-        h.queue.issue(s("A"), None, Lang::ZhCn).unwrap();
+        h.queue
+            .issue(&IssueRequest::new(s("A"), None, Lang::ZhCn))
+            .unwrap();
     }
     for _ in 0..3 {
         h.queue.call_next(1).unwrap();
@@ -223,7 +264,10 @@ fn estimates_learn_from_recent_service_times() {
     }
     h.queue.complete(1).unwrap();
     // Three services of 4 minutes; one waiting (A004) ahead of a new ticket; 3 counters.
-    let t = h.queue.issue(s("A"), None, Lang::ZhCn).unwrap();
+    let t = h
+        .queue
+        .issue(&IssueRequest::new(s("A"), None, Lang::ZhCn))
+        .unwrap();
     assert_eq!(t.people_ahead, Some(1));
     assert_eq!(
         t.estimated_wait_minutes,
@@ -235,8 +279,12 @@ fn estimates_learn_from_recent_service_times() {
 #[test]
 fn calling_a_finished_ticket_leaves_the_counter_untouched() {
     let mut h = hall(T0);
-    h.queue.issue(s("A"), None, Lang::ZhCn).unwrap();
-    h.queue.issue(s("A"), None, Lang::ZhCn).unwrap();
+    h.queue
+        .issue(&IssueRequest::new(s("A"), None, Lang::ZhCn))
+        .unwrap();
+    h.queue
+        .issue(&IssueRequest::new(s("A"), None, Lang::ZhCn))
+        .unwrap();
     h.queue.call_next(1).unwrap();
     h.queue.complete(1).unwrap();
     h.queue.call_next(1).unwrap(); // A002 at counter 1
@@ -262,8 +310,12 @@ fn unknown_counters_and_numbers_name_what_exists() {
 #[test]
 fn daily_statistics_come_from_the_recorded_transitions() {
     let mut h = hall(T0);
-    h.queue.issue(s("A"), None, Lang::ZhCn).unwrap(); // A001 09:00
-    h.queue.issue(s("A"), None, Lang::ZhCn).unwrap(); // A002 09:00
+    h.queue
+        .issue(&IssueRequest::new(s("A"), None, Lang::ZhCn))
+        .unwrap(); // A001 09:00
+    h.queue
+        .issue(&IssueRequest::new(s("A"), None, Lang::ZhCn))
+        .unwrap(); // A002 09:00
     h.clock.advance(Duration::minutes(10));
     h.queue.call_next(1).unwrap(); // A001 waited 10
     h.clock.advance(Duration::minutes(6));

@@ -12,6 +12,7 @@ use kiosk::contract::{ErrorKind, HallQueue};
 use kiosk::hall::access::TerminalRole;
 use kiosk::lang::Lang;
 use kiosk::queue::{Rating, RatingLevel, RatingReason};
+use kiosk_contract::IssueRequest;
 use kiosk_store::Store;
 use kiosk_store::staff_tables;
 
@@ -51,7 +52,7 @@ fn a_signed_in_counter_records_its_staff_number_and_visitors_rate_it_once() {
     let (_e, mut evaluator) = hall.queue("rating-1", TerminalRole::Evaluator, &[1]);
 
     for lang in [Lang::Ug, Lang::ZhCn, Lang::En] {
-        kiosk.issue(service("A"), None, lang).unwrap();
+        kiosk.issue(&IssueRequest::new(service("A"), None, lang)).unwrap();
     }
     // Without a sign-in the counter works as before, recording nobody.
     counter.call_next(1).unwrap();
@@ -133,7 +134,9 @@ fn five_wrong_pins_lock_a_staff_number_and_a_new_sign_in_takes_the_counter_over(
     let (_c, mut first) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
     let (_d, mut second) = hall.queue("counter-1b", TerminalRole::Counter, &[1]);
     let (_k, mut kiosk) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
-    kiosk.issue(service("A"), None, Lang::ZhCn).unwrap();
+    kiosk
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+        .unwrap();
 
     for _ in 0..4 {
         let e = first.sign_in(1, "S017", "0000").unwrap_err();
@@ -165,10 +168,18 @@ fn the_counter_view_lists_who_comes_next_in_calling_order() {
     let (_k, mut kiosk) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
     let (_c, mut counter) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
     use kiosk::queue::PriorityReason::*;
-    kiosk.issue(service("A"), None, Lang::ZhCn).unwrap(); // A001
-    kiosk.issue(service("A"), Some(Elderly), Lang::Ug).unwrap(); // A002
-    kiosk.issue(service("A"), Some(Disabled), Lang::En).unwrap(); // A003
-    kiosk.issue(service("A"), None, Lang::ZhCn).unwrap(); // A004
+    kiosk
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+        .unwrap(); // A001
+    kiosk
+        .issue(&IssueRequest::new(service("A"), Some(Elderly), Lang::Ug))
+        .unwrap(); // A002
+    kiosk
+        .issue(&IssueRequest::new(service("A"), Some(Disabled), Lang::En))
+        .unwrap(); // A003
+    kiosk
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+        .unwrap(); // A004
     let view = counter.counter_view(1).unwrap();
     let next: Vec<&str> = view.next.iter().map(|t| t.number.as_str()).collect();
     // One green-channel call at most in a row while a normal ticket waits.
@@ -181,7 +192,9 @@ fn the_counter_view_lists_who_comes_next_in_calling_order() {
     assert_eq!(called, next, "the list is the order the calls then came in");
 
     // A no-show is listed as able to rejoin.
-    kiosk.issue(service("A"), None, Lang::ZhCn).unwrap();
+    kiosk
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+        .unwrap();
     counter.call_next(1).unwrap();
     counter.skip(1).unwrap();
     let view = counter.counter_view(1).unwrap();
@@ -200,13 +213,15 @@ fn a_ticket_from_the_screening_result_shows_its_outcome_at_the_counter() {
         outcome: "exempt_from_means_test".into(),
         matter: "work_injury_benefits".into(),
     };
-    kiosk.issue_screened(service("B"), None, Lang::Ug, &note).unwrap();
+    kiosk
+        .issue(&IssueRequest::new(service("B"), None, Lang::Ug).screened(note.clone()))
+        .unwrap();
     let free_text = ScreeningNote {
         outcome: "eligible".into(),
         matter: "Zhang San, 13800138000".into(),
     };
     let refused = kiosk
-        .issue_screened(service("B"), None, Lang::Ug, &free_text)
+        .issue(&IssueRequest::new(service("B"), None, Lang::Ug).screened(free_text))
         .unwrap_err();
     assert_eq!(
         refused.kind,

@@ -22,6 +22,7 @@ use kiosk::lang::Lang;
 use kiosk::queue::PriorityReason;
 use kiosk::ui::counter::{ConsoleOptions, start_console};
 use kiosk::ui::{ConsoleDialog, ConsoleLink, ConsoleNote, ConsoleView, CounterAdapter, CounterWindow};
+use kiosk_contract::IssueRequest;
 use slint::platform::Key;
 use slint::{ComponentHandle, Model};
 use std::sync::Arc;
@@ -119,11 +120,19 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
         })
         .unwrap();
     let (_k, mut kiosk_queue) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
-    kiosk_queue.issue(service("A"), None, Lang::ZhCn).unwrap(); // A001
     kiosk_queue
-        .issue(service("A"), Some(PriorityReason::Elderly), Lang::Ug)
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+        .unwrap(); // A001
+    kiosk_queue
+        .issue(&IssueRequest::new(
+            service("A"),
+            Some(PriorityReason::Elderly),
+            Lang::Ug,
+        ))
         .unwrap(); // A002
-    kiosk_queue.issue(service("A"), None, Lang::En).unwrap(); // A003
+    kiosk_queue
+        .issue(&IssueRequest::new(service("A"), None, Lang::En))
+        .unwrap(); // A003
     let (counter_dir, counter_queue) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
     let counter_tls = kiosk::hall::client::TerminalTls::load(counter_dir.path())
         .unwrap()

@@ -20,6 +20,7 @@ use kiosk::hall::feed::RemoteFeed;
 use kiosk::lang::Lang;
 use kiosk::ui::counter::{ConsoleOptions, start_console};
 use kiosk::ui::{ConsoleView, CounterAdapter, CounterWindow};
+use kiosk_contract::IssueRequest;
 use slint::{ComponentHandle, Model};
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,7 +82,9 @@ fn another_terminals_changes_reach_the_console_through_the_feed() {
     });
 
     // A visitor takes a ticket at a kiosk: the console's next list shows them.
-    kiosk_queue.issue(service("A"), None, Lang::ZhCn).unwrap();
+    kiosk_queue
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+        .unwrap();
     until(&w, "the kiosk's ticket in the next list", |a| {
         a.get_next().row_count() == 1
     });

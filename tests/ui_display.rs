@@ -18,6 +18,7 @@ use kiosk::hall::feed::RemoteFeed;
 use kiosk::lang::Lang;
 use kiosk::ui::display::{self as screen, DisplayNames};
 use kiosk::ui::{DisplayAdapter, DisplayLink, DisplayWindow};
+use kiosk_contract::IssueRequest;
 use slint::{ComponentHandle, Model};
 
 fn find(w: &DisplayWindow, id: &str) -> Option<ElementHandle> {
@@ -48,7 +49,7 @@ fn the_window_shows_calls_as_the_host_makes_them_and_the_host_going_away() {
     let mut hall = Hall::start();
     let mut host = hall.local();
     for lang in [Lang::Ug, Lang::ZhCn] {
-        host.issue(service("A"), None, lang).unwrap();
+        host.issue(&IssueRequest::new(service("A"), None, lang)).unwrap();
     }
     let (dir, client) = hall.join("wall-1", TerminalRole::Display, &[]);
     let window = DisplayWindow::new().unwrap();

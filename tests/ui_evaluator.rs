@@ -20,6 +20,7 @@ use kiosk::lang::Lang;
 use kiosk::speech::Part;
 use kiosk::ui::evaluator::{EvaluatorOptions, start_rating_screen};
 use kiosk::ui::{EvaluatorAdapter, EvaluatorWindow, RatingScreen};
+use kiosk_contract::IssueRequest;
 use slint::{ComponentHandle, Model};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -189,7 +190,9 @@ fn visitors_rate_in_their_own_language_and_low_ratings_need_a_reason() {
     technician_mode_by_the_corner(&w, &run);
 
     // A visitor served at another counter is not asked here.
-    kiosk_queue.issue(service("A"), None, Lang::ZhCn).unwrap(); // A001
+    kiosk_queue
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+        .unwrap(); // A001
     let (_c2, mut counter2) = hall.queue("counter-2", TerminalRole::Counter, &[2]);
     counter2.call_next(2).unwrap();
     counter2.complete(2).unwrap();
@@ -197,7 +200,7 @@ fn visitors_rate_in_their_own_language_and_low_ratings_need_a_reason() {
     let serve = |counter: &mut kiosk::hall::remote::RemoteQueue,
                  kiosk: &mut kiosk::hall::remote::RemoteQueue,
                  lang| {
-        let t = kiosk.issue(service("A"), None, lang).unwrap();
+        let t = kiosk.issue(&IssueRequest::new(service("A"), None, lang)).unwrap();
         let called = counter.call_next(1).unwrap().called.unwrap();
         assert_eq!(called.number, t.number);
         counter.complete(1).unwrap();

@@ -12,6 +12,8 @@ use chrono::{DateTime, Utc};
 use kiosk_store::Store;
 use kiosk_store::outbox_tables::{self as table, NewSubmission};
 use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Queued {
@@ -125,4 +127,55 @@ fn insert(
             )
         })
         .map_err(|e| format!("the outbox could not save the submission: {e}"))
+}
+
+/// A kiosk's way into its own outbox, made by the composition root and handed to the screens:
+/// they save pre-applications and ask for delivery through it, and never open the database.
+#[derive(Clone)]
+pub struct OutboxLink {
+    db: PathBuf,
+    config: Arc<Config>,
+    wake: Arc<tokio::sync::Notify>,
+}
+
+/// A saved pre-application, and a connection to learn the office's reference for it.
+pub struct SavedPreApplication {
+    pub queued: Queued,
+    store: Store,
+}
+
+impl OutboxLink {
+    /// The outbox in the database `db`, whose delivery worker waits on `wake`.
+    pub fn new(db: PathBuf, config: Arc<Config>, wake: Arc<tokio::sync::Notify>) -> Self {
+        Self { db, config, wake }
+    }
+
+    /// Saves a pre-application (committed before this returns) and wakes delivery.
+    pub fn save_pre_application(
+        &self,
+        req: &PreApplicationRequest,
+        now: DateTime<Utc>,
+    ) -> Result<SavedPreApplication, String> {
+        let mut store = Store::open(&self.db).map_err(|e| e.to_string())?;
+        let queued = enqueue_pre_application(&mut store, &self.config, req, now)?;
+        self.deliver_now();
+        Ok(SavedPreApplication { queued, store })
+    }
+
+    /// Asks the delivery worker to try now rather than at its next retry.
+    pub fn deliver_now(&self) {
+        self.wake.notify_one();
+    }
+}
+
+impl SavedPreApplication {
+    /// The office's own reference, once the agency has acknowledged the submission.
+    pub fn agency_reference(&mut self) -> Option<String> {
+        let local = &self.queued.local_reference;
+        self.store
+            .read(|tx| table::by_local_reference(tx, local))
+            .ok()
+            .flatten()
+            .and_then(|entry| entry.reference)
+    }
 }

@@ -4,6 +4,7 @@ use super::{CmdResult, Context, Failure, print_json};
 use crate::lang::Lang;
 use crate::queue::ServiceCode;
 use clap::Subcommand;
+use kiosk_contract::IssueRequest;
 use std::io::Write;
 use std::time::Instant;
 
@@ -176,7 +177,7 @@ fn queue(ctx: &Context, tickets: u32, report_each: bool, json: bool) -> CmdResul
     for i in 0..tickets {
         let service = services[i as usize % services.len()];
         let t0 = Instant::now();
-        let ticket = queue.issue(service, None, Lang::ZhCn)?;
+        let ticket = queue.issue(&IssueRequest::new(service, None, Lang::ZhCn))?;
         latencies.push(t0.elapsed().as_micros());
         if report_each {
             let line = serde_json::json!({ "id": ticket.id, "number": ticket.number });
@@ -344,7 +345,7 @@ fn speech(ctx: &Context, calls: u32) -> CmdResult {
     let (mut hall, mut counters) = (open()?, open()?);
     for i in 0..calls + 100 {
         let service = config.services[i as usize % config.services.len()].code;
-        hall.issue(service, None, Lang::ZhCn)
+        hall.issue(&IssueRequest::new(service, None, Lang::ZhCn))
             .map_err(|e| fail(e.to_string()))?;
     }
     // The announcer's way: the hall feed on the host's database, a call per call event.

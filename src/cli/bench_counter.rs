@@ -14,6 +14,7 @@ use crate::hall::feed::RemoteFeed;
 use crate::hall::remote::RemoteQueue;
 use crate::lang::Lang;
 use crate::queue::ServiceCode;
+use kiosk_contract::IssueRequest;
 use kiosk_contract::{EventKind, FeedItem, HallQueue, TicketRef};
 use kiosk_store::{Store, staff_tables};
 use std::ops::ControlFlow;
@@ -44,7 +45,7 @@ pub(super) fn counter(_ctx: &Context, keys: u32) -> CmdResult {
     for i in 0..keys * 2 {
         let code = services[i as usize % services.len()];
         kiosk
-            .issue(code, None, Lang::ZhCn)
+            .issue(&IssueRequest::new(code, None, Lang::ZhCn))
             .map_err(|e| fail("issue")(e.to_string()))?;
     }
     let sign_in = timed(|| counter.sign_in(1, "S001", "2468").map(|_| ()))?;
@@ -113,7 +114,11 @@ fn seen_elsewhere(
         .map_err(|e| fail("sign-in")(e.to_string()))?;
     for i in 0..changes {
         kiosk
-            .issue(services[i as usize % services.len()], None, Lang::ZhCn)
+            .issue(&IssueRequest::new(
+                services[i as usize % services.len()],
+                None,
+                Lang::ZhCn,
+            ))
             .map_err(|e| fail("issue")(e.to_string()))?;
     }
     let (events_tx, events) = mpsc::channel();

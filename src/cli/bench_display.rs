@@ -14,6 +14,7 @@ use crate::ui::display::{self as screen, DisplayNames};
 use crate::ui::display_shots;
 use crate::ui::screenshot::{headless, render_frame};
 use kiosk_contract::HallQueue;
+use kiosk_contract::IssueRequest;
 use kiosk_roles::display_board::{Board, Link};
 use slint::{PhysicalSize, Rgb8Pixel, SharedPixelBuffer};
 use std::sync::mpsc::{self, Receiver};
@@ -48,7 +49,7 @@ pub fn display(ctx: &Context, calls: u32, frames: usize) -> CmdResult {
         .map(|s| s.code)
         .ok_or_else(|| fail("services")("none".into()))?;
     for _ in 0..calls {
-        kiosk.issue(service, None, Lang::ZhCn)?;
+        kiosk.issue(&IssueRequest::new(service, None, Lang::ZhCn))?;
     }
 
     let (window, ui) = headless(DisplayWindow::new).map_err(Failure::failed)?;

@@ -12,6 +12,7 @@ use crate::hall::feed::RemoteFeed;
 use crate::hall::pki::HallCa;
 use crate::hall::remote::RemoteQueue;
 use crate::lang::Lang;
+use kiosk_contract::IssueRequest;
 use kiosk_contract::{FeedItem, HallFeed, HallQueue};
 use kiosk_store::Store;
 use std::ops::ControlFlow;
@@ -267,11 +268,11 @@ pub fn hall(_ctx: &Context, counters: u32, calls: u32) -> CmdResult {
     }
     let started = Instant::now();
     let issue = timed_in_parallel(kiosks, calls, false, |i, q| {
-        q.issue(
+        q.issue(&IssueRequest::new(
             "A".parse().map_err(kiosk_contract::HallError::bad_input)?,
             None,
             Lang::ALL[i % 3],
-        )
+        ))
         .map(drop)
     })?;
     let issue_seconds = started.elapsed().as_secs_f64();

@@ -5,6 +5,7 @@ use crate::lang::Lang;
 use crate::queue::{DisplayNumber, PriorityReason, ServiceCode};
 use crate::queue::{Rating, RatingLevel, RatingReason};
 use clap::{Args, Subcommand};
+use kiosk_contract::IssueRequest;
 use kiosk_contract::{CallResult, CounterStatus, HallStatus, TicketRef, TicketView};
 
 #[derive(Subcommand, Debug)]
@@ -121,7 +122,10 @@ pub fn run(ctx: &Context, cmd: QueueCommand) -> CmdResult {
             priority,
             lang,
             json,
-        } => ticket_out(&q.issue(service, priority, lang).map_err(db)?, json),
+        } => ticket_out(
+            &q.issue(&IssueRequest::new(service, priority, lang)).map_err(db)?,
+            json,
+        ),
         QueueCommand::Call(a) => call_out(&q.call_next(a.counter).map_err(db)?, a.json),
         QueueCommand::CallNumber {
             counter,

@@ -5,6 +5,8 @@
 //! `Box<dyn HallFeed>` from their composition root (`cli::Context::hall_feed`) and follow it on a thread of their own
 //! (`crate::following::Following`), so none of them polls on a cadence of its own.
 
+use crate::hall_queue::LocalQueue;
+use crate::queue_service::QueueService;
 use kiosk_contract::{EventCursor, FeedItem, HallError, HallFeed, HallQueue, IDLE_EVERY};
 use std::ops::ControlFlow;
 use std::time::Duration;
@@ -61,6 +63,14 @@ impl LocalFeed {
     /// `data_version` does not count a connection's own writes.
     pub fn new(queue: Box<dyn HallQueue>) -> Self {
         Self { queue }
+    }
+
+    /// Follows the database `service` uses, through a connection of the feed's own.
+    pub fn beside(service: &QueueService) -> Result<Self, String> {
+        let store = kiosk_store::Store::open(service.store().path()).map_err(|e| e.to_string())?;
+        let config = std::sync::Arc::new(service.config().clone());
+        let own = QueueService::new(store, config, service.clock()).map_err(|e| e.to_string())?;
+        Ok(Self::new(Box::new(LocalQueue::new(own))))
     }
 
     /// What happened after `cursor` (None: a snapshot), as items, and where to read from next.

@@ -2,13 +2,13 @@
 //! not the hall host. Screens and commands use it exactly as they use `LocalQueue`.
 
 use super::client::HallClient;
-use crate::queue::{DisplayNumber, PriorityReason, Rating, ServiceCode};
+use crate::queue::{DisplayNumber, Rating, ServiceCode};
 use chrono::NaiveDate;
+use kiosk_contract::IssueRequest;
 use kiosk_contract::{
     CallResult, CounterStatus, CounterView, DailyStatsView, EventCursor, EventPage, HallError, HallQueue,
-    HallStatus, HallSummary, RatingView, ScreeningNote, SignedIn, TicketRef, TicketView, wire::Word,
+    HallStatus, HallSummary, RatingView, SignedIn, TicketRef, TicketView, wire::Word,
 };
-use kiosk_core::lang::Lang;
 use serde_json::{Value, json};
 
 #[derive(Clone)]
@@ -33,33 +33,15 @@ impl RemoteQueue {
 }
 
 impl HallQueue for RemoteQueue {
-    fn issue(
-        &mut self,
-        service: ServiceCode,
-        priority: Option<PriorityReason>,
-        lang: Lang,
-    ) -> Result<TicketView, HallError> {
-        let body = json!({
-            "service": service.word(),
-            "priority": priority.map(|p| p.word()),
-            "language": lang.code(),
+    fn issue(&mut self, request: &IssueRequest) -> Result<TicketView, HallError> {
+        let mut body = json!({
+            "service": request.service.word(),
+            "priority": request.priority.map(|p| p.word()),
+            "language": request.lang.code(),
         });
-        self.client.post("/v1/tickets", &body)
-    }
-
-    fn issue_screened(
-        &mut self,
-        service: ServiceCode,
-        priority: Option<PriorityReason>,
-        lang: Lang,
-        screening: &ScreeningNote,
-    ) -> Result<TicketView, HallError> {
-        let body = json!({
-            "service": service.word(),
-            "priority": priority.map(|p| p.word()),
-            "language": lang.code(),
-            "screening": screening,
-        });
+        if let Some(screening) = &request.screening {
+            body["screening"] = json!(screening);
+        }
         self.client.post("/v1/tickets", &body)
     }
 

@@ -40,18 +40,11 @@ impl StartMode {
     /// The hall host's kiosk: the queue in this terminal's database, followed through a
     /// connection of its own (a connection's own writes do not move `data_version`).
     pub fn local(service: QueueService) -> Self {
-        let path = service.store().path().to_owned();
-        let followed = kiosk_store::Store::open(&path)
-            .map_err(|e| e.to_string())
-            .and_then(|store| {
-                QueueService::new(store, Arc::new(service.config().clone()), service.clock())
-                    .map_err(|e| e.to_string())
-            });
-        match followed {
-            Ok(second) => Self::Serving {
+        match LocalFeed::beside(&service) {
+            Ok(feed) => Self::Serving {
+                local_db: Some(service.store().path().to_owned()),
                 queue: Box::new(LocalQueue::new(service)),
-                local_db: Some(path),
-                feed: Box::new(LocalFeed::new(Box::new(LocalQueue::new(second)))),
+                feed: Box::new(feed),
             },
             Err(why) => Self::OutOfService(why),
         }
@@ -195,7 +188,12 @@ impl KioskUi {
             } => {
                 match (agency, &local_db) {
                     (Some(agency), Some(db)) => {
-                        outbox = Some(super::devices::start_delivery(agency, db, clock.clone())?)
+                        outbox = Some(super::devices::start_delivery(
+                            agency,
+                            db,
+                            config.clone(),
+                            clock.clone(),
+                        )?)
                     }
                     (Some(_), None) => {
                         tracing::warn!("no local database for an outbox: pre-applications are off")

@@ -4,23 +4,13 @@
 
 use super::wizard::Wizard;
 use super::{ContactProblem, KioskWindow, Nav, PreappAdapter, Screen};
-use crate::agency::outbox::{PreApplicationRequest, enqueue_pre_application};
+pub use crate::agency::outbox::OutboxLink;
+use crate::agency::outbox::PreApplicationRequest;
 use crate::agency::submission::{Contact, ContactError, validate_id_number, validate_phone};
-use kiosk_store::Store;
-use kiosk_store::outbox_tables as table;
 use slint::{ComponentHandle, SharedString};
 use std::cell::RefCell;
-use std::path::PathBuf;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// Where pre-applications go: the database with the outbox, and the delivery worker to wake.
-#[derive(Clone)]
-pub struct OutboxLink {
-    pub db: PathBuf,
-    pub wake: Arc<tokio::sync::Notify>,
-}
 
 /// How long the done screen waits to show the office's own reference before settling for ours.
 const ACK_WAIT: Duration = Duration::from_secs(4);
@@ -214,48 +204,33 @@ fn send(wiz: &Rc<Wizard>, entry: Entry, outbox: &OutboxLink) {
         id_number: entry.id_number,
     };
     wiz.with_ui(|w| w.global::<PreappAdapter>().set_busy(true));
-    let (config, clock, link, weak) = (
-        wiz.config.clone(),
-        wiz.clock.clone(),
-        outbox.clone(),
-        wiz.window.clone(),
-    );
+    let (clock, link, weak) = (wiz.clock.clone(), outbox.clone(), wiz.window.clone());
     let spawned = std::thread::Builder::new()
         .name("pre-application".into())
         .spawn(move || {
             let now = clock.now();
-            let saved = Store::open(&link.db)
-                .map_err(|e| e.to_string())
-                .and_then(|mut store| {
-                    let req = PreApplicationRequest {
-                        input: &input,
-                        output: &output,
-                        contact: &contact,
-                        ticket: None,
-                        consent_at: now,
-                    };
-                    enqueue_pre_application(&mut store, &config, &req, now).map(|q| (store, q))
-                });
-            let (mut store, queued) = match saved {
-                Ok(ok) => ok,
+            let req = PreApplicationRequest {
+                input: &input,
+                output: &output,
+                contact: &contact,
+                ticket: None,
+                consent_at: now,
+            };
+            let mut saved = match link.save_pre_application(&req, now) {
+                Ok(saved) => saved,
                 Err(e) => {
                     tracing::error!(error = %e, "a pre-application could not be saved");
                     let _ = weak.upgrade_in_event_loop(|w| show_done(&w, None, None));
                     return;
                 }
             };
-            link.wake.notify_one();
-            let local = queued.local_reference.clone();
+            let local = saved.queued.local_reference.clone();
             let l = local.clone();
             let _ = weak.upgrade_in_event_loop(move |w| show_done(&w, Some(l), None));
             let deadline = Instant::now() + ACK_WAIT;
             while Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(200));
-                let entry = store
-                    .read(|tx| table::by_local_reference(tx, &local))
-                    .ok()
-                    .flatten();
-                if let Some(reference) = entry.and_then(|e| e.reference) {
+                if let Some(reference) = saved.agency_reference() {
                     let _ = weak.upgrade_in_event_loop(move |w| show_done(&w, Some(local), Some(reference)));
                     return;
                 }

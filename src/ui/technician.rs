@@ -484,7 +484,7 @@ impl<H: Host> Technician<H> {
         let Some(outbox) = self.host.parts().and_then(|p| p.outbox.as_ref()) else {
             return;
         };
-        outbox.wake.notify_one();
+        outbox.deliver_now();
         tracing::info!("outbox delivery asked for in technician mode");
         self.with_ui(|_, t| t.set_outbox_outcome(TaskOutcome::Done));
         self.recount_later();

@@ -15,6 +15,7 @@ use crate::lang::Lang;
 use crate::printer::{Outcome, PrintService, Report};
 use crate::printing;
 use crate::queue::{PriorityReason, ServiceCode};
+use kiosk_contract::IssueRequest;
 use kiosk_contract::{ErrorKind, HallSummary, TicketView};
 use slint::{ComponentHandle, ModelRc, VecModel};
 use std::cell::{Cell, RefCell};
@@ -209,12 +210,12 @@ pub(super) fn wire_tickets(window: &KioskWindow, config: &Arc<Config>, worker: R
             w.global::<Nav>().set_screen(Screen::Priority);
         } else {
             t.set_busy(true);
-            w2.send(Job::Issue {
+            w2.send(Job::Issue(IssueRequest {
                 service,
                 priority: None,
                 lang: super::window_lang(&w),
                 screening: screening_note(&t),
-            });
+            }));
         }
     });
     let weak = window.as_weak();
@@ -230,12 +231,12 @@ pub(super) fn wire_tickets(window: &KioskWindow, config: &Arc<Config>, worker: R
         let priority = reason.parse::<PriorityReason>().ok();
         t.set_busy(true);
         t.set_issue_problem(QueueProblem::None);
-        worker.send(Job::Issue {
+        worker.send(Job::Issue(IssueRequest {
             service,
             priority,
             lang: super::window_lang(&w),
             screening: screening_note(&t),
-        });
+        }));
     });
 }
 

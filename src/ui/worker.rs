@@ -2,19 +2,13 @@
 //! not the hall host, cross the network) and must never stall the screen. The UI sends jobs;
 //! replies come back through a callback that the UI routes to its event loop.
 
-use crate::lang::Lang;
-use crate::queue::{PriorityReason, ServiceCode};
-use kiosk_contract::{HallError, HallQueue, HallSummary, ScreeningNote, TicketView};
+use kiosk_contract::IssueRequest;
+use kiosk_contract::{HallError, HallQueue, HallSummary, TicketView};
 use std::sync::mpsc;
 
 pub enum Job {
-    Issue {
-        service: ServiceCode,
-        priority: Option<PriorityReason>,
-        lang: Lang,
-        /// For a ticket taken from the eligibility result: what the screening said.
-        screening: Option<ScreeningNote>,
-    },
+    /// A ticket (with what the screening said, when it is taken from the result).
+    Issue(IssueRequest),
     /// The hall's figures again (asked by the hall feed when something happened, and on a
     /// slow timer).
     Snapshot,
@@ -42,20 +36,12 @@ impl QueueWorker {
                 // A slow hall host must not let refreshes pile up before a visitor's ticket:
                 // tickets first, then one refresh for all the refreshes asked for meanwhile.
                 let job = match job {
-                    Job::Issue { .. } => job,
+                    Job::Issue(_) => job,
                     refresh => coalesce(refresh, &inbox, &mut waiting),
                 };
-                let issuing = matches!(job, Job::Issue { .. });
+                let issuing = matches!(job, Job::Issue(_));
                 let handled = crate::supervise::guarded("queue", "queue job", || match job {
-                    Job::Issue {
-                        service,
-                        priority,
-                        lang,
-                        screening,
-                    } => Some(Reply::Issued(match &screening {
-                        Some(note) => queue.issue_screened(service, priority, lang, note),
-                        None => queue.issue(service, priority, lang),
-                    })),
+                    Job::Issue(request) => Some(Reply::Issued(queue.issue(&request))),
                     Job::Snapshot => Some(Reply::Snapshot(queue.summary())),
                 });
                 match handled {
@@ -89,7 +75,7 @@ impl QueueWorker {
 fn coalesce(first: Job, inbox: &mpsc::Receiver<Job>, waiting: &mut std::collections::VecDeque<Job>) -> Job {
     let tickets: Vec<Job> = inbox
         .try_iter()
-        .filter(|job| matches!(job, Job::Issue { .. }))
+        .filter(|job| matches!(job, Job::Issue(_)))
         .collect();
     if tickets.is_empty() {
         return first;

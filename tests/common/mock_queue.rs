@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use kiosk::contract::DailyStatsView;
+use kiosk::contract::IssueRequest;
 use kiosk::contract::{
     CallResult, CounterStatus, CounterView, EventCursor, EventPage, HallError, HallQueue, HallStatus,
     HallSummary, RatingView, ServiceStatus, SignedIn, TicketRef, TicketView,
@@ -94,12 +95,8 @@ fn not_here<T>() -> Result<T, HallError> {
 }
 
 impl HallQueue for MockQueue {
-    fn issue(
-        &mut self,
-        service: ServiceCode,
-        priority: Option<PriorityReason>,
-        lang: Lang,
-    ) -> Result<TicketView, HallError> {
+    fn issue(&mut self, request: &IssueRequest) -> Result<TicketView, HallError> {
+        let (service, priority, lang) = (request.service, request.priority, request.lang);
         self.issued.lock().unwrap().push((service, priority, lang));
         if let Some(e) = &self.issue_error {
             return Err(e.clone());
@@ -168,16 +165,6 @@ impl HallQueue for MockQueue {
 
     fn daily_stats(&mut self, _day: Option<NaiveDate>) -> Result<DailyStatsView, HallError> {
         not_here()
-    }
-
-    fn issue_screened(
-        &mut self,
-        service: ServiceCode,
-        priority: Option<PriorityReason>,
-        lang: Lang,
-        _screening: &kiosk::contract::ScreeningNote,
-    ) -> Result<TicketView, HallError> {
-        self.issue(service, priority, lang)
     }
 
     fn sign_in(&mut self, _counter: u32, _staff: &str, _pin: &str) -> Result<SignedIn, HallError> {

@@ -17,7 +17,7 @@ pub mod wire;
 pub use error::{ErrorKind, HallError, STAFF_LOCKOUT_MINUTES};
 pub use events::{EventCursor, EventKind, EventPage, HallEvent};
 pub use feed::{FeedItem, HallFeed, IDLE_EVERY};
-pub use queue::{HallQueue, TicketRef};
+pub use queue::{HallQueue, IssueRequest, TicketRef};
 pub use stats::{DailyStatsView, RatingsView, StaffStatsView};
 pub use views::{
     CallResult, CounterStatus, CounterView, HallStatus, HallSummary, RatingView, ScreeningNote,

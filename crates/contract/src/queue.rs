@@ -19,26 +19,39 @@ pub enum TicketRef {
     Number(DisplayNumber),
 }
 
+/// A ticket to issue: for which service, with which green-channel reason (if any), in the
+/// visitor's language, and — for a ticket taken from the eligibility result — what the screening
+/// said (outcome and matter codes) for the counter that calls it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueRequest {
+    pub service: ServiceCode,
+    pub priority: Option<PriorityReason>,
+    pub lang: Lang,
+    pub screening: Option<ScreeningNote>,
+}
+
+impl IssueRequest {
+    pub fn new(service: ServiceCode, priority: Option<PriorityReason>, lang: Lang) -> Self {
+        Self {
+            service,
+            priority,
+            lang,
+            screening: None,
+        }
+    }
+
+    /// The same ticket, taken from the eligibility result.
+    pub fn screened(mut self, note: ScreeningNote) -> Self {
+        self.screening = Some(note);
+        self
+    }
+}
+
 /// Every method is one request: it is done whole or not at all (a failed request changes
 /// nothing). Calls block; screens use it from their own worker thread.
 pub trait HallQueue: Send {
     /// Issues a ticket; it exists (committed) once this returns.
-    fn issue(
-        &mut self,
-        service: ServiceCode,
-        priority: Option<PriorityReason>,
-        lang: Lang,
-    ) -> Result<TicketView, HallError>;
-
-    /// Issues a ticket taken from the eligibility result, keeping what the screening said
-    /// (outcome and matter codes) for the counter that calls it.
-    fn issue_screened(
-        &mut self,
-        service: ServiceCode,
-        priority: Option<PriorityReason>,
-        lang: Lang,
-        screening: &ScreeningNote,
-    ) -> Result<TicketView, HallError>;
+    fn issue(&mut self, request: &IssueRequest) -> Result<TicketView, HallError>;
 
     /// Calls the next visitor in calling order to a counter, completing the one it had.
     fn call_next(&mut self, counter: u32) -> Result<CallResult, HallError>;

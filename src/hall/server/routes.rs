@@ -13,6 +13,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
+use kiosk_contract::IssueRequest;
 use kiosk_contract::{HallError, HallQueue, TicketRef, wire};
 use kiosk_core::lang::Lang;
 use serde::Deserialize;
@@ -217,11 +218,14 @@ async fn issue(
         Err(e) => return e.into_response(),
     };
     let request = format!("POST /v1/tickets {}", String::from_utf8_lossy(&body));
+    let ticket = IssueRequest {
+        service: b.service,
+        priority: b.priority,
+        lang: b.language,
+        screening: b.screening,
+    };
     keyed(api, peer, &headers, Want::Issue, request, move |q| {
-        match &b.screening {
-            Some(note) => q.issue_screened(b.service, b.priority, b.language, note),
-            None => q.issue(b.service, b.priority, b.language),
-        }
+        q.issue(&ticket)
     })
     .await
 }
