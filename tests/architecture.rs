@@ -38,8 +38,8 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The names of every crate in a package's normal (non-dev, non-build) dependency tree.
-fn dependency_tree(package: &str) -> Vec<String> {
+/// The crate names `cargo tree` lists (normal dependencies only, one name a line, each once).
+fn cargo_tree(args: &[&str]) -> Vec<String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
         .current_dir(root())
@@ -51,14 +51,13 @@ fn dependency_tree(package: &str) -> Vec<String> {
             "normal",
             "--prefix",
             "none",
-            "-p",
-            package,
         ])
+        .args(args)
         .output()
         .expect("run cargo tree");
     assert!(
         out.status.success(),
-        "cargo tree -p {package} failed: {}",
+        "cargo tree {args:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
@@ -69,6 +68,11 @@ fn dependency_tree(package: &str) -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+/// The names of every crate in a package's normal (non-dev, non-build) dependency tree.
+fn dependency_tree(package: &str) -> Vec<String> {
+    cargo_tree(&["-p", package])
 }
 
 fn forbidden_in(tree: &[String]) -> Vec<&'static str> {
@@ -111,35 +115,8 @@ fn the_dependency_check_sees_forbidden_crates_where_they_are() {
 
 /// The packages that depend on `krate` directly (normal dependencies, across the workspace).
 fn direct_dependents(krate: &str) -> Vec<String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .current_dir(root())
-        .args([
-            "tree",
-            "--offline",
-            "--locked",
-            "--workspace",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-        ])
-        .args(["--invert", krate, "--depth", "1"])
-        .output()
-        .expect("run cargo tree");
-    assert!(
-        out.status.success(),
-        "cargo tree -i {krate} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|name| *name != krate)
-        .map(str::to_owned)
-        .collect();
-    names.sort();
-    names.dedup();
+    let mut names = cargo_tree(&["--workspace", "--invert", krate, "--depth", "1"]);
+    names.retain(|name| name != krate);
     names
 }
 

@@ -7,11 +7,14 @@
 //!
 //! One scenario per file: the Slint platform and the event loop are this process's alone.
 
+#[path = "common/console.rs"]
+mod console;
 #[path = "common/hall.rs"]
 mod hall;
 #[path = "common/ui.rs"]
 mod ui;
 
+use console::until;
 use hall::{Hall, service};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use kiosk::clock::SystemClock;
@@ -26,25 +29,6 @@ use kiosk_contract::IssueRequest;
 use slint::platform::Key;
 use slint::{ComponentHandle, Model};
 use std::sync::Arc;
-use ui::wait_until;
-
-fn until(w: &CounterWindow, what: &str, cond: impl Fn(&CounterAdapter) -> bool + 'static) {
-    let weak = w.as_weak();
-    let met = wait_until(move || {
-        weak.upgrade()
-            .is_some_and(|w| cond(&w.global::<CounterAdapter>()))
-    });
-    let a = w.global::<CounterAdapter>();
-    assert!(
-        met,
-        "{what}: view {:?}, note {:?} {:?}, link {:?}, problem {}",
-        a.get_view(),
-        a.get_note(),
-        a.get_note_detail(),
-        a.get_link(),
-        a.get_sign_in_problem()
-    );
-}
 
 fn sign_in(w: &CounterWindow, staff: &str, pin: &str) {
     // The staff number field has the focus when the sign-in screen opens; Enter moves on.

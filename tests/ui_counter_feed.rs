@@ -5,11 +5,14 @@
 //!
 //! One scenario per file: the Slint platform and the event loop are this process's alone.
 
+#[path = "common/console.rs"]
+mod console;
 #[path = "common/hall.rs"]
 mod hall;
 #[path = "common/ui.rs"]
 mod ui;
 
+use console::until;
 use hall::{Hall, service};
 use kiosk::clock::SystemClock;
 use kiosk::config::Config;
@@ -24,22 +27,6 @@ use kiosk_contract::IssueRequest;
 use slint::{ComponentHandle, Model};
 use std::sync::Arc;
 use std::time::Duration;
-
-fn until(w: &CounterWindow, what: &str, cond: impl Fn(&CounterAdapter) -> bool + 'static) {
-    let weak = w.as_weak();
-    let met = ui::wait_until(move || {
-        weak.upgrade()
-            .is_some_and(|w| cond(&w.global::<CounterAdapter>()))
-    });
-    let a = w.global::<CounterAdapter>();
-    assert!(
-        met,
-        "{what}: view {:?}, waiting next {}, link {:?}",
-        a.get_view(),
-        a.get_next().row_count(),
-        a.get_link()
-    );
-}
 
 #[test]
 fn another_terminals_changes_reach_the_console_through_the_feed() {
