@@ -3,7 +3,7 @@
 //! the technician (the screens show their own words for "unavailable").
 
 use crate::queue::{DisplayNumber, Rating, ServiceCode};
-use crate::queue_service::{OpError, QueueService};
+use crate::queue_service::{OpError, QueueService, Rater};
 use crate::staff;
 use chrono::NaiveDate;
 use kiosk_contract::IssueRequest;
@@ -24,6 +24,9 @@ pub struct LocalQueue {
     /// The staff sign-in whose counter operations these are: the console's own on the hall
     /// host, or the one a hall API request carries.
     session: Option<StaffSession>,
+    /// The rating screen whose ratings these are (its terminal id and counters); None: the hall
+    /// host entering a paper form.
+    rating_screen: Option<(String, Vec<u32>)>,
 }
 
 struct StaffSession {
@@ -39,6 +42,7 @@ impl LocalQueue {
             database,
             nothing_after: None,
             session: None,
+            rating_screen: None,
         }
     }
 
@@ -57,6 +61,29 @@ impl LocalQueue {
         let own = std::mem::replace(&mut self.session, theirs);
         let out = op(self);
         self.session = own;
+        out
+    }
+
+    /// This queue as the rating screen `terminal` at `counters` (the hall host's own rating
+    /// screen): it rates only the visits completed there. Without it, a rating is the hall
+    /// host's entry of a paper form.
+    pub fn as_rating_screen(mut self, terminal: &str, counters: &[u32]) -> Self {
+        self.rating_screen = Some((terminal.to_owned(), counters.to_vec()));
+        self
+    }
+
+    /// Runs `op` as the requests of the rating screen `terminal` at `counters`. The hall API
+    /// sets this for a request of an evaluator terminal.
+    pub fn with_rating_screen<T>(
+        &mut self,
+        terminal: &str,
+        counters: &[u32],
+        op: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        let theirs = Some((terminal.to_owned(), counters.to_vec()));
+        let own = std::mem::replace(&mut self.rating_screen, theirs);
+        let out = op(self);
+        self.rating_screen = own;
         out
     }
 
@@ -363,7 +390,11 @@ impl HallQueue for LocalQueue {
     }
 
     fn rate(&mut self, number: DisplayNumber, rating: &Rating) -> Result<RatingView, HallError> {
-        let r = self.service.rate(number, rating);
+        let rater = match &self.rating_screen {
+            Some((terminal, counters)) => Rater::Screen { terminal, counters },
+            None => Rater::PaperForm,
+        };
+        let r = self.service.rate(number, rating, rater);
         self.wrote(r)
     }
 

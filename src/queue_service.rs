@@ -523,7 +523,12 @@ impl QueueService {
 
     /// Keeps a visitor's rating of a ticket completed today, once. The counter, service and
     /// staff number are those that completed it.
-    pub fn rate(&mut self, number: DisplayNumber, rating: &Rating) -> Result<RatingView, OpError> {
+    pub fn rate(
+        &mut self,
+        number: DisplayNumber,
+        rating: &Rating,
+        rater: Rater,
+    ) -> Result<RatingView, OpError> {
         let now = self.clock.now();
         let day = self.business_day(now);
         self.store.write(|tx| {
@@ -535,6 +540,20 @@ impl QueueService {
                 )));
             }
             let (counter, staff) = staff_tables::completed_by(tx, &t.id)?.unwrap_or((t.counter, None));
+            if let Rater::Screen { counters, .. } = rater
+                && !counter.is_some_and(|c| counters.contains(&c))
+            {
+                return Err(OpError::Conflict(format!(
+                    "ticket {number} was served at counter {}; this rating screen takes the ratings \
+                     of counter(s) {} only",
+                    counter.map_or("-".to_owned(), |c| c.to_string()),
+                    counters.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+                )));
+            }
+            let entered_by = match rater {
+                Rater::Screen { terminal, .. } => terminal,
+                Rater::PaperForm => crate::staff::THIS_HOST,
+            };
             let reasons: Vec<String> = rating.reasons().iter().map(|r| r.as_str().to_owned()).collect();
             let kept = staff_tables::insert_rating(
                 tx,
@@ -547,6 +566,7 @@ impl QueueService {
                     staff_id: staff.as_deref(),
                     level: rating.level().number(),
                     reasons: &reasons.join(","),
+                    entered_by,
                 },
             )?;
             if !kept {
@@ -559,6 +579,7 @@ impl QueueService {
                 level: rating.level().number(),
                 reasons,
                 counter,
+                entered_by: entered_by.to_owned(),
             })
         })
     }
@@ -706,6 +727,14 @@ impl QueueService {
 fn find_number(tx: &Connection, day: NaiveDate, number: DisplayNumber) -> Result<Ticket, OpError> {
     tables::ticket_by_number(tx, day, number)?
         .ok_or_else(|| OpError::BadInput(format!("there is no ticket {number} today ({day})")))
+}
+
+/// Who keeps a visitor's rating: the rating screen facing the visitor, for the visits completed
+/// at its own counters, or the hall host, entering a paper form for any counter.
+#[derive(Debug, Clone, Copy)]
+pub enum Rater<'a> {
+    Screen { terminal: &'a str, counters: &'a [u32] },
+    PaperForm,
 }
 
 /// What a change of the queue works with inside its transaction.

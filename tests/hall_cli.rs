@@ -300,6 +300,10 @@ fn staff_are_provisioned_on_the_host_and_ratings_reach_the_statistics() {
     ));
     assert_eq!(rated["level"], 1);
     assert_eq!(rated["reasons"], serde_json::json!(["attitude", "other"]));
+    assert_eq!(
+        rated["entered_by"], "hall-host",
+        "a paper form, entered on the hall host"
+    );
     let twice = kiosk(
         host.path(),
         &["queue", "rate", "--number", "A001", "--level", "5"],

@@ -92,9 +92,16 @@ fn a_signed_in_counter_records_its_staff_number_and_visitors_rate_it_once() {
     let a2 = "A002".parse().unwrap();
     let low = kiosk::queue::Rating::new(RatingLevel::Dissatisfied, &[]);
     assert!(low.is_err(), "a low rating without a reason is not a rating");
+    // Staff cannot fill in their own visitors' ratings: a counter terminal may not rate.
+    let by_staff = counter.rate(a2, &rating(5, &[])).unwrap_err();
+    assert_eq!(by_staff.kind, ErrorKind::Forbidden, "{}", by_staff.message);
     let kept = evaluator.rate(a2, &rating(2, &[RatingReason::Waiting])).unwrap();
     assert_eq!((kept.level, kept.counter), (2, Some(1)));
     assert_eq!(kept.reasons, ["waiting"]);
+    assert_eq!(
+        kept.entered_by, "rating-1",
+        "the record says which screen kept it"
+    );
     let again = evaluator.rate(a2, &rating(5, &[])).unwrap_err();
     assert_eq!(again.kind, ErrorKind::Conflict);
     let a3 = "A003".parse().unwrap();
@@ -232,4 +239,26 @@ fn a_ticket_from_the_screening_result_shows_its_outcome_at_the_counter() {
     assert_eq!(counter.counter_view(1).unwrap().current_screening, None);
     counter.call_next(1).unwrap();
     assert_eq!(counter.counter_view(1).unwrap().current_screening, Some(note));
+}
+
+#[test]
+fn a_rating_screen_rates_only_the_visits_completed_at_its_own_counters() {
+    let hall = Hall::start();
+    let (_k, mut kiosk) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    let (_c, mut counter_2) = hall.queue("counter-2", TerminalRole::Counter, &[2]);
+    let (_e, mut screen_1) = hall.queue("rating-1", TerminalRole::Evaluator, &[1]);
+    let (_f, mut screen_2) = hall.queue("rating-2", TerminalRole::Evaluator, &[2]);
+    kiosk
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+        .unwrap();
+    counter_2.call_next(2).unwrap();
+    counter_2.complete(2).unwrap();
+
+    let a1 = "A001".parse().unwrap();
+    let elsewhere = screen_1.rate(a1, &rating(5, &[])).unwrap_err();
+    assert_eq!(elsewhere.kind, ErrorKind::Conflict);
+    assert!(elsewhere.message.contains("counter 2"), "{}", elsewhere.message);
+    // Refused, it kept nothing: the visitor at counter 2 can still answer.
+    let kept = screen_2.rate(a1, &rating(4, &[])).unwrap();
+    assert_eq!((kept.counter, kept.entered_by.as_str()), (Some(2), "rating-2"));
 }

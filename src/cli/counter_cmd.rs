@@ -122,7 +122,14 @@ pub fn run_evaluator(ctx: &Context, args: EvaluatorArgs) -> CmdResult {
         )));
     }
     let counter = which_counter(&config, args.counter)?;
-    let queue = ctx.hall_queue()?;
+    // On the hall host the screen rates through the database, as the rating screen of its counter.
+    let queue: Box<dyn kiosk_contract::HallQueue> = match config.terminal.role {
+        Role::HallHost => Box::new(
+            crate::hall_queue::LocalQueue::new(ctx.open_queue()?)
+                .as_rating_screen(&config.terminal.id, &[counter]),
+        ),
+        _ => ctx.hall_queue()?,
+    };
     let window = crate::ui::fonts::start_windowing()
         .and_then(|()| crate::ui::EvaluatorWindow::new())
         .map_err(|e| super::no_window("the rating screen", &e))?;

@@ -172,10 +172,11 @@ pub fn run(ctx: &Context, cmd: QueueCommand) -> CmdResult {
                 return print_json(&kept);
             }
             outln!(
-                "{}: rated {} of 5 {}",
+                "{}: rated {} of 5 {} (entered by {})",
                 kept.number,
                 kept.level,
-                kept.reasons.join(", ")
+                kept.reasons.join(", "),
+                kept.entered_by
             );
             Ok(())
         }

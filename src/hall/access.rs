@@ -72,7 +72,7 @@ pub enum Want {
     Operate(u32),
     /// Operate on a ticket by number (rejoin, transfer a waiting ticket): any counter may.
     OperateAnyTicket,
-    /// Keep a visitor's rating.
+    /// Keep a visitor's rating (a rating screen, for its own counters' visits).
     Rate,
     /// Read the metrics.
     Metrics,
@@ -97,7 +97,7 @@ impl Caller {
             (SecondaryKiosk, Want::Issue) => true,
             (Counter, Want::Operate(counter)) => self.counters.contains(&counter),
             (Counter, Want::OperateAnyTicket) => true,
-            (Counter | Evaluator, Want::Rate) => true,
+            (Evaluator, Want::Rate) => true,
             _ => false,
         };
         if allowed {
@@ -116,7 +116,10 @@ impl Caller {
                 self.terminal_id
             ),
             Want::Issue => format!("a {role} terminal does not issue tickets"),
-            Want::Rate => format!("a {role} terminal does not take visitors' ratings"),
+            Want::Rate => format!(
+                "a {role} terminal does not take visitors' ratings: the rating screen facing the \
+                 visitor does, and a paper form is entered on the hall host (`kiosk queue rate`)"
+            ),
             Want::Operate(_) | Want::OperateAnyTicket => {
                 format!("a {role} terminal does not operate counters")
             }
@@ -174,7 +177,8 @@ mod tests {
         assert_eq!(evaluator.refusal(Want::Read), None);
         assert!(evaluator.refusal(Want::Operate(3)).is_some());
         assert!(display.refusal(Want::Rate).is_some());
-        assert_eq!(counter.refusal(Want::Rate), None);
+        // Staff cannot rate their own visits: only the screen facing the visitor does.
+        assert!(counter.refusal(Want::Rate).is_some());
 
         let monitor = caller(TerminalRole::Monitor, &[]);
         assert_eq!(monitor.refusal(Want::Metrics), None);

@@ -113,6 +113,9 @@ pub struct RatingView {
     pub level: u8,
     pub reasons: Vec<String>,
     pub counter: Option<u32>,
+    /// Who entered it: the rating screen's terminal id, or `hall-host` for a paper form.
+    #[serde(default)]
+    pub entered_by: String,
 }
 
 /// What a visitor's eligibility screening said, for a ticket taken from its result: the

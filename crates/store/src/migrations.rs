@@ -210,6 +210,11 @@ const MIGRATIONS: &[&str] = &[
         matter     TEXT NOT NULL
     );
     "#,
+    // 9: who entered a rating: the rating screen's terminal id, or `hall-host` for a paper form
+    // entered there (NULL for ratings kept before this was recorded).
+    r#"
+    ALTER TABLE ratings ADD COLUMN entered_by TEXT;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

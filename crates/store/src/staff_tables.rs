@@ -164,13 +164,15 @@ pub struct RatingRow<'a> {
     pub level: u8,
     /// Comma-separated reason words.
     pub reasons: &'a str,
+    /// The rating screen's terminal id, or `hall-host` for a paper form entered there.
+    pub entered_by: &'a str,
 }
 
 /// Keeps a rating; false when the ticket was rated already (one rating per ticket).
 pub fn insert_rating(conn: &Connection, r: &RatingRow) -> rusqlite::Result<bool> {
     let added = conn.execute(
-        "INSERT INTO ratings (ticket_id, business_day, at, counter_id, service, staff_id, level, reasons) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (ticket_id) DO NOTHING",
+        "INSERT INTO ratings (ticket_id, business_day, at, counter_id, service, staff_id, level, reasons, \
+         entered_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (ticket_id) DO NOTHING",
         params![
             r.ticket_id,
             r.business_day.to_string(),
@@ -179,7 +181,8 @@ pub fn insert_rating(conn: &Connection, r: &RatingRow) -> rusqlite::Result<bool>
             r.service,
             r.staff_id,
             r.level,
-            r.reasons
+            r.reasons,
+            r.entered_by
         ],
     )?;
     Ok(added > 0)

@@ -400,7 +400,14 @@ async fn keyed<T: serde::Serialize + 'static>(
         .writer
         .submit(Box::new(move |q: &mut LocalQueue| {
             q.with_session(&caller.terminal_id, session.as_deref(), |q| {
-                q.once(&caller.terminal_id, &key, &request, op)
+                let keep = |q: &mut LocalQueue| q.once(&caller.terminal_id, &key, &request, op);
+                // A rating screen's ratings are its own counters' (access lets only it rate).
+                match caller.role {
+                    TerminalRole::Evaluator => {
+                        q.with_rating_screen(&caller.terminal_id, &caller.counters, keep)
+                    }
+                    _ => keep(q),
+                }
             })
         }))
         .await;
