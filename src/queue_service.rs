@@ -383,6 +383,14 @@ impl QueueService {
                     t.number
                 )));
             }
+            // By number, only a visitor nobody is serving: another counter's visitor is that
+            // counter's to transfer (and the log would say that counter did it).
+            if let (TicketRef::Number(_), TicketState::Called, Some(at)) = (which, t.state, t.counter) {
+                return Err(OpError::Conflict(format!(
+                    "ticket {} is being served at counter {at}; only counter {at} can transfer it",
+                    t.number
+                )));
+            }
             let from = t.state;
             let from_counter = t.counter;
             t.state = queue::next_state(&t.number.to_string(), from, Action::Transfer)?;

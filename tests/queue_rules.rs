@@ -216,6 +216,22 @@ fn transfer_to_the_same_or_an_unknown_service_is_bad_input() {
 }
 
 #[test]
+fn by_number_a_counter_cannot_take_another_counters_visitor() {
+    let mut h = hall(T0);
+    h.queue
+        .issue(&IssueRequest::new(s("A"), None, Lang::ZhCn))
+        .unwrap();
+    h.queue.call_next(2).unwrap(); // A001 at counter 2
+    let a1 = TicketRef::Number("A001".parse().unwrap());
+    let refused = h.queue.transfer(a1, s("B")).unwrap_err();
+    assert!(refused.to_string().contains("served at counter 2"), "{refused}");
+    // Nothing changed: counter 2 still has its visitor, and may transfer them itself.
+    assert_eq!(h.queue.recall(2).unwrap().number, "A001");
+    let moved = h.queue.transfer(TicketRef::AtCounter(2), s("B")).unwrap();
+    assert_eq!((moved.service, moved.counter), (s("B"), None));
+}
+
+#[test]
 fn a_paused_counter_cannot_call_and_is_left_out_of_estimates() {
     let mut h = hall(T0);
     let q = &mut h.queue;
