@@ -12,8 +12,10 @@ use std::ops::ControlFlow;
 use std::time::Duration;
 
 /// How often the hall host's own followers ask the database whether anything was committed:
-/// `data_version` is one read of a page already in memory.
+/// `data_version` is one read of a page already in memory. Within `IDLE_EVERY`, so a follower
+/// told `Idle` at each look can stop in time.
 pub const LOCAL_POLL: Duration = Duration::from_millis(40);
+const _: () = assert!(LOCAL_POLL.as_millis() < IDLE_EVERY.as_millis());
 /// How many events one read takes; a backlog is read in several.
 const PAGE: usize = 500;
 
@@ -96,7 +98,6 @@ impl HallFeed for LocalFeed {
     fn follow(&mut self, on: &mut dyn FnMut(FeedItem) -> ControlFlow<()>) {
         let mut cursor = None;
         let mut lost = true;
-        let mut quiet = Duration::ZERO;
         loop {
             let items = match self.read(cursor) {
                 Ok((items, at)) => {
@@ -114,22 +115,18 @@ impl HallFeed for LocalFeed {
                 }
                 Err(_) => Vec::new(),
             };
-            if items.is_empty() && quiet >= IDLE_EVERY {
-                quiet = Duration::ZERO;
-                if on(FeedItem::Idle).is_break() {
-                    return;
-                }
-            }
-            if !items.is_empty() {
-                quiet = Duration::ZERO;
-            }
+            // Nothing new: `Idle` at each look (LOCAL_POLL is well inside IDLE_EVERY).
+            let items = if items.is_empty() {
+                vec![FeedItem::Idle]
+            } else {
+                items
+            };
             for item in items {
                 if on(item).is_break() {
                     return;
                 }
             }
             std::thread::sleep(LOCAL_POLL);
-            quiet += LOCAL_POLL;
         }
     }
 }
