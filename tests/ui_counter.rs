@@ -17,18 +17,15 @@ mod ui;
 use console::until;
 use hall::{Hall, service};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
-use kiosk::clock::SystemClock;
-use kiosk::config::Config;
 use kiosk::contract::HallQueue;
 use kiosk::hall::access::TerminalRole;
 use kiosk::lang::Lang;
 use kiosk::queue::PriorityReason;
-use kiosk::ui::counter::{ConsoleOptions, start_console};
+use kiosk::ui::counter::start_console;
 use kiosk::ui::{ConsoleDialog, ConsoleLink, ConsoleNote, ConsoleView, CounterAdapter, CounterWindow};
 use kiosk_contract::IssueRequest;
 use slint::platform::Key;
 use slint::{ComponentHandle, Model};
-use std::sync::Arc;
 
 fn sign_in(w: &CounterWindow, staff: &str, pin: &str) {
     // The staff number field has the focus when the sign-in screen opens; Enter moves on.
@@ -123,25 +120,9 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
         .rustls()
         .unwrap();
 
-    kiosk::ui::fonts::register_bundled_fonts();
-    let w = CounterWindow::new().unwrap();
-    w.show().unwrap();
-    let _console = start_console(
-        &w,
-        ConsoleOptions {
-            counter: 1,
-            queue: Box::new(counter_queue),
-            config: Arc::new(Config::default()),
-            clock: Arc::new(SystemClock),
-            english: true,
-            feed: Some(Box::new(kiosk::hall::feed::RemoteFeed::new(
-                hall.base.clone(),
-                counter_tls,
-            ))),
-            refresh_every: kiosk::ui::counter::REFRESH_EVERY,
-        },
-    )
-    .unwrap();
+    let w = console::window();
+    let feed = kiosk::hall::feed::RemoteFeed::new(hall.base.clone(), counter_tls);
+    let _console = start_console(&w, console::options(counter_queue, Some(Box::new(feed)))).unwrap();
     assert_eq!(w.global::<CounterAdapter>().get_view(), ConsoleView::SignIn);
     assert!(every_control_is_named(&w, "sign-in") >= 4);
 

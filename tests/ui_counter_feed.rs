@@ -14,18 +14,15 @@ mod ui;
 
 use console::until;
 use hall::{Hall, service};
-use kiosk::clock::SystemClock;
-use kiosk::config::Config;
 use kiosk::contract::HallQueue;
 use kiosk::hall::access::TerminalRole;
 use kiosk::hall::client::TerminalTls;
 use kiosk::hall::feed::RemoteFeed;
 use kiosk::lang::Lang;
 use kiosk::ui::counter::{ConsoleOptions, start_console};
-use kiosk::ui::{ConsoleView, CounterAdapter, CounterWindow};
+use kiosk::ui::{ConsoleView, CounterAdapter};
 use kiosk_contract::IssueRequest;
 use slint::{ComponentHandle, Model};
-use std::sync::Arc;
 use std::time::Duration;
 
 #[test]
@@ -45,20 +42,14 @@ fn another_terminals_changes_reach_the_console_through_the_feed() {
     let (dir, counter_queue) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
     let tls = TerminalTls::load(dir.path()).unwrap().rustls().unwrap();
 
-    kiosk::ui::fonts::register_bundled_fonts();
-    let w = CounterWindow::new().unwrap();
-    w.show().unwrap();
+    let w = console::window();
+    let feed = RemoteFeed::new(hall.base.clone(), tls);
     let _console = start_console(
         &w,
         ConsoleOptions {
-            counter: 1,
-            queue: Box::new(counter_queue),
-            config: Arc::new(Config::default()),
-            clock: Arc::new(SystemClock),
-            english: true,
-            feed: Some(Box::new(RemoteFeed::new(hall.base.clone(), tls))),
             // Only the feed can bring the changes below within the test's wait.
             refresh_every: Duration::from_secs(3600),
+            ..console::options(counter_queue, Some(Box::new(feed)))
         },
     )
     .unwrap();

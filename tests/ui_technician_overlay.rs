@@ -6,6 +6,8 @@
 //!
 //! One scenario per file: the Slint platform and the event loop are this process's alone.
 
+#[path = "common/console.rs"]
+mod console;
 #[path = "common/hall.rs"]
 mod hall;
 #[path = "common/ui.rs"]
@@ -70,19 +72,12 @@ fn technician_mode_over_the_counter_console() {
     std::fs::write(&config_file, config.to_toml()).unwrap();
     let config = Arc::new(config);
 
-    kiosk::ui::fonts::register_bundled_fonts();
-    let w = CounterWindow::new().unwrap();
-    w.show().unwrap();
+    let w = console::window();
     let _console = start_console(
         &w,
         ConsoleOptions {
-            counter: 1,
-            queue: Box::new(queue),
             config: config.clone(),
-            clock: Arc::new(SystemClock),
-            english: true,
-            feed: None,
-            refresh_every: kiosk::ui::counter::REFRESH_EVERY,
+            ..console::options(queue, None)
         },
     )
     .unwrap();

@@ -23,3 +23,28 @@ pub fn until(w: &CounterWindow, what: &str, cond: impl Fn(&CounterAdapter) -> bo
         a.get_next().row_count()
     );
 }
+
+/// The console's window, shown, with the bundled fonts.
+pub fn window() -> CounterWindow {
+    kiosk::ui::fonts::register_bundled_fonts();
+    let w = CounterWindow::new().unwrap();
+    w.show().unwrap();
+    w
+}
+
+/// A console at counter 1 of `queue` in English on the built-in configuration, following the
+/// hall through `feed` (when given) and reading its view on the usual timer.
+pub fn options(
+    queue: impl kiosk::contract::HallQueue + 'static,
+    feed: Option<Box<dyn kiosk::contract::HallFeed>>,
+) -> kiosk::ui::counter::ConsoleOptions {
+    kiosk::ui::counter::ConsoleOptions {
+        counter: 1,
+        queue: Box::new(queue),
+        config: std::sync::Arc::new(kiosk::config::Config::default()),
+        clock: std::sync::Arc::new(kiosk::clock::SystemClock),
+        english: true,
+        feed,
+        refresh_every: kiosk::ui::counter::REFRESH_EVERY,
+    }
+}
