@@ -294,8 +294,14 @@ impl Context {
         use crate::hall::feed::{LocalFeed, RemoteFeed};
         let (config, _) = self.load_config()?;
         if config.terminal.role == crate::config::Role::HallHost {
-            let queue = crate::hall_queue::LocalQueue::new(self.open_queue()?);
-            return Ok(Box::new(LocalFeed::new(Box::new(queue))));
+            // Opened by the feed's own thread when it starts following.
+            let (data_dir, config, clock) = (self.data_dir.clone(), Arc::new(config), self.clock.clone());
+            return Ok(Box::new(LocalFeed::opening(move || {
+                let store = Store::open_in(&data_dir).map_err(|e| e.to_string())?;
+                let service = QueueService::new(store, config, clock).map_err(|e| e.to_string())?;
+                Ok(Box::new(crate::hall_queue::LocalQueue::new(service))
+                    as Box<dyn kiosk_contract::HallQueue>)
+            })));
         }
         let tls = crate::hall::client::TerminalTls::load(&self.data_dir)?;
         let client = crate::hall::client::HallClient::with_tls(&config, &tls)?;

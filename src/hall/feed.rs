@@ -55,36 +55,62 @@ impl HallFeed for RemoteFeed {
     }
 }
 
+/// Opens a feed's own connection to the queue.
+type Opener = Box<dyn FnOnce() -> Result<Box<dyn HallQueue>, String> + Send>;
+
 /// The hall host following its own queue.
 pub struct LocalFeed {
-    queue: Box<dyn HallQueue>,
+    queue: Option<Box<dyn HallQueue>>,
+    /// Opens `queue` on the feed's own thread when it starts following, so a screen's start
+    /// does not wait for a second database connection.
+    open: Option<Opener>,
 }
 
 impl LocalFeed {
     /// `queue` should be a connection of its own (`LocalQueue`), not one a screen writes through:
     /// `data_version` does not count a connection's own writes.
     pub fn new(queue: Box<dyn HallQueue>) -> Self {
-        Self { queue }
+        Self {
+            queue: Some(queue),
+            open: None,
+        }
+    }
+
+    /// A feed whose connection `open` makes when following starts (on the follower's thread).
+    pub fn opening(open: impl FnOnce() -> Result<Box<dyn HallQueue>, String> + Send + 'static) -> Self {
+        Self {
+            queue: None,
+            open: Some(Box::new(open)),
+        }
     }
 
     /// Follows the database `service` uses, through a connection of the feed's own.
-    pub fn beside(service: &QueueService) -> Result<Self, String> {
-        let store = kiosk_store::Store::open(service.store().path()).map_err(|e| e.to_string())?;
-        let config = std::sync::Arc::new(service.config().clone());
-        let own = QueueService::new(store, config, service.clock()).map_err(|e| e.to_string())?;
-        Ok(Self::new(Box::new(LocalQueue::new(own))))
+    pub fn beside(service: &QueueService) -> Self {
+        let (path, config, clock) = (
+            service.store().path().to_owned(),
+            std::sync::Arc::new(service.config().clone()),
+            service.clock(),
+        );
+        Self::opening(move || {
+            let store = kiosk_store::Store::open(&path).map_err(|e| e.to_string())?;
+            let own = QueueService::new(store, config, clock).map_err(|e| e.to_string())?;
+            Ok(Box::new(LocalQueue::new(own)) as Box<dyn HallQueue>)
+        })
     }
 
     /// What happened after `cursor` (None: a snapshot), as items, and where to read from next.
-    fn read(&mut self, cursor: Option<EventCursor>) -> Result<(Vec<FeedItem>, EventCursor), HallError> {
+    fn read(
+        queue: &mut dyn HallQueue,
+        cursor: Option<EventCursor>,
+    ) -> Result<(Vec<FeedItem>, EventCursor), HallError> {
         let Some(mut cursor) = cursor else {
-            let summary = self.queue.summary()?;
+            let summary = queue.summary()?;
             let at = summary.cursor;
             return Ok((vec![FeedItem::Snapshot(Box::new(summary))], at));
         };
         let mut items = Vec::new();
         loop {
-            let page = self.queue.events_after(cursor, PAGE)?;
+            let page = queue.events_after(cursor, PAGE)?;
             cursor = page.cursor;
             items.extend(page.events.into_iter().map(|e| FeedItem::Event(Box::new(e))));
             if !page.more {
@@ -96,10 +122,22 @@ impl LocalFeed {
 
 impl HallFeed for LocalFeed {
     fn follow(&mut self, on: &mut dyn FnMut(FeedItem) -> ControlFlow<()>) {
+        if self.queue.is_none()
+            && let Some(open) = self.open.take()
+        {
+            match open() {
+                Ok(queue) => self.queue = Some(queue),
+                Err(why) => {
+                    let _ = on(FeedItem::Lost(why));
+                    return;
+                }
+            }
+        }
+        let Some(queue) = self.queue.as_mut() else { return };
         let mut cursor = None;
         let mut lost = true;
         loop {
-            let items = match self.read(cursor) {
+            let items = match Self::read(queue.as_mut(), cursor) {
                 Ok((items, at)) => {
                     cursor = Some(at);
                     let first = std::mem::replace(&mut lost, false);

@@ -40,13 +40,10 @@ impl StartMode {
     /// The hall host's kiosk: the queue in this terminal's database, followed through a
     /// connection of its own (a connection's own writes do not move `data_version`).
     pub fn local(service: QueueService) -> Self {
-        match LocalFeed::beside(&service) {
-            Ok(feed) => Self::Serving {
-                local_db: Some(service.store().path().to_owned()),
-                queue: Box::new(LocalQueue::new(service)),
-                feed: Box::new(feed),
-            },
-            Err(why) => Self::OutOfService(why),
+        Self::Serving {
+            local_db: Some(service.store().path().to_owned()),
+            feed: Box::new(LocalFeed::beside(&service)),
+            queue: Box::new(LocalQueue::new(service)),
         }
     }
 }
