@@ -130,6 +130,9 @@ done
 systemctl is-enabled legal-aid-kiosk-serve.service >/dev/null 2>&1 \
   || [ -L /etc/systemd/system/multi-user.target.wants/legal-aid-kiosk-serve.service ] \
   || fail "the serve unit is not enabled"
+for unit in serve ui; do
+  grep -q "^LimitNOFILE=8192$" "/lib/systemd/system/legal-aid-kiosk-$unit.service" || fail "the $unit unit sets no LimitNOFILE"
+done
 step "installed: kiosk user, data directory, doctor and units as expected"
 
 # An upgrade keeps the queue: a ticket issued before is there after.

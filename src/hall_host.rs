@@ -64,6 +64,7 @@ pub fn hall_api_options(
             .public_url
             .as_ref()
             .and(config.hall_api.public_listen)),
+        limits: None,
     }
 }
 

@@ -320,3 +320,166 @@ fn staff_are_provisioned_on_the_host_and_ratings_reach_the_statistics() {
     let again = kiosk(host.path(), &["provision", "--remove-staff", "S017"]);
     assert_eq!(again.status.code(), Some(2));
 }
+
+/// Strangers on the visitors' Wi-Fi open connections to both of the host's ports and send half a
+/// request each (`GET /t/x HTTP/1.1` and nothing more), on the hall API after an anonymous TLS
+/// handshake. The host runs with systemd's default of 1024 open files; 2,000 such connections
+/// per port once took them all, and every counter's call failed.
+#[test]
+fn strangers_holding_half_sent_requests_do_not_stop_the_counters() {
+    const HELD_PER_PORT: usize = 2000;
+    let host = tempfile::tempdir().unwrap();
+    provision_host(host.path());
+    let counter_code = enroll(host.path(), "counter-1", "counter", Some("1"));
+    let (port, public_port) = (free_port(), free_port());
+    let public = format!("127.0.0.1:{public_port}");
+    let mut server = hall_procs::serve_with(host.path(), port, &["--public-listen", &public], Some(1024));
+    let counter = tempfile::tempdir().unwrap();
+    assert!(join(counter.path(), port, &counter_code).status.success());
+    let tickets: Vec<serde_json::Value> = (0..6)
+        .map(|_| {
+            stdout_json(&kiosk(
+                host.path(),
+                &["queue", "issue", "--service", "A", "--json"],
+            ))
+        })
+        .collect();
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let tls = std::sync::Arc::new(kiosk::hall::tls::pinned_config(&counter_code.1).unwrap());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let (ready, mut all_ready) = tokio::sync::mpsc::channel(64);
+    let strangers: Vec<_> = (0..2 * HELD_PER_PORT)
+        .map(|i| {
+            let tls = (i % 2 == 0).then(|| tls.clone());
+            let target = if tls.is_some() { port } else { public_port };
+            runtime.spawn(hold_half_a_request(target, tls, ready.clone(), stopped.clone()))
+        })
+        .collect();
+    runtime.block_on(async {
+        for _ in 0..2 * HELD_PER_PORT {
+            all_ready.recv().await.unwrap();
+        }
+    });
+
+    // While the strangers hold on, counters call, and a visitor's phone opens its status page.
+    let mut took = Vec::new();
+    for expected in tickets.iter().take(5) {
+        let started = Instant::now();
+        let call = kiosk(counter.path(), &["queue", "call", "--counter", "1", "--json"]);
+        took.push(started.elapsed());
+        assert!(
+            call.status.success(),
+            "a counter's call failed: {}",
+            stderr(&call)
+        );
+        assert_eq!(stdout_json(&call)["called"]["number"], expected["number"]);
+        let done = kiosk(counter.path(), &["queue", "complete", "--counter", "1"]);
+        assert!(done.status.success(), "{}", stderr(&done));
+    }
+    let page = status_page(public_port, tickets[5]["id"].as_str().unwrap());
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    eprintln!("calls while {HELD_PER_PORT} strangers per port held connections: {took:?}");
+
+    stop.send(true).unwrap();
+    let held: Vec<Held> = runtime.block_on(async {
+        let mut held = Vec::new();
+        for s in strangers {
+            held.push(s.await.unwrap());
+        }
+        held
+    });
+    let opened: usize = held.iter().map(|h| h.opened).sum();
+    let closed: usize = held.iter().map(|h| h.closed_by_host).sum();
+    eprintln!("strangers opened {opened} connections; the host closed {closed} of them");
+    assert!(opened >= 2 * HELD_PER_PORT, "every stranger connected: {opened}");
+    assert!(
+        closed >= HELD_PER_PORT,
+        "the host closed most strangers' connections to make room: {closed} of {opened}"
+    );
+    assert!(server.try_wait().unwrap().is_none(), "the host is still running");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+/// What one stranger managed: connections made, and how many of them the host closed.
+#[derive(Debug, Default, Clone, Copy)]
+struct Held {
+    opened: usize,
+    closed_by_host: usize,
+}
+
+/// One stranger, as a slowloris client behaves: connects, (shakes hands anonymously,) sends half
+/// a request line and holds the connection; when the host closes it, it opens another a second
+/// later, until the test ends. `ready` hears of its first connection.
+async fn hold_half_a_request(
+    port: u16,
+    tls: Option<std::sync::Arc<rustls::ClientConfig>>,
+    ready: tokio::sync::mpsc::Sender<()>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) -> Held {
+    use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+    /// Holds one connection; true when the host closed it.
+    async fn hold<S: AsyncRead + AsyncWrite + Unpin>(
+        mut stream: S,
+        stopped: &mut tokio::sync::watch::Receiver<bool>,
+    ) -> bool {
+        if stream.write_all(b"GET /t/x HTTP/1.1\r\n").await.is_err() {
+            return true;
+        }
+        let mut byte = [0u8; 1];
+        tokio::select! {
+            _ = stream.read(&mut byte) => true,
+            _ = stopped.wait_for(|stop| *stop) => false,
+        }
+    }
+    let mut held = Held::default();
+    let mut ready = Some(ready);
+    while !*stopped.borrow() {
+        let connected = tokio::net::TcpStream::connect(("127.0.0.1", port)).await;
+        if let Some(ready) = ready.take() {
+            let _ = ready.send(()).await;
+        }
+        let closed = match (connected, &tls) {
+            (Err(_), _) => false,
+            (Ok(tcp), None) => {
+                held.opened += 1;
+                hold(tcp, &mut stopped).await
+            }
+            (Ok(tcp), Some(config)) => {
+                held.opened += 1;
+                let name = rustls::pki_types::ServerName::try_from("hall-host").unwrap();
+                let connector = tokio_rustls::TlsConnector::from(config.clone());
+                let shaken = tokio::select! {
+                    shaken = connector.connect(name, tcp) => Some(shaken),
+                    _ = stopped.wait_for(|stop| *stop) => None,
+                };
+                match shaken {
+                    Some(Ok(stream)) => hold(stream, &mut stopped).await,
+                    Some(Err(_)) => true,
+                    None => false,
+                }
+            }
+        };
+        if closed {
+            held.closed_by_host += 1;
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(1), stopped.wait_for(|stop| *stop)).await;
+    }
+    held
+}
+
+/// A phone's request for a ticket's status page; the answer's head and body.
+fn status_page(port: u16, ticket_id: &str) -> String {
+    use std::io::{Read, Write};
+    let mut phone = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    phone.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        phone,
+        "GET /t/{ticket_id} HTTP/1.1\r\nHost: hall\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    phone.read_to_string(&mut answer).unwrap();
+    answer
+}

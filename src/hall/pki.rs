@@ -74,8 +74,12 @@ pub fn first_der(pem_text: &str) -> Result<Vec<u8>, PkiError> {
 
 /// When a PEM certificate stops being valid.
 pub fn expiry(pem_text: &str) -> Result<DateTime<Utc>, PkiError> {
-    let der = first_der(pem_text)?;
-    let (_, cert) = x509_parser::parse_x509_certificate(&der)
+    expiry_der(&first_der(pem_text)?)
+}
+
+/// When a DER certificate (as a TLS handshake presents it) stops being valid.
+pub fn expiry_der(der: &[u8]) -> Result<DateTime<Utc>, PkiError> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der)
         .map_err(|e| PkiError::Invalid(format!("unreadable certificate: {e}")))?;
     DateTime::from_timestamp(cert.validity().not_after.timestamp(), 0)
         .ok_or_else(|| PkiError::Invalid("certificate expiry out of range".into()))

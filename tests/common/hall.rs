@@ -9,6 +9,7 @@ use kiosk::hall::client::{HallClient, TerminalTls};
 use kiosk::hall::enrolment::{self, IssuedCode};
 use kiosk::hall::pki::HallCa;
 use kiosk::hall::remote::RemoteQueue;
+pub use kiosk::hall::server::ConnectionLimits;
 use kiosk::hall::server::{ApiContext, ApiOptions, Faults, HallApi};
 use kiosk::queue::ServiceCode;
 use kiosk_store::Store;
@@ -22,6 +23,7 @@ pub struct Hall {
     pub public: SocketAddr,
     pub faults: Arc<Faults>,
     pub config: Arc<Config>,
+    limits: Option<ConnectionLimits>,
     api: SocketAddr,
     running: Option<(HallApi, tokio::runtime::Runtime)>,
 }
@@ -40,10 +42,15 @@ impl Hall {
     }
 
     pub fn start_with(config: Config) -> Hall {
+        Self::start_limited(config, None)
+    }
+
+    /// A host with these timeouts and caps instead of those for the test process.
+    pub fn start_limited(config: Config, limits: Option<ConnectionLimits>) -> Hall {
         let dir = tempfile::tempdir().unwrap();
         let config = Arc::new(config);
         let faults = Arc::new(Faults::default());
-        let (api, runtime) = run(&dir, &config, &faults, loopback(), loopback());
+        let (api, runtime) = run(&dir, &config, &faults, &limits, (loopback(), loopback()));
         let bound = api.bound;
         Hall {
             base: format!("https://{}", bound.api.unwrap()),
@@ -52,6 +59,7 @@ impl Hall {
             dir,
             faults,
             config,
+            limits,
             running: Some((api, runtime)),
         }
     }
@@ -64,7 +72,14 @@ impl Hall {
     /// The host comes back on the same addresses.
     pub fn restart(&mut self) {
         self.running = None;
-        self.running = Some(run(&self.dir, &self.config, &self.faults, self.api, self.public));
+        let addresses = (self.api, self.public);
+        self.running = Some(run(
+            &self.dir,
+            &self.config,
+            &self.faults,
+            &self.limits,
+            addresses,
+        ));
     }
 
     pub fn ca(&self) -> HallCa {
@@ -120,8 +135,8 @@ fn run(
     dir: &TempDir,
     config: &Arc<Config>,
     faults: &Arc<Faults>,
-    api: SocketAddr,
-    public: SocketAddr,
+    limits: &Option<ConnectionLimits>,
+    (api, public): (SocketAddr, SocketAddr),
 ) -> (HallApi, tokio::runtime::Runtime) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -137,6 +152,7 @@ fn run(
     let options = ApiOptions {
         listen: Some(api),
         public_listen: Some(public),
+        limits: limits.clone(),
     };
     let api = runtime
         .block_on(kiosk::hall::server::start(ctx, &options))

@@ -31,10 +31,25 @@ pub fn free_port() -> u16 {
 
 /// `kiosk serve` on loopback; returns once the API answers.
 pub fn serve(dir: &Path, port: u16) -> Child {
-    let mut child = Command::new(kiosk_bin())
+    serve_with(dir, port, &[], None)
+}
+
+/// `kiosk serve` on loopback with more arguments, and at most `open_files` descriptors (as
+/// systemd's default `LimitNOFILE` would give it) when set.
+pub fn serve_with(dir: &Path, port: u16, more: &[&str], open_files: Option<u64>) -> Child {
+    let mut command = match open_files {
+        Some(n) => {
+            let mut c = Command::new("prlimit");
+            c.arg(format!("--nofile={n}:{n}")).arg(kiosk_bin());
+            c
+        }
+        None => Command::new(kiosk_bin()),
+    };
+    let mut child = command
         .arg("--data-dir")
         .arg(dir)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(more)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();

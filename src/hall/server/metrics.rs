@@ -3,6 +3,7 @@
 //! outbox, the printer) is read from the database at each scrape, so it is right after a
 //! restart and costs nothing between scrapes.
 
+use super::connections::Gate;
 use super::{Api, lock};
 use kiosk_contract::{HallEvent, HallQueue};
 use prometheus_client::encoding::EncodeLabelSet;
@@ -11,6 +12,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
+use std::sync::Arc;
 use std::sync::atomic::AtomicI64;
 use std::time::Duration;
 
@@ -36,6 +38,17 @@ struct LevelLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ConnectionLabels {
+    listener: String,
+    kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ListenerLabels {
+    listener: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct TerminalLabels {
     terminal: String,
 }
@@ -45,6 +58,7 @@ pub(super) struct Metrics {
     requests: Family<RouteLabels, Histogram>,
     events: Family<EventLabels, Counter>,
     streams: Gauge<i64, AtomicI64>,
+    listeners: std::sync::Mutex<Vec<(&'static str, Arc<Gate>)>>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -77,7 +91,44 @@ impl Metrics {
             requests,
             events,
             streams,
+            listeners: std::sync::Mutex::default(),
         }
+    }
+
+    /// Reports `gate`'s connections as `listener` at each scrape.
+    pub(super) fn watch_listener(&self, listener: &'static str, gate: Arc<Gate>) {
+        lock(&self.listeners).push((listener, gate));
+    }
+
+    fn register_connections(&self, registry: &mut Registry) {
+        let held = Family::<ConnectionLabels, Gauge>::default();
+        let closed = Family::<ListenerLabels, Counter>::default();
+        for (listener, gate) in lock(&self.listeners).iter() {
+            let now = gate.occupancy();
+            for (kind, n) in [("stranger", now.strangers), ("terminal", now.terminals)] {
+                let labels = ConnectionLabels {
+                    listener: (*listener).to_owned(),
+                    kind: kind.to_owned(),
+                };
+                held.get_or_create(&labels)
+                    .set(i64::try_from(n).unwrap_or(i64::MAX));
+            }
+            closed
+                .get_or_create(&ListenerLabels {
+                    listener: (*listener).to_owned(),
+                })
+                .inc_by(now.evicted);
+        }
+        registry.register(
+            "hall_connections",
+            "Open connections by listener, strangers (no hall certificate) and terminals",
+            held,
+        );
+        registry.register(
+            "hall_connections_closed_for_room",
+            "Stranger connections closed to make room for new ones",
+            closed,
+        );
     }
 
     pub(super) fn request(&self, route: &str, status: u16, took: Duration) {
@@ -234,6 +285,8 @@ pub(super) fn scrape(api: &Api) -> Result<String, String> {
         "Enrolled terminals heard from in the last 5 minutes",
         connected,
     );
+
+    api.metrics.register_connections(&mut state);
 
     let mut text = String::new();
     let fail = |e: std::fmt::Error| e.to_string();

@@ -7,10 +7,14 @@
 //! `Idempotency-Key` whose answer is kept in the same transaction. The public ticket status
 //! page is a second, plain-HTTP listener that serves nothing else.
 
+mod connections;
 mod events;
+mod listener;
 mod metrics;
 mod routes;
 mod status_page;
+
+pub use connections::ConnectionLimits;
 
 use super::access::{Caller, TerminalRole, Want};
 use super::pki::HallCa;
@@ -38,6 +42,8 @@ pub struct ApiOptions {
     pub listen: Option<SocketAddr>,
     /// The ticket status page (plain HTTP); None: not served.
     pub public_listen: Option<SocketAddr>,
+    /// Timeouts and connection caps; None: sized from this process's open-file limit.
+    pub limits: Option<ConnectionLimits>,
 }
 
 /// What the API runs on.
@@ -84,8 +90,6 @@ pub struct Bound {
     pub public: Option<SocketAddr>,
 }
 
-/// How long a TLS handshake may take before the connection is dropped.
-const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
 /// A terminal's `last_seen` is written at most this often.
 const SEEN_EVERY: Duration = Duration::from_secs(60);
 
@@ -107,6 +111,7 @@ struct Api {
     metrics: metrics::Metrics,
     faults: Arc<Faults>,
     seen: Mutex<HashMap<String, Instant>>,
+    limits: ConnectionLimits,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -119,6 +124,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 #[derive(Debug, Clone)]
 struct Peer {
     cert_sha256: Option<String>,
+    /// When the presented certificate stops being valid: a connection (or an event stream)
+    /// that outlives it is refused from then on.
+    cert_expires: Option<chrono::DateTime<chrono::Utc>>,
     addr: SocketAddr,
 }
 
@@ -168,6 +176,7 @@ impl Api {
             .into());
         };
         let api = self.clone();
+        let expires = peer.cert_expires;
         let caller = blocking(move || {
             let row = lock(&api.admin)
                 .read(|c| hall_tables::terminal_by_cert(c, &fingerprint))
@@ -179,6 +188,13 @@ impl Api {
             if let Some(at) = row.revoked_at {
                 return Err(unknown(format!(
                     "terminal {} was revoked at {}; a technician can enrol it again",
+                    row.id,
+                    at.format("%Y-%m-%d %H:%M UTC")
+                )));
+            }
+            if let Some(at) = expires.filter(|at| *at <= api.clock.now()) {
+                return Err(unknown(format!(
+                    "the certificate of terminal {} expired at {}; a technician can enrol it again",
                     row.id,
                     at.format("%Y-%m-%d %H:%M UTC")
                 )));
@@ -243,6 +259,10 @@ pub async fn start(ctx: ApiContext, options: &ApiOptions) -> Result<HallApi, Str
         .map_err(|e| e.to_string())?;
     let tls = super::tls::server_config(&chain, &key, ca.cert_pem()).map_err(|e| e.to_string())?;
     let admin = Store::open_in(&ctx.data_dir).map_err(|e| e.to_string())?;
+    let limits = options
+        .limits
+        .clone()
+        .unwrap_or_else(ConnectionLimits::for_this_process);
     let mut pump_queue = open_queue(&ctx)?;
     let start_cursor = kiosk_contract::HallQueue::summary(&mut pump_queue)
         .map_err(|e| e.to_string())?
@@ -260,6 +280,7 @@ pub async fn start(ctx: ApiContext, options: &ApiOptions) -> Result<HallApi, Str
         metrics: metrics::Metrics::new(),
         faults: ctx.faults.clone(),
         seen: Mutex::new(HashMap::new()),
+        limits: limits.clone(),
     });
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let public = match options.public_listen {
@@ -268,7 +289,10 @@ pub async fn start(ctx: ApiContext, options: &ApiOptions) -> Result<HallApi, Str
                 .await
                 .map_err(|e| format!("cannot listen on {addr} for the ticket status page: {e}"))?;
             let bound = listener.local_addr().map_err(|e| e.to_string())?;
-            tokio::spawn(status_page::serve(listener, api.clone(), stopped.clone()));
+            let gate = connections::Gate::new(limits.clone());
+            api.metrics.watch_listener("status_page", gate.clone());
+            let app = status_page::router(api.clone());
+            tokio::spawn(listener::serve(listener, gate, None, app, stopped.clone()));
             Some(bound)
         }
         None => None,
@@ -285,7 +309,11 @@ pub async fn start(ctx: ApiContext, options: &ApiOptions) -> Result<HallApi, Str
                 .await
                 .map_err(|e| format!("cannot listen on {addr} for the hall API: {e}"))?;
             let bound = listener.local_addr().map_err(|e| e.to_string())?;
-            tokio::spawn(accept(listener, tls, routes::router(api.clone()), stopped));
+            let gate = connections::Gate::new(limits.clone());
+            api.metrics.watch_listener("hall_api", gate.clone());
+            let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+            let app = routes::router(api.clone());
+            tokio::spawn(listener::serve(listener, gate, Some(acceptor), app, stopped));
             Some(bound)
         }
         None => None,
@@ -298,55 +326,6 @@ pub async fn start(ctx: ApiContext, options: &ApiOptions) -> Result<HallApi, Str
         },
         stop,
     })
-}
-
-async fn accept(
-    listener: TcpListener,
-    tls: Arc<rustls::ServerConfig>,
-    app: axum::Router,
-    mut stopped: tokio::sync::watch::Receiver<bool>,
-) {
-    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
-    loop {
-        let (tcp, addr) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(pair) => pair,
-                Err(e) => {
-                    tracing::warn!(error = %e, "accepting a hall API connection failed");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-            _ = stopped.changed() => return,
-        };
-        let (acceptor, app, mut stopped) = (acceptor.clone(), app.clone(), stopped.clone());
-        tokio::spawn(async move {
-            let stream = match tokio::time::timeout(HANDSHAKE_LIMIT, acceptor.accept(tcp)).await {
-                Ok(Ok(stream)) => stream,
-                Ok(Err(e)) => {
-                    // A certificate from another CA ends here.
-                    tracing::info!(%addr, error = %e, "hall API connection refused in the TLS handshake");
-                    return;
-                }
-                Err(_) => return,
-            };
-            let cert_sha256 = stream
-                .get_ref()
-                .1
-                .peer_certificates()
-                .and_then(|certs| certs.first())
-                .map(|c| kiosk_core::digest::sha256_hex(c));
-            let peer = Peer { cert_sha256, addr };
-            let service = hyper_util::service::TowerToHyperService::new(app.layer(axum::Extension(peer)));
-            let connection = hyper::server::conn::http1::Builder::new()
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-            tokio::pin!(connection);
-            tokio::select! {
-                _ = connection.as_mut() => {}
-                _ = stopped.changed() => {}
-            }
-        });
-    }
 }
 
 /// A read: the caller must be allowed `want`; the answer is the value as JSON.

@@ -38,8 +38,88 @@ pub(super) fn router(api: Arc<Api>) -> Router {
         .route("/v1/stats/daily", get(daily_stats))
         .route("/metrics", get(metrics))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(api.clone(), whole_body))
         .layer(middleware::from_fn_with_state(api.clone(), timed))
+        .layer(middleware::map_response(json_errors))
         .with_state(api)
+}
+
+/// The largest request body the API reads (an enrolment or a screening note is a few KiB).
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+fn error_answer(status: StatusCode, error: HallError) -> Response {
+    (status, Json(error)).into_response()
+}
+
+/// Reads a request's body whole before any route sees it, within the host's deadline and size
+/// limit, so a client that sends its body slowly or without end holds nothing for long.
+async fn whole_body(State(api): State<Arc<Api>>, request: Request, next: Next) -> Response {
+    let too_large = || {
+        error_answer(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            HallError::bad_input(format!(
+                "the request body is larger than the hall API takes ({} KiB)",
+                MAX_BODY_BYTES / 1024
+            )),
+        )
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return too_large();
+    }
+    let (parts, body) = request.into_parts();
+    let read = http_body_util::BodyExt::collect(http_body_util::Limited::new(body, MAX_BODY_BYTES));
+    let bytes = match tokio::time::timeout(api.limits.body_read, read).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => return too_large(),
+        Ok(Err(_)) => {
+            let e = HallError::bad_input("the request body could not be read (the connection broke)");
+            return error_answer(StatusCode::BAD_REQUEST, e);
+        }
+        Err(_) => {
+            let e = HallError::bad_input(format!(
+                "the request body did not arrive within {} seconds",
+                api.limits.body_read.as_secs()
+            ));
+            return error_answer(StatusCode::REQUEST_TIMEOUT, e);
+        }
+    };
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+/// Every error the API answers is the contract's JSON: refusals of the framework itself (a path
+/// segment or query that does not parse, a method the path does not take) are rewritten, keeping
+/// their status and their reason.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let reason = axum::body::to_bytes(response.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let kind = if status.is_server_error() {
+        kiosk_contract::ErrorKind::Unavailable
+    } else {
+        kiosk_contract::ErrorKind::BadInput
+    };
+    let what = status.canonical_reason().unwrap_or("refused");
+    let message = if reason.is_empty() {
+        what.to_owned()
+    } else {
+        format!("{what}: {reason}")
+    };
+    error_answer(status, HallError::new(kind, message))
 }
 
 /// Every request's latency, by route template (never by a ticket's id).
@@ -173,7 +253,7 @@ async fn events(
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok());
-    super::events::stream(api, last_seen).into_response()
+    super::events::stream(api, peer, last_seen).into_response()
 }
 
 async fn metrics(State(api): State<Arc<Api>>, Extension(peer): Extension<Peer>) -> Response {

@@ -5,6 +5,7 @@
 //! ids get the same 404 as any other path, so the page says nothing about which tickets exist;
 //! each address may ask a limited number of times a minute.
 
+use super::connections::Origin;
 use super::{Api, blocking, lock};
 use crate::i18n::{tr, trf};
 use crate::queue::TicketState;
@@ -19,7 +20,6 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use tokio::net::TcpListener;
 
 /// Requests per address per minute (a phone refreshing every 20 s uses 3).
 const PER_MINUTE: f64 = 30.0;
@@ -30,18 +30,25 @@ const ADDRESSES: usize = 10_000;
 
 #[derive(Default)]
 struct Limiter {
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+    buckets: Mutex<HashMap<Origin, (f64, Instant)>>,
 }
 
 impl Limiter {
-    /// Takes a token for `addr`; false when it has none left.
+    /// Takes a token for `addr` (an IPv6 address counts with its whole /64); false when it has
+    /// none left.
     fn allow(&self, addr: IpAddr) -> bool {
         let mut buckets = super::lock(&self.buckets);
         let now = Instant::now();
         if buckets.len() >= ADDRESSES {
+            // Addresses not heard from for a minute have their tokens back anyway. If most are
+            // recent (many addresses at once), forget them all rather than scan again on the
+            // next request: the cost stays constant per request and the memory bounded.
             buckets.retain(|_, (_, at)| now.duration_since(*at).as_secs() < 60);
+            if buckets.len() >= ADDRESSES / 2 {
+                buckets.clear();
+            }
         }
-        let (tokens, at) = buckets.entry(addr).or_insert((PER_MINUTE, now));
+        let (tokens, at) = buckets.entry(Origin::of(addr)).or_insert((PER_MINUTE, now));
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * PER_MINUTE / 60.0).min(PER_MINUTE);
         *at = now;
         if *tokens >= 1.0 {
@@ -51,6 +58,11 @@ impl Limiter {
             false
         }
     }
+
+    #[cfg(test)]
+    fn remembered(&self) -> usize {
+        super::lock(&self.buckets).len()
+    }
 }
 
 #[derive(Clone)]
@@ -59,26 +71,16 @@ struct Page {
     limiter: Arc<Limiter>,
 }
 
-pub(super) async fn serve(
-    listener: TcpListener,
-    api: Arc<Api>,
-    mut stopped: tokio::sync::watch::Receiver<bool>,
-) {
+/// The page's routes (served by the status page's own listener).
+pub(super) fn router(api: Arc<Api>) -> Router {
     let state = Page {
         api,
         limiter: Arc::new(Limiter::default()),
     };
-    let app = Router::new()
+    Router::new()
         .route("/t/{id}", get(ticket_page))
         .fallback(not_found)
-        .with_state(state);
-    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            let _ = stopped.changed().await;
-        });
-    if let Err(e) = server.await {
-        tracing::error!(error = %e, "the ticket status page stopped");
-    }
+        .with_state(state)
 }
 
 async fn not_found() -> Response {
@@ -248,6 +250,28 @@ mod tests {
             limiter.allow("192.0.2.8".parse().unwrap()),
             "another address is not affected"
         );
+    }
+
+    #[test]
+    fn many_addresses_cannot_grow_the_limiter_past_its_bound() {
+        let limiter = Limiter::default();
+        for i in 0..(3 * ADDRESSES as u32) {
+            assert!(limiter.allow(IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i))));
+            assert!(limiter.remembered() <= ADDRESSES);
+        }
+    }
+
+    #[test]
+    fn a_phone_cannot_escape_its_limit_by_changing_the_end_of_its_ipv6_address() {
+        let limiter = Limiter::default();
+        let allowed = (0..40u16)
+            .filter(|i| {
+                limiter.allow(IpAddr::V6(std::net::Ipv6Addr::new(
+                    0x2001, 0xdb8, 1, 2, 0, 0, 0, *i,
+                )))
+            })
+            .count();
+        assert_eq!(allowed, PER_MINUTE as usize);
     }
 
     #[test]
