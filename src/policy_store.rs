@@ -42,6 +42,9 @@ pub enum PolicyStoreError {
     /// The file offered is not a policy this terminal may install (the technician's to fix).
     #[error("{0}")]
     Refused(PolicyError),
+    /// The file offered cannot be read (missing, not a file, too large, not UTF-8).
+    #[error("cannot read {path}: {source}")]
+    Unreadable { path: PathBuf, source: io::Error },
     #[error("there is no earlier policy to go back to")]
     NothingToRollBack,
     #[error("{what} {path}: {source}")]
@@ -104,9 +107,22 @@ impl PolicyStore {
     /// Checks `file` as a policy to install and, if it passes, makes it the one in force; the one
     /// it replaces is kept for `rollback`. Nothing changes when the check fails.
     pub fn import(&self, file: &Path, now: DateTime<Utc>) -> Result<Policy, PolicyStoreError> {
-        let text = fsutil::read_text(file, fsutil::POLICY_LIMIT).map_err(io_error("cannot read", file))?;
-        let policy =
-            check_for_install(&text, &file.display().to_string()).map_err(PolicyStoreError::Refused)?;
+        let text =
+            fsutil::read_text(file, fsutil::POLICY_LIMIT).map_err(|source| PolicyStoreError::Unreadable {
+                path: file.to_owned(),
+                source,
+            })?;
+        let origin = file.display().to_string();
+        // The record goes in as comment lines, the file's name as a JSON string (a newline or a
+        // quote in it stays inside its line); the whole text is what is checked and installed,
+        // byte for byte, so no name can add to or break what screens.
+        let installed = format!(
+            "# imported-at: {}\n# imported-from: {}\n# sha256: {}\n{text}",
+            now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            serde_json::Value::String(origin.clone()),
+            sha256_hex(text.as_bytes()),
+        );
+        let policy = check_for_install(&installed, &origin).map_err(PolicyStoreError::Refused)?;
         std::fs::create_dir_all(&self.dir).map_err(io_error("cannot create", &self.dir))?;
         let current = self.current();
         if fsutil::something_at(&current) {
@@ -115,12 +131,6 @@ impl PolicyStore {
             // Going back from the first import returns to the shipped policy.
             remove_if_present(&self.previous())?;
         }
-        let installed = format!(
-            "# imported-at: {}\n# imported-from: {}\n# sha256: {}\n{text}",
-            now.to_rfc3339_opts(SecondsFormat::Secs, true),
-            file.display(),
-            sha256_hex(text.as_bytes()),
-        );
         fsutil::write_atomically(&current, installed.as_bytes(), false)
             .map_err(io_error("cannot write", &current))?;
         Ok(policy)
@@ -177,9 +187,11 @@ fn provenance(text: &str) -> Option<Provenance> {
             .take(3)
             .find_map(|l| l.strip_prefix(&format!("# {name}: ")).map(str::to_owned))
     };
+    let from = field("imported-from")?;
     Some(Provenance {
         imported_at: field("imported-at")?,
-        imported_from: field("imported-from")?,
+        // Written as a JSON string; files installed before that hold the bare name.
+        imported_from: serde_json::from_str(&from).unwrap_or(from),
         sha256: field("sha256")?,
     })
 }
@@ -271,6 +283,55 @@ mod tests {
         assert!(err.to_string().contains("bassis"), "{err}");
         assert_eq!(before, contents(&dir.path().join("policy")));
         assert_eq!(figure_on(&store, "2026-06-01"), Some(2600));
+    }
+
+    #[test]
+    fn a_file_name_cannot_add_to_or_break_the_policy_it_installs() {
+        let (dir, store, _) = store();
+        let injected =
+            "x\n[[standard]]\nfrom = \"2026-01-01\"\nmonthly_per_capita = 1\nbasis = \"injected\"\n#";
+        let file = dir.path().join(format!("{injected}.toml"));
+        std::fs::write(&file, NEXT_YEAR).unwrap();
+        store.import(&file, Utc::now()).unwrap();
+        let (policy, source) = store.load().unwrap();
+        assert_eq!(policy.standards.len(), 1, "only the file's own standard");
+        assert_eq!(figure_on(&store, "2026-06-01"), Some(2600));
+        let PolicySource::Installed {
+            provenance: Some(p),
+            file: installed,
+        } = source
+        else {
+            panic!("not installed")
+        };
+        assert_eq!(
+            p.imported_from,
+            file.display().to_string(),
+            "the name is kept whole"
+        );
+        let bytes = std::fs::read_to_string(installed).unwrap();
+        assert!(bytes.ends_with(NEXT_YEAR) && bytes.lines().count() == 3 + NEXT_YEAR.lines().count());
+
+        // A name that would break the TOML (an unterminated string) cannot either.
+        let current = dir.path().join("policy").join(CURRENT);
+        let before = std::fs::read(&current).unwrap();
+        let breaking = dir.path().join("y\n\"\"\"broken.toml");
+        std::fs::write(&breaking, NEXT_YEAR.replace("2600", "2700")).unwrap();
+        store.import(&breaking, Utc::now()).unwrap();
+        assert_eq!(figure_on(&store, "2026-06-01"), Some(2700));
+        store.rollback().unwrap();
+        assert_eq!(
+            std::fs::read(&current).unwrap(),
+            before,
+            "and rolls back to the first, whole"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_file_is_the_technicians_to_fix_and_changes_nothing() {
+        let (dir, store, file) = store();
+        let err = store.import(&file, Utc::now()).unwrap_err();
+        assert!(matches!(err, PolicyStoreError::Unreadable { .. }), "{err}");
+        assert!(!dir.path().join("policy").exists());
     }
 
     #[test]

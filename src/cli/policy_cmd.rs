@@ -57,6 +57,9 @@ pub fn run(ctx: &Context, cmd: PolicyCommand) -> CmdResult {
                 PolicyStoreError::Refused(e) => Failure::bad_input(format!(
                     "{e} — nothing was installed; the policy in force is unchanged"
                 )),
+                unreadable @ PolicyStoreError::Unreadable { .. } => Failure::bad_input(format!(
+                    "{unreadable} — nothing was installed; the policy in force is unchanged"
+                )),
                 other => Failure::failed(other.to_string()),
             })?;
             tracing::info!(file = %file.display(), "screening policy imported");

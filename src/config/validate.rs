@@ -161,10 +161,14 @@ impl Config {
                     "keep one standard per start date (`kiosk provision --hardship-standard` replaces it)",
                 );
             }
-            if s.monthly_per_capita == 0 {
+            let most = crate::eligibility::MAX_MONTHLY_PER_CAPITA;
+            if !(1..=most).contains(&s.monthly_per_capita) {
                 p.add(
                     format!("policy.yearly_standard[{i}].monthly_per_capita"),
-                    "is 0",
+                    format!(
+                        "is {}, not a monthly figure in yuan (1 to {most})",
+                        s.monthly_per_capita
+                    ),
                     "enter the published figure in whole yuan per person per month",
                 );
             }

@@ -15,7 +15,7 @@ pub mod wizard;
 pub use codes::{Circumstance, CriminalRole, Matter, NextStep, Outcome, Proof, ReasonCode};
 pub use engine::{Decision, Reason, StandardUsed, per_capita_text, screen};
 pub use input::{HOUSEHOLD_SIZE, InputError, LARGEST_WHOLE, ScreeningInput, kind_of};
-pub use policy::{DatedLine, Policy, PolicyError, ProvisionedStandard};
+pub use policy::{DatedLine, MAX_MONTHLY_PER_CAPITA, Policy, PolicyError, ProvisionedStandard};
 pub use policy_import::check_for_install;
 
 use crate::lang::Lang;

@@ -118,6 +118,10 @@ pub struct PolicyError {
     pub message: String,
 }
 
+/// The largest monthly per-capita figure a policy may state, in yuan: far above any city's
+/// hardship standard (a few thousand), far below what the income arithmetic could overflow on.
+pub const MAX_MONTHLY_PER_CAPITA: u64 = 100_000;
+
 /// A yearly standard provisioned on this terminal (`kiosk provision --hardship-standard`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProvisionedStandard {
@@ -210,9 +214,12 @@ impl Policy {
                         l.from
                     ));
                 }
-                if l.monthly_per_capita == Some(0) {
+                if let Some(figure) = l.monthly_per_capita
+                    && !(1..=MAX_MONTHLY_PER_CAPITA).contains(&figure)
+                {
                     return Err(format!(
-                        "{table}[{i}]: monthly_per_capita must be above 0, or left out when unknown"
+                        "{table}[{i}]: monthly_per_capita {figure} is not a monthly figure in yuan (1 to \
+                         {MAX_MONTHLY_PER_CAPITA}); leave it out when unknown"
                     ));
                 }
             }

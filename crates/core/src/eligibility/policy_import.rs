@@ -135,6 +135,19 @@ basis = "Decree 220 yearly standard"
     }
 
     #[test]
+    fn a_figure_that_is_no_monthly_standard_is_refused() {
+        for absurd in ["9223372036854775807", "100001", "0"] {
+            let text = GOOD.replace(
+                "monthly_per_capita = 2700",
+                &format!("monthly_per_capita = {absurd}"),
+            );
+            assert!(refused(&text).contains("not a monthly figure"), "{absurd}");
+        }
+        let highest = GOOD.replace("monthly_per_capita = 2700", "monthly_per_capita = 100000");
+        assert!(check_for_install(&highest, "usb/policy.toml").is_ok());
+    }
+
+    #[test]
     fn unknown_keys_are_refused_by_name() {
         let typo = GOOD.replace(
             "monthly_per_capita = 2700",
@@ -168,6 +181,6 @@ basis = "Decree 220 yearly standard"
         let bad_date = refused("[[standard]]\nfrom = \"2027-13-01\"\nmonthly_per_capita = 1\n");
         assert!(bad_date.contains("2027-13-01"), "{bad_date}");
         let zero = GOOD.replace("2700", "0");
-        assert!(refused(&zero).contains("above 0"));
+        assert!(refused(&zero).contains("not a monthly figure"));
     }
 }
