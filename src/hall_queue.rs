@@ -59,7 +59,9 @@ impl LocalQueue {
             terminal: terminal.to_owned(),
         });
         let own = std::mem::replace(&mut self.session, theirs);
+        self.service.requested_by(Some(terminal.to_owned()));
         let out = op(self);
+        self.service.requested_by(None);
         self.session = own;
         out
     }

@@ -51,6 +51,8 @@ pub struct QueueService {
     clock: Arc<dyn Clock>,
     /// The staff number signed in at the counter whose request is being carried out.
     acting: Option<String>,
+    /// The terminal whose request it is, when not this one (a request over the hall API).
+    requester: Option<String>,
 }
 
 impl QueueService {
@@ -60,6 +62,7 @@ impl QueueService {
             config,
             clock,
             acting: None,
+            requester: None,
         };
         let ids: Vec<u32> = service.config.counters.iter().map(|c| c.id).collect();
         service.store.write(|tx| tables::ensure_counters(tx, ids))?;
@@ -73,6 +76,12 @@ impl QueueService {
     /// Whose changes the following operations are: recorded with each transition.
     pub fn act_as(&mut self, staff: Option<String>) {
         self.acting = staff;
+    }
+
+    /// Which terminal asks for the following operations (None: this one); recorded with each
+    /// transition.
+    pub fn requested_by(&mut self, terminal: Option<String>) {
+        self.requester = terminal;
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -106,10 +115,11 @@ impl QueueService {
         let act = Act {
             at: now,
             staff: self.acting.as_deref(),
+            terminal: self.requester.as_deref().unwrap_or(&self.config.terminal.id),
         };
         let (config, store) = (&self.config, &mut self.store);
         store.write(|tx| {
-            expire_stale(tx, day, now)?;
+            expire_stale(tx, day, now, &config.terminal.id)?;
             f(&Change {
                 tx,
                 now,
@@ -442,7 +452,8 @@ impl QueueService {
     pub fn roll_over(&mut self) -> Result<usize, OpError> {
         let now = self.clock.now();
         let day = self.business_day(now);
-        self.store.write(|tx| expire_stale(tx, day, now))
+        let host = &self.config.terminal.id;
+        self.store.write(|tx| expire_stale(tx, day, now, host))
     }
 
     /// The whole state of today's queue, every ticket with its place and wait. A read: it takes
@@ -754,12 +765,13 @@ struct Change<'a> {
     config: &'a Config,
 }
 
-/// When a change happens and who made it: the staff member signed in at the counter, or nobody
-/// (a visitor at the kiosk, the CLI, the rollover).
+/// When a change happens and who made it: the terminal that asked, and the staff member signed
+/// in at the counter, or nobody (a visitor at the kiosk, the CLI, the rollover).
 #[derive(Debug, Clone, Copy)]
 struct Act<'a> {
     at: DateTime<Utc>,
     staff: Option<&'a str>,
+    terminal: &'a str,
 }
 
 fn record(
@@ -781,6 +793,7 @@ fn record(
             counter,
             detail,
             staff: act.staff,
+            terminal: act.terminal,
         },
     )
 }
@@ -802,14 +815,20 @@ fn finish(tx: &Connection, t: &mut Ticket, act: Act, counter: u32) -> Result<(),
     Ok(())
 }
 
-fn expire_stale(tx: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Result<usize, OpError> {
+/// Expires the tickets of past business days; the host (`host`) does it, whoever's change came
+/// first on the new day.
+fn expire_stale(tx: &Connection, today: NaiveDate, now: DateTime<Utc>, host: &str) -> Result<usize, OpError> {
     let stale = tables::open_tickets_before(tx, today)?;
     for mut t in stale.iter().cloned() {
         let from = t.state;
         t.state = queue::next_state(&t.number.to_string(), from, Action::Expire)?;
         t.finished_at = Some(now);
         tables::update_ticket(tx, &t)?;
-        let act = Act { at: now, staff: None };
+        let act = Act {
+            at: now,
+            staff: None,
+            terminal: host,
+        };
         record(tx, &t, act, Action::Expire, Some(from), t.counter, None)?;
     }
     if !stale.is_empty() {

@@ -8,7 +8,7 @@ mod hall;
 
 use hall::ConnectionLimits;
 use hall::{Hall, service};
-use kiosk::contract::{ErrorKind, HallError, HallQueue};
+use kiosk::contract::{ErrorKind, HallError, HallQueue, TicketRef};
 use kiosk::contract::{FeedItem, HallFeed};
 use kiosk::hall::access::TerminalRole;
 use kiosk::hall::client::{HallClient, TerminalTls};
@@ -409,4 +409,45 @@ fn revoking_a_terminal_ends_its_open_event_stream() {
     stream.read_to_end(&mut rest).expect("the host ends the stream");
     let again = client.get(format!("{}/v1/events", hall.base)).send().unwrap();
     assert_eq!(again.status(), 401);
+}
+
+#[test]
+fn every_change_records_the_terminal_that_asked_for_it() {
+    let hall = Hall::start();
+    let (_k, mut kiosk) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    let (_c1, mut first) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
+    let (_c2, mut second) = hall.queue("counter-2", TerminalRole::Counter, &[2]);
+    for _ in 0..2 {
+        kiosk
+            .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+            .unwrap();
+    }
+    hall.local()
+        .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+        .unwrap();
+    let called = first.call_next(1).unwrap().called.unwrap();
+    let taken = second.transfer(TicketRef::Number(called.number.parse().unwrap()), service("B"));
+    assert_eq!(kind(taken), ErrorKind::Conflict, "another counter's visitor");
+    second
+        .transfer(TicketRef::Number("A002".parse().unwrap()), service("B"))
+        .unwrap();
+
+    let db = rusqlite::Connection::open(hall.dir.path().join(kiosk_store::DB_FILE)).unwrap();
+    let rows: Vec<(String, String)> = db
+        .prepare("SELECT event, terminal FROM transitions ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let host = hall.config.terminal.id.as_str();
+    let expected = [
+        ("issue", "kiosk-2"),
+        ("issue", "kiosk-2"),
+        ("issue", host),
+        ("call", "counter-1"),
+        ("transfer", "counter-2"),
+    ];
+    let rows: Vec<(&str, &str)> = rows.iter().map(|(e, t)| (e.as_str(), t.as_str())).collect();
+    assert_eq!(rows, expected);
 }

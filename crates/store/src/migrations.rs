@@ -215,6 +215,11 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE ratings ADD COLUMN entered_by TEXT;
     "#,
+    // 10: which terminal asked for each change (a counter console, a secondary kiosk over the
+    // hall API, or the hall host itself); NULL for changes kept before this was recorded.
+    r#"
+    ALTER TABLE transitions ADD COLUMN terminal TEXT;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -238,12 +238,14 @@ pub struct TransitionRecord<'a> {
     pub detail: Option<String>,
     /// The staff number signed in at the counter, when a counter did it.
     pub staff: Option<&'a str>,
+    /// The terminal that asked for the change.
+    pub terminal: &'a str,
 }
 
 pub fn record_transition(conn: &Connection, r: &TransitionRecord) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO transitions (ticket_id, at, business_day, event, from_state, to_state, counter_id, service, detail, staff_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO transitions (ticket_id, at, business_day, event, from_state, to_state, counter_id, service, detail, staff_id, terminal) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         r.ticket.id,
@@ -256,6 +258,7 @@ pub fn record_transition(conn: &Connection, r: &TransitionRecord) -> rusqlite::R
         r.ticket.service.to_string(),
         r.detail,
         r.staff,
+        r.terminal,
     ])?;
     Ok(())
 }
