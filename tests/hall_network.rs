@@ -451,3 +451,48 @@ fn every_change_records_the_terminal_that_asked_for_it() {
     let rows: Vec<(&str, &str)> = rows.iter().map(|(e, t)| (e.as_str(), t.as_str())).collect();
     assert_eq!(rows, expected);
 }
+
+/// Something else holds the database's write lock (a backup, another process) for longer than a
+/// counter waits. The counter is told the outcome is unknown, and the host does not make the
+/// call afterwards behind its back: the next press calls the same visitor, none is skipped.
+#[test]
+fn a_change_that_times_out_says_so_and_is_not_made_later() {
+    let hall = Hall::start();
+    let (_k, mut kiosk) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    let (_c, mut counter) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
+    for _ in 0..2 {
+        kiosk
+            .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
+            .unwrap();
+    }
+    counter.summary().unwrap();
+    let mut backup = rusqlite::Connection::open(hall.dir.path().join(kiosk_store::DB_FILE)).unwrap();
+    let held = backup
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    let late = counter.call_next(1).unwrap_err();
+    assert_eq!(late.kind, ErrorKind::Unavailable);
+    assert!(
+        late.message.contains("may or may not have been made") && !late.message.contains("cannot be reached"),
+        "{}",
+        late.message
+    );
+    let ticket = kiosk.issue(&IssueRequest::new(service("A"), None, Lang::En));
+    assert!(kind(ticket) == ErrorKind::Unavailable);
+    held.rollback().unwrap();
+
+    let issued = kiosk
+        .issue(&IssueRequest::new(service("A"), None, Lang::En))
+        .unwrap();
+    assert_eq!(
+        issued.number, "A003",
+        "the ticket given up on was not issued later"
+    );
+    let next = counter.call_next(1).unwrap();
+    assert_eq!(
+        next.called.unwrap().number,
+        "A001",
+        "the call given up on was not made later"
+    );
+    assert!(next.completed.is_none(), "nobody was completed unserved");
+}

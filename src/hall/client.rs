@@ -120,16 +120,32 @@ impl HallClient {
         ))
     }
 
-    /// Sends, and for a change resends on any failure before a whole answer arrived (the
-    /// connection refused, dropped, or cut in the middle of the answer) until `ANSWER_WITHIN`
-    /// has passed. A read is tried once: its caller (a screen refreshing, a technician) asks
-    /// again anyway, and a host that is down is reported at once.
+    /// A change was sent but no answer came in time: it may have been made or not. The host
+    /// does not make a change whose requester has gone before it starts, but one already under
+    /// way is finished; so the queue is the truth, and staff must look before pressing again.
+    fn outcome_unknown(&self, e: &reqwest::Error) -> HallError {
+        HallError::unavailable(format!(
+            "the hall host {} did not answer within {:.1} s ({}); the change may or may not have been \
+             made — look at the queue (the counter's screen, or `kiosk queue status`) before trying again",
+            self.base,
+            ANSWER_WITHIN.as_secs_f32(),
+            cause(e)
+        ))
+    }
+
+    /// Sends, and for a change resends with the same key on any failure before a whole answer
+    /// arrived (the connection refused, dropped, or cut in the middle of the answer) until
+    /// `ANSWER_WITHIN` has passed; a resent change that was made answers with what it did. A
+    /// read is tried once: its caller (a screen refreshing, a technician) asks again anyway, and
+    /// a host that is down is reported at once.
     fn exchange(
         &self,
         change: bool,
         request: impl Fn() -> reqwest::blocking::RequestBuilder,
     ) -> Result<(reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>), HallError> {
         let deadline = Instant::now() + if change { ANSWER_WITHIN } else { Duration::ZERO };
+        // Whether an attempt may have reached the host (not refused at the connection).
+        let mut sent = false;
         loop {
             let attempt = request().send().and_then(|response| {
                 let (status, headers) = (response.status(), response.headers().clone());
@@ -137,11 +153,17 @@ impl HallClient {
             });
             match attempt {
                 Ok(answer) => return Ok(answer),
-                Err(e) if Instant::now() + RETRY_PAUSE + CONNECT_LIMIT < deadline => {
-                    tracing::debug!(host = %self.base, error = %cause(&e), "hall host request failed; retrying");
-                    std::thread::sleep(RETRY_PAUSE);
+                Err(e) => {
+                    sent |= !e.is_connect();
+                    if Instant::now() + RETRY_PAUSE + CONNECT_LIMIT < deadline {
+                        tracing::debug!(host = %self.base, error = %cause(&e), "hall host request failed; retrying");
+                        std::thread::sleep(RETRY_PAUSE);
+                    } else if change && sent {
+                        return Err(self.outcome_unknown(&e));
+                    } else {
+                        return Err(self.unreachable(&e));
+                    }
                 }
-                Err(e) => return Err(self.unreachable(&e)),
             }
         }
     }

@@ -111,6 +111,9 @@ struct Api {
     metrics: metrics::Metrics,
     faults: Arc<Faults>,
     seen: Mutex<HashMap<String, Instant>>,
+    /// Terminals' `last_seen` is written through its own connection, off the requests' path: a
+    /// write lock held elsewhere delays that record, not the request or anyone's lookup.
+    seen_writer: Arc<Mutex<Store>>,
     limits: ConnectionLimits,
 }
 
@@ -229,10 +232,12 @@ impl Api {
             due
         };
         if due {
-            let now = self.clock.now();
-            if let Err(e) = lock(&self.admin).write(|c| hall_tables::set_last_seen(c, terminal, now)) {
-                tracing::warn!(error = %e, "last seen time not recorded");
-            }
+            let (now, terminal, store) = (self.clock.now(), terminal.to_owned(), self.seen_writer.clone());
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = lock(&store).write(|c| hall_tables::set_last_seen(c, &terminal, now)) {
+                    tracing::warn!(error = %e, "last seen time not recorded");
+                }
+            });
         }
     }
 }
@@ -280,6 +285,9 @@ pub async fn start(ctx: ApiContext, options: &ApiOptions) -> Result<HallApi, Str
         metrics: metrics::Metrics::new(),
         faults: ctx.faults.clone(),
         seen: Mutex::new(HashMap::new()),
+        seen_writer: Arc::new(Mutex::new(
+            Store::open_in(&ctx.data_dir).map_err(|e| e.to_string())?,
+        )),
         limits: limits.clone(),
     });
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -418,6 +426,13 @@ async fn keyed<T: serde::Serialize + 'static>(
     }
 }
 
+/// The answer for a requester that is no longer there to read it.
+fn gone() -> Result<KeyedAnswer, HallError> {
+    Err(HallError::unavailable(
+        "the requester gave up before the change was made",
+    ))
+}
+
 /// One change for the writer: it returns the kept (or new) answer.
 type Change = Box<dyn FnOnce(&mut LocalQueue) -> Result<KeyedAnswer, HallError> + Send>;
 type Answered = tokio::sync::oneshot::Sender<Result<KeyedAnswer, HallError>>;
@@ -443,10 +458,28 @@ impl Writer {
                     batch.extend(inbox.try_iter().take(BATCH - 1));
                     let (changes, answered): (Vec<Change>, Vec<Answered>) = batch.into_iter().unzip();
                     let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        queue.batch(|q| changes.into_iter().map(|change| change(q)).collect::<Vec<_>>())
+                        queue.batch(|q| {
+                            // Checked once the write lock is held: a requester that gave up while
+                            // its change waited (the lock held elsewhere, a long fsync) was told
+                            // the outcome is unknown, so the change is not made behind its back.
+                            changes
+                                .into_iter()
+                                .zip(&answered)
+                                .map(|(change, reply)| (!reply.is_closed()).then(|| change(q)))
+                                .collect::<Vec<_>>()
+                        })
                     }));
                     let results = match done {
-                        Ok(Ok(results)) => results,
+                        Ok(Ok(results)) => {
+                            let dropped = results.iter().filter(|r| r.is_none()).count();
+                            if dropped > 0 {
+                                tracing::info!(
+                                    dropped,
+                                    "changes whose requesters had given up were not made"
+                                );
+                            }
+                            results.into_iter().map(|r| r.unwrap_or_else(gone)).collect()
+                        }
                         Ok(Err(e)) => vec![Err(e); answered.len()],
                         Err(_) => {
                             queue.abandon();
