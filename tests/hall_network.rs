@@ -496,3 +496,72 @@ fn a_change_that_times_out_says_so_and_is_not_made_later() {
     );
     assert!(next.completed.is_none(), "nobody was completed unserved");
 }
+
+/// A terminal's raw HTTPS client (its certificate), for requests the typed client never makes.
+fn raw_client(dir: &std::path::Path) -> reqwest::blocking::Client {
+    let tls = TerminalTls::load(dir).unwrap().rustls().unwrap();
+    reqwest::blocking::Client::builder()
+        .use_preconfigured_tls(tls)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn malformed_requests_get_the_documented_json_error_and_change_nothing() {
+    let hall = Hall::start();
+    let (kiosk_dir, _) = hall.join("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    let (counter_dir, _) = hall.join("counter-1", TerminalRole::Counter, &[1]);
+    let (kiosk, counter) = (raw_client(kiosk_dir.path()), raw_client(counter_dir.path()));
+    let url = |path: &str| format!("{}{path}", hall.base);
+    let check = |response: reqwest::blocking::Response, status: u16, says: &str| {
+        assert_eq!(response.status().as_u16(), status, "{says}");
+        let body = response.text().unwrap();
+        let error: HallError = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("{status} is not the error JSON ({e}): {body}"));
+        assert!(error.message.contains(says), "{status}: {}", error.message);
+    };
+    let get = |path: &str| counter.get(url(path)).send().unwrap();
+    check(get("/v1/events/page?limit=0"), 400, "limit must be 1 to 1000");
+    check(get("/v1/events/page?limit=1001"), 400, "limit must be 1 to 1000");
+    check(get("/v1/events/page?limit=many"), 400, "Bad Request");
+    check(get("/v1/stats/daily?day=0000-01-01"), 400, "years 2000 to 2999");
+    check(get("/v1/stats/daily?day=-0001-01-01"), 400, "years 2000 to 2999");
+    check(get("/v1/counters/first"), 400, "Bad Request");
+    check(get("/v1/nowhere"), 404, "no such path");
+    let many = (0..70).fold(counter.get(url("/v1/summary")), |r, i| {
+        r.header(format!("x-{i}"), "1")
+    });
+    check(many.send().unwrap(), 431, "headers are larger");
+
+    let issue = |body: String| {
+        kiosk
+            .post(url("/v1/tickets"))
+            .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .unwrap()
+    };
+    let extra =
+        r#"{"service":"A","screening":{"outcome":"eligible","matter":"labour_remuneration","name":"x"}}"#;
+    check(issue(extra.into()), 400, "unknown field");
+    check(
+        issue(format!(
+            "{{\"service\":\"A\",\"pad\":\"{}\"}}",
+            "x".repeat(70 * 1024)
+        )),
+        413,
+        "64 KiB",
+    );
+    let sign_out = counter
+        .post(url("/v1/sign-out"))
+        .header("Idempotency-Key", "k")
+        .send()
+        .unwrap();
+    check(sign_out, 400, "Staff-Session");
+    assert!(
+        hall.local().status().unwrap().tickets.is_empty(),
+        "no ticket was issued"
+    );
+}

@@ -121,6 +121,7 @@ pub struct RatingView {
 /// What a visitor's eligibility screening said, for a ticket taken from its result: the
 /// contract's outcome and matter codes, nothing about the person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScreeningNote {
     pub outcome: String,
     pub matter: String,

@@ -44,6 +44,11 @@ pub(super) fn router(api: Arc<Api>) -> Router {
         .with_state(api)
 }
 
+/// The most headers, and header bytes, a request may carry (a terminal sends a handful). Up to the
+/// HTTP layer's own limit (64 KiB) this is answered in the API's JSON.
+const MAX_HEADERS: usize = 64;
+const MAX_HEADER_BYTES: usize = 16 * 1024;
+
 /// The largest request body the API reads (an enrolment or a screening note is a few KiB).
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -51,7 +56,8 @@ fn error_answer(status: StatusCode, error: HallError) -> Response {
     (status, Json(error)).into_response()
 }
 
-/// Reads a request's body whole before any route sees it, within the host's deadline and size
+/// Refuses requests whose headers are too large, then reads a request's body whole before any
+/// route sees it, within the host's deadline and size
 /// limit, so a client that sends its body slowly or without end holds nothing for long.
 async fn whole_body(State(api): State<Arc<Api>>, request: Request, next: Next) -> Response {
     let too_large = || {
@@ -63,6 +69,18 @@ async fn whole_body(State(api): State<Arc<Api>>, request: Request, next: Next) -
             )),
         )
     };
+    let head: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if head > MAX_HEADER_BYTES || request.headers().len() > MAX_HEADERS {
+        let e = HallError::bad_input(format!(
+            "the request's headers are larger than the hall API takes ({MAX_HEADERS} headers, {} KiB)",
+            MAX_HEADER_BYTES / 1024
+        ));
+        return error_answer(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, e);
+    }
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -205,6 +223,7 @@ async fn ticket_by_number(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PageQuery {
     #[serde(default)]
     after: u64,
@@ -216,28 +235,47 @@ fn default_page() -> usize {
     200
 }
 
+/// The most events one page holds (`docs/hall-openapi.yaml` says so).
+const MAX_PAGE: usize = 1000;
+
 async fn event_page(
     State(api): State<Arc<Api>>,
     Extension(peer): Extension<Peer>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let limit = q.limit.min(1000);
+    if !(1..=MAX_PAGE).contains(&q.limit) {
+        let e = HallError::bad_input(format!("limit must be 1 to {MAX_PAGE}, not {}", q.limit));
+        return ApiError(e).into_response();
+    }
     read(api, peer, Want::Read, move |queue| {
-        queue.events_after(q.after, limit)
+        queue.events_after(q.after, q.limit)
     })
     .await
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct DayQuery {
     day: Option<chrono::NaiveDate>,
 }
+
+/// Business days the statistics may be asked for: the years a hall can have run in.
+const STATS_YEARS: std::ops::RangeInclusive<i32> = 2000..=2999;
 
 async fn daily_stats(
     State(api): State<Arc<Api>>,
     Extension(peer): Extension<Peer>,
     Query(q): Query<DayQuery>,
 ) -> Response {
+    use chrono::Datelike;
+    if let Some(day) = q.day.filter(|d| !STATS_YEARS.contains(&d.year())) {
+        let e = HallError::bad_input(format!(
+            "day {day} is not a business day the hall can have had (years {} to {})",
+            STATS_YEARS.start(),
+            STATS_YEARS.end()
+        ));
+        return ApiError(e).into_response();
+    }
     read(api, peer, Want::Read, move |queue| queue.daily_stats(q.day)).await
 }
 
@@ -275,6 +313,7 @@ async fn metrics(State(api): State<Arc<Api>>, Extension(peer): Extension<Peer>) 
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct IssueBody {
     #[serde(with = "wire::text")]
     service: ServiceCode,
@@ -467,7 +506,8 @@ async fn sign_out(
         return e.into_response();
     }
     let Some(token) = staff_session(&headers) else {
-        return Json(serde_json::json!({ "signed_out": false })).into_response();
+        let e = HallError::bad_input("sign-out needs the Staff-Session header of the sign-in to end");
+        return ApiError(e).into_response();
     };
     let a = api.clone();
     let done = blocking(move || {
