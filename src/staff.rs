@@ -38,6 +38,36 @@ pub fn check_pin(pin: &str) -> Result<(), String> {
     }
 }
 
+/// Characters that change the direction of the text around them: in a name they could make the
+/// console show another name than the one stored (or spill into the text beside it).
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that take no visible space: a name made of them alone shows as nothing.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
+}
+
+/// A staff member's name as the console shows it: 1 to 40 characters on one line, something
+/// visible, and no direction controls.
+pub fn check_name(name: &str) -> Result<(), &'static str> {
+    if name.chars().count() > 40 || name.chars().any(char::is_control) {
+        return Err("a staff name is at most 40 characters on one line");
+    }
+    if name.chars().any(is_direction_control) {
+        return Err(
+            "a staff name may not contain text-direction controls (U+202A-202E, U+2066-2069, U+200E/F)",
+        );
+    }
+    if name.chars().all(is_invisible) {
+        return Err("a staff name needs visible characters");
+    }
+    Ok(())
+}
+
 /// The Argon2 PHC string of a PIN, with a fresh salt.
 pub fn hash_pin(pin: &str) -> Result<String, String> {
     use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
@@ -201,6 +231,17 @@ pub fn sign_out(conn: &Connection, token: &str, now: DateTime<Utc>) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_that_would_show_something_else_or_nothing_are_refused() {
+        assert!(check_name("王芳").is_ok());
+        assert!(check_name("ئايگۈل").is_ok(), "Uyghur is right to left by itself");
+        assert!(check_name("Li \u{202E}gnaW").is_err());
+        assert!(check_name("\u{2067}Ali").is_err());
+        assert!(check_name("\u{200B}\u{3164} ").is_err());
+        assert!(check_name("a\nb").is_err());
+        assert!(check_name(&"名".repeat(41)).is_err());
+    }
 
     fn at(min: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + min * 60, 0).unwrap()

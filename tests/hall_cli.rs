@@ -254,6 +254,26 @@ fn staff_are_provisioned_on_the_host_and_ratings_reach_the_statistics() {
     let short = add(b"12\n");
     assert_eq!(short.status.code(), Some(2), "{}", stderr(&short));
     assert!(stderr(&short).contains("4 to 12 digits"));
+    // Standard input is read up to 1 MiB, not without end (as from /dev/zero).
+    let endless = Command::new(kiosk_bin())
+        .arg("--data-dir")
+        .arg(host.path())
+        .args(["provision", "--add-staff", "S017", "--name", "王芳"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(endless.status.code(), Some(2), "{}", stderr(&endless));
+    assert!(
+        stderr(&endless).contains("larger than 1 MiB"),
+        "{}",
+        stderr(&endless)
+    );
+    let mirrored = common::kiosk_with_stdin(
+        host.path(),
+        &["provision", "--add-staff", "S018", "--name", "\u{202E}gnaW iL"],
+        b"2468\n",
+    );
+    assert_eq!(mirrored.status.code(), Some(2), "{}", stderr(&mirrored));
     let added = add(b"2468\n");
     assert!(added.status.success(), "{}", stderr(&added));
     assert_eq!(stdout_json(&added)["added"], true);

@@ -4,7 +4,6 @@ use super::{CmdResult, Context, Failure, print_json};
 use crate::config::{Config, CounterSpec, FlowControl, PrinterKind, ProvisionChanges, Role, ServiceSpec};
 use crate::queue::ServiceCode;
 use clap::Args;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
@@ -314,9 +313,7 @@ fn changes_from(a: &ProvisionArgs) -> Result<ProvisionChanges, Failure> {
 }
 
 fn hash_pin_from_stdin() -> Result<String, Failure> {
-    let mut pin = String::new();
-    std::io::stdin()
-        .read_to_string(&mut pin)
+    let pin = crate::fsutil::read_stdin_text()
         .map_err(|e| Failure::bad_input(format!("cannot read the PIN from standard input: {e}")))?;
     crate::staff::check_pin(pin.trim())
         .map_err(|_| Failure::bad_input("the technician PIN must be 4 to 12 digits"))?;

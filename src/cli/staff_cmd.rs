@@ -6,7 +6,6 @@ use super::{CmdResult, Context, Failure, print_json};
 use crate::staff;
 use kiosk_store::Store;
 use kiosk_store::staff_tables;
-use std::io::Read;
 
 fn database(e: kiosk_store::SqlError) -> Failure {
     Failure::failed(format!("queue database: {e}; see `kiosk doctor`"))
@@ -18,14 +17,8 @@ pub(super) fn add(ctx: &Context, id: &str, name: Option<&str>, json: bool) -> Cm
     let name = name.map(str::trim).filter(|n| !n.is_empty()).ok_or_else(|| {
         Failure::bad_input("say whose staff number it is: --name \"王芳\" (shown on the counter console)")
     })?;
-    if name.chars().count() > 40 || name.chars().any(char::is_control) {
-        return Err(Failure::bad_input(
-            "a staff name is at most 40 characters on one line",
-        ));
-    }
-    let mut pin = String::new();
-    std::io::stdin()
-        .read_to_string(&mut pin)
+    staff::check_name(name).map_err(Failure::bad_input)?;
+    let pin = crate::fsutil::read_stdin_text()
         .map_err(|e| Failure::bad_input(format!("cannot read the PIN from standard input: {e}")))?;
     let pin = pin.trim();
     staff::check_pin(pin).map_err(|m| Failure::bad_input(format!("{m} (read from standard input)")))?;
