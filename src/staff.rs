@@ -98,23 +98,28 @@ fn storage(e: kiosk_store::SqlError) -> HallError {
 }
 
 /// What the lockout says about a staff number now: `Some(until)` while locked.
-fn locked_until(row: &tables::StaffRow, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    row.locked_until.filter(|until| *until > now)
-}
-
 fn locked_message(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let minutes = (until - now).num_seconds().max(1).unsigned_abs().div_ceil(60);
-    format!("too many wrong PINs: this staff number is locked for {minutes} more minute(s)")
+    format!("too many wrong PINs: this staff number is locked for {minutes} more minute(s) at this terminal")
 }
 
 /// The message for an unknown staff number or a wrong PIN: the same for both, so the console
 /// does not tell a stranger which staff numbers exist.
 const WRONG: &str = "the staff number or the PIN is not right";
 
+/// A hash no PIN matches quickly: an unknown staff number's PIN is checked against it, so that
+/// an unknown number takes as long to refuse as a wrong PIN.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_pin(&session_token()).unwrap_or_default())
+}
+
 /// Signs `staff` in at `counter` from `terminal`. The PIN is checked outside any transaction
-/// (Argon2 takes tens of milliseconds), then the outcome is written in one: a wrong PIN counts
-/// towards the lockout, a right one clears the count and opens a session, signing out whoever
-/// was at that counter and this staff member anywhere else.
+/// (Argon2 takes tens of milliseconds), then the outcome is written in one: a right PIN opens a
+/// session, signing out whoever was at that counter and this staff member anywhere else; a
+/// wrong one counts towards a lockout of that number *at that terminal*, whether the number
+/// exists or not — the same work and the same answers either way, and one counter cannot lock a
+/// colleague out of the others.
 pub fn sign_in(
     store: &mut Store,
     counter: u32,
@@ -127,47 +132,53 @@ pub fn sign_in(
         return Err(refused(WRONG.into()));
     }
     let row = store.read(|c| tables::staff(c, staff)).map_err(storage)?;
-    let Some(row) = row else {
-        tracing::info!(counter, "sign-in refused: unknown staff number");
-        return Err(refused(WRONG.into()));
+    let right = match &row {
+        Some(r) => pin_matches(pin, &r.pin_hash),
+        None => {
+            pin_matches(pin, decoy_hash());
+            false
+        }
     };
-    if let Some(until) = locked_until(&row, now) {
-        tracing::info!(staff, counter, "sign-in refused: locked");
-        return Err(refused(locked_message(until, now)));
-    }
-    let right = pin_matches(pin, &row.pin_hash);
     let token = session_token();
     let token_hash = kiosk_core::digest::sha256_hex(token.as_bytes());
     let outcome = store
         .write(|c| -> kiosk_store::SqlResult<Result<(), String>> {
-            // Read again inside the transaction: another console may have failed meanwhile.
-            let Some(now_row) = tables::staff(c, staff)? else {
-                return Ok(Err(WRONG.into()));
-            };
-            if let Some(until) = locked_until(&now_row, now) {
+            let failures = tables::sign_in_failures(c, staff, terminal)?;
+            if let Some(until) = failures.locked_until.filter(|until| *until > now) {
                 return Ok(Err(locked_message(until, now)));
             }
-            if right {
-                tables::set_failures(c, staff, 0, None)?;
+            // Read again inside the transaction: the number may have been removed meanwhile.
+            if right && tables::staff(c, staff)?.is_some() {
+                tables::set_sign_in_failures(c, staff, terminal, tables::Failures::default(), now)?;
                 tables::start_session(c, &token_hash, staff, counter, terminal, now)?;
                 return Ok(Ok(()));
             }
-            let failures = now_row.failures + 1;
-            if failures >= MAX_FAILURES {
-                tables::set_failures(c, staff, 0, Some(now + LOCKOUT))?;
+            let count = failures.count + 1;
+            let (kept, message) = if count >= MAX_FAILURES {
+                let until = now + LOCKOUT;
                 tracing::warn!(
-                    staff,
                     counter,
-                    "staff number locked after {MAX_FAILURES} wrong PINs"
+                    terminal,
+                    "a staff number was locked at a terminal after {MAX_FAILURES} wrong PINs"
                 );
-                return Ok(Err(locked_message(now + LOCKOUT, now)));
-            }
-            tables::set_failures(c, staff, failures, None)?;
-            Ok(Err(WRONG.into()))
+                let locked = tables::Failures {
+                    count: 0,
+                    locked_until: Some(until),
+                };
+                (locked, locked_message(until, now))
+            } else {
+                let counted = tables::Failures {
+                    count,
+                    locked_until: None,
+                };
+                (counted, WRONG.to_owned())
+            };
+            tables::set_sign_in_failures(c, staff, terminal, kept, now)?;
+            Ok(Err(message))
         })
         .map_err(storage)?;
-    match outcome {
-        Ok(()) => {
+    match (outcome, row) {
+        (Ok(()), Some(row)) => {
             tracing::info!(staff, counter, terminal, "staff signed in");
             Ok(SignedIn {
                 staff: staff.to_owned(),
@@ -176,10 +187,11 @@ pub fn sign_in(
                 session: token,
             })
         }
-        Err(message) => {
-            tracing::info!(staff, counter, "sign-in refused");
+        (Err(message), _) => {
+            tracing::info!(counter, terminal, "sign-in refused");
             Err(refused(message))
         }
+        (Ok(()), None) => Err(refused(WRONG.into())),
     }
 }
 
@@ -276,8 +288,8 @@ mod tests {
             ("S017", "Li Wei", 3)
         );
         assert_eq!(ok.session.len(), 64);
-        let row = store.read(|c| tables::staff(c, "S017")).unwrap().unwrap();
-        assert_eq!(row.failures, 0);
+        let failures = store.read(|c| tables::sign_in_failures(c, "S017", "t")).unwrap();
+        assert_eq!(failures, tables::Failures::default());
     }
 
     #[test]

@@ -153,6 +153,8 @@ fn five_wrong_pins_lock_a_staff_number_and_a_new_sign_in_takes_the_counter_over(
     assert!(locked.message.contains("locked for 5"), "{}", locked.message);
     let still = first.sign_in(1, "S017", "2468").unwrap_err();
     assert!(still.message.contains("locked"), "{}", still.message);
+    // Locked at that terminal only: the colleague's own counter still lets them in.
+    second.sign_in(1, "S017", "2468").unwrap();
     // Another staff number is not affected.
     first.sign_in(1, "S020", "1357").unwrap();
     // The same counter from another terminal: whoever signs in last has it.
@@ -165,6 +167,27 @@ fn five_wrong_pins_lock_a_staff_number_and_a_new_sign_in_takes_the_counter_over(
     // A counter terminal signs in only at its own counters.
     let elsewhere = second.sign_in(2, "S020", "1357").unwrap_err();
     assert_eq!(elsewhere.kind, ErrorKind::Forbidden);
+}
+
+/// A stranger at a counter cannot learn which staff numbers exist: an unknown number gets the
+/// same answers, in the same order, as a known one with wrong PINs (and the same Argon2 work).
+#[test]
+fn unknown_staff_numbers_are_answered_exactly_as_known_ones_with_a_wrong_pin() {
+    let hall = Hall::start();
+    add_staff(&hall, "S017", "王芳", "2468");
+    let (_c, mut counter) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
+    let answers = |counter: &mut kiosk::hall::remote::RemoteQueue, staff: &str| -> Vec<(ErrorKind, String)> {
+        (0..6)
+            .map(|_| {
+                let e = counter.sign_in(1, staff, "0000").unwrap_err();
+                (e.kind, e.message)
+            })
+            .collect()
+    };
+    let known = answers(&mut counter, "S017");
+    let unknown = answers(&mut counter, "S999");
+    assert_eq!(known, unknown);
+    assert!(known[4].1.contains("locked for 5"), "{known:?}");
 }
 
 #[test]

@@ -220,6 +220,20 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE transitions ADD COLUMN terminal TEXT;
     "#,
+    // 11: wrong PINs are counted per staff number *and terminal*, for numbers that exist and
+    // numbers that do not alike: one counter cannot lock a colleague out everywhere, and the
+    // answers do not tell which numbers exist. (`staff.failures` and `staff.locked_until` are
+    // no longer used.)
+    r#"
+    CREATE TABLE sign_in_failures (
+        staff_id      TEXT NOT NULL,
+        terminal_id   TEXT NOT NULL,
+        failures      INTEGER NOT NULL,
+        locked_until  INTEGER,
+        last_at       INTEGER NOT NULL,
+        PRIMARY KEY (staff_id, terminal_id)
+    );
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

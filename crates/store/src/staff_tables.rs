@@ -18,8 +18,6 @@ pub struct StaffRow {
     pub id: String,
     pub name: String,
     pub pin_hash: String,
-    pub failures: u32,
-    pub locked_until: Option<DateTime<Utc>>,
 }
 
 /// Adds a staff member, or gives an existing one a new name and PIN (and lifts a lockout).
@@ -32,9 +30,10 @@ pub fn put_staff(
 ) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO staff (id, name, pin_hash, added_at) VALUES (?1, ?2, ?3, ?4) \
-         ON CONFLICT (id) DO UPDATE SET name = ?2, pin_hash = ?3, failures = 0, locked_until = NULL",
+         ON CONFLICT (id) DO UPDATE SET name = ?2, pin_hash = ?3",
         params![id, name, pin_hash, ms(now)],
     )?;
+    conn.execute("DELETE FROM sign_in_failures WHERE staff_id = ?1", params![id])?;
     Ok(())
 }
 
@@ -46,15 +45,13 @@ pub fn remove_staff(conn: &Connection, id: &str, now: DateTime<Utc>) -> rusqlite
 
 pub fn staff(conn: &Connection, id: &str) -> rusqlite::Result<Option<StaffRow>> {
     conn.query_row(
-        "SELECT id, name, pin_hash, failures, locked_until FROM staff WHERE id = ?1",
+        "SELECT id, name, pin_hash FROM staff WHERE id = ?1",
         params![id],
         |r| {
             Ok(StaffRow {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 pin_hash: r.get(2)?,
-                failures: r.get(3)?,
-                locked_until: at_ms(r.get(4)?),
             })
         },
     )
@@ -68,16 +65,55 @@ pub fn staff_list(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> 
     rows.collect()
 }
 
-pub fn set_failures(
+/// Wrong PINs typed for a staff number at a terminal (the number need not exist).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub count: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+pub fn sign_in_failures(conn: &Connection, staff_id: &str, terminal_id: &str) -> rusqlite::Result<Failures> {
+    let row = conn
+        .query_row(
+            "SELECT failures, locked_until FROM sign_in_failures WHERE staff_id = ?1 AND terminal_id = ?2",
+            params![staff_id, terminal_id],
+            |r| {
+                Ok(Failures {
+                    count: r.get(0)?,
+                    locked_until: at_ms(r.get(1)?),
+                })
+            },
+        )
+        .optional()?;
+    Ok(row.unwrap_or_default())
+}
+
+/// Keeps the count (none: forgets it). Counts not touched for a day are forgotten on the way, so
+/// numbers typed once by mistake do not pile up.
+pub fn set_sign_in_failures(
     conn: &Connection,
-    id: &str,
-    failures: u32,
-    locked_until: Option<DateTime<Utc>>,
+    staff_id: &str,
+    terminal_id: &str,
+    failures: Failures,
+    now: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE staff SET failures = ?2, locked_until = ?3 WHERE id = ?1",
-        params![id, failures, locked_until.map(ms)],
+        "DELETE FROM sign_in_failures WHERE last_at < ?1 OR (staff_id = ?2 AND terminal_id = ?3)",
+        params![ms(now - chrono::Duration::days(1)), staff_id, terminal_id],
     )?;
+    if failures != Failures::default() {
+        conn.execute(
+            "INSERT INTO sign_in_failures (staff_id, terminal_id, failures, locked_until, last_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                staff_id,
+                terminal_id,
+                failures.count,
+                failures.locked_until.map(ms),
+                ms(now)
+            ],
+        )?;
+    }
     Ok(())
 }
 
