@@ -94,6 +94,25 @@ impl LocalQueue {
     fn enter_staff(&mut self) -> Result<(), HallError> {
         let Some(session) = &self.session else {
             self.service.act_as(None);
+            // A hall with staff numbers has its counters operated by signed-in staff: another
+            // terminal's counter operation without a sign-in is refused here, on the host,
+            // whatever that terminal's screen does. (The host's own CLI is the technician's.)
+            if let Some(terminal) = self.service.requester() {
+                let terminal = terminal.to_owned();
+                let has_staff = self
+                    .service
+                    .store_mut()
+                    .read(kiosk_store::staff_tables::has_staff)
+                    .map_err(|e| hall_error(OpError::Storage(e), &self.database))?;
+                if has_staff {
+                    return Err(HallError::new(
+                        kiosk_contract::ErrorKind::Unauthenticated,
+                        format!(
+                            "{terminal}: this hall's counters are operated by signed-in staff; sign in with a staff number first"
+                        ),
+                    ));
+                }
+            }
             return Ok(());
         };
         let idle = chrono::Duration::minutes(i64::from(self.service.config().console.idle_sign_out_minutes));

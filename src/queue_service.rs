@@ -84,6 +84,11 @@ impl QueueService {
         self.requester = terminal;
     }
 
+    /// The terminal asking for the current operations, when it is not this one.
+    pub fn requester(&self) -> Option<&str> {
+        self.requester.as_deref()
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

@@ -54,8 +54,11 @@ fn a_signed_in_counter_records_its_staff_number_and_visitors_rate_it_once() {
     for lang in [Lang::Ug, Lang::ZhCn, Lang::En] {
         kiosk.issue(&IssueRequest::new(service("A"), None, lang)).unwrap();
     }
-    // Without a sign-in the counter works as before, recording nobody.
-    counter.call_next(1).unwrap();
+    // Without a sign-in the counter terminal is refused (the hall has staff numbers); the
+    // host's own CLI calls, recording nobody.
+    let unsigned = counter.call_next(1).unwrap_err();
+    assert_eq!(unsigned.kind, ErrorKind::Unauthenticated);
+    hall.local().call_next(1).unwrap();
 
     let wrong = counter.sign_in(1, "S017", "1111").unwrap_err();
     assert_eq!(wrong.kind, ErrorKind::Refused);
@@ -126,10 +129,15 @@ fn a_signed_in_counter_records_its_staff_number_and_visitors_rate_it_once() {
     assert!(text.contains("kiosk_ratings_total{level=\"2\"} 1"), "{text}");
     assert!(text.contains("kiosk_ratings_total{level=\"5\"} 1"), "{text}");
 
-    // Signed out: the counter still works, and records nobody again.
+    // Signed out: the hall has staff numbers, so the host refuses the counter's operations
+    // until someone signs in again (whatever the terminal's screen would allow).
     counter.sign_out().unwrap();
     assert_eq!(counter.counter_view(1).unwrap().staff, None);
-    counter.call_next(1).unwrap();
+    let refused = counter.call_next(1).unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::Unauthenticated);
+    assert!(refused.message.contains("sign in"), "{}", refused.message);
+    // The host's own CLI (a technician on the host) is not a counter terminal.
+    hall.local().call_next(1).unwrap();
     assert_eq!(recorded(&hall, "A003")[1], ("call".into(), None));
 }
 

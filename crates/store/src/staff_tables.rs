@@ -58,6 +58,11 @@ pub fn staff(conn: &Connection, id: &str) -> rusqlite::Result<Option<StaffRow>> 
     .optional()
 }
 
+/// Whether the hall has any staff numbers (then counters are operated by signed-in staff).
+pub fn has_staff(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM staff)", [], |r| r.get(0))
+}
+
 /// Staff numbers and names, by number (for `kiosk provision --list-staff` and the doctor).
 pub fn staff_list(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare("SELECT id, name FROM staff ORDER BY id")?;
