@@ -565,3 +565,19 @@ fn malformed_requests_get_the_documented_json_error_and_change_nothing() {
         "no ticket was issued"
     );
 }
+
+#[test]
+fn an_address_may_try_ten_enrolment_codes_a_minute() {
+    let hall = Hall::start();
+    let code = hall.code("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
+    for _ in 0..10 {
+        let wrong = enrolment::join(&hall.base, "ABCD-EFGH-JKMN", &code.ca_fingerprint).unwrap_err();
+        assert!(wrong.message.contains("not known"), "{}", wrong.message);
+    }
+    let flooded = enrolment::join(&hall.base, &code.code, &code.ca_fingerprint).unwrap_err();
+    assert!(
+        flooded.message.contains("too many enrolment attempts"),
+        "{}",
+        flooded.message
+    );
+}

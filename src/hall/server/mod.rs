@@ -11,6 +11,7 @@ mod connections;
 mod events;
 mod listener;
 mod metrics;
+mod rate;
 mod routes;
 mod status_page;
 
@@ -90,6 +91,8 @@ pub struct Bound {
     pub public: Option<SocketAddr>,
 }
 
+/// Enrolment attempts one address may make a minute (a technician needs one or two).
+const ENROLMENTS_PER_MINUTE: u32 = 10;
 /// A terminal's `last_seen` is written at most this often.
 const SEEN_EVERY: Duration = Duration::from_secs(60);
 
@@ -115,6 +118,11 @@ struct Api {
     /// write lock held elsewhere delays that record, not the request or anyone's lookup.
     seen_writer: Arc<Mutex<Store>>,
     limits: ConnectionLimits,
+    /// Enrolment attempts per address (anyone may try a code).
+    enrolments: rate::RateLimiter,
+    /// Refused enrolments since the last log line, and when that was: an anonymous flood of
+    /// wrong codes makes one line a minute, not one per attempt.
+    refused_enrolments: Mutex<(u64, Option<Instant>)>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -221,6 +229,17 @@ impl Api {
         }
     }
 
+    /// Counts a refused enrolment; logs how many at most once a minute.
+    fn enrolment_refused(&self, why: &HallError) {
+        tracing::debug!(error = %why, "enrolment refused");
+        let mut refused = lock(&self.refused_enrolments);
+        refused.0 += 1;
+        if refused.1.is_none_or(|at| at.elapsed() >= Duration::from_secs(60)) {
+            tracing::warn!(refused = refused.0, last = %why, "enrolment attempts refused (counted over a minute)");
+            *refused = (0, Some(Instant::now()));
+        }
+    }
+
     /// Writes `last_seen` at most once a minute per terminal.
     fn note_seen(&self, terminal: &str) {
         let due = {
@@ -289,6 +308,8 @@ pub async fn start(ctx: ApiContext, options: &ApiOptions) -> Result<HallApi, Str
             Store::open_in(&ctx.data_dir).map_err(|e| e.to_string())?,
         )),
         limits: limits.clone(),
+        enrolments: rate::RateLimiter::per_minute(ENROLMENTS_PER_MINUTE),
+        refused_enrolments: Mutex::new((0, None)),
     });
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let public = match options.public_listen {

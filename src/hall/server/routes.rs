@@ -173,6 +173,13 @@ fn parse_number(text: &str) -> Result<DisplayNumber, ApiError> {
 }
 
 async fn enrol(State(api): State<Arc<Api>>, Extension(peer): Extension<Peer>, body: Bytes) -> Response {
+    if !api.enrolments.allow(peer.addr.ip()) {
+        let e = HallError::unavailable(
+            "too many enrolment attempts from this address; wait a minute, and check the code on the hall host",
+        );
+        api.enrolment_refused(&e);
+        return error_answer(StatusCode::TOO_MANY_REQUESTS, e);
+    }
     let request: EnrolRequest = match parse_body(&body) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
@@ -189,7 +196,7 @@ async fn enrol(State(api): State<Arc<Api>>, Extension(peer): Extension<Peer>, bo
     match answer {
         Ok(answer) => Json(answer).into_response(),
         Err(e) => {
-            tracing::info!(addr = %peer.addr, error = %e, "enrolment refused");
+            api.enrolment_refused(&e);
             ApiError(e).into_response()
         }
     }

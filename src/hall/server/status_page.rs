@@ -5,7 +5,7 @@
 //! ids get the same 404 as any other path, so the page says nothing about which tickets exist;
 //! each address may ask a limited number of times a minute.
 
-use super::connections::Origin;
+use super::rate::RateLimiter;
 use super::{Api, blocking, lock};
 use crate::i18n::{tr, trf};
 use crate::queue::TicketState;
@@ -16,66 +16,24 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use kiosk_contract::{HallQueue, TicketView};
 use kiosk_core::lang::Lang;
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// Requests per address per minute (a phone refreshing every 20 s uses 3).
-const PER_MINUTE: f64 = 30.0;
+const PER_MINUTE: u32 = 30;
 /// How often the page reloads itself, in seconds.
 const REFRESH_SECONDS: u32 = 20;
-/// Addresses remembered at most (the oldest are forgotten first).
-const ADDRESSES: usize = 10_000;
-
-#[derive(Default)]
-struct Limiter {
-    buckets: Mutex<HashMap<Origin, (f64, Instant)>>,
-}
-
-impl Limiter {
-    /// Takes a token for `addr` (an IPv6 address counts with its whole /64); false when it has
-    /// none left.
-    fn allow(&self, addr: IpAddr) -> bool {
-        let mut buckets = super::lock(&self.buckets);
-        let now = Instant::now();
-        if buckets.len() >= ADDRESSES {
-            // Addresses not heard from for a minute have their tokens back anyway. If most are
-            // recent (many addresses at once), forget them all rather than scan again on the
-            // next request: the cost stays constant per request and the memory bounded.
-            buckets.retain(|_, (_, at)| now.duration_since(*at).as_secs() < 60);
-            if buckets.len() >= ADDRESSES / 2 {
-                buckets.clear();
-            }
-        }
-        let (tokens, at) = buckets.entry(Origin::of(addr)).or_insert((PER_MINUTE, now));
-        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * PER_MINUTE / 60.0).min(PER_MINUTE);
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-
-    #[cfg(test)]
-    fn remembered(&self) -> usize {
-        super::lock(&self.buckets).len()
-    }
-}
-
 #[derive(Clone)]
 struct Page {
     api: Arc<Api>,
-    limiter: Arc<Limiter>,
+    limiter: Arc<RateLimiter>,
 }
 
 /// The page's routes (served by the status page's own listener).
 pub(super) fn router(api: Arc<Api>) -> Router {
     let state = Page {
         api,
-        limiter: Arc::new(Limiter::default()),
+        limiter: Arc::new(RateLimiter::per_minute(PER_MINUTE)),
     };
     Router::new()
         .route("/t/{id}", get(ticket_page))
@@ -239,40 +197,6 @@ body {{ font-family: "Noto Sans CJK SC", "Noto Sans Arabic", "Noto Sans", sans-s
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_address_gets_its_share_and_no_more() {
-        let limiter = Limiter::default();
-        let addr: IpAddr = "192.0.2.7".parse().unwrap();
-        let allowed = (0..40).filter(|_| limiter.allow(addr)).count();
-        assert_eq!(allowed, PER_MINUTE as usize);
-        assert!(
-            limiter.allow("192.0.2.8".parse().unwrap()),
-            "another address is not affected"
-        );
-    }
-
-    #[test]
-    fn many_addresses_cannot_grow_the_limiter_past_its_bound() {
-        let limiter = Limiter::default();
-        for i in 0..(3 * ADDRESSES as u32) {
-            assert!(limiter.allow(IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i))));
-            assert!(limiter.remembered() <= ADDRESSES);
-        }
-    }
-
-    #[test]
-    fn a_phone_cannot_escape_its_limit_by_changing_the_end_of_its_ipv6_address() {
-        let limiter = Limiter::default();
-        let allowed = (0..40u16)
-            .filter(|i| {
-                limiter.allow(IpAddr::V6(std::net::Ipv6Addr::new(
-                    0x2001, 0xdb8, 1, 2, 0, 0, 0, *i,
-                )))
-            })
-            .count();
-        assert_eq!(allowed, PER_MINUTE as usize);
-    }
 
     #[test]
     fn only_uuid_shaped_ids_are_looked_up() {
