@@ -44,6 +44,28 @@ fn terminals_join_and_use_the_same_commands_until_revoked() {
     let again = join(tempfile::tempdir().unwrap().path(), port, &counter_code);
     assert_eq!(again.status.code(), Some(2), "a used code: {}", stderr(&again));
     assert!(stderr(&again).contains("used already"));
+    // An enrolled terminal keeps its identity unless told to replace it, before any code is spent.
+    let second_code = enroll(host.path(), "counter-9", "counter", Some("1"));
+    let twice = join(counter.path(), port, &second_code);
+    assert_eq!(twice.status.code(), Some(2), "{}", stderr(&twice));
+    assert!(stderr(&twice).contains("--replace"), "{}", stderr(&twice));
+    assert_eq!(
+        std::fs::read_to_string(counter.path().join("tls/client.key")).unwrap(),
+        std::fs::read_to_string(&key).unwrap()
+    );
+    // A wrong fingerprint is said as such, not as a network fault.
+    let wrong = join(
+        tempfile::tempdir().unwrap().path(),
+        port,
+        &(second_code.0.clone(), "ab".repeat(32)),
+    );
+    assert_eq!(wrong.status.code(), Some(2), "{}", stderr(&wrong));
+    assert!(stderr(&wrong).contains("fingerprint"), "{}", stderr(&wrong));
+    assert!(
+        !stderr(&wrong).contains("cannot be reached"),
+        "{}",
+        stderr(&wrong)
+    );
 
     let lobby = tempfile::tempdir().unwrap();
     assert!(join(lobby.path(), port, &kiosk_code).status.success());

@@ -183,6 +183,9 @@ pub struct JoinArgs {
     /// The hall CA's SHA-256 fingerprint printed with the code.
     #[arg(long, value_name = "SHA256")]
     fingerprint: String,
+    /// Enrol again a terminal that is enrolled already (its old certificate is replaced).
+    #[arg(long)]
+    replace: bool,
     #[arg(long)]
     json: bool,
 }
@@ -195,6 +198,16 @@ pub(super) fn join(ctx: &Context, args: JoinArgs) -> CmdResult {
     if crate::hall::pki::normalise_fingerprint(&args.fingerprint).len() != 64 {
         return Err(Failure::bad_input(
             "--fingerprint: the 64 hexadecimal digits printed by `kiosk provision --enroll` on the hall host",
+        ));
+    }
+    let enrolled = ctx
+        .data_dir
+        .join(crate::hall::pki::TLS_DIR)
+        .join(crate::hall::pki::CLIENT_CERT);
+    if crate::fsutil::something_at(&enrolled) && !args.replace {
+        return Err(Failure::bad_input(
+            "this terminal is enrolled already (it has a hall certificate); to enrol it again, \
+             replacing that identity, add --replace",
         ));
     }
     let base = url.as_str().trim_end_matches('/').to_owned();

@@ -183,7 +183,19 @@ pub fn join(
         csr_pem,
     })
     .map_err(|e| HallError::unavailable(e.to_string()))?;
-    let answer: EnrolAnswer = client.post("/v1/enrol", &request)?;
+    let answer: EnrolAnswer = client.post("/v1/enrol", &request).map_err(|e| {
+        if e.message.contains(super::tls::FINGERPRINT_MISMATCH) {
+            // The host answered, with another CA: a wrong fingerprint or the wrong host, not a
+            // network fault.
+            HallError::bad_input(format!(
+                "{} at {host}; read the fingerprint again on the hall host (`kiosk provision --enroll` prints it) \
+                 and check the address; nothing was stored",
+                super::tls::FINGERPRINT_MISMATCH
+            ))
+        } else {
+            e
+        }
+    })?;
     let ca_der = super::pki::first_der(&answer.ca_pem).map_err(|e| HallError::unavailable(e.to_string()))?;
     if sha256_hex(&ca_der) != super::pki::normalise_fingerprint(fingerprint) {
         return Err(HallError::unavailable(

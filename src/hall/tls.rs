@@ -109,13 +109,7 @@ impl ServerCertVerifier for HallHostVerifier {
                 let ca = intermediates
                     .iter()
                     .find(|c| kiosk_core::digest::sha256_hex(c) == *fingerprint)
-                    .ok_or_else(|| {
-                        rustls::Error::General(
-                            "the hall host's CA does not have the fingerprint given; read it again on the host \
-                             (`kiosk provision --enroll` prints it)"
-                                .into(),
-                        )
-                    })?;
+                    .ok_or_else(|| rustls::Error::General(FINGERPRINT_MISMATCH.into()))?;
                 let mut store = RootCertStore::empty();
                 store
                     .add(ca.clone().into_owned())
@@ -182,6 +176,9 @@ pub fn client_config(ca_pem: &str, cert_pem: &str, key_pem: &str) -> Result<Clie
             ))
         })
 }
+
+/// What a joining terminal's handshake fails with when the host's CA is not the one pinned.
+pub const FINGERPRINT_MISMATCH: &str = "the hall host's CA does not have the fingerprint given";
 
 /// A joining terminal's side: no certificate yet; the host's CA must have `fingerprint`.
 pub fn pinned_config(fingerprint: &str) -> Result<ClientConfig, TlsError> {

@@ -29,14 +29,37 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// A `kiosk serve` process, killed when dropped (a failed test leaves no host running).
+pub struct Served(Child);
+
+impl std::ops::Deref for Served {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Served {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// `kiosk serve` on loopback; returns once the API answers.
-pub fn serve(dir: &Path, port: u16) -> Child {
+pub fn serve(dir: &Path, port: u16) -> Served {
     serve_with(dir, port, &[], None)
 }
 
 /// `kiosk serve` on loopback with more arguments, and at most `open_files` descriptors (as
 /// systemd's default `LimitNOFILE` would give it) when set.
-pub fn serve_with(dir: &Path, port: u16, more: &[&str], open_files: Option<u64>) -> Child {
+pub fn serve_with(dir: &Path, port: u16, more: &[&str], open_files: Option<u64>) -> Served {
     let mut command = match open_files {
         Some(n) => {
             let mut c = Command::new("prlimit");
@@ -70,7 +93,7 @@ pub fn serve_with(dir: &Path, port: u16, more: &[&str], open_files: Option<u64>)
         if line.contains("hall API listening") {
             // Keep draining so the child never blocks on a full pipe.
             std::thread::spawn(move || rx.iter().for_each(drop));
-            return child;
+            return Served(child);
         }
     }
 }
