@@ -29,7 +29,7 @@ fn a_call_on_the_host_lights_the_real_display_window_within_a_second() {
     let host = tempfile::tempdir().unwrap();
     provision_host(host.path());
     let port = free_port();
-    let _serve = KillOnDrop(serve(host.path(), port));
+    let _serve = serve(host.path(), port);
     let wall = tempfile::tempdir().unwrap();
     let joined = join(wall.path(), port, &enroll(host.path(), "wall-1", "display", None));
     assert!(
