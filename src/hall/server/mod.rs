@@ -154,7 +154,48 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.0.kind.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(self.0)).into_response()
+        (status, Json(without_host_paths(self.0))).into_response()
+    }
+}
+
+/// The host's own files are the host's business: a failure that names one (the database on a
+/// full disk) is logged whole here, and answered without the path.
+fn without_host_paths(mut error: HallError) -> HallError {
+    let names_a_path = |word: &str| word.trim_start_matches(['(', '"', '\'']).starts_with('/');
+    if error.message.split_whitespace().any(names_a_path) {
+        tracing::warn!(error = %error.message, "answered without the host's file names");
+        error.message = error
+            .message
+            .split(' ')
+            .map(|word| {
+                if names_a_path(word) {
+                    "(a file on the hall host)"
+                } else {
+                    word
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_naming_the_hosts_files_is_answered_without_them() {
+        let full = HallError::unavailable(
+            "queue database /var/lib/legal-aid-kiosk/kiosk.sqlite3: database or disk is full; see `kiosk doctor`",
+        );
+        let answered = without_host_paths(full);
+        assert_eq!(
+            answered.message,
+            "queue database (a file on the hall host) database or disk is full; see `kiosk doctor`"
+        );
+        let plain = HallError::conflict("counter 1 has no visitor called; call one first");
+        assert_eq!(without_host_paths(plain.clone()), plain);
     }
 }
 
