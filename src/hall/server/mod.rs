@@ -180,25 +180,6 @@ fn without_host_paths(mut error: HallError) -> HallError {
     error
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_failure_naming_the_hosts_files_is_answered_without_them() {
-        let full = HallError::unavailable(
-            "queue database /var/lib/legal-aid-kiosk/kiosk.sqlite3: database or disk is full; see `kiosk doctor`",
-        );
-        let answered = without_host_paths(full);
-        assert_eq!(
-            answered.message,
-            "queue database (a file on the hall host) database or disk is full; see `kiosk doctor`"
-        );
-        let plain = HallError::conflict("counter 1 has no visitor called; call one first");
-        assert_eq!(without_host_paths(plain.clone()), plain);
-    }
-}
-
 /// Runs `f` on the blocking pool (SQLite waits on the disk).
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, HallError> + Send + 'static,
@@ -576,3 +557,22 @@ impl Writer {
 
 /// The events a connected client is sent (for the pump and the stream).
 type SharedEvent = Arc<HallEvent>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_naming_the_hosts_files_is_answered_without_them() {
+        let full = HallError::unavailable(
+            "queue database /var/lib/legal-aid-kiosk/kiosk.sqlite3: database or disk is full; see `kiosk doctor`",
+        );
+        let answered = without_host_paths(full);
+        assert_eq!(
+            answered.message,
+            "queue database (a file on the hall host) database or disk is full; see `kiosk doctor`"
+        );
+        let plain = HallError::conflict("counter 1 has no visitor called; call one first");
+        assert_eq!(without_host_paths(plain.clone()), plain);
+    }
+}
