@@ -133,7 +133,10 @@ fn a_signed_in_counter_records_its_staff_number_and_visitors_rate_it_once() {
         text.contains("kiosk_hall_connections{listener=\"hall_api\",kind=\"terminal\"}"),
         "{text}"
     );
-    assert!(text.contains("kiosk_hall_connections_closed_for_room_total{listener=\"status_page\"} 0"), "{text}");
+    assert!(
+        text.contains("kiosk_hall_connections_closed_for_room_total{listener=\"status_page\"} 0"),
+        "{text}"
+    );
 
     // Signed out: the hall has staff numbers, so the host refuses the counter's operations
     // until someone signs in again (whatever the terminal's screen would allow).
