@@ -126,7 +126,7 @@ async fn catch_up(
 ) -> Result<Option<EventCursor>, HallError> {
     loop {
         let a = api.clone();
-        let page = blocking(move || lock(&a.reads).events_after(cursor, PAGE)).await?;
+        let page = blocking(move || a.reads.take().events_after(cursor, PAGE)).await?;
         for event in &page.events {
             if let Some(m) = message(event)
                 && tx.send(m).await.is_err()
@@ -144,7 +144,7 @@ async fn catch_up(
 /// Sends a snapshot; its cursor.
 async fn snapshot(api: &Arc<Api>, tx: &mpsc::Sender<Event>) -> Result<Option<EventCursor>, HallError> {
     let a = api.clone();
-    let summary = blocking(move || lock(&a.reads).summary()).await?;
+    let summary = blocking(move || a.reads.take().summary()).await?;
     let Some(m) = snapshot_message(&summary) else {
         return Ok(None);
     };
@@ -161,7 +161,7 @@ async fn feed(
     let _counted = api.metrics.stream_opened();
     let result: Result<(), HallError> = async {
         let a = api.clone();
-        let newest = blocking(move || lock(&a.reads).summary().map(|s| s.cursor)).await?;
+        let newest = blocking(move || a.reads.take().summary().map(|s| s.cursor)).await?;
         let start = match last_seen {
             // Too far behind, or ahead of the host (its database was replaced): start afresh.
             Some(seen) if seen <= newest && newest - seen <= MAX_REPLAY => catch_up(&api, seen, &tx).await?,

@@ -166,7 +166,7 @@ const CONNECTED_WITHIN: Duration = Duration::from_secs(5 * 60);
 /// The whole scrape: the live families, then the queue's state read now.
 pub(super) fn scrape(api: &Api) -> Result<String, String> {
     let mut state = Registry::with_prefix("kiosk");
-    let status = lock(&api.reads).status().map_err(|e| e.to_string())?;
+    let status = api.reads.take().status().map_err(|e| e.to_string())?;
     let per_service = |name: &str,
                        help: &str,
                        value: &dyn Fn(&kiosk_contract::ServiceStatus) -> i64,

@@ -12,6 +12,7 @@ mod events;
 mod listener;
 mod metrics;
 mod rate;
+mod reads;
 mod routes;
 mod status_page;
 
@@ -104,8 +105,9 @@ struct Api {
     /// Changes go through one connection on one thread (SQLite has one writer anyway), which
     /// commits whatever requests arrived together in one transaction.
     writer: Writer,
-    /// Reads through another, so a screen's refresh does not wait behind a write's fsync.
-    reads: Mutex<LocalQueue>,
+    /// Reads through others, so a screen's refresh does not wait behind a write's fsync, nor
+    /// behind another read.
+    reads: reads::ReadPool,
     /// Enrolment and the lookup of callers' certificates.
     admin: Mutex<Store>,
     /// Staff sign-ins: a PIN's Argon2 check holds this one only.
@@ -316,7 +318,11 @@ pub async fn start(ctx: ApiContext, options: &ApiOptions) -> Result<HallApi, Str
     let api = Arc::new(Api {
         writer: Writer::spawn(open_queue(&ctx)?)
             .map_err(|e| format!("cannot start the writer thread: {e}"))?,
-        reads: Mutex::new(open_queue(&ctx)?),
+        reads: reads::ReadPool::new(
+            (0..reads::READERS)
+                .map(|_| open_queue(&ctx))
+                .collect::<Result<_, _>>()?,
+        ),
         admin: Mutex::new(admin),
         staff: Mutex::new(Store::open_in(&ctx.data_dir).map_err(|e| e.to_string())?),
         config: ctx.config.clone(),
@@ -390,7 +396,7 @@ async fn read<T: serde::Serialize + Send + 'static>(
         return e.into_response();
     }
     let a = api.clone();
-    match blocking(move || op(&mut lock(&a.reads))).await {
+    match blocking(move || op(&mut a.reads.take())).await {
         Ok(value) => Json(value).into_response(),
         Err(e) => ApiError(e).into_response(),
     }

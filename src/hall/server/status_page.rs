@@ -6,7 +6,7 @@
 //! each address may ask a limited number of times a minute.
 
 use super::rate::RateLimiter;
-use super::{Api, blocking, lock};
+use super::{Api, blocking};
 use crate::i18n::{tr, trf};
 use crate::queue::TicketState;
 use axum::Router;
@@ -69,7 +69,7 @@ async fn ticket_page(
         return not_found().await;
     }
     let api = page.api.clone();
-    let found = blocking(move || lock(&api.reads).ticket_by_id(&id)).await;
+    let found = blocking(move || api.reads.take().ticket_by_id(&id)).await;
     match found {
         Ok(ticket) => {
             let mut r = Html(render(&page.api.config, &ticket)).into_response();
