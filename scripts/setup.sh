@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages this project needs to build, run and test.
 # Idempotent: when everything is present it only checks and returns (well under a second).
+# `--for-tests` also installs what only the test suite uses (schemathesis, from PyPI).
 set -euo pipefail
+for_tests=false
+[ "${1:-}" = "--for-tests" ] && for_tests=true
 
 # One list for build, run and tests; grouped by what needs them.
 PACKAGES=(
@@ -20,6 +23,8 @@ PACKAGES=(
   # accessibility test: a session D-Bus, the AT-SPI registry, and Debian's AT-SPI bindings for
   # Python to read the window as a screen reader does (scripts/atspi-test.sh)
   dbus at-spi2-core python3-pyatspi
+  # the hall API contract test: a virtual environment for schemathesis (scripts/api-contract-test.sh)
+  python3-venv
 )
 
 missing=()
@@ -59,4 +64,17 @@ if ! command -v cargo >/dev/null 2>&1; then
     --default-toolchain "$RUST_VERSION" --component clippy,rustfmt >/dev/null
   rm -rf "$tmp"
   echo "setup: Rust installed in $HOME/.cargo (the project's scripts find it there)"
+fi
+
+# schemathesis for the hall API contract test, pinned with what it needs, in its own virtual
+# environment (Debian's Python stays untouched); a new pin list makes a new environment.
+if $for_tests; then
+  source "$(dirname "$0")/lib/schemathesis.sh"
+  venv=$(schemathesis_venv)
+  if [ ! -x "$venv/bin/st" ]; then
+    echo "setup: installing schemathesis into $venv"
+    rm -rf "$venv"
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --requirement "$(schemathesis_pins)"
+  fi
 fi

@@ -568,6 +568,81 @@ fn malformed_requests_get_the_documented_json_error_and_change_nothing() {
         hall.local().status().unwrap().tickets.is_empty(),
         "no ticket was issued"
     );
+
+    // Found by the contract test (scripts/api-contract-test.sh): each was accepted and acted on.
+    let post = |path: &str, body: &str, key: &str, session: Option<&str>| {
+        let r = counter
+            .post(url(path))
+            .header("Idempotency-Key", key)
+            .header("Content-Type", "application/json")
+            .body(body.to_owned());
+        match session {
+            Some(s) => r.header("Staff-Session", s),
+            None => r,
+        }
+        .send()
+        .unwrap()
+    };
+    let key = || uuid::Uuid::now_v7().to_string();
+    let stream = counter
+        .get(url("/v1/events"))
+        .header("Last-Event-ID", "{}")
+        .send()
+        .unwrap();
+    check(stream, 400, "Last-Event-ID");
+    let extra = r#"{"number":"A001","counter":2}"#;
+    check(
+        post("/v1/counters/1/call-number", extra, &key(), None),
+        400,
+        "unknown field",
+    );
+    check(
+        post("/v1/counters/1/transfer", r#"{"to":"B","x":1}"#, &key(), None),
+        400,
+        "unknown field",
+    );
+    check(
+        post("/v1/counters/1/call-next", "", &key(), Some("not a session")),
+        400,
+        "Staff-Session",
+    );
+    check(
+        post("/v1/counters/1/call-next", "", "two words", None),
+        400,
+        "Idempotency-Key",
+    );
+    assert_eq!(issue(r#"{"service":"A"}"#.into()).status().as_u16(), 200);
+    let called = post("/v1/counters/1/call-next", "", &key(), None);
+    assert_eq!(called.status().as_u16(), 200, "{}", called.text().unwrap());
+    let number = hall
+        .local()
+        .counter_view(1)
+        .unwrap()
+        .counter
+        .current
+        .unwrap()
+        .number;
+    check(
+        post(&format!("/v1/numbers/%20{number}/rejoin"), "", &key(), None),
+        400,
+        "not a ticket number",
+    );
+    let (rater_dir, _) = hall.join("rating-1", TerminalRole::Evaluator, &[1]);
+    assert_eq!(
+        post("/v1/counters/1/complete", "", &key(), None)
+            .status()
+            .as_u16(),
+        200
+    );
+    let twice = r#"{"level":1,"reasons":["waiting","waiting"]}"#;
+    let rating = raw_client(rater_dir.path())
+        .post(url(&format!("/v1/numbers/{number}/rating")))
+        .header("Idempotency-Key", key())
+        .header("Content-Type", "application/json")
+        .body(twice)
+        .send()
+        .unwrap();
+    check(rating, 400, "given twice");
 }
 
 #[test]

@@ -402,9 +402,6 @@ async fn read<T: serde::Serialize + Send + 'static>(
     }
 }
 
-/// The longest request key accepted (a UUID is 36 characters).
-const MAX_KEY: usize = 128;
-
 /// A change: the caller must be allowed `want` and send an `Idempotency-Key`; `request`
 /// describes it (method, path, body) so a key reused for another request is refused.
 async fn keyed<T: serde::Serialize + 'static>(
@@ -419,19 +416,16 @@ async fn keyed<T: serde::Serialize + 'static>(
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= MAX_KEY)
-        .map(str::to_owned);
-    let Some(key) = key else {
+    let Some(key) = routes::token_header(headers, "idempotency-key") else {
         let e = HallError::bad_input(
             "a change needs an Idempotency-Key header (a new random value per change, the same one when retrying it)",
         );
         return ApiError(e).into_response();
     };
-    let session = routes::staff_session(headers);
+    let session = match routes::staff_session(headers) {
+        Ok(session) => session,
+        Err(e) => return e.into_response(),
+    };
     let answer = api
         .writer
         .submit(Box::new(move |q: &mut LocalQueue| {

@@ -168,6 +168,11 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiErro
 }
 
 fn parse_number(text: &str) -> Result<DisplayNumber, ApiError> {
+    // The CLI forgives spaces around a typed number; on the wire a number is exactly its text.
+    if text.trim() != text {
+        let e = HallError::bad_input(format!("'{text}' is not a ticket number; write it like A012"));
+        return Err(ApiError(e));
+    }
     text.parse()
         .map_err(|e: String| ApiError(HallError::bad_input(e)))
 }
@@ -294,10 +299,17 @@ async fn events(
     if let Err(e) = api.caller(&peer, Want::Read).await {
         return e.into_response();
     }
-    let last_seen = headers
+    let last_seen = match headers
         .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok());
+        .map(|v| v.to_str().ok()?.trim().parse().ok())
+    {
+        None => None,
+        Some(Some(seq)) => Some(seq),
+        Some(None) => {
+            let e = HallError::bad_input("Last-Event-ID is the number of the last event the client has");
+            return ApiError(e).into_response();
+        }
+    };
     super::events::stream(api, peer, last_seen).into_response()
 }
 
@@ -374,6 +386,7 @@ async fn rejoin(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct TransferBody {
     #[serde(with = "wire::text")]
     to: ServiceCode,
@@ -398,6 +411,7 @@ async fn transfer_number(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct NumberBody {
     number: String,
 }
@@ -463,6 +477,7 @@ async fn counter_view(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SignInBody {
     staff: String,
     pin: String,
@@ -512,9 +527,13 @@ async fn sign_out(
     if let Err(e) = api.caller(&peer, Want::Read).await {
         return e.into_response();
     }
-    let Some(token) = staff_session(&headers) else {
-        let e = HallError::bad_input("sign-out needs the Staff-Session header of the sign-in to end");
-        return ApiError(e).into_response();
+    let token = match staff_session(&headers) {
+        Ok(Some(token)) => token,
+        Ok(None) => {
+            let e = HallError::bad_input("sign-out needs the Staff-Session header of the sign-in to end");
+            return ApiError(e).into_response();
+        }
+        Err(e) => return e.into_response(),
     };
     let a = api.clone();
     let done = blocking(move || {
@@ -531,16 +550,31 @@ async fn sign_out(
 }
 
 /// The staff sign-in a request is made under (header `Staff-Session`).
-pub(super) fn staff_session(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(crate::hall::client::STAFF_SESSION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() <= 128)
-        .map(str::to_owned)
+/// A header that is there but is not a session is refused rather than ignored: the change would
+/// otherwise be recorded without the staff member who made it.
+pub(super) fn staff_session(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let name = crate::hall::client::STAFF_SESSION;
+    match (headers.contains_key(name), token_header(headers, name)) {
+        (true, None) => Err(ApiError(HallError::bad_input(
+            "the Staff-Session header is not a session; sign in again",
+        ))),
+        (_, session) => Ok(session),
+    }
+}
+
+/// The longest token a header may carry (a UUID is 36 characters, a session 64).
+const MAX_TOKEN: usize = 128;
+
+/// A header holding a token (`Idempotency-Key`, `Staff-Session`): 1 to 128 visible ASCII
+/// characters, as the API's description says; anything else counts as absent.
+pub(super) fn token_header(headers: &HeaderMap, name: &str) -> Option<String> {
+    let value = headers.get(name)?.as_bytes();
+    let visible = (1..=MAX_TOKEN).contains(&value.len()) && value.iter().all(u8::is_ascii_graphic);
+    visible.then(|| String::from_utf8_lossy(value).into_owned())
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RatingBody {
     level: u8,
     #[serde(default)]
@@ -557,6 +591,15 @@ fn parse_rating(b: &RatingBody) -> Result<Rating, ApiError> {
         .map(|r| r.parse::<RatingReason>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(bad)?;
+    // A screen sends each reason once; a repeat means the request is not what was meant.
+    if let Some(repeat) = b
+        .reasons
+        .iter()
+        .enumerate()
+        .find(|(i, r)| b.reasons[..*i].contains(r))
+    {
+        return Err(bad(format!("the reason '{}' is given twice", repeat.1)));
+    }
     Rating::new(level, &reasons).map_err(|e| bad(e.to_string()))
 }
 
