@@ -34,6 +34,40 @@ struct StaffSession {
     terminal: String,
 }
 
+/// Where the queue's database is (or will be) in a data folder.
+pub fn database_in(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join(kiosk_store::DB_FILE)
+}
+
+/// The queue in the database at `path`, through a connection of its own.
+pub fn open_local(
+    path: &std::path::Path,
+    config: std::sync::Arc<crate::config::Config>,
+    clock: std::sync::Arc<dyn crate::clock::Clock>,
+) -> Result<Box<dyn HallQueue>, String> {
+    let store = Store::open(path).map_err(|e| e.to_string())?;
+    serve_from(store, config, clock)
+}
+
+/// The queue in `data_dir`, which is made, with the database, when it does not exist yet.
+pub fn open_local_in(
+    data_dir: &std::path::Path,
+    config: std::sync::Arc<crate::config::Config>,
+    clock: std::sync::Arc<dyn crate::clock::Clock>,
+) -> Result<Box<dyn HallQueue>, String> {
+    let store = Store::open_in(data_dir).map_err(|e| e.to_string())?;
+    serve_from(store, config, clock)
+}
+
+fn serve_from(
+    store: Store,
+    config: std::sync::Arc<crate::config::Config>,
+    clock: std::sync::Arc<dyn crate::clock::Clock>,
+) -> Result<Box<dyn HallQueue>, String> {
+    let service = QueueService::new(store, config, clock).map_err(|e| e.to_string())?;
+    Ok(Box::new(LocalQueue::new(service)))
+}
+
 impl LocalQueue {
     pub fn new(service: QueueService) -> Self {
         let database = service.store().path().to_owned();

@@ -11,14 +11,14 @@ mod ui;
 use kiosk::config::Config;
 use kiosk::contract::HallError;
 use kiosk::lang::Lang;
-use kiosk::ui::{HomeAdapter, Screen, StartMode, TicketAdapter};
+use kiosk::ui::{HomeAdapter, QueueSource, Screen, StartMode, TicketAdapter};
 use mock_queue::MockQueue;
 use slint::{ComponentHandle, Model};
 use ui::*;
 
 fn kiosk_on(queue: MockQueue) -> Kiosk {
     let mode = StartMode::Serving {
-        queue: Box::new(queue),
+        queue: QueueSource::Open(Box::new(queue)),
         local_db: None,
         // The mock's hall never changes: a feed of no events.
         feed: Box::new(kiosk::hall::feed::LocalFeed::new(Box::new(MockQueue::new()))),

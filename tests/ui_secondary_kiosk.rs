@@ -40,7 +40,7 @@ fn tickets_stop_while_the_hall_host_is_away_and_come_back_by_themselves() {
     config.terminal.hall_host = Some(hall.base.clone());
     let local = tempfile::tempdir().unwrap();
     let mode = StartMode::Serving {
-        queue: Box::new(RemoteQueue::new(client)),
+        queue: kiosk::ui::QueueSource::Open(Box::new(RemoteQueue::new(client))),
         local_db: Some(
             kiosk_store::Store::open_in(local.path())
                 .unwrap()

@@ -62,55 +62,55 @@ fn laid_out_buttons() -> Buttons {
 const ACCENT: [u8; 3] = [11, 92, 173];
 const SURFACE: [u8; 3] = [255, 255, 255];
 
-#[test]
-fn a_visitor_takes_a_ticket_in_the_real_window_by_clicks() {
-    for tool in ["Xvfb", "xdotool", "xwd"] {
-        need(tool);
-    }
-    let buttons = laid_out_buttons();
-    let xvfb = x11::start_xvfb(W, H);
-    let display = xvfb.display.clone();
-
-    let data = tempfile::tempdir().unwrap();
-    let mut kiosk = KillOnDrop(
+fn start_kiosk(display: &str, data: &std::path::Path) -> KillOnDrop {
+    KillOnDrop(
         Command::new(common::kiosk_bin())
             .arg("--data-dir")
-            .arg(data.path())
+            .arg(data)
             .args(["run", "--windowed", "--size", &format!("{W}x{H}")])
-            .env("DISPLAY", &display)
+            .env("DISPLAY", display)
             .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start the kiosk"),
-    );
-    let window = x11::find_window(&display, "the kiosk window");
+    )
+}
 
+/// From the home screen to a normal ticket of service A, by clicks; the queue's tickets once
+/// there are `count`.
+fn take_ticket_by_clicks(
+    display: &str,
+    data: &std::path::Path,
+    buttons: &Buttons,
+    count: usize,
+) -> serde_json::Value {
+    let window = x11::find_window(display, "the kiosk window");
     wait_for("the home screen", || {
-        pixel(&display, &window, buttons.take_ticket) == Some(ACCENT)
+        pixel(display, &window, buttons.take_ticket) == Some(ACCENT)
     });
-    click(&display, &window, buttons.take_ticket);
+    click(display, &window, buttons.take_ticket);
     wait_for("the service screen", || {
-        pixel(&display, &window, buttons.service_a) == Some(SURFACE)
+        pixel(display, &window, buttons.service_a) == Some(SURFACE)
     });
-    click(&display, &window, buttons.service_a);
+    click(display, &window, buttons.service_a);
     wait_for("the priority question", || {
-        pixel(&display, &window, buttons.normal_ticket) == Some(ACCENT)
+        pixel(display, &window, buttons.normal_ticket) == Some(ACCENT)
     });
-    click(&display, &window, buttons.normal_ticket);
+    click(display, &window, buttons.normal_ticket);
 
     let mut tickets = serde_json::Value::Null;
     wait_for("the ticket in the queue", || {
-        let out = common::kiosk(data.path(), &["queue", "status", "--json"]);
+        let out = common::kiosk(data, &["queue", "status", "--json"]);
         tickets =
             serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or_default()["tickets"].clone();
-        tickets.as_array().is_some_and(|t| !t.is_empty())
+        tickets.as_array().is_some_and(|t| t.len() == count)
     });
-    assert_eq!(tickets[0]["number"], "A001");
-    assert_eq!(tickets[0]["service"], "A");
-    assert_eq!(tickets[0]["language"], "zh-CN");
+    tickets
+}
 
-    // Ctrl-C (SIGINT) closes the kiosk cleanly.
+/// Ctrl-C (SIGINT) closes the kiosk cleanly.
+fn stop_with_sigint(mut kiosk: KillOnDrop) {
     let pid = kiosk.0.id().to_string();
     assert!(
         Command::new("kill")
@@ -125,4 +125,29 @@ fn a_visitor_takes_a_ticket_in_the_real_window_by_clicks() {
         exit.is_some()
     });
     assert!(exit.is_some_and(|s| s.success()), "exit status {exit:?}");
+}
+
+/// The first start (a new data folder: the window comes up while the database is made) and a
+/// later one (the database opened and checked before the window) each serve a visitor.
+#[test]
+fn a_visitor_takes_a_ticket_in_the_real_window_by_clicks() {
+    for tool in ["Xvfb", "xdotool", "xwd"] {
+        need(tool);
+    }
+    let buttons = laid_out_buttons();
+    let xvfb = x11::start_xvfb(W, H);
+    let display = xvfb.display.clone();
+    let data = tempfile::tempdir().unwrap();
+
+    let first = start_kiosk(&display, data.path());
+    let tickets = take_ticket_by_clicks(&display, data.path(), &buttons, 1);
+    assert_eq!(tickets[0]["number"], "A001");
+    assert_eq!(tickets[0]["service"], "A");
+    assert_eq!(tickets[0]["language"], "zh-CN");
+    stop_with_sigint(first);
+
+    let again = start_kiosk(&display, data.path());
+    let tickets = take_ticket_by_clicks(&display, data.path(), &buttons, 2);
+    assert_eq!(tickets[1]["number"], "A002");
+    stop_with_sigint(again);
 }

@@ -50,6 +50,10 @@ fn start_mode(ctx: &Context) -> (Config, StartMode) {
             return (config, StartMode::OutOfService(why));
         }
     }
+    if first_start(ctx) {
+        let mode = StartMode::first_start(ctx.data_dir.clone(), Arc::new(config.clone()), ctx.clock.clone());
+        return (config, mode);
+    }
     let opened = Store::open_in(&ctx.data_dir)
         .map_err(|e| e.to_string())
         .and_then(|store| {
@@ -61,6 +65,15 @@ fn start_mode(ctx: &Context) -> (Config, StartMode) {
     }
 }
 
+/// No database in the data folder yet. Creating one (the file, WAL, the migrations, each
+/// committed with fsync) takes longer than the rest of a start, so at the first start the window
+/// comes up first and the database is made on the threads that use it. A database that exists is
+/// opened (and checked) before the window, so a damaged one puts the kiosk out of service at once.
+fn first_start(ctx: &Context) -> bool {
+    let folder_or_none = ctx.data_dir.is_dir() || !crate::fsutil::something_at(&ctx.data_dir);
+    folder_or_none && !crate::fsutil::something_at(&crate::hall_queue::database_in(&ctx.data_dir))
+}
+
 /// A lobby kiosk other than the hall host: tickets through the hall host's API, printed here;
 /// its outbox and printer events in its own database.
 fn secondary_kiosk(ctx: &Context, config: Config) -> (Config, StartMode) {
@@ -68,15 +81,27 @@ fn secondary_kiosk(ctx: &Context, config: Config) -> (Config, StartMode) {
         Ok(client) => client,
         Err(e) => return (config, StartMode::OutOfService(e.message)),
     };
-    let local_db = match Store::open_in(&ctx.data_dir) {
-        Ok(store) => store.path().to_owned(),
-        Err(e) => return (config, StartMode::OutOfService(e.to_string())),
+    // At the first start its outbox and printer threads create the database when they first
+    // write to it; the folder is made here so that a wrong --data-dir is seen at once.
+    let local_db = if first_start(ctx) {
+        match std::fs::create_dir_all(&ctx.data_dir) {
+            Ok(()) => crate::hall_queue::database_in(&ctx.data_dir),
+            Err(e) => {
+                let why = format!("the data folder {} cannot be made: {e}", ctx.data_dir.display());
+                return (config, StartMode::OutOfService(why));
+            }
+        }
+    } else {
+        match Store::open_in(&ctx.data_dir) {
+            Ok(store) => store.path().to_owned(),
+            Err(e) => return (config, StartMode::OutOfService(e.to_string())),
+        }
     };
     let feed = match ctx.hall_feed() {
         Ok(feed) => feed,
         Err(e) => return (config, StartMode::OutOfService(e.message)),
     };
-    let queue = Box::new(crate::hall::remote::RemoteQueue::new(client));
+    let queue = crate::ui::QueueSource::Open(Box::new(crate::hall::remote::RemoteQueue::new(client)));
     (
         config,
         StartMode::Serving {

@@ -5,7 +5,6 @@
 //! `Box<dyn HallFeed>` from their composition root (`cli::Context::hall_feed`) and follow it on a thread of their own
 //! (`crate::following::Following`), so none of them polls on a cadence of its own.
 
-use crate::hall_queue::LocalQueue;
 use crate::queue_service::QueueService;
 use kiosk_contract::{EventCursor, FeedItem, HallError, HallFeed, HallQueue, IDLE_EVERY};
 use std::ops::ControlFlow;
@@ -91,11 +90,7 @@ impl LocalFeed {
             std::sync::Arc::new(service.config().clone()),
             service.clock(),
         );
-        Self::opening(move || {
-            let store = kiosk_store::Store::open(&path).map_err(|e| e.to_string())?;
-            let own = QueueService::new(store, config, clock).map_err(|e| e.to_string())?;
-            Ok(Box::new(LocalQueue::new(own)) as Box<dyn HallQueue>)
-        })
+        Self::opening(move || crate::hall_queue::open_local(&path, config, clock))
     }
 
     /// What happened after `cursor` (None: a snapshot), as items, and where to read from next.

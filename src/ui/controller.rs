@@ -5,7 +5,7 @@
 use super::inbox::Message;
 use super::preapp::OutboxLink;
 use super::visitor::{Visitor, wire_navigation, wire_reprint, wire_tickets};
-use super::worker::{Job, QueueWorker};
+use super::worker::{Job, QueueSource, QueueWorker};
 use super::{KioskWindow, Nav, OutOfServiceAdapter, Screen, TicketAdapter, WizardAdapter};
 use crate::agency::deliver::Agency;
 use crate::config::Config;
@@ -15,7 +15,7 @@ use crate::hall_queue::LocalQueue;
 use crate::printer::{PrintService, Printer};
 use crate::queue_service::QueueService;
 use crate::speech::SpeechService;
-use kiosk_contract::{FeedItem, HallFeed, HallQueue};
+use kiosk_contract::{FeedItem, HallError, HallFeed};
 use slint::ComponentHandle;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ pub enum StartMode {
     /// (its outbox and printer events), when it has one; `feed` tells what happens in the hall
     /// ("now serving", the waits).
     Serving {
-        queue: Box<dyn HallQueue>,
+        queue: QueueSource,
         local_db: Option<PathBuf>,
         feed: Box<dyn HallFeed>,
     },
@@ -43,7 +43,26 @@ impl StartMode {
         Self::Serving {
             local_db: Some(service.store().path().to_owned()),
             feed: Box::new(LocalFeed::beside(&service)),
-            queue: Box::new(LocalQueue::new(service)),
+            queue: QueueSource::Open(Box::new(LocalQueue::new(service))),
+        }
+    }
+
+    /// The hall host's kiosk at its first start (no database in `data_dir` yet): the window
+    /// comes up at once while the queue's thread creates the database, and the hall feed opens
+    /// it on its own thread. A failure to create it shows as "the queue is not answering" and
+    /// in the log, and is tried again at each refresh.
+    pub fn first_start(data_dir: PathBuf, config: Arc<Config>, clock: Arc<dyn crate::clock::Clock>) -> Self {
+        let db = crate::hall_queue::database_in(&data_dir);
+        let (c, k) = (config.clone(), clock.clone());
+        let open = move || {
+            crate::hall_queue::open_local_in(&data_dir, c.clone(), k.clone()).map_err(HallError::unavailable)
+        };
+        Self::Serving {
+            local_db: Some(db.clone()),
+            feed: Box::new(LocalFeed::opening(move || {
+                crate::hall_queue::open_local(&db, config, clock)
+            })),
+            queue: QueueSource::ToOpen(Box::new(open)),
         }
     }
 }

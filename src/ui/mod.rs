@@ -30,6 +30,7 @@ slint::include_modules!();
 pub use controller::{KioskBuilder, KioskUi, StartMode};
 pub use technician::TechnicianWindow;
 pub use technician_hosts::wire_overlay as wire_technician_overlay;
+pub use worker::QueueSource;
 
 /// Whether `screen` is technician mode's (its PIN screen or panel) rather than the visitor's.
 pub(crate) fn is_technician_screen(screen: Screen) -> bool {

@@ -78,12 +78,13 @@ pub fn kiosk_speaking(
 ) -> Kiosk {
     let dir = tempfile::tempdir().unwrap();
     let config = Arc::new(config);
-    let store = Store::open_in(dir.path()).unwrap();
     let clock = hall_clock();
-    let queue = QueueService::new(store, config.clone(), clock.clone()).unwrap();
     let printer = with_printer
         .then(|| kiosk::printer::Printer::new(config.printer.clone(), dir.path().join("receipts")));
-    let ui = KioskUi::builder(config, StartMode::local(queue), clock)
+    // As at a hall host's first start: the queue's thread makes the database (the tickets these
+    // tests take come from it, committed); the real binary's later starts are in tests/xvfb.rs.
+    let mode = StartMode::first_start(dir.path().to_owned(), config.clone(), clock.clone());
+    let ui = KioskUi::builder(config, mode, clock)
         .printer(printer)
         .speech(speech)
         .build()

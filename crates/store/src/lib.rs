@@ -59,6 +59,34 @@ pub struct Store {
 /// File name of the queue database inside the data directory.
 pub const DB_FILE: &str = "kiosk.sqlite3";
 
+/// How long a connection waits for another one's lock before it reports the database busy.
+const BUSY_WAIT: Duration = Duration::from_secs(10);
+
+/// Puts the database in WAL mode. Switching needs the file to itself and SQLite answers "busy"
+/// at once instead of waiting, which happens when another thread or process is creating the
+/// same new database at this moment (a kiosk's first start): the switch is then tried again for
+/// as long as any other lock would be waited for.
+fn use_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_WAIT;
+    loop {
+        match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(mode) if mode.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(mode) => {
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+                    Some(format!("the database stayed in journal mode {mode}")),
+                ));
+            }
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
     pub fn open_in(data_dir: &Path) -> Result<Self, StoreError> {
@@ -86,10 +114,9 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).map_err(ctx("opening"))?;
-        conn.busy_timeout(Duration::from_secs(10))
+        conn.busy_timeout(BUSY_WAIT)
             .map_err(ctx("setting the busy timeout"))?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(ctx("switching to WAL"))?;
+        use_wal(&conn).map_err(ctx("switching to WAL"))?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(ctx("setting synchronous=FULL"))?;
         conn.pragma_update(None, "foreign_keys", "ON")
@@ -282,6 +309,32 @@ mod tests {
                 .schema_version,
             LATEST_VERSION
         );
+    }
+
+    /// A kiosk's first start creates its database on the queue's thread while the hall feed,
+    /// the host's duties and the printer open it on theirs (and `kiosk serve` may start at the
+    /// same moment): whoever comes first creates it, the others wait and find it made.
+    #[test]
+    fn many_first_opens_at_once_make_one_database() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let start = std::sync::Barrier::new(6);
+            std::thread::scope(|s| {
+                let opened: Vec<_> = (0..6)
+                    .map(|_| {
+                        s.spawn(|| {
+                            start.wait();
+                            Store::open_in(dir.path()).map(|store| store.health().unwrap())
+                        })
+                    })
+                    .collect();
+                for health in opened {
+                    let h = health.join().unwrap().expect("every opener gets the database");
+                    assert_eq!((h.integrity.as_str(), h.schema_version), ("ok", LATEST_VERSION));
+                    assert_eq!(h.journal_mode, "wal");
+                }
+            });
+        }
     }
 
     #[test]
