@@ -13,6 +13,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
+use tower::ServiceExt;
+
+/// How hyper serves a listener's connections; made once per listener, cloned per connection.
+type Http = hyper::server::conn::http1::Builder;
 
 /// The largest request head the host reads (hyper answers 431 beyond it).
 const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -26,6 +30,11 @@ pub(super) async fn serve(
     app: Router,
     mut stopped: watch::Receiver<bool>,
 ) {
+    let mut http = Http::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(gate.limits().header_read)
+        .max_buf_size(MAX_HEAD_BYTES);
+    let http = Arc::new(http);
     loop {
         let (tcp, addr) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -42,9 +51,10 @@ pub(super) async fn serve(
         };
         let pass = gate.admit(addr);
         let (gate, tls, app, stopped) = (gate.clone(), tls.clone(), app.clone(), stopped.clone());
+        let http = http.clone();
         tokio::spawn(async move {
             tokio::select! {
-                _ = connection(tcp, addr, &gate, tls, app, pass) => {}
+                _ = connection(tcp, addr, &gate, tls, app, &http, pass) => {}
                 _ = wait_for_stop(stopped) => {}
             }
         });
@@ -61,10 +71,10 @@ async fn connection(
     gate: &Gate,
     tls: Option<tokio_rustls::TlsAcceptor>,
     app: Router,
+    http: &Http,
     mut pass: Pass,
 ) {
     let limits = gate.limits();
-    let app = app.layer(axum::Extension(ConnectInfo(addr)));
     let Some(acceptor) = tls else {
         pass.established();
         let peer = Peer {
@@ -72,8 +82,7 @@ async fn connection(
             cert_expires: None,
             addr,
         };
-        let app = app.layer(axum::Extension(peer));
-        return http(tcp, app, &pass, limits.header_read).await;
+        return serve_http(tcp, app, peer, http, &pass).await;
     };
     let handshake = tokio::time::timeout(limits.handshake, acceptor.accept(tcp));
     let stream = tokio::select! {
@@ -110,21 +119,25 @@ async fn connection(
         cert_expires,
         addr,
     };
-    let app = app.layer(axum::Extension(peer));
-    http(stream, app, &pass, limits.header_read).await;
+    serve_http(stream, app, peer, http, &pass).await;
 }
 
-async fn http<S>(stream: S, app: Router, pass: &Pass, header_read: Duration)
+/// Serves the connection's requests, each carrying who made it (`Peer`, `ConnectInfo`) for the
+/// routes: put into the request, so the router is not rebuilt for every connection.
+async fn serve_http<S>(stream: S, app: Router, peer: Peer, http: &Http, pass: &Pass)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
+    let addr = peer.addr;
+    let app = app.map_request(
+        move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(addr));
+            request.extensions_mut().insert(peer.clone());
+            request
+        },
+    );
     let service = hyper_util::service::TowerToHyperService::new(app);
-    let mut builder = hyper::server::conn::http1::Builder::new();
-    builder
-        .timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(header_read)
-        .max_buf_size(MAX_HEAD_BYTES);
-    let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
     tokio::select! {
         _ = connection => {}
         _ = pass.closed() => {}
