@@ -51,6 +51,11 @@ fn start_mode(ctx: &Context) -> (Config, StartMode) {
         }
     }
     if first_start(ctx) {
+        // The folder now (quick), so that the printer's and the host's threads find it; the
+        // database in it is the queue thread's to make.
+        if let Err(why) = make_data_folder(ctx) {
+            return (config, StartMode::OutOfService(why));
+        }
         let mode = StartMode::first_start(ctx.data_dir.clone(), Arc::new(config.clone()), ctx.clock.clone());
         return (config, mode);
     }
@@ -74,6 +79,11 @@ fn first_start(ctx: &Context) -> bool {
     folder_or_none && !crate::fsutil::something_at(&crate::hall_queue::database_in(&ctx.data_dir))
 }
 
+fn make_data_folder(ctx: &Context) -> Result<(), String> {
+    std::fs::create_dir_all(&ctx.data_dir)
+        .map_err(|e| format!("the data folder {} cannot be made: {e}", ctx.data_dir.display()))
+}
+
 /// A lobby kiosk other than the hall host: tickets through the hall host's API, printed here;
 /// its outbox and printer events in its own database.
 fn secondary_kiosk(ctx: &Context, config: Config) -> (Config, StartMode) {
@@ -84,13 +94,10 @@ fn secondary_kiosk(ctx: &Context, config: Config) -> (Config, StartMode) {
     // At the first start its outbox and printer threads create the database when they first
     // write to it; the folder is made here so that a wrong --data-dir is seen at once.
     let local_db = if first_start(ctx) {
-        match std::fs::create_dir_all(&ctx.data_dir) {
-            Ok(()) => crate::hall_queue::database_in(&ctx.data_dir),
-            Err(e) => {
-                let why = format!("the data folder {} cannot be made: {e}", ctx.data_dir.display());
-                return (config, StartMode::OutOfService(why));
-            }
+        if let Err(why) = make_data_folder(ctx) {
+            return (config, StartMode::OutOfService(why));
         }
+        crate::hall_queue::database_in(&ctx.data_dir)
     } else {
         match Store::open_in(&ctx.data_dir) {
             Ok(store) => store.path().to_owned(),
