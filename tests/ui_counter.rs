@@ -126,8 +126,42 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
     assert_eq!(w.global::<CounterAdapter>().get_view(), ConsoleView::SignIn);
     assert!(every_control_is_named(&w, "sign-in") >= 4);
 
-    // A wrong PIN first, then the right one.
-    sign_in(&w, "S017", "1111");
+    // Tab reaches every control of the sign-in: number, PIN, Sign in, 中文, English; Enter presses
+    // a button. 中文, then English; back to the language the test began in; then Shift+Tab to
+    // the number field.
+    let began_in_english = w.global::<CounterAdapter>().get_english();
+    let english = || w.global::<CounterAdapter>().get_english();
+    for _ in 0..3 {
+        ui::key_in(w.window(), Key::Tab);
+    }
+    ui::key_in(w.window(), Key::Return);
+    assert!(!english(), "Tab ×3 and Enter chose 中文");
+    ui::key_in(w.window(), Key::Tab);
+    ui::key_in(w.window(), Key::Return);
+    assert!(english(), "Tab and Enter chose English");
+    let mut back_to_number = 4;
+    if !began_in_english {
+        ui::key_in(w.window(), Key::Backtab);
+        ui::key_in(w.window(), Key::Return);
+        back_to_number = 3;
+    }
+    assert_eq!(english(), began_in_english);
+    for _ in 0..back_to_number {
+        ui::key_in(w.window(), Key::Backtab);
+    }
+
+    // A wrong PIN first, by Tab to the Sign in button; then the right one.
+    ui::type_in(w.window(), "S017");
+    let typed = find(&w, "counter-staff-number").unwrap().accessible_value();
+    assert_eq!(
+        typed.as_deref(),
+        Some("S017"),
+        "Shift+Tab came back to the number field"
+    );
+    ui::key_in(w.window(), Key::Tab);
+    ui::type_in(w.window(), "1111");
+    ui::key_in(w.window(), Key::Tab);
+    ui::key_in(w.window(), Key::Return);
     until(&w, "a wrong PIN is refused", |a| {
         a.get_sign_in_problem() == 1 && !a.get_busy()
     });
@@ -143,7 +177,11 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
     assert_eq!(next, ["A002", "A001", "A003"]);
     assert!(every_control_is_named(&w, "main") >= 9);
 
-    // F1: the Uyghur-speaking elderly visitor, with language and reason.
+    // F1: the Uyghur-speaking elderly visitor, with language and reason. Tab first, round all
+    // the buttons and past them: the console's keys work wherever the focus is.
+    for _ in 0..25 {
+        ui::key_in(w.window(), Key::Tab);
+    }
     ui::key_in(w.window(), Key::F1);
     noted(&w, ConsoleNote::Called, "A002");
     until(&w, "A002 shown", |a| {
@@ -184,11 +222,24 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
     // F1 again: the rejoined visitor goes first; F5 transfers them to B (the first other service).
     ui::key_in(w.window(), Key::F1);
     noted(&w, ConsoleNote::Called, "A002");
+    // The transfer list takes the focus; Tab then Esc closes it, and it opens again.
     ui::key_in(w.window(), Key::F5);
     until(&w, "the transfer list", |a| {
         a.get_dialog() == ConsoleDialog::Transfer
     });
-    ui::type_in(w.window(), "1");
+    ui::key_in(w.window(), Key::Tab);
+    ui::key_in(w.window(), Key::Escape);
+    assert_eq!(
+        a.get_dialog(),
+        ConsoleDialog::None,
+        "Esc closed the list after a Tab"
+    );
+    ui::key_in(w.window(), Key::F5);
+    until(&w, "the transfer list again", |a| {
+        a.get_dialog() == ConsoleDialog::Transfer
+    });
+    // Its first choice has the focus: Enter takes it.
+    ui::key_in(w.window(), Key::Return);
     noted(&w, ConsoleNote::Transferred, "A002");
     assert_eq!(a.get_note_detail(), "Apply for legal aid");
     assert_eq!(staff_of(&hall, "A002", "transfer").as_deref(), Some("S017"));
