@@ -246,8 +246,8 @@ fn visitors_rate_in_their_own_language_and_low_ratings_need_a_reason() {
     tap(&w, "rating-send");
     until_screen(&w, RatingScreen::Thanks);
 
-    // Uyghur: right to left, said in Uyghur; the visitor does not answer: thanks after 30 s
-    // (not waited here) — they choose "very dissatisfied" with two reasons instead.
+    // Uyghur: right to left, said in Uyghur; a visitor who does not answer is not thanked after
+    // 30 s (crates/roles, not waited here) — they choose "very dissatisfied" with two reasons instead.
     said.borrow_mut().clear();
     let third = serve(&mut counter, &mut kiosk_queue, Lang::Ug);
     until_screen(&w, RatingScreen::Asking);

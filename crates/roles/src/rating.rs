@@ -1,7 +1,7 @@
 //! The rating screen's rules (好差评), without a window: when a counter completes a visitor the
 //! screen facing them asks, in the ticket's language, how satisfied they were; the three
 //! satisfied levels are kept at once, the two low ones only with at least one reason; nobody is
-//! asked twice about one ticket; an unanswered question thanks and clears after 30 seconds.
+//! asked twice about one ticket; an unanswered question clears after 30 seconds, without thanks.
 //! Pure: the window adapter (`ui::evaluator`) feeds it the hall's events and the time.
 
 use chrono::{DateTime, Duration, Utc};
@@ -180,14 +180,14 @@ impl Evaluator {
         }
     }
 
-    /// The clock: an unanswered question thanks and clears; the thanks go after a while.
+    /// The clock: an unanswered question clears without thanks (nobody gave feedback to be
+    /// thanked for, and the visitor has probably gone); the thanks go after a while.
     /// True when the prompt changed.
     pub fn tick(&mut self, now: DateTime<Utc>) -> bool {
         let waited = now - self.since;
         match &self.prompt {
-            Prompt::Asking { lang, .. } | Prompt::Reasons { lang, .. } if waited >= ANSWER_WITHIN => {
-                let lang = *lang;
-                self.show(Prompt::Thanks { lang }, now);
+            Prompt::Asking { .. } | Prompt::Reasons { .. } if waited >= ANSWER_WITHIN => {
+                self.show(Prompt::Idle, now);
                 true
             }
             Prompt::Thanks { .. } if waited >= THANKS_FOR => {
@@ -271,7 +271,7 @@ mod tests {
     }
 
     #[test]
-    fn an_unanswered_question_thanks_and_clears() {
+    fn an_unanswered_question_clears_without_thanks() {
         let mut e = Evaluator::new(1, at(0));
         e.on_event(&complete(1, "t3", "A003", 1, "zh-CN"), at(0));
         assert!(!e.tick(at(29)));
@@ -280,9 +280,9 @@ mod tests {
         e.toggle(RatingReason::Other, at(45));
         assert!(!e.tick(at(70)));
         assert!(e.tick(at(75)));
-        assert_eq!(e.prompt(), &Prompt::Thanks { lang: Lang::ZhCn });
+        assert_eq!(e.prompt(), &Prompt::Idle, "no thanks for feedback not given");
         assert!(e.send(at(76)).is_none(), "too late: nothing is kept");
-        assert!(e.tick(at(80)));
+        assert!(!e.tick(at(80)));
         assert_eq!(e.prompt(), &Prompt::Idle);
     }
 }
