@@ -1,13 +1,16 @@
 //! Every screenshot `kiosk screenshot` takes (the visitor screens in each language, theme and
 //! size, the calling display, the counter console and the rating screen), looked at element by
-//! element as it is taken: no control may lie partly outside the window, and no two controls
-//! may overlap. A control in a scrolling area counts only as far as the area shows it (the rest
-//! is scrolled to); one wholly outside the window is not drawn and not seen here.
+//! element as it is taken: no control may lie partly outside the window, no two controls may
+//! overlap, and no text may be elided, cut off by the window's edge or wrapped past its height.
+//! A control or text in a scrolling area counts only as far as the area shows it (the rest is
+//! scrolled to); one wholly outside the window is not drawn and not seen here.
 
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery, ElementRoot};
 use kiosk::config::Config;
 use kiosk::lang::Lang;
+use kiosk::ui::TextFit;
 use kiosk::ui::screenshot::{Request, SIZES, Shown, Theme, inspect_each_shot};
+use slint::ComponentHandle;
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -76,7 +79,8 @@ fn modal(root: &impl ElementRoot) -> Option<ElementHandle> {
         .find_first()
 }
 
-/// The problems of one screenshot: controls cut off by the window's edge, and overlaps.
+/// The problems of one screenshot: controls cut off by the window's edge, overlaps, and text
+/// not shown whole.
 fn problems(root: &impl ElementRoot, (w, h): (f32, f32)) -> Vec<String> {
     let viewports: Vec<Rect> = ElementQuery::from_root(root)
         .match_descendants()
@@ -85,10 +89,7 @@ fn problems(root: &impl ElementRoot, (w, h): (f32, f32)) -> Vec<String> {
         .iter()
         .map(Rect::of)
         .collect();
-    let reachable = match modal(root) {
-        Some(layer) => layer.query_descendants(),
-        None => ElementQuery::from_root(root).match_descendants(),
-    };
+    let reachable = reachable_root(root);
     let mut controls: Vec<(String, Rect)> = Vec::new();
     for e in reachable.match_predicate(is_control).find_all() {
         let name = e
@@ -112,7 +113,7 @@ fn problems(root: &impl ElementRoot, (w, h): (f32, f32)) -> Vec<String> {
             controls.push((name, r));
         }
     }
-    let mut found = Vec::new();
+    let mut found = cut_texts(reachable_root(root), &viewports, (w, h));
     for (name, r) in &controls {
         if r.x0 < -0.5 || r.y0 < -0.5 || r.x1 > w + 0.5 || r.y1 > h + 0.5 {
             found.push(format!("{name} is cut off by the window's edge at {r:?}"));
@@ -128,8 +129,53 @@ fn problems(root: &impl ElementRoot, (w, h): (f32, f32)) -> Vec<String> {
     found
 }
 
+/// Where text may be seen: the open dialog, or the whole window.
+fn reachable_root(root: &impl ElementRoot) -> ElementQuery {
+    match modal(root) {
+        Some(layer) => layer.query_descendants(),
+        None => ElementQuery::from_root(root).match_descendants(),
+    }
+}
+
+/// Texts (every text is a `Label`, which says whether its layout gave it room for all of it)
+/// that are elided or wrapped past their height, or that reach past the window's edge.
+fn cut_texts(texts: ElementQuery, viewports: &[Rect], (w, h): (f32, f32)) -> Vec<String> {
+    let mut found = Vec::new();
+    let labels = texts.match_predicate(|e| {
+        matches!(
+            e.accessible_description().as_deref(),
+            Some("text-cut" | "text-fits" | "text-moves")
+        )
+    });
+    for e in labels.find_all() {
+        let text = e.accessible_label().unwrap_or_default();
+        let mut r = Rect::of(&e);
+        if text.trim().is_empty() || r.x1 - r.x0 < 0.5 || e.computed_opacity() <= 0.0 {
+            continue;
+        }
+        if let Some(v) = viewports.iter().find(|v| v.touches(&r)) {
+            r.y0 = r.y0.max(v.y0);
+            r.y1 = r.y1.min(v.y1);
+            if r.y1 - r.y0 < 1.0 {
+                continue;
+            }
+        }
+        let id = e.id().unwrap_or_default();
+        // Text that moves to show its whole length is checked only for the window's height.
+        let moves = e.accessible_description().as_deref() == Some("text-moves");
+        if e.accessible_description().as_deref() == Some("text-cut") {
+            found.push(format!("text {text:?} ({id}) does not fit its {r:?}"));
+        } else if (!moves && (r.x0 < -0.5 || r.x1 > w + 0.5)) || r.y0 < -0.5 || r.y1 > h + 0.5 {
+            found.push(format!(
+                "text {text:?} ({id}) is cut off by the window's edge at {r:?}"
+            ));
+        }
+    }
+    found
+}
+
 #[test]
-fn no_control_is_cut_off_or_covered_on_any_screenshot() {
+fn no_control_is_cut_off_or_covered_and_no_text_cut_on_any_screenshot() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("shots");
     let inspected: Rc<RefCell<Vec<PathBuf>>> = Rc::default();
@@ -139,10 +185,22 @@ fn no_control_is_cut_off_or_covered_on_any_screenshot() {
     inspect_each_shot(false, move |file, (w, h), shown| {
         let size = (w as f32, h as f32);
         let problems = match shown {
-            Shown::Kiosk(w) => problems(w, size),
-            Shown::Display(w) => problems(w, size),
-            Shown::Counter(w) => problems(w, size),
-            Shown::Evaluator(w) => problems(w, size),
+            Shown::Kiosk(w) => {
+                w.global::<TextFit>().set_checked(true);
+                problems(w, size)
+            }
+            Shown::Display(w) => {
+                w.global::<TextFit>().set_checked(true);
+                problems(w, size)
+            }
+            Shown::Counter(w) => {
+                w.global::<TextFit>().set_checked(true);
+                problems(w, size)
+            }
+            Shown::Evaluator(w) => {
+                w.global::<TextFit>().set_checked(true);
+                problems(w, size)
+            }
         };
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         bad.borrow_mut()
