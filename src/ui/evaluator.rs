@@ -39,6 +39,27 @@ const WHAT_WENT_WRONG: &str = SAID[3];
 const REMINDER: &str = SAID[4];
 const THANKS: &str = SAID[5];
 
+/// Each control's words, spoken as it takes the keyboard focus (the screen shows the same).
+const FACES: [&str; 5] = [
+    // i18n: msgids
+    "Very dissatisfied",
+    "Dissatisfied",
+    "Basically satisfied",
+    "Satisfied",
+    "Very satisfied",
+];
+/// The reasons screen's controls by the number Slint gives them: the five reasons, Back, Send.
+const REASON_CONTROLS: [&str; 7] = [
+    // i18n: msgids
+    "Service attitude",
+    "Efficiency",
+    "Professional knowledge",
+    "Waiting time",
+    "Other reason",
+    "Back",
+    "Send",
+];
+
 pub struct EvaluatorOptions {
     pub counter: u32,
     /// Where the ratings are kept.
@@ -82,6 +103,17 @@ fn family(lang: Lang) -> &'static str {
         Lang::ZhCn => "Noto Sans CJK SC",
         Lang::En => "Noto Sans",
         Lang::Ug => "Noto Sans Arabic",
+    }
+}
+
+/// Speaks a control's words as it takes the focus, in the language of the ticket being rated.
+fn say_control(s: &Screen, words: &[&str], index: i32) {
+    let lang = match s.evaluator.prompt() {
+        Prompt::Asking { lang, .. } | Prompt::Reasons { lang, .. } => *lang,
+        Prompt::Idle | Prompt::Thanks { .. } => return,
+    };
+    if let Some(msgid) = usize::try_from(index).ok().and_then(|i| words.get(i)) {
+        (s.say)(compose::message(lang, msgid));
     }
 }
 
@@ -277,6 +309,14 @@ pub fn start_rating_screen(
             s.evaluator.toggle(reason, now);
             show(&w, &s, true);
         });
+    }
+    {
+        let screen = screen.clone();
+        a.on_face_focused(move |level| say_control(&screen.borrow(), &FACES, level - 1));
+    }
+    {
+        let screen = screen.clone();
+        a.on_reason_focused(move |i| say_control(&screen.borrow(), &REASON_CONTROLS, i));
     }
     a.on_send(handler(Box::new(|s| {
         let now = s.clock.now();
