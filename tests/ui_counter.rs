@@ -258,8 +258,15 @@ fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
         before, after,
         "a paused counter changes what a new ticket is told"
     );
+    let serving = a.get_current().number;
     ui::key_in(w.window(), Key::F1);
-    assert_eq!(a.get_note(), ConsoleNote::Paused, "a greyed key does nothing");
+    assert_eq!(
+        (a.get_note(), a.get_note_key(), a.get_note_why()),
+        (ConsoleNote::NotNow, 1, kiosk::ui::ConsoleWhy::Paused),
+        "a greyed key says why, and does nothing else"
+    );
+    assert!(!a.get_busy(), "nothing was sent to the host");
+    assert_eq!(a.get_current().number, serving);
     ui::key_in(w.window(), Key::F6);
     noted(&w, ConsoleNote::Resumed, "");
 

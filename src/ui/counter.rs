@@ -473,8 +473,18 @@ fn work(
 
 /// What a function key does: an operation at once, or a dialog to choose from first.
 fn press(w: &CounterWindow, s: &mut State, key: Key) {
-    if let Err(why) = console::allowed(key, s.situation()) {
-        tracing::debug!(?key, ?why, "key not possible now");
+    if let Err(reason) = console::allowed(key, s.situation()) {
+        tracing::debug!(?key, ?reason, "key not possible now");
+        // Said, not silently ignored: a clerk who cannot see the grey hears why.
+        let a = w.global::<CounterAdapter>();
+        note(w, ConsoleNote::NotNow, "", "");
+        a.set_note_key(
+            Key::ALL
+                .iter()
+                .position(|k| *k == key)
+                .map_or(0, |i| i as i32 + 1),
+        );
+        a.set_note_why(why(reason));
         return;
     }
     let a = w.global::<CounterAdapter>();
@@ -497,6 +507,10 @@ fn press(w: &CounterWindow, s: &mut State, key: Key) {
             return;
         }
         Key::CallNumber => {
+            // The dialog shows why a typed number was refused: not an earlier one.
+            if a.get_note() == ConsoleNote::NotANumber {
+                note(w, ConsoleNote::None, "", "");
+            }
             a.set_dialog(ConsoleDialog::CallNumber);
             return;
         }
