@@ -54,6 +54,9 @@ impl Rect {
     fn intersects(&self, o: &Rect) -> bool {
         self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
     }
+    fn contains(&self, o: &Rect) -> bool {
+        self.x0 <= o.x0 + 0.5 && self.y0 <= o.y0 + 0.5 && o.x1 <= self.x1 + 0.5 && o.y1 <= self.y1 + 0.5
+    }
     /// Intersecting or sharing an edge.
     fn touches(&self, o: &Rect) -> bool {
         self.x0 <= o.x1 && o.x0 <= self.x1 && self.y0 <= o.y1 && o.y0 <= self.y1
@@ -79,6 +82,11 @@ fn modal(root: &impl ElementRoot) -> Option<ElementHandle> {
         .find_first()
 }
 
+/// A number pad's key: the pad is always wholly in sight, never scrolled in part.
+fn is_pad_key(id: &str) -> bool {
+    id.starts_with("key-") || id.starts_with("preapp-key-")
+}
+
 /// The problems of one screenshot: controls cut off by the window's edge, overlaps, and text
 /// not shown whole.
 fn problems(root: &impl ElementRoot, (w, h): (f32, f32)) -> Vec<String> {
@@ -91,6 +99,7 @@ fn problems(root: &impl ElementRoot, (w, h): (f32, f32)) -> Vec<String> {
         .collect();
     let reachable = reachable_root(root);
     let mut controls: Vec<(String, Rect)> = Vec::new();
+    let mut pad_keys_out = Vec::new();
     for e in reachable.match_predicate(is_control).find_all() {
         let name = e
             .accessible_id()
@@ -99,6 +108,17 @@ fn problems(root: &impl ElementRoot, (w, h): (f32, f32)) -> Vec<String> {
             .unwrap_or_default()
             .to_string();
         let mut r = Rect::of(&e);
+        if is_pad_key(&name) {
+            let in_sight = match viewports.iter().find(|v| v.touches(&r)) {
+                Some(v) => v.contains(&r),
+                None => r.y0 >= -0.5 && r.y1 <= h + 0.5,
+            };
+            if !in_sight {
+                pad_keys_out.push(format!(
+                    "{name} of the number pad is not wholly in sight at {r:?}"
+                ));
+            }
+        }
         // Inside a scrolling area the control is seen as far as the area shows it (one that
         // only touches the area's edge is scrolled out of it).
         if let Some(v) = viewports.iter().find(|v| v.touches(&r)) {
@@ -114,6 +134,8 @@ fn problems(root: &impl ElementRoot, (w, h): (f32, f32)) -> Vec<String> {
         }
     }
     let mut found = cut_texts(reachable_root(root), &viewports, (w, h));
+    pad_keys_out.dedup();
+    found.extend(pad_keys_out);
     for (name, r) in &controls {
         if r.x0 < -0.5 || r.y0 < -0.5 || r.x1 > w + 0.5 || r.y1 > h + 0.5 {
             found.push(format!("{name} is cut off by the window's edge at {r:?}"));
