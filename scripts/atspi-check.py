@@ -7,7 +7,9 @@ home, service, language and a screening screen: every control has a name and the
 exactly one control is `focused` and it follows the keypad (with a focus event each time), a
 focus request from assistive technology moves the kiosk's own keypad focus, and the screen's
 paging buttons, pressed through their accessible action, bring what was scrolled out of view
-into the tree.
+into the tree. Then the rating screen (`kiosk evaluator`) on the same hall: after a visit is
+completed at its counter, the keys alone move the focus along its faces, best first, AT-SPI
+reporting each with a focus event, and Enter rates.
 
 Usage: atspi-check.py KIOSK DATA_DIR   (the data directory's provisioning file sets a short
 inactivity warning: scripts/atspi-test.sh writes it)
@@ -70,13 +72,31 @@ def walk(node):
             yield from walk(child)
 
 
-def kiosk_app():
+def app_with(landmark):
+    """The application whose window shows the element with this accessible id."""
     desktop = Atspi.get_desktop(0)
     for i in range(desktop.get_child_count()):
         app = desktop.get_child_at_index(i)
-        if app is not None and any(n.get_accessible_id() == "home-take-ticket" for n in walk(app)):
+        if app is not None and any(n.get_accessible_id() == landmark for n in walk(app)):
             return app
     return None
+
+
+def kiosk_app():
+    return app_with("home-take-ticket")
+
+
+def window_of(proc_name):
+    """The X window of the process just started, given the keyboard (no window manager)."""
+    window = subprocess.run(
+        ["xdotool", "search", "--sync", "--onlyvisible", "--class", proc_name],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    ).stdout.split()[0]
+    subprocess.run(["xdotool", "windowfocus", "--sync", window], check=True)
+    return window
 
 
 def wait_for(what, probe, timeout=20.0):
@@ -226,15 +246,7 @@ def main():
         stdout=subprocess.DEVNULL,
     )
     try:
-        window = subprocess.run(
-            ["xdotool", "search", "--sync", "--onlyvisible", "--class", "kiosk"],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        ).stdout.split()[0]
-        # No window manager under Xvfb: give the window the keyboard as one would.
-        subprocess.run(["xdotool", "windowfocus", "--sync", window], check=True)
+        window = window_of("kiosk")
         app = wait_for("the kiosk in the AT-SPI registry", kiosk_app)
 
         # Home: the first choice has the focus; the keypad moves it, and the focus follows.
@@ -312,13 +324,49 @@ def main():
         key(window, "Down")
         wait_for("the warning closed", lambda: Screen(app).by_id("inactivity-more-time") is None)
         expect_focus(app, "matter-other", events, "inactivity warning closed")
-        print("atspi: all checks passed")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+    check_rating_screen(kiosk, data_dir, events)
+    print("atspi: all checks passed")
+
+
+def stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def check_rating_screen(kiosk, data_dir, events):
+    """The rating screen by keys alone: the focus (and AT-SPI's) moves along the faces."""
+    proc = subprocess.Popen(
+        [kiosk, "--data-dir", data_dir, "evaluator", "--windowed", "--counter", "1"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        window = window_of("kiosk")
+        app = wait_for("the rating screen in the AT-SPI registry", lambda: app_with("rating-counter"))
+        for command in (["issue", "--service", "A"], ["call", "--counter", "1"], ["complete", "--counter", "1"]):
+            subprocess.run([kiosk, "--data-dir", data_dir, "queue", *command], check=True, stdout=subprocess.DEVNULL)
+        wait_for("the rating question", lambda: Screen(app).by_id("rating-level-1"))
+        check_names_and_roles(
+            app,
+            {f"rating-level-{n}": "push button" for n in range(1, 6)},
+            "rating, asking",
+        )
+        if Screen(app).focused():
+            fail("rating: a face was focused before any key (it would be offered first)")
+        events.gained.clear()
+        key(window, "Right")
+        expect_focus(app, "rating-level-5", events, "rating, right arrow: the best face first")
+        key(window, "Tab")
+        expect_focus(app, "rating-level-4", events, "rating, Tab")
+        key(window, "Return")
+        wait_for("the thanks", lambda: app_with("rating-thanks"))
+        print("atspi: rating: rated 4 by keys alone")
+    finally:
+        stop(proc)
 
 
 if __name__ == "__main__":
