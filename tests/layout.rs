@@ -196,6 +196,16 @@ fn cut_texts(texts: ElementQuery, viewports: &[Rect], (w, h): (f32, f32)) -> Vec
     found
 }
 
+/// The problems of a window, its texts asked to say whether they fit.
+fn checked<W>(w: &W, size: (f32, f32)) -> Vec<String>
+where
+    W: ComponentHandle + ElementRoot,
+    for<'a> TextFit<'a>: slint::Global<'a, W>,
+{
+    w.global::<TextFit>().set_checked(true);
+    problems(w, size)
+}
+
 #[test]
 fn no_control_is_cut_off_or_covered_and_no_text_cut_on_any_screenshot() {
     let dir = tempfile::tempdir().unwrap();
@@ -207,22 +217,10 @@ fn no_control_is_cut_off_or_covered_and_no_text_cut_on_any_screenshot() {
     inspect_each_shot(false, move |file, (w, h), shown| {
         let size = (w as f32, h as f32);
         let problems = match shown {
-            Shown::Kiosk(w) => {
-                w.global::<TextFit>().set_checked(true);
-                problems(w, size)
-            }
-            Shown::Display(w) => {
-                w.global::<TextFit>().set_checked(true);
-                problems(w, size)
-            }
-            Shown::Counter(w) => {
-                w.global::<TextFit>().set_checked(true);
-                problems(w, size)
-            }
-            Shown::Evaluator(w) => {
-                w.global::<TextFit>().set_checked(true);
-                problems(w, size)
-            }
+            Shown::Kiosk(w) => checked(w, size),
+            Shown::Display(w) => checked(w, size),
+            Shown::Counter(w) => checked(w, size),
+            Shown::Evaluator(w) => checked(w, size),
         };
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         bad.borrow_mut()

@@ -15,7 +15,7 @@ mod ui;
 
 use console::until;
 use hall::Hall;
-use i_slint_backend_testing::{AccessibleLiveness, ElementHandle, ElementQuery};
+use i_slint_backend_testing::{AccessibleLiveness, ElementHandle};
 use kiosk::hall::access::TerminalRole;
 use kiosk::ui::counter::start_console;
 use kiosk::ui::{ConsoleDialog, ConsoleNote, ConsoleView, CounterWindow};
@@ -23,12 +23,7 @@ use slint::ComponentHandle;
 use slint::platform::Key;
 
 fn find(w: &CounterWindow, id: &str) -> ElementHandle {
-    let wanted = id.to_owned();
-    ElementQuery::from_root(w)
-        .match_descendants()
-        .match_predicate(move |e| e.accessible_id().as_deref() == Some(wanted.as_str()))
-        .find_first()
-        .unwrap_or_else(|| panic!("no {id} on screen"))
+    ui::element_in(w, id).unwrap_or_else(|| panic!("no {id} on screen"))
 }
 
 fn said(w: &CounterWindow, id: &str) -> (String, Option<AccessibleLiveness>) {
@@ -96,11 +91,5 @@ fn errors_and_results_are_read_out_and_greyed_keys_say_why() {
     until(&w, "closed", |a| a.get_dialog() == ConsoleDialog::None);
     ui::key_in(w.window(), Key::F7);
     until(&w, "open again", |a| a.get_dialog() == ConsoleDialog::CallNumber);
-    assert!(
-        ElementQuery::from_root(&w)
-            .match_descendants()
-            .match_predicate(|e| e.accessible_id().as_deref() == Some("counter-number-problem"))
-            .find_first()
-            .is_none()
-    );
+    assert!(ui::element_in(&w, "counter-number-problem").is_none());
 }

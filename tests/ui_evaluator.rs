@@ -7,50 +7,30 @@
 
 #[path = "common/hall.rs"]
 mod hall;
+#[path = "common/rating.rs"]
+mod rating;
 #[path = "common/ui.rs"]
 mod ui;
 
-use hall::{Hall, service};
-use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
+use hall::service;
+use i_slint_backend_testing::{AccessibleRole, ElementQuery};
 use kiosk::clock::SystemClock;
 use kiosk::config::Config;
 use kiosk::contract::HallQueue;
 use kiosk::hall::access::TerminalRole;
 use kiosk::lang::Lang;
 use kiosk::speech::Part;
-use kiosk::ui::evaluator::{EvaluatorOptions, start_rating_screen};
 use kiosk::ui::{EvaluatorAdapter, EvaluatorWindow, RatingScreen};
 use kiosk_contract::IssueRequest;
+use rating::{RatingHall, find, until_screen};
 use slint::{ComponentHandle, Model};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 use ui::wait_until;
 
-fn find(w: &EvaluatorWindow, id: &str) -> ElementHandle {
-    let wanted = id.to_owned();
-    ElementQuery::from_root(w)
-        .match_descendants()
-        .match_predicate(move |e| e.accessible_id().as_deref() == Some(wanted.as_str()))
-        .find_first()
-        .unwrap_or_else(|| panic!("no {id} on screen"))
-}
-
 fn tap(w: &EvaluatorWindow, id: &str) {
     find(w, id).invoke_accessible_default_action();
-}
-
-fn until_screen(w: &EvaluatorWindow, want: RatingScreen) {
-    let weak = w.as_weak();
-    let ok = wait_until(move || {
-        weak.upgrade()
-            .is_some_and(|w| w.global::<EvaluatorAdapter>().get_screen() == want)
-    });
-    assert!(
-        ok,
-        "expected {want:?}, still {:?}",
-        w.global::<EvaluatorAdapter>().get_screen()
-    );
 }
 
 fn controls_named(w: &EvaluatorWindow) {
@@ -154,61 +134,24 @@ fn technician_mode_by_the_corner(w: &EvaluatorWindow, run: &kiosk::ui::evaluator
 #[test]
 fn visitors_rate_in_their_own_language_and_low_ratings_need_a_reason() {
     i_slint_backend_testing::init_integration_test_with_system_time();
-    let hall = Hall::start();
-    let (_k, mut kiosk_queue) = hall.queue("kiosk-2", TerminalRole::SecondaryKiosk, &[]);
-    let (_c, mut counter) = hall.queue("counter-1", TerminalRole::Counter, &[1]);
-    let (rating_dir, evaluator) = hall.queue("rating-1", TerminalRole::Evaluator, &[1]);
-    let rating_tls = kiosk::hall::client::TerminalTls::load(rating_dir.path())
-        .unwrap()
-        .rustls()
-        .unwrap();
-
-    kiosk::ui::fonts::register_bundled_fonts();
-    let w = EvaluatorWindow::new().unwrap();
-    w.show().unwrap();
-    let said: Rc<RefCell<Vec<Vec<Part>>>> = Rc::default();
-    let record = said.clone();
-    let run = start_rating_screen(
-        &w,
-        EvaluatorOptions {
-            counter: 1,
-            queue: Box::new(evaluator),
-            feed: Box::new(kiosk::hall::feed::RemoteFeed::new(hall.base.clone(), rating_tls)),
-            config: Arc::new(Config::default()),
-            clock: Arc::new(SystemClock),
-            say: Box::new(move |parts| record.borrow_mut().push(parts)),
-        },
-    )
-    .unwrap();
+    let mut h = RatingHall::start();
+    let w = h.window.clone_strong();
+    let said = h.said.clone();
     let a = w.global::<EvaluatorAdapter>();
     assert_eq!(a.get_screen(), RatingScreen::Idle);
-    let weak = w.as_weak();
-    assert!(wait_until(move || weak
-        .upgrade()
-        .is_some_and(|w| w.global::<EvaluatorAdapter>().get_live())));
     assert_eq!(a.get_idle_lines().row_count(), 3);
-    technician_mode_by_the_corner(&w, &run);
+    technician_mode_by_the_corner(&w, &h.run);
 
     // A visitor served at another counter is not asked here.
-    kiosk_queue
+    h.kiosk
         .issue(&IssueRequest::new(service("A"), None, Lang::ZhCn))
         .unwrap(); // A001
-    let (_c2, mut counter2) = hall.queue("counter-2", TerminalRole::Counter, &[2]);
+    let (_c2, mut counter2) = h.hall.queue("counter-2", TerminalRole::Counter, &[2]);
     counter2.call_next(2).unwrap();
     counter2.complete(2).unwrap();
 
-    let serve = |counter: &mut kiosk::hall::remote::RemoteQueue,
-                 kiosk: &mut kiosk::hall::remote::RemoteQueue,
-                 lang| {
-        let t = kiosk.issue(&IssueRequest::new(service("A"), None, lang)).unwrap();
-        let called = counter.call_next(1).unwrap().called.unwrap();
-        assert_eq!(called.number, t.number);
-        counter.complete(1).unwrap();
-        t.number
-    };
-
     // Chinese: very satisfied, kept at once.
-    let first = serve(&mut counter, &mut kiosk_queue, Lang::ZhCn);
+    let first = h.serve(Lang::ZhCn);
     until_screen(&w, RatingScreen::Asking);
     assert_eq!(a.get_number(), first.as_str());
     assert!(!a.get_rtl());
@@ -223,7 +166,7 @@ fn visitors_rate_in_their_own_language_and_low_ratings_need_a_reason() {
 
     // English: dissatisfied, Send without a reason is refused, then kept with one.
     said.borrow_mut().clear();
-    let second = serve(&mut counter, &mut kiosk_queue, Lang::En);
+    let second = h.serve(Lang::En);
     until_screen(&w, RatingScreen::Asking);
     assert_eq!(a.get_number(), second.as_str());
     assert_eq!(
@@ -249,7 +192,7 @@ fn visitors_rate_in_their_own_language_and_low_ratings_need_a_reason() {
     // Uyghur: right to left, said in Uyghur; a visitor who does not answer is not thanked after
     // 30 s (crates/roles, not waited here) — they choose "very dissatisfied" with two reasons instead.
     said.borrow_mut().clear();
-    let third = serve(&mut counter, &mut kiosk_queue, Lang::Ug);
+    let third = h.serve(Lang::Ug);
     until_screen(&w, RatingScreen::Asking);
     assert_eq!(a.get_number(), third.as_str());
     assert!(a.get_rtl());
@@ -270,7 +213,7 @@ fn visitors_rate_in_their_own_language_and_low_ratings_need_a_reason() {
     until_screen(&w, RatingScreen::Thanks);
 
     // The three ratings reach the host (the worker keeps them in order; wait for the last).
-    let host = Rc::new(RefCell::new(hall.local()));
+    let host = Rc::new(RefCell::new(h.hall.local()));
     let h = host.clone();
     let ok = wait_until(move || {
         let stats = h.borrow_mut().daily_stats(None).unwrap();
