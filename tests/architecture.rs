@@ -131,11 +131,16 @@ fn only_the_store_depends_on_sqlite() {
 }
 
 fn rust_files(at: &Path, out: &mut Vec<PathBuf>) {
+    files_ending(at, "rs", out);
+}
+
+/// The files under `at` (at any depth) with this extension.
+fn files_ending(at: &Path, extension: &str, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(at).expect("read the source folder") {
         let path = entry.expect("entry").path();
         if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+            files_ending(&path, extension, out);
+        } else if path.extension().is_some_and(|e| e == extension) {
             out.push(path);
         }
     }
@@ -467,4 +472,49 @@ fn the_screens_never_open_the_database() {
     );
     assert!(names_the_database("let s = kiosk_store::Store::open(p)?;"));
     assert!(!names_the_database("// kiosk_store is the composition root's"));
+}
+
+/// A bare `Text` element (or a component inheriting it) on this line: text the layout test could
+/// not ask whether it fits.
+fn bare_text_in(line: &str) -> bool {
+    let code = code_of(line);
+    let element = code.match_indices("Text {").any(|(at, _)| {
+        !code[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    });
+    element || code.contains("inherits Text ") || code.trim_end().ends_with("inherits Text")
+}
+
+#[test]
+fn every_text_on_every_screen_is_a_label() {
+    let mut files = Vec::new();
+    files_ending(&root().join("ui"), "slint", &mut files);
+    assert!(files.len() > 10, "the Slint files were not found");
+    let mut bare = Vec::new();
+    for file in files.iter().filter(|f| !f.ends_with("components/label.slint")) {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if bare_text_in(line) {
+                bare.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        bare.is_empty(),
+        "use Label (ui/components/label.slint), so the layout test sees whether it fits:\n{}",
+        bare.join("\n")
+    );
+}
+
+#[test]
+fn the_text_check_sees_a_bare_text() {
+    assert!(bare_text_in("        Text {"));
+    assert!(bare_text_in("    if shown: Text {"));
+    assert!(bare_text_in("component Title inherits Text {"));
+    assert!(!bare_text_in("        Label {"));
+    assert!(!bare_text_in("component NoticeText {"));
+    assert!(!bare_text_in("    export global WizardText {"));
+    assert!(!bare_text_in("    // a Text { in a comment"));
 }
