@@ -478,12 +478,7 @@ fn press(w: &CounterWindow, s: &mut State, key: Key) {
         // Said, not silently ignored: a clerk who cannot see the grey hears why.
         let a = w.global::<CounterAdapter>();
         note(w, ConsoleNote::NotNow, "", "");
-        a.set_note_key(
-            Key::ALL
-                .iter()
-                .position(|k| *k == key)
-                .map_or(0, |i| i as i32 + 1),
-        );
+        a.set_note_key(key.function_key());
         a.set_note_why(why(reason));
         return;
     }

@@ -48,6 +48,14 @@ impl Key {
             .ok()
             .and_then(|i| Self::ALL.get(i).copied())
     }
+
+    /// The function key that presses it: 1 for F1.
+    pub fn function_key(self) -> i32 {
+        Self::ALL
+            .iter()
+            .position(|k| *k == self)
+            .map_or(0, |i| i as i32 + 1)
+    }
 }
 
 /// The state the console is in when a key is pressed.
@@ -242,6 +250,16 @@ mod tests {
         for key in Key::ALL {
             assert_eq!(allowed(key, s), Err(Why::HostUnreachable));
         }
+    }
+
+    #[test]
+    fn each_key_is_pressed_by_its_own_function_key() {
+        for key in Key::ALL {
+            assert_eq!(Key::from_function_key(key.function_key()), Some(key));
+        }
+        assert_eq!(Key::CallNext.function_key(), 1);
+        assert_eq!(Key::from_function_key(0), None);
+        assert_eq!(Key::from_function_key(9), None);
     }
 
     #[test]
