@@ -12,7 +12,7 @@ export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 # The terminal's own build, without the development tools (see Cargo.toml, feature dev-tools).
 cargo clippy --locked --no-default-features -- -D warnings
-# The fuzzing harness's budget per target (tests/fuzz.rs); nightly runs set a larger one.
+# The fuzzing harness's budget per target (tests/integration/fuzz.rs); nightly runs set a larger one.
 export KIOSK_FUZZ_CASES="${KIOSK_FUZZ_CASES:-256}"
 cargo test --locked --workspace
 # The real window through the Linux accessibility stack (AT-SPI), as a screen reader meets it.

@@ -1,6 +1,6 @@
 //! Words a screen shows that the guide also says by itself, when they appear (a refusal, a print
 //! result). Each is the msgid of an `@tr()` string of the screen named beside it, so the visitor
-//! hears what they read; `tests/translations.rs` fails when one no longer is (the screen's words
+//! hears what they read; `tests/integration/translations.rs` fails when one no longer is (the screen's words
 //! were edited and these were not).
 
 /// ui/screens/priority.slint

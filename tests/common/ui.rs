@@ -1,6 +1,6 @@
 //! Helpers for tests that drive the visitor screen through Slint's testing backend: a kiosk on a
 //! temporary database, waiting on the event loop for a condition, and finding elements by
-//! accessible-id. Included by the UI test files with `#[path]` (each file is its own process).
+//! accessible-id. Part of `tests/screens`, whose scenarios each run in a process of their own.
 #![allow(dead_code)]
 
 use i_slint_backend_testing::{ElementHandle, ElementQuery, ElementRoot};
@@ -82,7 +82,7 @@ pub fn kiosk_speaking(
     let printer = with_printer
         .then(|| kiosk::printer::Printer::new(config.printer.clone(), dir.path().join("receipts")));
     // As at a hall host's first start: the queue's thread makes the database (the tickets these
-    // tests take come from it, committed); the real binary's later starts are in tests/xvfb.rs.
+    // tests take come from it, committed); the real binary's later starts are in tests/screens/xvfb.rs.
     let mode = StartMode::first_start(dir.path().to_owned(), config.clone(), clock.clone());
     let ui = KioskUi::builder(config, mode, clock)
         .printer(printer)

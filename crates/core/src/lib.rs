@@ -1,6 +1,6 @@
 //! The terminal's pure rules. Everything here takes the time and the data as arguments and
 //! returns decisions: no database, no device, no network, no window, no async runtime. The
-//! dependency check in `tests/architecture.rs` keeps it that way.
+//! dependency check in `tests/integration/architecture.rs` keeps it that way.
 
 pub mod clock;
 pub mod dates;

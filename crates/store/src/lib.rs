@@ -18,7 +18,7 @@ use std::time::Duration;
 pub use migrations::LATEST_VERSION;
 
 /// The handle that `Store::write` and `Store::read` give their closures. Callers pass it on to
-/// this crate's table functions and write no SQL of their own (tests/architecture.rs checks both:
+/// this crate's table functions and write no SQL of their own (tests/integration/architecture.rs checks both:
 /// no other crate depends on rusqlite, and no SQL is written outside this crate).
 pub use rusqlite::Connection;
 /// A database error as the table functions return it.
