@@ -98,14 +98,6 @@ struct Screen {
     counter: u32,
 }
 
-fn family(lang: Lang) -> &'static str {
-    match lang {
-        Lang::ZhCn => "Noto Sans CJK SC",
-        Lang::En => "Noto Sans",
-        Lang::Ug => "Noto Sans Arabic",
-    }
-}
-
 /// Speaks a control's words as it takes the focus, in the language of the ticket being rated.
 fn say_control(s: &Screen, words: &[&str], index: i32) {
     let lang = match s.evaluator.prompt() {
@@ -134,7 +126,7 @@ fn show(w: &EvaluatorWindow, s: &Screen, spoken: bool) {
             tracing::warn!(error = %e, "rating screen language not switched");
         }
         a.set_rtl(lang == Lang::Ug);
-        a.set_family(family(lang).into());
+        a.set_language(lang.code().into());
     }
     let mut words: Vec<Part> = Vec::new();
     match s.evaluator.prompt() {
@@ -144,7 +136,7 @@ fn show(w: &EvaluatorWindow, s: &Screen, spoken: bool) {
                 .map(|l| IdleLine {
                     text: tr(*l, INVITATION).into(),
                     rtl: *l == Lang::Ug,
-                    family: family(*l).into(),
+                    language: l.code().into(),
                 })
                 .collect();
             a.set_idle_lines(ModelRc::new(VecModel::from(lines)));

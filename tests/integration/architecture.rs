@@ -226,32 +226,130 @@ fn the_sql_check_would_see_a_statement() {
     assert!(sql_in("// SELECT is explained in the store").is_none());
 }
 
+/// The `import` lines of these Slint files that name one of `reached`.
+fn imports_of(files: &[PathBuf], reached: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).expect("read");
+        for (n, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("import") && reached.iter().any(|r| line.contains(r)) {
+                found.push(format!("{}:{}: {line}", file.display(), n + 1));
+            }
+        }
+    }
+    found
+}
+
 #[test]
 fn shared_slint_components_import_nothing_of_the_visitor() {
-    // The counter console and the calling display will build on components/ and theme.slint:
-    // those must not depend on the visitor's adapters (ui/globals.slint) or screens.
+    // Every role's window builds on components/, theme.slint and shared.slint: those must not
+    // depend on the visitor's adapters (ui/globals.slint) or screens.
     let ui = root().join("ui");
     let mut files = vec![ui.join("theme.slint"), ui.join("shared.slint")];
     for entry in std::fs::read_dir(ui.join("components")).expect("components") {
         files.push(entry.expect("entry").path());
     }
-    let mut found = Vec::new();
-    for file in &files {
-        let text = std::fs::read_to_string(file).expect("read");
-        for (n, line) in text.lines().enumerate() {
-            if line.trim_start().starts_with("import")
-                && (line.contains("globals.slint") || line.contains("screens/"))
-            {
-                found.push(format!("{}:{}: {line}", file.display(), n + 1));
-            }
-        }
-    }
     assert!(files.len() >= 4, "the shared files were found");
+    let found = imports_of(&files, &["globals.slint", "screens/"]);
     assert!(
         found.is_empty(),
         "shared UI reaches into the visitor's:\n{}",
         found.join("\n")
     );
+}
+
+#[test]
+fn staff_windows_and_technician_mode_import_no_visitor_adapter() {
+    // The staff windows carry technician mode, whose adapter is its own file; none of them
+    // names the visitor's adapters. (Technician mode's screens still reach them through the
+    // visitor's ScreenFrame, whose Back they override.)
+    let ui = root().join("ui");
+    let files: Vec<PathBuf> = [
+        "counter.slint",
+        "display.slint",
+        "evaluator.slint",
+        "technician-adapter.slint",
+    ]
+    .iter()
+    .map(|f| ui.join(f))
+    .collect();
+    let found = imports_of(&files, &["globals.slint"]);
+    assert!(
+        found.is_empty(),
+        "a staff window reaches the visitor's adapters:\n{}",
+        found.join("\n")
+    );
+}
+
+/// A colour or a font chosen in place rather than through the theme: a `#…` colour, `rgb(`,
+/// `hsv(` or `Colors.`, or a font family written as a string.
+fn style_chosen_in_place(line: &str) -> Option<&'static str> {
+    let code = code_of(line);
+    if code.contains("Noto ") || code.contains("font-family: \"") {
+        return Some("a font named");
+    }
+    // Outside strings, `#` starts only a colour in Slint.
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut bare = String::new();
+    for ch in code.chars() {
+        match (in_string, escaped, ch) {
+            (true, false, '\\') => escaped = true,
+            (true, true, _) => escaped = false,
+            (_, false, '"') => in_string = !in_string,
+            (false, _, _) => bare.push(ch),
+            _ => {}
+        }
+    }
+    ["#", "rgb(", "rgba(", "hsv(", "Colors."]
+        .iter()
+        .any(|w| bare.contains(w))
+        .then_some("a colour written")
+}
+
+#[test]
+fn colours_and_fonts_are_chosen_in_the_theme_only() {
+    let mut files = Vec::new();
+    files_ending(&root().join("ui"), "slint", &mut files);
+    files_ending(&root().join("src/ui"), "rs", &mut files);
+    assert!(files.len() > 20, "the UI files were found ({})", files.len());
+    let mut found = Vec::new();
+    // theme.slint holds them; fonts.rs registers the families the theme names.
+    for file in files
+        .iter()
+        .filter(|f| !f.ends_with("ui/theme.slint") && !f.ends_with("src/ui/fonts.rs"))
+    {
+        let text = std::fs::read_to_string(file).unwrap();
+        let rust = file.extension().is_some_and(|e| e == "rs");
+        for (n, line) in text.lines().enumerate() {
+            let what = if rust {
+                code_of(line).contains("Noto ").then_some("a font named")
+            } else {
+                style_chosen_in_place(line)
+            };
+            if let Some(what) = what {
+                found.push(format!("{}:{}: {what}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "use a token of ui/theme.slint (Theme, ConsoleTheme, DisplayTheme, RatingTheme, Fonts):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_theme_check_sees_a_colour_or_font_chosen_in_place() {
+    assert!(style_chosen_in_place("    background: #0b3d6e;").is_some());
+    assert!(style_chosen_in_place("    color: on ? #fff : Theme.text;").is_some());
+    assert!(style_chosen_in_place("    color: rgb(255, 0, 0);").is_some());
+    assert!(style_chosen_in_place("    color: Colors.red;").is_some());
+    assert!(style_chosen_in_place("    font-family: \"Noto Sans\";").is_some());
+    assert!(style_chosen_in_place("    out property <string> f: \"Noto Sans Arabic\";").is_some());
+    assert!(style_chosen_in_place("    background: ConsoleTheme.header;").is_none());
+    assert!(style_chosen_in_place("    text: @tr(\"No. #{} \\\"#2\\\"\", n);").is_none());
+    assert!(style_chosen_in_place("    // #fff was the old white").is_none());
 }
 
 /// A module of the binary's crate as a path of names: `src/cli/doctor.rs` is `["cli", "doctor"]`,

@@ -1,8 +1,9 @@
 //! Technician mode over the counter console (the same overlay serves the rating screen and the
 //! calling display), against a real hall host on loopback: Ctrl+Alt+T over the sign-in screen,
-//! the PIN typed, the checks with this terminal's connection to the hall host in Chinese and
-//! English, only the pages a counter console has, Escape back to the console, whose keys and
-//! language are as the clerk left them; and the mode closing by itself.
+//! Back on the PIN screen leaving it, the PIN typed, the checks with this terminal's connection
+//! to the hall host in Chinese and English, only the pages a counter console has, Escape back to
+//! the console, whose keys and language are as the clerk left them; and the mode closing by
+//! itself.
 
 use crate::console;
 use crate::hall;
@@ -81,6 +82,19 @@ pub fn technician_mode_over_the_counter_console() {
     kiosk::ui::wire_technician_overlay(&w, tools, kiosk::ui::counter::after_technician);
     assert_eq!(w.global::<CounterAdapter>().get_view(), ConsoleView::SignIn);
     assert!(find(&w, "technician-pin-dots").is_none(), "closed: nothing shows");
+
+    // Back on the PIN screen leaves, over the console as over the visitor's screens.
+    ctrl_alt_t(&w);
+    until(&w, "the PIN screen", |t| t.get_view() == TechnicianView::Pin);
+    find(&w, "nav-back")
+        .expect("Back on the PIN screen")
+        .invoke_accessible_default_action();
+    // At once: waiting would see the mode close by itself after its two seconds here.
+    assert_eq!(
+        w.global::<TechnicianAdapter>().get_view(),
+        TechnicianView::Closed,
+        "Back closed the PIN screen"
+    );
 
     // Ctrl+Alt+T over the sign-in screen (its staff number field has the keys), the PIN typed.
     ctrl_alt_t(&w);
