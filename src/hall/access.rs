@@ -80,13 +80,13 @@ pub enum Want {
 
 /// The terminal making a request, as the host knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
+pub struct Enrolled {
     pub terminal_id: String,
     pub role: TerminalRole,
     pub counters: Vec<u32>,
 }
 
-impl Caller {
+impl Enrolled {
     /// None when allowed, else why not (for the 403's message).
     pub fn refusal(&self, want: Want) -> Option<String> {
         use TerminalRole::*;
@@ -141,8 +141,8 @@ pub fn parse_list(text: &str) -> Vec<u32> {
 mod tests {
     use super::*;
 
-    fn caller(role: TerminalRole, counters: &[u32]) -> Caller {
-        Caller {
+    fn caller(role: TerminalRole, counters: &[u32]) -> Enrolled {
+        Enrolled {
             terminal_id: "t".into(),
             role,
             counters: counters.to_vec(),

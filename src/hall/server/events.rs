@@ -6,7 +6,7 @@
 //! hall summary, whose `cursor` is the id) and then live events. A client that falls behind the
 //! fan-out reads the gap from the database too, so no client ever sees a hole.
 
-use super::{Api, Peer, SharedEvent, blocking, lock};
+use super::{Api, Caller, SharedEvent, blocking, lock};
 use crate::hall::access::Want;
 use crate::hall_queue::LocalQueue;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -106,13 +106,13 @@ fn snapshot_message(summary: &kiosk_contract::HallSummary) -> Option<Event> {
 /// `GET /v1/events`: the stream for one client, from `last_seen` (its `Last-Event-ID`).
 pub(super) fn stream(
     api: Arc<Api>,
-    peer: Peer,
+    caller: Caller,
     last_seen: Option<EventCursor>,
 ) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
     let (tx, rx) = mpsc::channel::<Event>(256);
     // Subscribed before the catch-up is read, so nothing falls between the two.
     let live = api.events.sender.subscribe();
-    tokio::spawn(feed(api, peer, last_seen, live, tx));
+    tokio::spawn(feed(api, caller, last_seen, live, tx));
     let stream =
         futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|e| (Ok(e), rx)) });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(HEARTBEAT).text(""))
@@ -153,7 +153,7 @@ async fn snapshot(api: &Arc<Api>, tx: &mpsc::Sender<Event>) -> Result<Option<Eve
 
 async fn feed(
     api: Arc<Api>,
-    peer: Peer,
+    caller: Caller,
     last_seen: Option<EventCursor>,
     mut live: broadcast::Receiver<SharedEvent>,
     tx: mpsc::Sender<Event>,
@@ -176,8 +176,8 @@ async fn feed(
                 _ = recheck.tick() => {
                     // Revoked, enrolled again (a new certificate) or expired since the stream
                     // opened: the stream ends now, not when the client next reconnects.
-                    if let Err(refused) = api.caller(&peer, Want::Read).await {
-                        tracing::info!(addr = %peer.addr, why = %refused.0.message, "an event stream was closed: its caller is no longer allowed");
+                    if let Err(refused) = caller.again(&api, Want::Read).await {
+                        tracing::info!(addr = %caller.peer.addr, why = %refused.0.message, "an event stream was closed: its caller is no longer allowed");
                         return Ok(());
                     }
                     continue;

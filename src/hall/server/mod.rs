@@ -13,12 +13,14 @@ mod listener;
 mod metrics;
 mod rate;
 mod reads;
+#[cfg(test)]
+mod route_matrix;
 mod routes;
 mod status_page;
 
 pub use connections::ConnectionLimits;
 
-use super::access::{Caller, TerminalRole, Want};
+use super::access::{Enrolled, TerminalRole, Want};
 use super::pki::HallCa;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -200,9 +202,89 @@ fn open_queue(ctx: &ApiContext) -> Result<LocalQueue, String> {
     Ok(LocalQueue::new(service))
 }
 
+/// The terminal a request comes from, found by the certificate its connection presented:
+/// enrolled here, not revoked, the certificate in date. Every route but enrolment takes one, so
+/// an unknown caller is refused (401) before anything else is looked at; what the terminal may
+/// do is asked per route with `may`.
+struct Caller {
+    enrolled: Enrolled,
+    peer: Peer,
+}
+
+impl Caller {
+    /// Refused (403, logged) when this terminal's role and counters do not allow `want`.
+    fn may(&self, want: Want) -> Result<(), ApiError> {
+        match self.enrolled.refusal(want) {
+            None => Ok(()),
+            Some(why) => {
+                tracing::info!(terminal = %self.enrolled.terminal_id, addr = %self.peer.addr, ?want, "request refused");
+                Err(HallError::new(kiosk_contract::ErrorKind::Forbidden, why).into())
+            }
+        }
+    }
+
+    /// Asked again of the enrolment records, as a long-lived event stream does now and then:
+    /// revoked, enrolled again or expired since, the answer is a refusal.
+    async fn again(&self, api: &Arc<Api>, want: Want) -> Result<(), ApiError> {
+        let enrolled = api.authenticate(&self.peer).await?;
+        Caller {
+            enrolled,
+            peer: self.peer.clone(),
+        }
+        .may(want)
+    }
+}
+
+impl axum::extract::FromRequestParts<Arc<Api>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        api: &Arc<Api>,
+    ) -> Result<Self, ApiError> {
+        // The listener puts the connection's peer into every request it serves.
+        let peer = parts
+            .extensions
+            .get::<Peer>()
+            .cloned()
+            .ok_or_else(|| HallError::unavailable("the request came without its connection's details"))?;
+        let enrolled = api.authenticate(&peer).await?;
+        Ok(Caller { enrolled, peer })
+    }
+}
+
 impl Api {
-    /// The enrolled terminal behind a request, if it may do `want`.
-    async fn caller(self: &Arc<Self>, peer: &Peer, want: Want) -> Result<Caller, ApiError> {
+    /// The state on the data directory's database; the hall CA is made at first start.
+    fn open(ctx: &ApiContext, limits: ConnectionLimits) -> Result<Arc<Api>, String> {
+        let ca = HallCa::open_or_create(&ctx.data_dir, &ctx.config.hall.id, ctx.clock.now())
+            .map_err(|e| e.to_string())?;
+        let store = || Store::open_in(&ctx.data_dir).map_err(|e| e.to_string());
+        Ok(Arc::new(Api {
+            writer: Writer::spawn(open_queue(ctx)?)
+                .map_err(|e| format!("cannot start the writer thread: {e}"))?,
+            reads: reads::ReadPool::new(
+                (0..reads::READERS)
+                    .map(|_| open_queue(ctx))
+                    .collect::<Result<_, _>>()?,
+            ),
+            admin: Mutex::new(store()?),
+            staff: Mutex::new(store()?),
+            config: ctx.config.clone(),
+            clock: ctx.clock.clone(),
+            ca,
+            events: events::Hub::new(),
+            metrics: metrics::Metrics::new(),
+            faults: ctx.faults.clone(),
+            seen: Mutex::new(HashMap::new()),
+            seen_writer: Arc::new(Mutex::new(store()?)),
+            limits,
+            enrolments: rate::RateLimiter::per_minute(ENROLMENTS_PER_MINUTE),
+            refused_enrolments: Mutex::new((0, None)),
+        }))
+    }
+
+    /// The enrolled terminal behind a connection's certificate.
+    async fn authenticate(self: &Arc<Self>, peer: &Peer) -> Result<Enrolled, ApiError> {
         let Some(fingerprint) = peer.cert_sha256.clone() else {
             return Err(HallError::new(
                 kiosk_contract::ErrorKind::Unauthenticated,
@@ -212,7 +294,7 @@ impl Api {
         };
         let api = self.clone();
         let expires = peer.cert_expires;
-        let caller = blocking(move || {
+        let enrolled = blocking(move || {
             let row = lock(&api.admin)
                 .read(|c| hall_tables::terminal_by_cert(c, &fingerprint))
                 .map_err(|e| HallError::unavailable(format!("queue database: {e}")))?;
@@ -237,20 +319,14 @@ impl Api {
             let role = TerminalRole::parse(&row.role)
                 .ok_or_else(|| unknown(format!("terminal {} has an unknown role {}", row.id, row.role)))?;
             api.note_seen(&row.id);
-            Ok(Caller {
+            Ok(Enrolled {
                 terminal_id: row.id,
                 role,
                 counters: super::access::parse_list(&row.counters),
             })
         })
         .await?;
-        match caller.refusal(want) {
-            None => Ok(caller),
-            Some(why) => {
-                tracing::info!(terminal = %caller.terminal_id, addr = %peer.addr, ?want, "request refused");
-                Err(HallError::new(kiosk_contract::ErrorKind::Forbidden, why).into())
-            }
-        }
+        Ok(enrolled)
     }
 
     /// Counts a refused enrolment; logs how many at most once a minute.
@@ -300,45 +376,20 @@ impl Drop for HallApi {
 /// Binds the listeners and starts serving on the current tokio runtime. Makes the hall CA and
 /// the host's certificate at first start.
 pub async fn start(ctx: ApiContext, options: &ApiOptions) -> Result<HallApi, String> {
-    let now = ctx.clock.now();
-    let ca = HallCa::open_or_create(&ctx.data_dir, &ctx.config.hall.id, now).map_err(|e| e.to_string())?;
-    let (chain, key) = ca
-        .host_identity(&ctx.config.hall_api.names, now)
-        .map_err(|e| e.to_string())?;
-    let tls = super::tls::server_config(&chain, &key, ca.cert_pem()).map_err(|e| e.to_string())?;
-    let admin = Store::open_in(&ctx.data_dir).map_err(|e| e.to_string())?;
     let limits = options
         .limits
         .clone()
         .unwrap_or_else(ConnectionLimits::for_this_process);
+    let api = Api::open(&ctx, limits.clone())?;
+    let (chain, key) = api
+        .ca
+        .host_identity(&ctx.config.hall_api.names, ctx.clock.now())
+        .map_err(|e| e.to_string())?;
+    let tls = super::tls::server_config(&chain, &key, api.ca.cert_pem()).map_err(|e| e.to_string())?;
     let mut pump_queue = open_queue(&ctx)?;
     let start_cursor = kiosk_contract::HallQueue::summary(&mut pump_queue)
         .map_err(|e| e.to_string())?
         .cursor;
-    let api = Arc::new(Api {
-        writer: Writer::spawn(open_queue(&ctx)?)
-            .map_err(|e| format!("cannot start the writer thread: {e}"))?,
-        reads: reads::ReadPool::new(
-            (0..reads::READERS)
-                .map(|_| open_queue(&ctx))
-                .collect::<Result<_, _>>()?,
-        ),
-        admin: Mutex::new(admin),
-        staff: Mutex::new(Store::open_in(&ctx.data_dir).map_err(|e| e.to_string())?),
-        config: ctx.config.clone(),
-        clock: ctx.clock.clone(),
-        ca,
-        events: events::Hub::new(),
-        metrics: metrics::Metrics::new(),
-        faults: ctx.faults.clone(),
-        seen: Mutex::new(HashMap::new()),
-        seen_writer: Arc::new(Mutex::new(
-            Store::open_in(&ctx.data_dir).map_err(|e| e.to_string())?,
-        )),
-        limits: limits.clone(),
-        enrolments: rate::RateLimiter::per_minute(ENROLMENTS_PER_MINUTE),
-        refused_enrolments: Mutex::new((0, None)),
-    });
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let public = match options.public_listen {
         Some(addr) => {
@@ -388,11 +439,11 @@ pub async fn start(ctx: ApiContext, options: &ApiOptions) -> Result<HallApi, Str
 /// A read: the caller must be allowed `want`; the answer is the value as JSON.
 async fn read<T: serde::Serialize + Send + 'static>(
     api: Arc<Api>,
-    peer: Peer,
+    caller: &Caller,
     want: Want,
     op: impl FnOnce(&mut LocalQueue) -> Result<T, HallError> + Send + 'static,
 ) -> Response {
-    if let Err(e) = api.caller(&peer, want).await {
+    if let Err(e) = caller.may(want) {
         return e.into_response();
     }
     let a = api.clone();
@@ -406,16 +457,16 @@ async fn read<T: serde::Serialize + Send + 'static>(
 /// describes it (method, path, body) so a key reused for another request is refused.
 async fn keyed<T: serde::Serialize + 'static>(
     api: Arc<Api>,
-    peer: Peer,
+    caller: Caller,
     headers: &axum::http::HeaderMap,
     want: Want,
     request: String,
     op: impl FnOnce(&mut LocalQueue) -> Result<T, HallError> + Send + 'static,
 ) -> Response {
-    let caller = match api.caller(&peer, want).await {
-        Ok(c) => c,
-        Err(e) => return e.into_response(),
-    };
+    if let Err(e) = caller.may(want) {
+        return e.into_response();
+    }
+    let caller = caller.enrolled;
     let Some(key) = routes::token_header(headers, "idempotency-key") else {
         let e = HallError::bad_input(
             "a change needs an Idempotency-Key header (a new random value per change, the same one when retrying it)",

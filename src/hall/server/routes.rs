@@ -2,7 +2,7 @@
 //! contract's views; changes need an `Idempotency-Key` and answer with the kept answer when the
 //! key was seen before (header `Idempotent-Replayed: true`).
 
-use super::{Api, ApiError, Peer, blocking, keyed, lock, read};
+use super::{Api, ApiError, Caller, Peer, blocking, keyed, lock, read};
 use crate::hall::access::Want;
 use crate::hall::enrolment::{self, EnrolError, EnrolRequest};
 use crate::queue::{DisplayNumber, PriorityReason, Rating, RatingLevel, RatingReason, ServiceCode};
@@ -207,29 +207,25 @@ async fn enrol(State(api): State<Arc<Api>>, Extension(peer): Extension<Peer>, bo
     }
 }
 
-async fn summary(State(api): State<Arc<Api>>, Extension(peer): Extension<Peer>) -> Response {
-    read(api, peer, Want::Read, |q| q.summary()).await
+async fn summary(State(api): State<Arc<Api>>, caller: Caller) -> Response {
+    read(api, &caller, Want::Read, |q| q.summary()).await
 }
 
-async fn status(State(api): State<Arc<Api>>, Extension(peer): Extension<Peer>) -> Response {
-    read(api, peer, Want::Read, |q| q.status()).await
+async fn status(State(api): State<Arc<Api>>, caller: Caller) -> Response {
+    read(api, &caller, Want::Read, |q| q.status()).await
 }
 
-async fn ticket_by_id(
-    State(api): State<Arc<Api>>,
-    Extension(peer): Extension<Peer>,
-    Path(id): Path<String>,
-) -> Response {
-    read(api, peer, Want::Read, move |q| q.ticket_by_id(&id)).await
+async fn ticket_by_id(State(api): State<Arc<Api>>, caller: Caller, Path(id): Path<String>) -> Response {
+    read(api, &caller, Want::Read, move |q| q.ticket_by_id(&id)).await
 }
 
 async fn ticket_by_number(
     State(api): State<Arc<Api>>,
-    Extension(peer): Extension<Peer>,
+    caller: Caller,
     Path(number): Path<String>,
 ) -> Response {
     match parse_number(&number) {
-        Ok(n) => read(api, peer, Want::Read, move |q| q.ticket(n)).await,
+        Ok(n) => read(api, &caller, Want::Read, move |q| q.ticket(n)).await,
         Err(e) => e.into_response(),
     }
 }
@@ -250,16 +246,12 @@ fn default_page() -> usize {
 /// The most events one page holds (`docs/hall-openapi.yaml` says so).
 const MAX_PAGE: usize = 1000;
 
-async fn event_page(
-    State(api): State<Arc<Api>>,
-    Extension(peer): Extension<Peer>,
-    Query(q): Query<PageQuery>,
-) -> Response {
+async fn event_page(State(api): State<Arc<Api>>, caller: Caller, Query(q): Query<PageQuery>) -> Response {
     if !(1..=MAX_PAGE).contains(&q.limit) {
         let e = HallError::bad_input(format!("limit must be 1 to {MAX_PAGE}, not {}", q.limit));
         return ApiError(e).into_response();
     }
-    read(api, peer, Want::Read, move |queue| {
+    read(api, &caller, Want::Read, move |queue| {
         queue.events_after(q.after, q.limit)
     })
     .await
@@ -274,11 +266,7 @@ struct DayQuery {
 /// Business days the statistics may be asked for: the years a hall can have run in.
 const STATS_YEARS: std::ops::RangeInclusive<i32> = 2000..=2999;
 
-async fn daily_stats(
-    State(api): State<Arc<Api>>,
-    Extension(peer): Extension<Peer>,
-    Query(q): Query<DayQuery>,
-) -> Response {
+async fn daily_stats(State(api): State<Arc<Api>>, caller: Caller, Query(q): Query<DayQuery>) -> Response {
     use chrono::Datelike;
     if let Some(day) = q.day.filter(|d| !STATS_YEARS.contains(&d.year())) {
         let e = HallError::bad_input(format!(
@@ -288,15 +276,11 @@ async fn daily_stats(
         ));
         return ApiError(e).into_response();
     }
-    read(api, peer, Want::Read, move |queue| queue.daily_stats(q.day)).await
+    read(api, &caller, Want::Read, move |queue| queue.daily_stats(q.day)).await
 }
 
-async fn events(
-    State(api): State<Arc<Api>>,
-    Extension(peer): Extension<Peer>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(e) = api.caller(&peer, Want::Read).await {
+async fn events(State(api): State<Arc<Api>>, caller: Caller, headers: HeaderMap) -> Response {
+    if let Err(e) = caller.may(Want::Read) {
         return e.into_response();
     }
     let last_seen = match headers
@@ -310,11 +294,11 @@ async fn events(
             return ApiError(e).into_response();
         }
     };
-    super::events::stream(api, peer, last_seen).into_response()
+    super::events::stream(api, caller, last_seen).into_response()
 }
 
-async fn metrics(State(api): State<Arc<Api>>, Extension(peer): Extension<Peer>) -> Response {
-    if let Err(e) = api.caller(&peer, Want::Metrics).await {
+async fn metrics(State(api): State<Arc<Api>>, caller: Caller) -> Response {
+    if let Err(e) = caller.may(Want::Metrics) {
         return e.into_response();
     }
     let a = api.clone();
@@ -345,12 +329,7 @@ struct IssueBody {
     screening: Option<kiosk_contract::ScreeningNote>,
 }
 
-async fn issue(
-    State(api): State<Arc<Api>>,
-    Extension(peer): Extension<Peer>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn issue(State(api): State<Arc<Api>>, caller: Caller, headers: HeaderMap, body: Bytes) -> Response {
     let b: IssueBody = match parse_body(&body) {
         Ok(b) => b,
         Err(e) => return e.into_response(),
@@ -362,7 +341,7 @@ async fn issue(
         lang: b.language,
         screening: b.screening,
     };
-    keyed(api, peer, &headers, Want::Issue, request, move |q| {
+    keyed(api, caller, &headers, Want::Issue, request, move |q| {
         q.issue(&ticket)
     })
     .await
@@ -370,7 +349,7 @@ async fn issue(
 
 async fn rejoin(
     State(api): State<Arc<Api>>,
-    Extension(peer): Extension<Peer>,
+    caller: Caller,
     Path(number): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -379,7 +358,7 @@ async fn rejoin(
         Err(e) => return e.into_response(),
     };
     let request = format!("POST /v1/numbers/{n}/rejoin");
-    keyed(api, peer, &headers, Want::OperateAnyTicket, request, move |q| {
+    keyed(api, caller, &headers, Want::OperateAnyTicket, request, move |q| {
         q.rejoin(n)
     })
     .await
@@ -394,7 +373,7 @@ struct TransferBody {
 
 async fn transfer_number(
     State(api): State<Arc<Api>>,
-    Extension(peer): Extension<Peer>,
+    caller: Caller,
     Path(number): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -404,7 +383,7 @@ async fn transfer_number(
         Err(e) => return e.into_response(),
     };
     let request = format!("POST /v1/numbers/{n}/transfer {}", b.to);
-    keyed(api, peer, &headers, Want::OperateAnyTicket, request, move |q| {
+    keyed(api, caller, &headers, Want::OperateAnyTicket, request, move |q| {
         q.transfer(TicketRef::Number(n), b.to)
     })
     .await
@@ -418,7 +397,7 @@ struct NumberBody {
 
 async fn counter_action(
     State(api): State<Arc<Api>>,
-    Extension(peer): Extension<Peer>,
+    caller: Caller,
     Path((counter, action)): Path<(u32, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -429,35 +408,40 @@ async fn counter_action(
     );
     let want = Want::Operate(counter);
     match action.as_str() {
-        "sign-in" => sign_in(api, peer, counter, body).await,
-        "call-next" => keyed(api, peer, &headers, want, request, move |q| q.call_next(counter)).await,
+        "sign-in" => sign_in(api, caller, counter, body).await,
+        "call-next" => {
+            keyed(api, caller, &headers, want, request, move |q| {
+                q.call_next(counter)
+            })
+            .await
+        }
         "call-number" => match parse_body::<NumberBody>(&body).and_then(|b| parse_number(&b.number)) {
             Ok(n) => {
-                keyed(api, peer, &headers, want, request, move |q| {
+                keyed(api, caller, &headers, want, request, move |q| {
                     q.call_number(counter, n)
                 })
                 .await
             }
             Err(e) => e.into_response(),
         },
-        "recall" => keyed(api, peer, &headers, want, request, move |q| q.recall(counter)).await,
-        "skip" => keyed(api, peer, &headers, want, request, move |q| q.skip(counter)).await,
-        "complete" => keyed(api, peer, &headers, want, request, move |q| q.complete(counter)).await,
+        "recall" => keyed(api, caller, &headers, want, request, move |q| q.recall(counter)).await,
+        "skip" => keyed(api, caller, &headers, want, request, move |q| q.skip(counter)).await,
+        "complete" => keyed(api, caller, &headers, want, request, move |q| q.complete(counter)).await,
         "pause" => {
-            keyed(api, peer, &headers, want, request, move |q| {
+            keyed(api, caller, &headers, want, request, move |q| {
                 q.set_paused(counter, true)
             })
             .await
         }
         "resume" => {
-            keyed(api, peer, &headers, want, request, move |q| {
+            keyed(api, caller, &headers, want, request, move |q| {
                 q.set_paused(counter, false)
             })
             .await
         }
         "transfer" => match parse_body::<TransferBody>(&body) {
             Ok(b) => {
-                keyed(api, peer, &headers, want, request, move |q| {
+                keyed(api, caller, &headers, want, request, move |q| {
                     q.transfer(TicketRef::AtCounter(counter), b.to)
                 })
                 .await
@@ -468,12 +452,8 @@ async fn counter_action(
     }
 }
 
-async fn counter_view(
-    State(api): State<Arc<Api>>,
-    Extension(peer): Extension<Peer>,
-    Path(counter): Path<u32>,
-) -> Response {
-    read(api, peer, Want::Read, move |q| q.counter_view(counter)).await
+async fn counter_view(State(api): State<Arc<Api>>, caller: Caller, Path(counter): Path<u32>) -> Response {
+    read(api, &caller, Want::Read, move |q| q.counter_view(counter)).await
 }
 
 #[derive(Deserialize)]
@@ -485,11 +465,11 @@ struct SignInBody {
 
 /// Not keyed and never retried by the client: each attempt counts towards the lockout. The PIN
 /// is checked on the staff connection's thread, so a sign-in never holds up the queue's writes.
-async fn sign_in(api: Arc<Api>, peer: Peer, counter: u32, body: Bytes) -> Response {
-    let caller = match api.caller(&peer, Want::Operate(counter)).await {
-        Ok(c) => c,
-        Err(e) => return e.into_response(),
-    };
+async fn sign_in(api: Arc<Api>, caller: Caller, counter: u32, body: Bytes) -> Response {
+    if let Err(e) = caller.may(Want::Operate(counter)) {
+        return e.into_response();
+    }
+    let terminal = caller.enrolled.terminal_id;
     let b: SignInBody = match parse_body(&body) {
         Ok(b) => b,
         Err(e) => return e.into_response(),
@@ -503,14 +483,7 @@ async fn sign_in(api: Arc<Api>, peer: Peer, counter: u32, body: Bytes) -> Respon
     let a = api.clone();
     let signed = blocking(move || {
         let now = a.clock.now();
-        crate::staff::sign_in(
-            &mut lock(&a.staff),
-            counter,
-            &b.staff,
-            &b.pin,
-            &caller.terminal_id,
-            now,
-        )
+        crate::staff::sign_in(&mut lock(&a.staff), counter, &b.staff, &b.pin, &terminal, now)
     })
     .await;
     match signed {
@@ -519,12 +492,8 @@ async fn sign_in(api: Arc<Api>, peer: Peer, counter: u32, body: Bytes) -> Respon
     }
 }
 
-async fn sign_out(
-    State(api): State<Arc<Api>>,
-    Extension(peer): Extension<Peer>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(e) = api.caller(&peer, Want::Read).await {
+async fn sign_out(State(api): State<Arc<Api>>, caller: Caller, headers: HeaderMap) -> Response {
+    if let Err(e) = caller.may(Want::Read) {
         return e.into_response();
     }
     let token = match staff_session(&headers) {
@@ -605,7 +574,7 @@ fn parse_rating(b: &RatingBody) -> Result<Rating, ApiError> {
 
 async fn rate(
     State(api): State<Arc<Api>>,
-    Extension(peer): Extension<Peer>,
+    caller: Caller,
     Path(number): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -618,7 +587,7 @@ async fn rate(
         Err(e) => return e.into_response(),
     };
     let request = format!("POST /v1/numbers/{n}/rating {}", String::from_utf8_lossy(&body));
-    keyed(api, peer, &headers, Want::Rate, request, move |q| {
+    keyed(api, caller, &headers, Want::Rate, request, move |q| {
         q.rate(n, &rating)
     })
     .await
