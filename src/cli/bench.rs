@@ -335,6 +335,13 @@ fn speech(ctx: &Context, calls: u32) -> CmdResult {
 
     // A hall with a morning's queue in a real database; the counters call from a second connection.
     let config = std::sync::Arc::new(config);
+    // Its own database beside the hall's, in a data directory that may not exist yet.
+    std::fs::create_dir_all(&ctx.data_dir).map_err(|e| {
+        fail(format!(
+            "cannot make the data directory {}: {e}",
+            ctx.data_dir.display()
+        ))
+    })?;
     let db = ctx.data_dir.join("bench-speech.sqlite");
     let _ = std::fs::remove_file(&db);
     let open = || {

@@ -476,3 +476,19 @@ fn a_screen_without_a_display_says_so_instead_of_panicking() {
         assert!(!stderr.contains("panicked"), "{command}: {stderr}");
     }
 }
+
+#[test]
+fn the_speech_bench_makes_a_data_directory_that_is_not_there_yet() {
+    // It once stopped with "unable to open database file" where --data-dir did not exist.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("not-made-yet");
+    let out = kiosk(&data, &["bench", "speech", "--calls", "2"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("first chime sample"), "{text}");
+}
