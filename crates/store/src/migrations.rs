@@ -234,6 +234,12 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (staff_id, terminal_id)
     );
     "#,
+    // 12: the staff table's own lockout columns, unused since 11, go (SQLite drops a column
+    // that no index or constraint names in place).
+    r#"
+    ALTER TABLE staff DROP COLUMN failures;
+    ALTER TABLE staff DROP COLUMN locked_until;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -300,4 +306,39 @@ pub(super) fn missing_schema(conn: &Connection) -> rusqlite::Result<Option<Strin
         .map(|(table, column)| format!("{table}.{column}"))
         .collect();
     Ok((!missing.is_empty()).then(|| missing.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hall_at_version_11_keeps_its_staff_when_the_old_lockout_columns_go() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..11] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 11).unwrap();
+        conn.execute(
+            "INSERT INTO staff (id, name, pin_hash, failures, locked_until, added_at) \
+             VALUES ('S017', 'Li', 'argon2-hash', 3, 1, 0)",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
+        let staff: (String, String) = conn
+            .query_row("SELECT id, pin_hash FROM staff", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(staff, ("S017".into(), "argon2-hash".into()));
+        let columns: Vec<String> = layout(&conn)
+            .unwrap()
+            .into_iter()
+            .filter(|(table, _)| table == "staff")
+            .map(|(_, column)| column)
+            .collect();
+        assert_eq!(columns, ["id", "name", "pin_hash", "added_at"]);
+        assert_eq!(missing_schema(&conn).unwrap(), None);
+    }
 }
