@@ -146,6 +146,20 @@ fn files_ending(at: &Path, extension: &str, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Each line of these files that `finds` names a problem in, as `file:line: problem: text`.
+fn lines_where(files: &[PathBuf], finds: impl Fn(&Path, &str) -> Option<&'static str>) -> Vec<String> {
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).expect("read");
+        for (n, line) in text.lines().enumerate() {
+            if let Some(what) = finds(file, line) {
+                found.push(format!("{}:{}: {what}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
 /// The code of a line, without its comment.
 fn code_of(line: &str) -> &str {
     line.split("//").next().unwrap_or("")
@@ -228,16 +242,10 @@ fn the_sql_check_would_see_a_statement() {
 
 /// The `import` lines of these Slint files that name one of `reached`.
 fn imports_of(files: &[PathBuf], reached: &[&str]) -> Vec<String> {
-    let mut found = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(file).expect("read");
-        for (n, line) in text.lines().enumerate() {
-            if line.trim_start().starts_with("import") && reached.iter().any(|r| line.contains(r)) {
-                found.push(format!("{}:{}: {line}", file.display(), n + 1));
-            }
-        }
-    }
-    found
+    lines_where(files, |_, line| {
+        (line.trim_start().starts_with("import") && reached.iter().any(|r| line.contains(r)))
+            .then_some("an import")
+    })
 }
 
 #[test]
@@ -313,25 +321,15 @@ fn colours_and_fonts_are_chosen_in_the_theme_only() {
     files_ending(&root().join("ui"), "slint", &mut files);
     files_ending(&root().join("src/ui"), "rs", &mut files);
     assert!(files.len() > 20, "the UI files were found ({})", files.len());
-    let mut found = Vec::new();
     // theme.slint holds them; fonts.rs registers the families the theme names.
-    for file in files
-        .iter()
-        .filter(|f| !f.ends_with("ui/theme.slint") && !f.ends_with("src/ui/fonts.rs"))
-    {
-        let text = std::fs::read_to_string(file).unwrap();
-        let rust = file.extension().is_some_and(|e| e == "rs");
-        for (n, line) in text.lines().enumerate() {
-            let what = if rust {
-                code_of(line).contains("Noto ").then_some("a font named")
-            } else {
-                style_chosen_in_place(line)
-            };
-            if let Some(what) = what {
-                found.push(format!("{}:{}: {what}: {}", file.display(), n + 1, line.trim()));
-            }
+    files.retain(|f| !f.ends_with("ui/theme.slint") && !f.ends_with("src/ui/fonts.rs"));
+    let found = lines_where(&files, |file, line| {
+        if file.extension().is_some_and(|e| e == "rs") {
+            code_of(line).contains("Noto ").then_some("a font named")
+        } else {
+            style_chosen_in_place(line)
         }
-    }
+    });
     assert!(
         found.is_empty(),
         "use a token of ui/theme.slint (Theme, ConsoleTheme, DisplayTheme, RatingTheme, Fonts):\n{}",
@@ -590,15 +588,8 @@ fn every_text_on_every_screen_is_a_label() {
     let mut files = Vec::new();
     files_ending(&root().join("ui"), "slint", &mut files);
     assert!(files.len() > 10, "the Slint files were not found");
-    let mut bare = Vec::new();
-    for file in files.iter().filter(|f| !f.ends_with("components/label.slint")) {
-        let text = std::fs::read_to_string(file).unwrap();
-        for (n, line) in text.lines().enumerate() {
-            if bare_text_in(line) {
-                bare.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
-            }
-        }
-    }
+    files.retain(|f| !f.ends_with("components/label.slint"));
+    let bare = lines_where(&files, |_, line| bare_text_in(line).then_some("a bare Text"));
     assert!(
         bare.is_empty(),
         "use Label (ui/components/label.slint), so the layout test sees whether it fits:\n{}",

@@ -52,14 +52,6 @@ fn staff_of(hall: &Hall, number: &str, event: &str) -> Option<String> {
     .unwrap()
 }
 
-fn find(w: &CounterWindow, id: &str) -> Option<ElementHandle> {
-    let wanted = id.to_owned();
-    ElementQuery::from_root(w)
-        .match_descendants()
-        .match_predicate(move |e| e.accessible_id().as_deref() == Some(wanted.as_str()))
-        .find_first()
-}
-
 /// Every button and text field on screen has a role, a label and an id.
 fn every_control_is_named(w: &CounterWindow, screen: &str) -> usize {
     let controls: Vec<ElementHandle> = ElementQuery::from_root(w)
@@ -146,7 +138,7 @@ pub fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
 
     // A wrong PIN first, by Tab to the Sign in button; then the right one.
     ui::type_in(w.window(), "S017");
-    let typed = find(&w, "counter-staff-number").unwrap().accessible_value();
+    let typed = ui::element_in(&w, "counter-staff-number").unwrap().accessible_value();
     assert_eq!(
         typed.as_deref(),
         Some("S017"),
@@ -199,19 +191,19 @@ pub fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
     ui::key_in(w.window(), Key::F8);
     until(&w, "the rejoin list", |a| a.get_dialog() == ConsoleDialog::Rejoin);
     assert_eq!(
-        find(&w, "counter-choice-1").unwrap().accessible_label().unwrap(),
+        ui::element_in(&w, "counter-choice-1").unwrap().accessible_label().unwrap(),
         "A002"
     );
     // Under the dialog the console's buttons are not there to reach (for a screen reader too);
     // what it shows stays.
     for hidden in ["counter-op-f1", "counter-op-f8", "counter-sign-out"] {
-        assert!(find(&w, hidden).is_none(), "{hidden} reachable under the dialog");
+        assert!(ui::element_in(&w, hidden).is_none(), "{hidden} reachable under the dialog");
     }
-    assert!(find(&w, "counter-name").is_some());
+    assert!(ui::element_in(&w, "counter-name").is_some());
     ui::type_in(w.window(), "1");
     noted(&w, ConsoleNote::Rejoined, "A002");
     assert_eq!(a.get_dialog(), ConsoleDialog::None);
-    assert!(find(&w, "counter-op-f1").is_some());
+    assert!(ui::element_in(&w, "counter-op-f1").is_some());
 
     // F1 again: the rejoined visitor goes first; F5 transfers them to B (the first other service).
     ui::key_in(w.window(), Key::F1);
@@ -291,7 +283,7 @@ pub fn a_clerk_serves_the_queue_by_keys_through_the_hall_host() {
     assert_eq!(staff_of(&hall, "A002", "call").as_deref(), Some("S017"));
 
     // Signed out by the button; five wrong PINs then lock the staff number.
-    find(&w, "counter-sign-out")
+    ui::element_in(&w, "counter-sign-out")
         .unwrap()
         .invoke_accessible_default_action();
     until(&w, "signed out", |a| a.get_view() == ConsoleView::SignIn);

@@ -10,7 +10,7 @@ use crate::hall;
 use crate::ui;
 
 use hall::Hall;
-use i_slint_backend_testing::{ElementHandle, ElementQuery};
+use i_slint_backend_testing::ElementQuery;
 use kiosk::clock::SystemClock;
 use kiosk::config::{Config, Role};
 use kiosk::hall::access::TerminalRole;
@@ -28,14 +28,6 @@ const PIN: &str = "4826";
 
 fn ctrl_alt_t(w: &CounterWindow) {
     ui::chord_in(w.window(), &[Key::Control.into(), Key::Alt.into(), "t".into()]);
-}
-
-fn find(w: &CounterWindow, id: &str) -> Option<ElementHandle> {
-    let wanted = id.to_owned();
-    ElementQuery::from_root(w)
-        .match_descendants()
-        .match_predicate(move |e| e.accessible_id().as_deref() == Some(wanted.as_str()))
-        .find_first()
 }
 
 fn until(w: &CounterWindow, what: &str, cond: impl Fn(&TechnicianAdapter) -> bool + 'static) {
@@ -81,12 +73,12 @@ pub fn technician_mode_over_the_counter_console() {
     tools.leave_after = Duration::from_secs(2);
     kiosk::ui::wire_technician_overlay(&w, tools, kiosk::ui::counter::after_technician);
     assert_eq!(w.global::<CounterAdapter>().get_view(), ConsoleView::SignIn);
-    assert!(find(&w, "technician-pin-dots").is_none(), "closed: nothing shows");
+    assert!(ui::element_in(&w, "technician-pin-dots").is_none(), "closed: nothing shows");
 
     // Back on the PIN screen leaves, over the console as over the visitor's screens.
     ctrl_alt_t(&w);
     until(&w, "the PIN screen", |t| t.get_view() == TechnicianView::Pin);
-    find(&w, "nav-back")
+    ui::element_in(&w, "nav-back")
         .expect("Back on the PIN screen")
         .invoke_accessible_default_action();
     // At once: waiting would see the mode close by itself after its two seconds here.
@@ -99,7 +91,7 @@ pub fn technician_mode_over_the_counter_console() {
     // Ctrl+Alt+T over the sign-in screen (its staff number field has the keys), the PIN typed.
     ctrl_alt_t(&w);
     until(&w, "the PIN screen", |t| t.get_view() == TechnicianView::Pin);
-    let field = find(&w, "counter-staff-number").and_then(|e| e.accessible_label());
+    let field = ui::element_in(&w, "counter-staff-number").and_then(|e| e.accessible_label());
     assert_eq!(field.as_deref(), Some("工号"), "the panel opens in Chinese");
     ui::type_in(w.window(), PIN);
     assert_eq!(w.global::<TechnicianAdapter>().get_pin_length(), 4);
@@ -111,12 +103,12 @@ pub fn technician_mode_over_the_counter_console() {
     // The checks only: a console has no printer, guide, outbox or screening of its own.
     let t = w.global::<TechnicianAdapter>();
     assert!(!t.get_full_panel());
-    assert!(find(&w, "technician-page-0").is_some());
+    assert!(ui::element_in(&w, "technician-page-0").is_some());
     assert!(
-        find(&w, "technician-page-1").is_none(),
+        ui::element_in(&w, "technician-page-1").is_none(),
         "no printer and sound page"
     );
-    assert!(find(&w, "technician-page-3").is_none(), "no installs");
+    assert!(ui::element_in(&w, "technician-page-3").is_none(), "no installs");
     let hall_check = t
         .get_checks()
         .iter()
@@ -133,13 +125,13 @@ pub fn technician_mode_over_the_counter_console() {
     );
     // The first check on screen (the console's 800 pixels scroll the rest).
     let said = |w: &CounterWindow| {
-        find(w, "technician-check-config")
+        ui::element_in(w, "technician-check-config")
             .and_then(|e| e.accessible_description())
             .unwrap_or_default()
             .to_string()
     };
     assert!(said(&w).contains("有效"), "opens in Chinese: {}", said(&w));
-    find(&w, "technician-language")
+    ui::element_in(&w, "technician-language")
         .unwrap()
         .invoke_accessible_default_action();
     assert!(said(&w).contains("is valid"), "{}", said(&w));
@@ -147,14 +139,14 @@ pub fn technician_mode_over_the_counter_console() {
     // Escape: back to the console as the clerk left it, in English, the staff field typing.
     ui::key_in(w.window(), Key::Escape);
     until(&w, "closed", |t| t.get_view() == TechnicianView::Closed);
-    assert!(find(&w, "technician-page-0").is_none(), "the panel is gone");
+    assert!(ui::element_in(&w, "technician-page-0").is_none(), "the panel is gone");
     ui::type_in(w.window(), "S017");
     let typed = ElementQuery::from_root(&w)
         .match_descendants()
         .match_predicate(|e| e.accessible_value().is_some_and(|v| v == "S017"))
         .find_first();
     assert!(typed.is_some(), "the sign-in field has the keys again");
-    let field = find(&w, "counter-staff-number").and_then(|e| e.accessible_label());
+    let field = ui::element_in(&w, "counter-staff-number").and_then(|e| e.accessible_label());
     assert_eq!(
         field.as_deref(),
         Some("Staff number"),
